@@ -1,0 +1,56 @@
+package algorithms
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"pipette/catalog"
+)
+
+// DecodeJSONInput decodes a JSON input into dst (a pointer to a struct),
+// rejecting unknown fields, and turns any problem into an InputError that
+// names what was expected. what describes the expected shape, for example
+// `an object {"program": "...", "input": ...}`.
+func DecodeJSONInput(in catalog.Value, dst any, what string) error {
+	if in.Kind != catalog.KindJSON {
+		return catalog.InputErrorf("expected JSON input: %s; got %s", what, in.Kind)
+	}
+	raw, err := json.Marshal(in.JSON)
+	if err != nil {
+		return catalog.InputErrorf("expected %s: %v", what, err)
+	}
+	return DecodeJSONBytes(raw, dst, what)
+}
+
+// DecodeJSONBytes is DecodeJSONInput over raw JSON bytes.
+func DecodeJSONBytes(raw []byte, dst any, what string) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return catalog.InputErrorf("field %q should be %s, not JSON %s; expected %s", te.Field, goKind(te.Type), te.Value, what)
+		}
+		return catalog.InputErrorf("expected %s: %v", what, err)
+	}
+	return nil
+}
+
+func goKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Float64, reflect.Float32, reflect.Uint, reflect.Uint8:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return fmt.Sprint(t)
+}

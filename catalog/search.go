@@ -1,0 +1,213 @@
+package catalog
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/sahilm/fuzzy"
+)
+
+// Match is one search hit: the entry's index in the Index, its score (higher
+// is better) and the matched rune positions within Ref.Path() and Tagline, for
+// highlighting.
+type Match struct {
+	Index   int
+	Score   int
+	InRef   []int // byte offsets into Ref.Path()
+	InTag   []int // byte offsets into Tagline
+	matched []int
+}
+
+// Index makes fuzzy search over a fixed list of entries cheap: the searched
+// text of each entry (ref, tagline, tags) is built once.
+type Index struct {
+	entries []Entry
+	hay     []string
+	refLen  []int
+}
+
+// NewIndex indexes entries for Search. The slice is not copied.
+func NewIndex(entries []Entry) *Index {
+	ix := &Index{entries: entries, hay: make([]string, len(entries)), refLen: make([]int, len(entries))}
+	for i, e := range entries {
+		p := e.Ref.Path()
+		ix.refLen[i] = len(p)
+		ix.hay[i] = p + " " + e.Tagline + " " + strings.Join(e.Tags, " ")
+	}
+	return ix
+}
+
+// Len is the number of indexed entries.
+func (ix *Index) Len() int { return len(ix.entries) }
+
+// Entry returns the i-th indexed entry.
+func (ix *Index) Entry(i int) Entry { return ix.entries[i] }
+
+// Entries returns the indexed entries.
+func (ix *Index) Entries() []Entry { return ix.entries }
+
+// parallelThreshold is the size below which splitting the work across cores
+// costs more than it saves.
+const parallelThreshold = 4096
+
+// Search returns the entries matching query, best match first (ties by
+// reference). An empty query matches everything in catalog order.
+func (ix *Index) Search(query string) []Match {
+	return ix.search(query, nil)
+}
+
+// Narrow searches only within prev, the matches of an earlier query that the
+// new query extends. Fuzzy matching is monotone: a string that fails to match
+// "ab" cannot match "abc", so narrowing returns the same hits as Search.
+func (ix *Index) Narrow(query string, prev []Match) []Match {
+	cand := make([]int, len(prev))
+	for i, m := range prev {
+		cand[i] = m.Index
+	}
+	return ix.search(query, cand)
+}
+
+func (ix *Index) search(query string, cand []int) []Match {
+	query = strings.TrimSpace(query)
+	n := len(ix.hay)
+	if cand != nil {
+		n = len(cand)
+	}
+	if query == "" {
+		out := make([]Match, n)
+		for i := range out {
+			out[i].Index = i
+			if cand != nil {
+				out[i].Index = cand[i]
+			}
+		}
+		return out
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if n < parallelThreshold || workers < 2 {
+		workers = 1
+	}
+	parts := make([][]Match, workers)
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, n)
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func(w, lo, hi int) {
+			defer wg.Done()
+			src := haySource{ix: ix, cand: cand, lo: lo, hi: hi}
+			for _, m := range fuzzy.FindFromNoSort(query, src) {
+				idx := lo + m.Index
+				if cand != nil {
+					idx = cand[idx]
+				}
+				parts[w] = append(parts[w], Match{Index: idx, Score: m.Score, matched: m.MatchedIndexes})
+			}
+		}(w, lo, hi)
+	}
+	wg.Wait()
+	var out []Match
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	slices.SortStableFunc(out, func(a, b Match) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(ix.hay[a.Index][:ix.refLen[a.Index]], ix.hay[b.Index][:ix.refLen[b.Index]])
+	})
+	for i := range out {
+		ix.split(&out[i])
+	}
+	return out
+}
+
+// split turns positions in the haystack into positions in the ref and tagline.
+func (ix *Index) split(m *Match) {
+	rl := ix.refLen[m.Index]
+	tl := len(ix.entries[m.Index].Tagline)
+	for _, p := range m.matched {
+		switch {
+		case p < rl:
+			m.InRef = append(m.InRef, p)
+		case p > rl && p <= rl+tl:
+			m.InTag = append(m.InTag, p-rl-1)
+		}
+	}
+	m.matched = nil
+}
+
+type haySource struct {
+	ix     *Index
+	cand   []int
+	lo, hi int
+}
+
+func (s haySource) String(i int) string {
+	i += s.lo
+	if s.cand != nil {
+		i = s.cand[i]
+	}
+	return s.ix.hay[i]
+}
+
+func (s haySource) Len() int { return s.hi - s.lo }
+
+// Search is a one-off fuzzy search over entries, best match first.
+func Search(entries []Entry, query string) []Entry {
+	ix := NewIndex(entries)
+	ms := ix.Search(query)
+	out := make([]Entry, len(ms))
+	for i, m := range ms {
+		out[i] = entries[m.Index]
+	}
+	return out
+}
+
+// FilterTag keeps the entries that carry tag (case-insensitive). An empty tag
+// keeps everything.
+func FilterTag(entries []Entry, tag string) []Entry {
+	if tag == "" {
+		return entries
+	}
+	var out []Entry
+	for _, e := range entries {
+		if slices.ContainsFunc(e.Tags, func(t string) bool { return strings.EqualFold(t, tag) }) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Tags lists every tag in entries with its count, most used first.
+func Tags(entries []Entry) []TagCount {
+	counts := map[string]int{}
+	for _, e := range entries {
+		for _, t := range e.Tags {
+			counts[strings.ToLower(t)]++
+		}
+	}
+	out := make([]TagCount, 0, len(counts))
+	for t, n := range counts {
+		out = append(out, TagCount{Tag: t, Count: n})
+	}
+	slices.SortFunc(out, func(a, b TagCount) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Tag, b.Tag)
+	})
+	return out
+}
+
+// TagCount is a tag and how many entries carry it.
+type TagCount struct {
+	Tag   string
+	Count int
+}

@@ -1,0 +1,71 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"pipette/catalog"
+)
+
+// NewLocal returns a client that runs algorithms in this process.
+func NewLocal(runner catalog.Runner, src catalog.Source) *Client {
+	return &Client{t: &local{runner: runner, src: src}}
+}
+
+type local struct {
+	runner catalog.Runner
+	src    catalog.Source
+}
+
+func (l *local) source() catalog.Source { return l.src }
+
+func (l *local) call(ctx context.Context, ref catalog.Ref, in catalog.Value, opt CallOptions) (*Response, error) {
+	if opt.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opt.Timeout)
+		defer cancel()
+	}
+	// The input goes through the same normalisation a request body would, so
+	// an algorithm sees identical values in-process and over HTTP.
+	in, err := in.Normalize()
+	if err != nil {
+		return nil, catalog.InputErrorf("%v", err)
+	}
+	start := time.Now()
+	out, err := l.runner.Run(ctx, ref, in)
+	d := time.Since(start)
+	if err != nil {
+		return nil, CallError(ref, err, opt.Timeout)
+	}
+	v, err := out.Value.Normalize()
+	if err != nil {
+		return nil, catalog.Errorf(catalog.AlgorithmError, "%s returned a result that is not valid JSON: %v", ref, err)
+	}
+	if v.Kind == "" {
+		v = catalog.Void()
+	}
+	r := &Response{Result: v.Go(), Value: v, ContentType: string(v.Kind), Duration: d}
+	if opt.Stdout {
+		r.Stdout = out.Stdout
+	}
+	return r, nil
+}
+
+// CallError turns what a runner returned into the *catalog.Error a caller
+// sees, so the in-process client and the server describe a timeout or a
+// cancelled call in the same words.
+func CallError(ref catalog.Ref, err error, timeout time.Duration) *catalog.Error {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		msg := fmt.Sprintf("%s did not finish in time", ref)
+		if timeout > 0 {
+			msg = fmt.Sprintf("%s did not finish within %s; raise the timeout (seconds, max 3000) or send less input", ref, timeout)
+		}
+		return &catalog.Error{Type: catalog.AlgorithmError, Message: msg}
+	case errors.Is(err, context.Canceled):
+		return &catalog.Error{Type: catalog.AlgorithmError, Message: fmt.Sprintf("%s: the call was cancelled", ref)}
+	}
+	return catalog.AsError(err)
+}
