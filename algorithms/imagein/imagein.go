@@ -1,0 +1,235 @@
+// Package imagein reads the image an algorithm is given, in every form the
+// image algorithms accept: raw bytes, base64 or a data URI (inside JSON or as
+// text), and an http(s) URL when the host allows fetching. It enforces the
+// pixel limit before any pixel is decoded.
+package imagein
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif"  // decoders, registered with image.Decode
+	_ "image/jpeg" //
+	_ "image/png"  //
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	_ "golang.org/x/image/bmp"  //
+	_ "golang.org/x/image/tiff" //
+	_ "golang.org/x/image/webp" //
+
+	"pipette/catalog"
+)
+
+// Policy is what the host allows. The zero value of each field means its default.
+type Policy struct {
+	AllowURLs    bool  // fetch http(s) URLs given as images (off by default)
+	AllowPrivate bool  // let URLs reach loopback, private and link-local addresses
+	MaxPixels    int   // refuse larger images before decoding; default 40 megapixels
+	MaxBytes     int64 // largest download; default 50 MiB
+}
+
+// DefaultMaxPixels is the pixel limit when none is configured.
+const DefaultMaxPixels = 40_000_000
+
+const defaultMaxBytes = 50 << 20
+
+var policy atomic.Pointer[Policy]
+
+// SetPolicy sets the process-wide policy (pipette serve's flags).
+func SetPolicy(p Policy) { policy.Store(&p) }
+
+// CurrentPolicy returns the policy in force, with defaults filled in.
+func CurrentPolicy() Policy {
+	var p Policy
+	if cur := policy.Load(); cur != nil {
+		p = *cur
+	}
+	if p.MaxPixels <= 0 {
+		p.MaxPixels = DefaultMaxPixels
+	}
+	if p.MaxBytes <= 0 {
+		p.MaxBytes = defaultMaxBytes
+	}
+	return p
+}
+
+// Bytes returns the encoded image an input carries: binary input as is; text
+// or a JSON string as base64, a data URI, or a URL.
+func Bytes(ctx context.Context, in catalog.Value) ([]byte, error) {
+	switch in.Kind {
+	case catalog.KindBinary:
+		if len(in.Bytes) == 0 {
+			return nil, catalog.InputErrorf("the image is empty: send the bytes of a PNG, JPEG, GIF, BMP, TIFF or WebP file")
+		}
+		return in.Bytes, nil
+	case catalog.KindText:
+		return FromString(ctx, in.Text)
+	case catalog.KindJSON:
+		if s, ok := in.JSON.(string); ok {
+			return FromString(ctx, s)
+		}
+	}
+	return nil, catalog.InputErrorf("expected an image: raw bytes (application/octet-stream), or a string holding base64, a data URI or an http(s) URL")
+}
+
+// FromString reads an image given as a string: a data URI, an http(s) URL, or
+// plain base64.
+func FromString(ctx context.Context, s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return nil, catalog.InputErrorf("the image is empty: give base64, a data URI or an http(s) URL")
+	case strings.HasPrefix(s, "data:"):
+		comma := strings.IndexByte(s, ',')
+		if comma < 0 || !strings.HasSuffix(s[:comma], ";base64") {
+			return nil, catalog.InputErrorf("the image data URI is not base64: write data:image/png;base64,…")
+		}
+		return decodeBase64(s[comma+1:])
+	case strings.HasPrefix(s, "http://"), strings.HasPrefix(s, "https://"):
+		return Fetch(ctx, s)
+	}
+	return decodeBase64(s)
+}
+
+func decodeBase64(s string) ([]byte, error) {
+	s = strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == ' ' || r == '\t' {
+			return -1
+		}
+		return r
+	}, s)
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil && len(b) > 0 {
+			return b, nil
+		}
+	}
+	return nil, catalog.InputErrorf("the image string is neither base64, a data URI nor an http(s) URL")
+}
+
+// Decode decodes an image after checking its size against the pixel limit,
+// using only the header, so a huge image costs nothing. It returns the image
+// and its format name ("png", "jpeg", …).
+func Decode(data []byte) (image.Image, string, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", catalog.InputErrorf("the input is not an image pipette can read (PNG, JPEG, GIF, BMP, TIFF or WebP): %v", err)
+	}
+	if err := CheckPixels(cfg.Width, cfg.Height); err != nil {
+		return nil, "", err
+	}
+	img, format, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", catalog.InputErrorf("the %s image is damaged: %v", format, err)
+	}
+	return img, format, nil
+}
+
+// CheckPixels refuses dimensions over the pixel limit.
+func CheckPixels(w, h int) error {
+	max := CurrentPolicy().MaxPixels
+	if w <= 0 || h <= 0 {
+		return catalog.InputErrorf("the image has no pixels (%d×%d)", w, h)
+	}
+	if int64(w)*int64(h) > int64(max) {
+		return catalog.Errorf(catalog.TooLargeError, "the image is %d×%d (%.1f megapixels), over the limit of %.1f megapixels: scale it down first",
+			w, h, float64(w)*float64(h)/1e6, float64(max)/1e6)
+	}
+	return nil
+}
+
+// Load is Bytes then Decode.
+func Load(ctx context.Context, in catalog.Value) (image.Image, string, error) {
+	data, err := Bytes(ctx, in)
+	if err != nil {
+		return nil, "", err
+	}
+	return Decode(data)
+}
+
+// LoadString is FromString then Decode, for images inside JSON objects.
+func LoadString(ctx context.Context, s string) (image.Image, string, error) {
+	data, err := FromString(ctx, s)
+	if err != nil {
+		return nil, "", err
+	}
+	return Decode(data)
+}
+
+var errPrivate = errors.New("private address")
+
+// Fetch downloads an image URL if the policy allows it. Loopback, private,
+// link-local and unspecified addresses are refused at connect time (after DNS
+// resolution, so a hostname cannot smuggle them in) unless allowed.
+func Fetch(ctx context.Context, rawURL string) ([]byte, error) {
+	p := CurrentPolicy()
+	if !p.AllowURLs {
+		return nil, catalog.Errorf(catalog.UnsupportedError, "this server does not fetch image URLs: send the image bytes or base64 instead (or start it with --allow-url-fetch)")
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, catalog.InputErrorf("%q is not an http(s) URL", rawURL)
+	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second}
+	if !p.AllowPrivate {
+		dialer.Control = func(network, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip := net.ParseIP(host)
+			if ip == nil || !isPublic(ip) {
+				return errPrivate
+			}
+			return nil
+		}
+	}
+	hc := &http.Client{
+		Timeout:   60 * time.Second,
+		Transport: &http.Transport{DialContext: dialer.DialContext, Proxy: nil},
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, catalog.InputErrorf("%q is not a URL pipette can fetch: %v", rawURL, err)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		if errors.Is(err, errPrivate) {
+			return nil, catalog.InputErrorf("refusing to fetch %s: it points at a loopback or private address (allow it with --allow-private-urls)", u.Host)
+		}
+		return nil, catalog.InputErrorf("could not fetch the image at %s: %v", rawURL, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return nil, catalog.InputErrorf("could not fetch the image at %s: the server answered %s", rawURL, resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, p.MaxBytes+1))
+	if err != nil {
+		return nil, catalog.InputErrorf("could not read the image at %s: %v", rawURL, err)
+	}
+	if int64(len(data)) > p.MaxBytes {
+		return nil, catalog.Errorf(catalog.TooLargeError, "the image at %s is larger than %d MiB", rawURL, p.MaxBytes>>20)
+	}
+	return data, nil
+}
+
+func isPublic(ip net.IP) bool {
+	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() ||
+		// 100.64.0.0/10, carrier-grade NAT, is not routable from outside either.
+		(ip.To4() != nil && ip.To4()[0] == 100 && ip.To4()[1]&0xc0 == 64))
+}
+
+// Describe is "png 512×512", for messages and metadata.
+func Describe(format string, b image.Rectangle) string {
+	return fmt.Sprintf("%s %d×%d", format, b.Dx(), b.Dy())
+}
