@@ -1,0 +1,90 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"pipette/catalog"
+	"pipette/client"
+)
+
+// The error bodies are written from these types rather than client.ErrorBody
+// because the two shapes differ in what must always be present: an
+// algorithm's error always carries both stack spellings (even empty), a
+// platform error carries its code and no stack. client.ErrorBody reads both.
+
+type algorithmErrorBody struct {
+	Message    string `json:"message"`
+	ErrorType  string `json:"error_type"`
+	Stacktrace string `json:"stacktrace"`
+	StackTrace string `json:"stack_trace"`
+}
+
+type algorithmErrorResponse struct {
+	Error    algorithmErrorBody `json:"error"`
+	Metadata client.Metadata    `json:"metadata"`
+}
+
+type platformErrorBody struct {
+	Message   string `json:"message"`
+	Code      int    `json:"code,omitempty"`
+	ErrorType string `json:"error_type"`
+}
+
+type platformErrorResponse struct {
+	Error platformErrorBody `json:"error"`
+}
+
+// writeAlgorithmError answers an error the algorithm raised: HTTP 200, as the
+// API requires, because some clients only read the body of a 2xx answer.
+func writeAlgorithmError(w http.ResponseWriter, e *catalog.Error, duration float64) {
+	typ := e.Type
+	if typ == "" {
+		typ = catalog.AlgorithmError
+	}
+	writeJSON(w, http.StatusOK, algorithmErrorResponse{
+		Error:    algorithmErrorBody{Message: e.Message, ErrorType: typ, Stacktrace: e.Stack, StackTrace: e.Stack},
+		Metadata: client.Metadata{Duration: duration},
+	})
+}
+
+// writePlatformError answers an error of the platform (not found, bad key,
+// too large…) with its real status, the error body and X-Error-Message.
+func writePlatformError(w http.ResponseWriter, e *catalog.Error) {
+	status := e.Status
+	if status == 0 {
+		status = http.StatusInternalServerError
+	}
+	typ := e.Type
+	if typ == "" {
+		typ = catalog.AlgorithmError
+	}
+	w.Header().Set("X-Error-Message", headerSafe(e.Message))
+	writeJSON(w, status, platformErrorResponse{Error: platformErrorBody{Message: e.Message, Code: e.Code, ErrorType: typ}})
+}
+
+// headerSafe keeps a message usable as a header value: one line, no control
+// characters (net/http would drop the whole header otherwise).
+func headerSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// writeJSON writes v as the whole answer, without HTML escaping so that
+// results keep "<" and "&" as they are.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := catalog.MarshalJSON(v)
+	if err != nil {
+		// Only a value built by this package gets here; it is always
+		// encodable, so this is a bug worth a clear 500 rather than a panic.
+		b = []byte(`{"error":{"message":"the server could not encode its answer","error_type":"AlgorithmError"}}`)
+		status = http.StatusInternalServerError
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,290 @@
+// Package server is the HTTP face of a catalog: it serves the
+// Algorithmia-compatible API of ../shared/API.md (calling algorithms, the
+// catalog endpoints, health and metrics) over any catalog.Source and
+// catalog.Runner, with API keys, body limits, timeouts, background runs and
+// a graceful shutdown.
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"pipette/catalog"
+)
+
+// DefaultMaxBody is the request body limit when Config.MaxBody is 0.
+const DefaultMaxBody = 10 << 20
+
+// Config says what a Server serves and who may call it.
+type Config struct {
+	Source  catalog.Source // what the catalog endpoints list
+	Runner  catalog.Runner // what POST /v1/algo runs
+	Keys    []string       // accepted API keys; empty = anonymous calls allowed
+	MaxBody int64          // request body limit in bytes; 0 = 10 MiB
+	Logger  *slog.Logger   // nil = discard
+}
+
+// Server answers the API. It is an http.Handler; ListenAndServe runs one on
+// a socket with a graceful shutdown.
+type Server struct {
+	src     catalog.Source
+	runner  catalog.Runner
+	keys    [][sha256.Size]byte // hashed so every comparison has the same length
+	maxBody int64
+	log     *slog.Logger
+	handler http.Handler
+	metrics *metrics
+	catalog *catalogCache
+
+	// Background (output=void) runs: tracked so Drain can wait for them,
+	// and cancelled through bgCancel when a drain runs out of time.
+	bgMu     sync.Mutex
+	bgWG     sync.WaitGroup
+	bgCtx    context.Context
+	bgCancel context.CancelFunc
+	draining bool
+}
+
+// New builds a Server. Source and Runner must be set.
+func New(cfg Config) *Server {
+	if cfg.Source == nil || cfg.Runner == nil {
+		panic("server: Config needs both a Source and a Runner")
+	}
+	s := &Server{
+		src:     cfg.Source,
+		runner:  cfg.Runner,
+		maxBody: cfg.MaxBody,
+		log:     cfg.Logger,
+		metrics: newMetrics(),
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	for _, k := range cfg.Keys {
+		if k = strings.TrimSpace(k); k != "" {
+			s.keys = append(s.keys, sha256.Sum256([]byte(k)))
+		}
+	}
+	s.catalog = newCatalogCache(cfg.Source, catalogTTL)
+	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/algo/{owner}/{name}", s.authed(s.handleCall))
+	mux.HandleFunc("POST /v1/algo/{owner}/{name}/{version}", s.authed(s.handleCall))
+	mux.HandleFunc("GET /v1/algorithms", s.authed(s.handleList))
+	mux.HandleFunc("GET /v1/algorithms/{owner}/{name}", s.authed(s.handleAlgorithm))
+	mux.HandleFunc("GET /v1/algorithms/{owner}/{name}/versions", s.authed(s.handleVersions))
+	mux.HandleFunc("GET /healthz", s.handleHealthz)
+	mux.HandleFunc("GET /readyz", s.handleReadyz)
+	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.HandleFunc("/", s.handleUnknown)
+	s.handler = s.recoverAndCount(mux)
+	return s
+}
+
+// ServeHTTP answers one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Drain marks the server as shutting down (/readyz answers 503, new
+// output=void calls are refused) and waits for the background runs already
+// started. When ctx ends first, it cancels those runs and returns an error
+// saying how many were cut short.
+func (s *Server) Drain(ctx context.Context) error {
+	s.bgMu.Lock()
+	s.draining = true
+	s.bgMu.Unlock()
+	done := make(chan struct{})
+	go func() { s.bgWG.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		n := s.metrics.background.Load()
+		s.bgCancel()
+		return fmt.Errorf("drain: %d background run(s) still going when the grace period ended were cancelled: %w", n, ctx.Err())
+	}
+}
+
+func (s *Server) isDraining() bool {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	return s.draining
+}
+
+// startBackground registers a background run, or reports false when the
+// server is draining. Registering under the same lock that Drain takes keeps
+// WaitGroup.Add from racing with Wait.
+func (s *Server) startBackground() bool {
+	s.bgMu.Lock()
+	defer s.bgMu.Unlock()
+	if s.draining {
+		return false
+	}
+	s.bgWG.Add(1)
+	s.metrics.background.Add(1)
+	return true
+}
+
+func (s *Server) endBackground() {
+	s.metrics.background.Add(-1)
+	s.bgWG.Done()
+}
+
+// authed applies the API-key rule: with keys configured, every call and
+// catalog request must carry one of them.
+func (s *Server) authed(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if len(s.keys) == 0 {
+			h(w, r)
+			return
+		}
+		key := apiKey(r.Header.Get("Authorization"))
+		if key == "" {
+			w.Header().Set("WWW-Authenticate", `Simple realm="pipette"`)
+			writePlatformError(w, authError(http.StatusUnauthorized, catalog.CodeUnauthorized,
+				"this server needs an API key: send the header Authorization: Simple <key>"))
+			return
+		}
+		if !s.validKey(key) {
+			w.Header().Set("WWW-Authenticate", `Simple realm="pipette"`)
+			writePlatformError(w, authError(http.StatusUnauthorized, catalog.CodeInvalidKey,
+				"unknown or invalid API key: check the key this server was started with"))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// authError is a 401. The API's error_type list has no authorization type;
+// InputError is the closest: the request itself carried a missing or wrong
+// credential and the caller fixes it by sending a different one. The status
+// and the platform code (2001, 2002) are what clients branch on.
+// ThirdPartyCredentialError would be wrong: it means an algorithm's own
+// credentials for a service it calls were refused.
+func authError(status, code int, msg string) *catalog.Error {
+	return &catalog.Error{Type: catalog.InputError, Message: msg, Status: status, Code: code}
+}
+
+// apiKey extracts the key from the three accepted forms: "Simple <key>",
+// "Bearer <key>" and a bare "<key>".
+func apiKey(h string) string {
+	h = strings.TrimSpace(h)
+	if scheme, rest, ok := strings.Cut(h, " "); ok {
+		if strings.EqualFold(scheme, "Simple") || strings.EqualFold(scheme, "Bearer") {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return h
+}
+
+// validKey compares key with every configured key in constant time: hashes
+// make the lengths equal and the loop never stops early.
+func (s *Server) validKey(key string) bool {
+	sum := sha256.Sum256([]byte(key))
+	ok := 0
+	for i := range s.keys {
+		ok |= subtle.ConstantTimeCompare(sum[:], s.keys[i][:])
+	}
+	return ok == 1
+}
+
+func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	if s.isDraining() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// handleUnknown answers paths and methods the API does not have with a
+// platform error body rather than the mux's plain text.
+func (s *Server) handleUnknown(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/v1/algo/") && r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writePlatformError(w, &catalog.Error{Type: catalog.UnsupportedError, Status: http.StatusMethodNotAllowed,
+			Message: fmt.Sprintf("%s is not allowed on %s: call algorithms with POST", r.Method, r.URL.Path)})
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, "/v1/algorithms") && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writePlatformError(w, &catalog.Error{Type: catalog.UnsupportedError, Status: http.StatusMethodNotAllowed,
+			Message: fmt.Sprintf("%s is not allowed on %s: the catalog is read with GET", r.Method, r.URL.Path)})
+		return
+	}
+	writePlatformError(w, &catalog.Error{Type: catalog.EntityNotFoundError, Status: http.StatusNotFound,
+		Message: fmt.Sprintf("no endpoint %s %s: see /v1/algo/{owner}/{name} and /v1/algorithms", r.Method, r.URL.Path)})
+}
+
+// statusRecorder remembers the status a handler wrote, for metrics, logs and
+// the panic guard (which can only answer if nothing was written yet).
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach Flush and deadlines.
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// recoverAndCount is the outermost layer: it counts requests by route and
+// status, and turns a panic anywhere in a handler into a 500 answer and a log
+// line, so one bad request never takes the server down. The caller never sees
+// the Go stack; the log does.
+func (s *Server) recoverAndCount(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if rec.status == 0 {
+					writePlatformError(rec, &catalog.Error{Type: catalog.AlgorithmError, Status: http.StatusInternalServerError,
+						Message: "the server failed while answering this request; the details are in its log"})
+				}
+			}
+			route := r.Pattern
+			if route == "" || route == "/" {
+				route = "other"
+			}
+			status := rec.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			s.metrics.requests.WithLabelValues(route, fmt.Sprint(status)).Inc()
+		}()
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// since is time.Since in seconds, as the API's duration.
+func since(t time.Time) float64 { return time.Since(t).Seconds() }
