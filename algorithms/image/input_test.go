@@ -1,0 +1,102 @@
+package image
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"image"
+	"image/png"
+	"os"
+	"testing"
+
+	"pipette/catalog"
+)
+
+// testImage reads one of the shared test images.
+func testImage(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/images/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func pngBytes(t testing.TB, img image.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+func decodeOut(t testing.TB, v catalog.Value) (image.Image, string) {
+	t.Helper()
+	if v.Kind != catalog.KindBinary {
+		t.Fatalf("result kind %s, want binary", v.Kind)
+	}
+	img, format, err := image.Decode(bytes.NewReader(v.Bytes))
+	if err != nil {
+		t.Fatalf("result is not an image: %v", err)
+	}
+	return img, format
+}
+
+// wantInputError asserts err is an *catalog.Error of type typ whose message
+// contains every fragment.
+func wantErrorType(t *testing.T, err error, typ string, fragments ...string) {
+	t.Helper()
+	var e *catalog.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T), want a %s", err, err, typ)
+	}
+	if e.Type != typ {
+		t.Fatalf("error type %s (%q), want %s", e.Type, e.Message, typ)
+	}
+	for _, f := range fragments {
+		if !bytes.Contains([]byte(e.Message), []byte(f)) {
+			t.Errorf("message %q does not mention %q", e.Message, f)
+		}
+	}
+}
+
+func TestImageRequestForms(t *testing.T) {
+	t.Parallel()
+	raw := testImage(t, "text.png")
+	type opts struct {
+		imageField
+		K int `json:"k"`
+	}
+	forms := map[string]catalog.Value{
+		"bytes":             catalog.Bytes(raw),
+		"base64 text":       catalog.Text(b64(raw)),
+		"data URI string":   catalog.JSON("data:image/png;base64," + b64(raw)),
+		"object":            catalog.JSON(map[string]any{"image": b64(raw), "k": 3.0}),
+		"object typed text": catalog.Text(`{"image": "` + b64(raw) + `", "k": 3}`),
+	}
+	for name, in := range forms {
+		var o opts
+		data, _, err := imageRequest(context.Background(), in, &o, "an image")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !bytes.Equal(data, raw) {
+			t.Errorf("%s: got %d bytes, want the %d of text.png", name, len(data), len(raw))
+		}
+	}
+	bad := map[string]catalog.Value{
+		"list":          catalog.JSON([]any{1.0}),
+		"no image":      catalog.JSON(map[string]any{"k": 3.0}),
+		"unknown field": catalog.JSON(map[string]any{"image": b64(raw), "colour": "red"}),
+		"not base64":    catalog.Text("%% not an image %%"),
+	}
+	for name, in := range bad {
+		var o opts
+		_, _, err := imageRequest(context.Background(), in, &o, "an image")
+		t.Run(name, func(t *testing.T) { wantErrorType(t, err, catalog.InputError) })
+	}
+}
