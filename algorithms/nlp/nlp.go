@@ -8,6 +8,7 @@ func All() []algorithms.Algorithm {
 	return []algorithms.Algorithm{
 		NamedEntities(),
 		SentimentAnalysis(),
+		NamedEntities(),
 		SentenceSplit(),
 		Summarize(),
 	}
