@@ -6,7 +6,6 @@ import "pipette/algorithms"
 // All returns every algorithm of this package, one constructor per file.
 func All() []algorithms.Algorithm {
 	return []algorithms.Algorithm{
-		NamedEntities(),
 		SentimentAnalysis(),
 		NamedEntities(),
 		SentenceSplit(),
