@@ -10,5 +10,6 @@ func All() []algorithms.Algorithm {
 		NamedEntities(),
 		SentenceSplit(),
 		Summarize(),
+		KeywordExtraction(),
 	}
 }
