@@ -130,7 +130,9 @@ func TestBinary(t *testing.T) {
 		}
 		var body struct {
 			Result   struct{ Compound float64 }
-			Metadata struct{ ContentType string `json:"content_type"` }
+			Metadata struct {
+				ContentType string `json:"content_type"`
+			}
 		}
 		err = json.NewDecoder(resp.Body).Decode(&body)
 		resp.Body.Close()
