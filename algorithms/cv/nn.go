@@ -1,0 +1,342 @@
+package cv
+
+// The few neural-network layers the face-api.js networks need, in plain Go:
+// batch-1 NHWC float32 tensors, TensorFlow "same"/"valid" padding, 3×3
+// convolutions, depthwise-separable convolutions and 2×2 max pooling.
+//
+// Every convolution ends in one small matrix product (patches × filters),
+// computed four pixels by two output channels at a time so that the eight
+// sums stay in registers; filters are stored transposed ([cout][k·k·cin]) so
+// both operands are read contiguously. Layers split their output rows over
+// at most GOMAXPROCS goroutines and allocate only their output and one
+// scratch buffer per goroutine, never inside the loops.
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// tensor is one image-shaped activation: h rows of w pixels of c channels.
+type tensor struct {
+	h, w, c int
+	data    []float32
+}
+
+func newTensor(h, w, c int) tensor {
+	return tensor{h: h, w: w, c: c, data: make([]float32, h*w*c)}
+}
+
+// activation is applied to a layer's output after the bias.
+type activation uint8
+
+const (
+	linear activation = iota
+	relu
+	leaky // max(x, 0.1x), as face-api's TinyYolov2 "leaky"
+)
+
+func (a activation) apply(x float32) float32 {
+	switch a {
+	case relu:
+		if x < 0 {
+			return 0
+		}
+	case leaky:
+		if x < 0 {
+			return 0.1 * x
+		}
+	}
+	return x
+}
+
+// outputSize is TensorFlow's padding rule for one dimension: the output
+// length and how much padding goes before the input (the rest goes after).
+func outputSize(in, k, stride int, same bool) (out, before int) {
+	if !same {
+		return (in-k)/stride + 1, 0
+	}
+	out = (in + stride - 1) / stride
+	total := max((out-1)*stride+k-in, 0)
+	return out, total / 2
+}
+
+// parallelRows calls fn on consecutive ranges of [0, n), spread over at most
+// GOMAXPROCS goroutines (and no more than makes sense for tiny layers).
+// worker numbers ranges so that fn can index a per-goroutine scratch buffer.
+func parallelRows(n int, fn func(worker, lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), n, 8)
+	if workers <= 1 {
+		fn(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := range workers {
+		lo, hi := i*n/workers, (i+1)*n/workers
+		wg.Go(func() { fn(i, lo, hi) })
+	}
+	wg.Wait()
+}
+
+// convLayer is a k×k convolution with bias, TensorFlow layout on disk
+// ([k][k][cin][cout]) and transposed in memory ([cout][k·k·cin]).
+type convLayer struct {
+	k, stride  int
+	same       bool
+	cin, cout  int
+	filters    []float32 // [cout][k*k*cin]
+	bias       []float32
+	activation activation
+}
+
+// newConvLayer transposes TensorFlow-ordered filters of shape [k,k,cin,cout].
+func newConvLayer(filters, bias []float32, k, cin, cout, stride int, same bool, act activation) convLayer {
+	kdim := k * k * cin
+	t := make([]float32, cout*kdim)
+	for i := range kdim {
+		for co := range cout {
+			t[co*kdim+i] = filters[i*cout+co]
+		}
+	}
+	return convLayer{k: k, stride: stride, same: same, cin: cin, cout: cout, filters: t, bias: bias, activation: act}
+}
+
+func (l *convLayer) forward(x tensor) tensor {
+	if x.c != l.cin {
+		panic(fmt.Sprintf("cv: conv expects %d channels, got %d", l.cin, x.c))
+	}
+	if l.k == 1 && l.stride == 1 {
+		y := newTensor(x.h, x.w, l.cout)
+		parallelRows(x.h, func(_, lo, hi int) {
+			n := (hi - lo) * x.w
+			matmul(y.data[lo*x.w*l.cout:], x.data[lo*x.w*l.cin:], l.filters, l.bias, n, l.cin, l.cout, l.activation)
+		})
+		return y
+	}
+	oh, top := outputSize(x.h, l.k, l.stride, l.same)
+	ow, left := outputSize(x.w, l.k, l.stride, l.same)
+	y := newTensor(oh, ow, l.cout)
+	kdim := l.k * l.k * l.cin
+	parallelRows(oh, func(_, lo, hi int) {
+		patches := make([]float32, ow*kdim) // one output row's im2col
+		for oy := lo; oy < hi; oy++ {
+			l.im2colRow(patches, x, oy, ow, top, left)
+			matmul(y.data[oy*ow*l.cout:], patches, l.filters, l.bias, ow, kdim, l.cout, l.activation)
+		}
+	})
+	return y
+}
+
+// im2colRow lays out the receptive field of every pixel of output row oy
+// (ky, kx, channel order, zeros where the window leaves the input).
+func (l *convLayer) im2colRow(patches []float32, x tensor, oy, ow, top, left int) {
+	kdim := l.k * l.k * l.cin
+	for ox := range ow {
+		p := patches[ox*kdim : (ox+1)*kdim]
+		for ky := range l.k {
+			iy := oy*l.stride + ky - top
+			for kx := range l.k {
+				ix := ox*l.stride + kx - left
+				dst := p[(ky*l.k+kx)*l.cin : (ky*l.k+kx+1)*l.cin]
+				if iy < 0 || iy >= x.h || ix < 0 || ix >= x.w {
+					clear(dst)
+					continue
+				}
+				copy(dst, x.data[(iy*x.w+ix)*x.c:])
+			}
+		}
+	}
+}
+
+// separableLayer is a 3×3 depthwise convolution ("same" padding) followed by
+// a 1×1 pointwise convolution with bias, as tf.separableConv2d.
+type separableLayer struct {
+	stride    int
+	cin       int
+	depthwise []float32 // [3][3][cin], TensorFlow order
+	pointwise convLayer
+}
+
+func newSeparableLayer(depthwise, pointwise, bias []float32, cin, cout, stride int, act activation) separableLayer {
+	return separableLayer{
+		stride:    stride,
+		cin:       cin,
+		depthwise: depthwise,
+		pointwise: newConvLayer(pointwise, bias, 1, cin, cout, 1, false, act),
+	}
+}
+
+func (l *separableLayer) forward(x tensor) tensor {
+	if x.c != l.cin {
+		panic(fmt.Sprintf("cv: separable conv expects %d channels, got %d", l.cin, x.c))
+	}
+	oh, top := outputSize(x.h, 3, l.stride, true)
+	ow, left := outputSize(x.w, 3, l.stride, true)
+	cout := l.pointwise.cout
+	y := newTensor(oh, ow, cout)
+	// Each goroutine runs the depthwise step for its rows into a scratch
+	// buffer and immediately the pointwise step from it: the intermediate
+	// tensor never exists whole, and it is still in cache when read.
+	parallelRows(oh, func(_, lo, hi int) {
+		scratch := make([]float32, ow*l.cin)
+		for oy := lo; oy < hi; oy++ {
+			l.depthwiseRow(scratch, x, oy, ow, top, left)
+			matmul(y.data[oy*ow*cout:], scratch, l.pointwise.filters, l.pointwise.bias, ow, l.cin, cout, l.pointwise.activation)
+		}
+	})
+	return y
+}
+
+func (l *separableLayer) depthwiseRow(dst []float32, x tensor, oy, ow, top, left int) {
+	c := l.cin
+	clear(dst[:ow*c])
+	for ky := range 3 {
+		iy := oy*l.stride + ky - top
+		if iy < 0 || iy >= x.h {
+			continue
+		}
+		row := x.data[iy*x.w*c : (iy+1)*x.w*c]
+		for kx := range 3 {
+			w := l.depthwise[(ky*3+kx)*c : (ky*3+kx+1)*c]
+			for ox := range ow {
+				ix := ox*l.stride + kx - left
+				if ix < 0 || ix >= x.w {
+					continue
+				}
+				in := row[ix*c : ix*c+c]
+				out := dst[ox*c : ox*c+c]
+				in = in[:len(w)]
+				out = out[:len(w)]
+				for i, v := range w {
+					out[i] += in[i] * v
+				}
+			}
+		}
+	}
+}
+
+// maxPool2 is a 2×2 max pool with "same" padding (padding never wins).
+func maxPool2(x tensor, stride int) tensor {
+	oh, top := outputSize(x.h, 2, stride, true)
+	ow, left := outputSize(x.w, 2, stride, true)
+	y := newTensor(oh, ow, x.c)
+	c := x.c
+	parallelRows(oh, func(_, lo, hi int) {
+		for oy := lo; oy < hi; oy++ {
+			for ox := range ow {
+				out := y.data[(oy*ow+ox)*c : (oy*ow+ox+1)*c]
+				first := true
+				for ky := range 2 {
+					iy := oy*stride + ky - top
+					if iy < 0 || iy >= x.h {
+						continue
+					}
+					for kx := range 2 {
+						ix := ox*stride + kx - left
+						if ix < 0 || ix >= x.w {
+							continue
+						}
+						in := x.data[(iy*x.w+ix)*c : (iy*x.w+ix+1)*c]
+						if first {
+							copy(out, in)
+							first = false
+							continue
+						}
+						in = in[:len(out)]
+						for i, v := range in {
+							if v > out[i] {
+								out[i] = v
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+	return y
+}
+
+// matmul computes out[p][co] = act(bias[co] + Σ_i a[p][i]·w[co][i]) for n rows
+// p of a (each k long) and cout filters w.
+func matmul(out, a, w, bias []float32, n, k, cout int, act activation) {
+	p := 0
+	for ; p+4 <= n; p += 4 {
+		a0 := a[p*k : p*k+k]
+		a1 := a[(p+1)*k : (p+1)*k+k][:len(a0)]
+		a2 := a[(p+2)*k : (p+2)*k+k][:len(a0)]
+		a3 := a[(p+3)*k : (p+3)*k+k][:len(a0)]
+		o0 := out[p*cout : p*cout+cout]
+		o1 := out[(p+1)*cout : (p+1)*cout+cout][:len(o0)]
+		o2 := out[(p+2)*cout : (p+2)*cout+cout][:len(o0)]
+		o3 := out[(p+3)*cout : (p+3)*cout+cout][:len(o0)]
+		co := 0
+		for ; co+2 <= cout; co += 2 {
+			w0 := w[co*k : co*k+k][:len(a0)]
+			w1 := w[(co+1)*k : (co+1)*k+k][:len(a0)]
+			var s00, s01, s10, s11, s20, s21, s30, s31 float32
+			for i, x0 := range a0 {
+				x1, x2, x3 := a1[i], a2[i], a3[i]
+				v0, v1 := w0[i], w1[i]
+				s00 += x0 * v0
+				s01 += x0 * v1
+				s10 += x1 * v0
+				s11 += x1 * v1
+				s20 += x2 * v0
+				s21 += x2 * v1
+				s30 += x3 * v0
+				s31 += x3 * v1
+			}
+			b0, b1 := bias[co], bias[co+1]
+			o0[co], o0[co+1] = act.apply(s00+b0), act.apply(s01+b1)
+			o1[co], o1[co+1] = act.apply(s10+b0), act.apply(s11+b1)
+			o2[co], o2[co+1] = act.apply(s20+b0), act.apply(s21+b1)
+			o3[co], o3[co+1] = act.apply(s30+b0), act.apply(s31+b1)
+		}
+		for ; co < cout; co++ {
+			w0 := w[co*k : co*k+k][:len(a0)]
+			var s0, s1, s2, s3 float32
+			for i, v := range w0 {
+				s0 += a0[i] * v
+				s1 += a1[i] * v
+				s2 += a2[i] * v
+				s3 += a3[i] * v
+			}
+			b := bias[co]
+			o0[co], o1[co], o2[co], o3[co] = act.apply(s0+b), act.apply(s1+b), act.apply(s2+b), act.apply(s3+b)
+		}
+	}
+	for ; p < n; p++ {
+		a0 := a[p*k : p*k+k]
+		o0 := out[p*cout : p*cout+cout]
+		for co := range o0 {
+			w0 := w[co*k : co*k+k][:len(a0)]
+			var s float32
+			for i, v := range a0 {
+				s += v * w0[i]
+			}
+			o0[co] = act.apply(s + bias[co])
+		}
+	}
+}
+
+// addRelu returns relu(a + b + …) of same-shaped tensors, the merge step of
+// FaceExpressionNet's dense blocks.
+func addRelu(ts ...tensor) tensor {
+	y := newTensor(ts[0].h, ts[0].w, ts[0].c)
+	copy(y.data, ts[0].data)
+	for _, t := range ts[1:] {
+		d := t.data[:len(y.data)]
+		for i, v := range d {
+			y.data[i] += v
+		}
+	}
+	for i, v := range y.data {
+		if v < 0 {
+			y.data[i] = 0
+		}
+	}
+	return y
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

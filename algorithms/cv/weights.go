@@ -1,0 +1,149 @@
+package cv
+
+import (
+	"embed"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+)
+
+// The face-api.js weights (MIT, see weights/README.md), vendored so that the
+// face algorithms work offline inside the binary.
+//
+//go:embed weights/*.bin weights/*.json
+var weightFiles embed.FS
+
+// weightMap is one network's tensors by name ("conv1/pointwise_filter"),
+// dequantised to float32, with their shapes.
+type weightMap struct {
+	model  string
+	values map[string][]float32
+	shapes map[string][]int
+}
+
+// tensor returns the named tensor after checking its shape, so that a
+// manifest that does not match the code fails loudly at load time instead of
+// indexing out of range in the middle of a convolution.
+func (m *weightMap) tensor(name string, shape ...int) ([]float32, error) {
+	v, ok := m.values[name]
+	if !ok {
+		return nil, fmt.Errorf("%s: no tensor %q in the manifest", m.model, name)
+	}
+	if !slices.Equal(m.shapes[name], shape) {
+		return nil, fmt.Errorf("%s: tensor %q has shape %v, want %v", m.model, name, m.shapes[name], shape)
+	}
+	return v, nil
+}
+
+// tfjsManifest is the TensorFlow.js weights manifest format: groups of
+// weights stored back to back in the listed binary files.
+type tfjsManifest []struct {
+	Paths   []string `json:"paths"`
+	Weights []struct {
+		Name         string `json:"name"`
+		Shape        []int  `json:"shape"`
+		Dtype        string `json:"dtype"`
+		Quantization *struct {
+			Dtype string  `json:"dtype"`
+			Scale float64 `json:"scale"`
+			Min   float64 `json:"min"`
+		} `json:"quantization"`
+	} `json:"weights"`
+}
+
+// loadWeights reads the embedded manifest and binary of model and
+// dequantises every tensor.
+func loadWeights(model string) (*weightMap, error) {
+	raw, err := weightFiles.ReadFile("weights/" + model + "-weights_manifest.json")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", model, err)
+	}
+	var manifest tfjsManifest
+	if err := json.Unmarshal(raw, &manifest); err != nil {
+		return nil, fmt.Errorf("%s: manifest: %w", model, err)
+	}
+	m := &weightMap{model: model, values: map[string][]float32{}, shapes: map[string][]int{}}
+	for _, group := range manifest {
+		var data []byte
+		for _, p := range group.Paths {
+			b, err := weightFiles.ReadFile("weights/" + p)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", model, err)
+			}
+			data = append(data, b...)
+		}
+		off := 0
+		for _, w := range group.Weights {
+			n := 1
+			for _, d := range w.Shape {
+				n *= d
+			}
+			v := make([]float32, n)
+			switch {
+			case w.Quantization != nil && w.Quantization.Dtype == "uint8":
+				if off+n > len(data) {
+					return nil, fmt.Errorf("%s: %s runs past the end of the weights", model, w.Name)
+				}
+				q := w.Quantization
+				for i, b := range data[off : off+n] {
+					v[i] = float32(q.Min + q.Scale*float64(b))
+				}
+				off += n
+			case w.Quantization == nil && w.Dtype == "float32":
+				if off+4*n > len(data) {
+					return nil, fmt.Errorf("%s: %s runs past the end of the weights", model, w.Name)
+				}
+				for i := range v {
+					v[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[off+4*i:]))
+				}
+				off += 4 * n
+			default:
+				return nil, fmt.Errorf("%s: %s is stored as %s (quantisation %+v), which pipette does not read", model, w.Name, w.Dtype, w.Quantization)
+			}
+			m.values[w.Name] = v
+			m.shapes[w.Name] = w.Shape
+		}
+		if off != len(data) {
+			return nil, fmt.Errorf("%s: the manifest describes %d bytes but the weights hold %d", model, off, len(data))
+		}
+	}
+	return m, nil
+}
+
+// The two networks are built once per process: parsing and dequantising take
+// a few milliseconds, and the built networks are read-only, so every call
+// shares them.
+var (
+	detectorOnce sync.Once
+	detector     *tinyFaceDetector
+	detectorErr  error
+
+	expressionOnce sync.Once
+	expressionNet  *faceExpressionNet
+	expressionErr  error
+)
+
+func faceDetector() (*tinyFaceDetector, error) {
+	detectorOnce.Do(func() {
+		w, err := loadWeights("tiny_face_detector_model")
+		if err == nil {
+			detector, err = newTinyFaceDetector(w)
+		}
+		detectorErr = err
+	})
+	return detector, detectorErr
+}
+
+func expressionClassifier() (*faceExpressionNet, error) {
+	expressionOnce.Do(func() {
+		w, err := loadWeights("face_expression_model")
+		if err == nil {
+			expressionNet, err = newFaceExpressionNet(w)
+		}
+		expressionErr = err
+	})
+	return expressionNet, expressionErr
+}
