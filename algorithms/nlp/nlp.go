@@ -11,5 +11,6 @@ func All() []algorithms.Algorithm {
 		SentenceSplit(),
 		Summarize(),
 		KeywordExtraction(),
+		Readability(),
 	}
 }

@@ -10,7 +10,7 @@ import (
 // textAlgorithms are the in-project text algorithms of this package, tested
 // and benchmarked together here.
 func textAlgorithms() []algorithms.Algorithm {
-	return []algorithms.Algorithm{SentenceSplit(), Summarize(), KeywordExtraction()}
+	return []algorithms.Algorithm{SentenceSplit(), Summarize(), KeywordExtraction(), Readability()}
 }
 
 // Each sample of these algorithms runs through a Registry, the way the Try
@@ -52,3 +52,4 @@ func benchmarkFirstSample(b *testing.B, a algorithms.Algorithm) {
 func BenchmarkSentenceSplit(b *testing.B)     { benchmarkFirstSample(b, SentenceSplit()) }
 func BenchmarkSummarize(b *testing.B)         { benchmarkFirstSample(b, Summarize()) }
 func BenchmarkKeywordExtraction(b *testing.B) { benchmarkFirstSample(b, KeywordExtraction()) }
+func BenchmarkReadability(b *testing.B)       { benchmarkFirstSample(b, Readability()) }
