@@ -12,5 +12,6 @@ func All() []algorithms.Algorithm {
 		Summarize(),
 		KeywordExtraction(),
 		Readability(),
+		LanguageDetection(),
 	}
 }

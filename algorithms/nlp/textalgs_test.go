@@ -10,7 +10,7 @@ import (
 // textAlgorithms are the in-project text algorithms of this package, tested
 // and benchmarked together here.
 func textAlgorithms() []algorithms.Algorithm {
-	return []algorithms.Algorithm{SentenceSplit(), Summarize(), KeywordExtraction(), Readability()}
+	return []algorithms.Algorithm{SentenceSplit(), Summarize(), KeywordExtraction(), Readability(), LanguageDetection()}
 }
 
 // Each sample of these algorithms runs through a Registry, the way the Try
@@ -53,3 +53,4 @@ func BenchmarkSentenceSplit(b *testing.B)     { benchmarkFirstSample(b, Sentence
 func BenchmarkSummarize(b *testing.B)         { benchmarkFirstSample(b, Summarize()) }
 func BenchmarkKeywordExtraction(b *testing.B) { benchmarkFirstSample(b, KeywordExtraction()) }
 func BenchmarkReadability(b *testing.B)       { benchmarkFirstSample(b, Readability()) }
+func BenchmarkLanguageDetection(b *testing.B) { benchmarkFirstSample(b, LanguageDetection()) }
