@@ -2,15 +2,82 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"os"
+	"strings"
 
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/spf13/cobra"
+
+	"pipette/client"
+	"pipette/themes"
+	"pipette/ui"
 )
 
-// runTUI opens the terminal workbench. This placeholder is replaced by the
-// real Bubble Tea program; until then `pipette` with no verb says so plainly.
+// runTUI opens the terminal workbench on the catalog newClient picks (or the
+// server the config file names when neither --server nor $PIPETTE_API is set).
 func runTUI(cmd *cobra.Command, args []string) error {
-	return errors.New("the TUI is not built yet; use pipette ls / call / serve")
+	cfg, cfgErr := ui.LoadConfig(ui.ConfigPath())
+
+	theme, _ := cmd.Flags().GetString("theme")
+	if !cmd.Flags().Changed("theme") && cfg.Theme != "" {
+		theme = cfg.Theme
+	}
+	if _, err := themes.ByName(theme, true); err != nil {
+		return usageErrorf(cmd, "%v", err)
+	}
+	plain, _ := cmd.Flags().GetBool("plain")
+	noMouse, _ := cmd.Flags().GetBool("no-mouse")
+
+	serverURL := os.Getenv(envServer)
+	if f := cmd.Flag("server"); f != nil && f.Changed {
+		serverURL = f.Value.String()
+	}
+	keyEnv := envKey
+	var c *client.Client
+	var err error
+	if strings.TrimSpace(serverURL) == "" && cfg.Server != "" {
+		serverURL = cfg.Server
+		if cfg.APIKeyEnv != "" {
+			keyEnv = cfg.APIKeyEnv
+		}
+		c = client.New(serverURL, os.Getenv(keyEnv))
+	} else {
+		c, err = newClient(cmd)
+		if err != nil {
+			return err
+		}
+	}
+
+	opts := []tea.ProgramOption{tea.WithContext(cmd.Context())}
+	if plain {
+		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	m := ui.New(ui.Options{
+		Client:      c,
+		Theme:       theme,
+		Plain:       plain,
+		Mouse:       cfg.MouseEnabled() && !noMouse,
+		Keys:        cfg.KeyOverrides(),
+		Notice:      cfgErr,
+		HistoryPath: ui.StatePath("history.jsonl"),
+		ServerURL:   strings.TrimSpace(serverURL),
+		APIKey:      os.Getenv(keyEnv) != "",
+		Dark:        true,
+	})
+	if _, err := tea.NewProgram(m, opts...).Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
+		if errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("tui: %w", err)
+	}
+	return nil
 }
 
-// addTUIFlags adds the flags that only the TUI reads (none yet).
-func addTUIFlags(root *cobra.Command) {}
+// addTUIFlags adds the flags that only the TUI reads.
+func addTUIFlags(root *cobra.Command) {
+	root.Flags().String("theme", "auto", "colour theme: "+strings.Join(themes.Names, ", ")+" (auto follows the terminal's background)")
+	root.Flags().Bool("plain", false, "no colour, ASCII borders and a text spinner, for screen readers and dumb terminals")
+	root.Flags().Bool("no-mouse", false, "leave the mouse to the terminal (text selection)")
+}

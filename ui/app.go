@@ -1,0 +1,1482 @@
+// Package ui is pipette's terminal workbench: a Bubble Tea program that
+// browses a catalog, renders a model's docs, runs it on a sample or the
+// user's input, and shows how to call it from code. It talks to models only
+// through *client.Client, so the same UI works in-process and against a
+// `pipette serve`.
+//
+// One root Model (this file) owns focus, layout and overlays; panes are plain
+// structs with SetSize and View. Update never does I/O: commands do it and
+// report back with the typed messages of msgs.go.
+package ui
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"pipette/catalog"
+	"pipette/client"
+	"pipette/themes"
+)
+
+// Options configure the UI.
+type Options struct {
+	Client *client.Client
+	// Theme is a themes.Names entry; "" or "auto" follows the terminal.
+	Theme string
+	// Plain forces the plain theme (no colour, ASCII borders).
+	Plain bool
+	// Mouse turns on mouse clicks and the wheel.
+	Mouse bool
+	// Keys remaps bindings (from the config file).
+	Keys map[string][]string
+	// Notice is shown in the status line at start (a config error).
+	Notice error
+	// HistoryPath is the run history file; "" keeps no history.
+	HistoryPath string
+	// ServerURL is the server the client talks to ("" in-process); the Code
+	// tab's snippets call it.
+	ServerURL string
+	// APIKey says whether the client sends a key (the snippets then do too).
+	APIKey bool
+	// Dark is the assumed background until the terminal reports its own.
+	Dark bool
+	// Now is the clock (tests pin it).
+	Now func() time.Time
+}
+
+type focusArea int
+
+const (
+	focusCatalog focusArea = iota
+	focusDetail
+)
+
+type tabID int
+
+const (
+	tabDocs tabID = iota
+	tabTry
+	tabCode
+)
+
+var tabNames = []string{"Docs", "Try", "Code"}
+
+// statusKind is the tone of a status message.
+type statusKind int
+
+const (
+	statusInfo statusKind = iota
+	statusWarn
+	statusError
+)
+
+// statusTTL is how long a message stays; errors stay until replaced.
+const statusTTL = 4 * time.Second
+
+// wideWidth is the width from which the panes sit side by side.
+const wideWidth = 100
+
+// Model is the root model.
+type Model struct {
+	opt  Options
+	st   *themes.Styles
+	keys *KeyMap
+	now  func() time.Time
+
+	dark      bool
+	themeName string
+	w, h      int
+
+	focus focusArea
+	tab   tabID
+
+	cat  catalogPane
+	docs docsPane
+	try  tryPane
+	code codePane
+
+	selected catalog.Entry
+	hasSel   bool
+	details  map[string]catalog.Entry // full entries fetched with Get
+	fetching map[string]bool
+
+	overlay overlayKind
+	picker  *picker
+	prompt  *prompt
+
+	status     string
+	statusKind statusKind
+	statusID   int
+
+	spin     int
+	tickGen  int
+	ticking  bool
+	history  []Record
+	started  time.Time
+	lastLoad time.Duration
+	quitting bool
+}
+
+// New builds the UI.
+func New(opt Options) *Model {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	m := &Model{opt: opt, now: opt.Now, dark: opt.Dark, keys: defaultKeyMap(), details: map[string]catalog.Entry{}, fetching: map[string]bool{}}
+	m.themeName = opt.Theme
+	if opt.Plain {
+		m.themeName = "plain"
+	}
+	pal, err := themes.ByName(m.themeName, m.dark)
+	if err != nil {
+		pal, _ = themes.ByName("auto", m.dark)
+		m.setStatus(err.Error(), statusError)
+	}
+	m.st = themes.New(pal)
+	source := "catalog"
+	if opt.Client != nil {
+		source = opt.Client.Source().Name()
+	}
+	m.cat = newCatalogPane(m.st, source)
+	m.docs = newDocsPane(m.st)
+	m.try = newTryPane(m.st)
+	m.code = newCodePane(m.st)
+	if err := m.keys.Remap(opt.Keys); err != nil {
+		m.setStatus(err.Error(), statusError)
+	}
+	if opt.Notice != nil {
+		m.setStatus(opt.Notice.Error(), statusError)
+	}
+	m.started = m.now()
+	return m
+}
+
+// Init starts loading the catalog and the history, and asks the terminal
+// for its background colour.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.loadCatalog(), m.startTicking()}
+	if m.followsTerminal() {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	if m.opt.HistoryPath != "" {
+		path := m.opt.HistoryPath
+		cmds = append(cmds, func() tea.Msg {
+			recs, err := loadHistory(path)
+			return historyLoadedMsg{records: recs, err: err}
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) followsTerminal() bool {
+	t := strings.ToLower(m.themeName)
+	return t == "" || t == "auto" || t == "ansi"
+}
+
+func (m *Model) loadCatalog() tea.Cmd {
+	m.cat.loading, m.cat.err = true, nil
+	c := m.opt.Client
+	return func() tea.Msg {
+		start := time.Now()
+		if c == nil {
+			return catalogLoadedMsg{err: fmt.Errorf("no catalog client")}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		es, err := c.Source().List(ctx)
+		if err != nil {
+			err = fmt.Errorf("cannot load the catalog: %w", err)
+		}
+		return catalogLoadedMsg{entries: es, err: err, took: time.Since(start)}
+	}
+}
+
+// startTicking runs the spinner while something is busy.
+func (m *Model) startTicking() tea.Cmd {
+	if m.ticking {
+		return nil
+	}
+	m.ticking = true
+	m.tickGen++
+	return m.tick()
+}
+
+func (m *Model) tick() tea.Cmd {
+	gen := m.tickGen
+	return tea.Tick(100*time.Millisecond, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
+}
+
+func (m *Model) busy() bool { return m.cat.loading || m.cat.pending || m.try.running }
+
+func (m *Model) setStatus(s string, k statusKind) tea.Cmd {
+	m.statusID++
+	m.status, m.statusKind = s, k
+	if k == statusError {
+		return nil
+	}
+	id := m.statusID
+	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return statusExpiredMsg{id: id} })
+}
+
+func (m *Model) setTheme(pal themes.Palette) {
+	m.st = themes.New(pal)
+	m.cat.setStyles(m.st)
+	m.docs.setStyles(m.st)
+	m.try.setStyles(m.st)
+	m.code.st = m.st
+	m.code.shown = ""
+	m.layout()
+	if m.hasSel {
+		// Docs are re-rendered in the new style (the cache key has the theme).
+		m.docs.want = ""
+	}
+}
+
+// Update routes messages: window size to every pane, keys to the overlay or
+// the focused pane, results of commands to whoever asked.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.layout()
+		return m, m.refreshDetail()
+
+	case tea.BackgroundColorMsg:
+		if m.followsTerminal() {
+			m.dark = msg.IsDark()
+			pal, _ := themes.ByName(m.themeName, m.dark)
+			m.setTheme(pal)
+			return m, m.refreshDetail()
+		}
+		return m, nil
+
+	case catalogLoadedMsg:
+		m.lastLoad = msg.took
+		if msg.err != nil {
+			m.cat.loading, m.cat.err = false, msg.err
+			return m, m.setStatus(oneLine(msg.err.Error())+" · R retries", statusError)
+		}
+		m.cat.setEntries(msg.entries)
+		if m.statusKind == statusError && strings.HasPrefix(m.status, "cannot load the catalog") {
+			m.status = ""
+		}
+		return m, tea.Batch(m.cat.filterCmd(), m.startTicking())
+
+	case filterDoneMsg:
+		if m.cat.applyFilter(msg) {
+			return m, m.selectionChanged()
+		}
+		return m, nil
+
+	case entryLoadedMsg:
+		delete(m.fetching, msg.path)
+		if msg.err != nil {
+			return m, m.setStatus("cannot fetch "+msg.path+": "+oneLine(msg.err.Error()), statusError)
+		}
+		m.details[msg.path] = msg.entry
+		if m.hasSel && m.selected.Ref.Path() == msg.path {
+			return m, m.selectionChanged()
+		}
+		return m, nil
+
+	case docsRenderedMsg:
+		m.docs.rendered(msg)
+		return m, nil
+
+	case runDoneMsg:
+		if !m.try.done(msg) {
+			return m, nil
+		}
+		return m, m.recordRun(msg)
+
+	case tickMsg:
+		if msg.gen != m.tickGen {
+			return m, nil
+		}
+		m.spin++
+		if m.try.running {
+			m.try.elapsed = msg.at.Sub(m.try.started)
+		}
+		if !m.busy() {
+			m.ticking = false
+			return m, nil
+		}
+		return m, m.tick()
+
+	case statusExpiredMsg:
+		if msg.id == m.statusID {
+			m.status = ""
+		}
+		return m, nil
+
+	case historyLoadedMsg:
+		if msg.err != nil {
+			return m, m.setStatus(msg.err.Error(), statusWarn)
+		}
+		m.history = append(m.history, msg.records...)
+		for _, r := range m.history {
+			if ref, err := catalog.ParseRef(r.Ref); err == nil {
+				if _, seen := m.cat.recent[ref.Path()]; !seen {
+					m.cat.recent[ref.Path()] = r.Time
+				}
+			}
+		}
+		return m, nil
+
+	case historySavedMsg:
+		if msg.err != nil {
+			return m, m.setStatus(msg.err.Error(), statusWarn)
+		}
+		return m, nil
+
+	case fileLoadedMsg:
+		if msg.err != nil {
+			return m, m.setStatus(msg.err.Error(), statusError)
+		}
+		if looksText(msg.data) && m.selected.InputKind != catalog.KindBinary {
+			m.try.setInput(catalog.Text(string(msg.data)), "")
+		} else {
+			m.try.setInput(catalog.Bytes(msg.data), filepath.Base(msg.path))
+		}
+		m.refreshCode()
+		return m, m.setStatus("loaded "+msg.path, statusInfo)
+
+	case fileSavedMsg:
+		if msg.err != nil {
+			return m, m.setStatus(msg.err.Error(), statusError)
+		}
+		return m, m.setStatus("saved "+msg.path, statusInfo)
+
+	case editorDoneMsg:
+		if msg.err != nil {
+			return m, m.setStatus(msg.err.Error(), statusError)
+		}
+		m.try.setInput(catalog.Text(msg.text), "")
+		m.refreshCode()
+		return m, m.setStatus("input updated from the editor", statusInfo)
+
+	case actionMsg:
+		return m, m.do(msg.id)
+
+	case tea.PasteMsg:
+		return m, m.routeText(msg)
+
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+
+	case tea.MouseClickMsg:
+		return m, m.handleClick(msg.Mouse())
+
+	case tea.MouseWheelMsg:
+		return m, m.handleWheel(msg)
+	}
+	// Cursor blinks and the like go to whichever input is focused.
+	return m, m.routeText(msg)
+}
+
+// routeText passes a non-key message to the focused text input.
+func (m *Model) routeText(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch {
+	case m.overlay == overlayPrompt && m.prompt != nil:
+		m.prompt.input, cmd = m.prompt.input.Update(msg)
+	case m.picker != nil && m.overlay != overlayNone && m.overlay != overlayHelp:
+		m.picker.input, cmd = m.picker.input.Update(msg)
+	case m.cat.filtering:
+		before := m.cat.input.Value()
+		m.cat.input, cmd = m.cat.input.Update(msg)
+		if m.cat.input.Value() != before {
+			return tea.Batch(cmd, m.cat.filterCmd(), m.startTicking())
+		}
+	case m.docs.searching:
+		m.docs.input, cmd = m.docs.input.Update(msg)
+	case m.try.editing:
+		m.try.editor, cmd = m.try.editor.Update(msg)
+	}
+	return cmd
+}
+
+// textFocused reports whether a text input has the keyboard, in which case
+// printable keys are text, not commands.
+func (m *Model) textFocused() bool {
+	return m.cat.filtering || m.docs.searching || m.try.editing
+}
+
+func (m *Model) scope() scope {
+	if m.focus == focusCatalog {
+		return scopeCatalog
+	}
+	return [...]scope{scopeDocs, scopeTry, scopeCode}[m.tab]
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" {
+		return m.quit()
+	}
+	if m.overlay != overlayNone {
+		return m.overlayKey(msg)
+	}
+	switch {
+	case m.cat.filtering:
+		switch msg.String() {
+		case "esc":
+			m.cat.filtering = false
+			m.cat.input.Blur()
+			m.cat.input.SetValue("")
+			return tea.Batch(m.cat.filterCmd(), m.startTicking())
+		case "enter":
+			m.cat.filtering = false
+			m.cat.input.Blur()
+			return nil
+		case "up", "down", "pgup", "pgdown", "ctrl+n", "ctrl+p":
+			// Moving through results while typing is what a filter is for.
+			d := map[string]int{"up": -1, "ctrl+p": -1, "down": 1, "ctrl+n": 1, "pgup": -m.cat.listHeight(), "pgdown": m.cat.listHeight()}[msg.String()]
+			m.cat.move(d)
+			return m.selectionChanged()
+		}
+		return m.routeText(msg)
+	case m.docs.searching:
+		return m.docs.updateSearch(msg)
+	case m.try.editing:
+		switch msg.String() {
+		case "esc":
+			m.try.editing = false
+			m.try.editor.Blur()
+			m.refreshCode()
+			return nil
+		case "ctrl+r":
+			m.try.editing = false
+			m.try.editor.Blur()
+			m.refreshCode()
+			return m.do(actRun)
+		}
+		if id, ok := m.keys.lookup(scopeTry, msg); ok && id == actRun && msg.String() != "r" {
+			m.try.editing = false
+			m.try.editor.Blur()
+			return m.do(actRun)
+		}
+		return m.routeText(msg)
+	}
+	if id, ok := m.keys.lookup(m.scope(), msg); ok {
+		return m.do(id)
+	}
+	return nil
+}
+
+func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch m.overlay {
+	case overlayHelp:
+		if k := msg.String(); k == "esc" || k == "?" || k == "q" || k == "enter" {
+			m.overlay = overlayNone
+		}
+		return nil
+	case overlayPrompt:
+		switch msg.String() {
+		case "esc":
+			m.overlay, m.prompt = overlayNone, nil
+			return nil
+		case "enter":
+			return m.confirmPrompt()
+		}
+		var cmd tea.Cmd
+		m.prompt.input, cmd = m.prompt.input.Update(msg)
+		return cmd
+	}
+	if msg.String() == "esc" {
+		m.overlay, m.picker = overlayNone, nil
+		return nil
+	}
+	chosen, cmd := m.picker.update(msg)
+	if chosen == nil {
+		return cmd
+	}
+	return m.pick(chosen)
+}
+
+// pick acts on a picker's choice.
+func (m *Model) pick(it *pickItem) tea.Cmd {
+	kind := m.overlay
+	m.overlay, m.picker = overlayNone, nil
+	switch kind {
+	case overlayPalette:
+		p := it.value.(paletteEntry)
+		if p.scope == scopeCatalog {
+			m.focus = focusCatalog
+		} else if p.scope != scopeGlobal {
+			m.focus = focusDetail
+			m.tab = map[scope]tabID{scopeDocs: tabDocs, scopeTry: tabTry, scopeCode: tabCode}[p.scope]
+		}
+		return func() tea.Msg { return actionMsg{id: p.id} }
+	case overlayTags:
+		m.cat.tag = it.value.(string)
+		return tea.Batch(m.cat.filterCmd(), m.startTicking())
+	case overlayHistory:
+		return m.replay(it.value.(Record))
+	}
+	return nil
+}
+
+// paletteEntry is what a palette row runs.
+type paletteEntry struct {
+	id    action
+	scope scope
+}
+
+func (m *Model) openPalette() tea.Cmd {
+	var items []pickItem
+	seen := map[string]bool{}
+	for _, sc := range []scope{m.scope(), scopeGlobal, scopeCatalog, scopeDocs, scopeTry, scopeCode} {
+		for _, b := range m.keys.inScope(sc) {
+			k := sc.String() + "." + string(b.id)
+			if seen[k] || !b.Enabled() {
+				continue
+			}
+			seen[k] = true
+			title := b.Help().Desc
+			if sc != scopeGlobal {
+				title = sc.String() + ": " + title
+			}
+			items = append(items, pickItem{title: title, key: b.Help().Key, value: paletteEntry{id: b.id, scope: sc}})
+		}
+	}
+	m.picker = newPicker(m.st, "Commands", "type a command or a key", items)
+	m.overlay = overlayPalette
+	m.sizeOverlay()
+	return m.picker.focus()
+}
+
+func (m *Model) openTags() tea.Cmd {
+	if m.cat.ix == nil {
+		return nil
+	}
+	items := []pickItem{{title: "all models", detail: "no tag filter", value: ""}}
+	for _, t := range catalog.Tags(m.cat.ix.Entries()) {
+		items = append(items, pickItem{title: "#" + t.Tag, key: fmt.Sprint(t.Count), value: t.Tag})
+	}
+	m.picker = newPicker(m.st, "Filter by tag", "tag", items)
+	m.overlay = overlayTags
+	m.sizeOverlay()
+	return m.picker.focus()
+}
+
+func (m *Model) openHistory() tea.Cmd {
+	if len(m.history) == 0 {
+		return m.setStatus("no runs yet: run a model in the Try tab (r)", statusInfo)
+	}
+	var items []pickItem
+	for _, r := range m.history {
+		detail := r.Output
+		if r.Error != "" {
+			detail = r.Error + ": " + r.Output
+		}
+		items = append(items, pickItem{
+			title:  r.Ref + "  " + oneLine(summarise(r.Input, r.Binary, 40)),
+			detail: "→ " + oneLine(detail),
+			key:    r.Time.Local().Format("Jan 2 15:04") + " " + fmtDuration(r.Duration),
+			value:  r,
+		})
+	}
+	m.picker = newPicker(m.st, "Run history", "model or input", items)
+	m.overlay = overlayHistory
+	m.sizeOverlay()
+	return m.picker.focus()
+}
+
+func summarise(in string, binary bool, n int) string {
+	if binary {
+		return "(binary input)"
+	}
+	if len([]rune(in)) > n {
+		return string([]rune(in)[:n]) + "…"
+	}
+	return in
+}
+
+// replay selects the record's model and puts its input in the Try tab.
+func (m *Model) replay(r Record) tea.Cmd {
+	ref, err := catalog.ParseRef(r.Ref)
+	if err != nil || m.cat.ix == nil {
+		return m.setStatus("cannot replay: "+r.Ref+" is not in this catalog", statusError)
+	}
+	// Clear the filter so the model is reachable, then select it.
+	m.cat.input.SetValue("")
+	m.cat.tag = ""
+	m.cat.matches = m.cat.ix.Search("")
+	runFilterSortByName(m.cat.ix, m.cat.matches)
+	m.cat.applied = ""
+	found := false
+	for i, mt := range m.cat.matches {
+		if m.cat.ix.Entry(mt.Index).Ref.Path() == ref.Path() {
+			m.cat.cursor = i
+			found = true
+			break
+		}
+	}
+	if !found {
+		return m.setStatus("cannot replay: "+ref.Path()+" is not in this catalog", statusError)
+	}
+	m.cat.clamp()
+	cmd := m.selectionChanged()
+	if r.Binary {
+		b, err := base64.StdEncoding.DecodeString(r.Input)
+		if err != nil || len(b) == 0 {
+			return tea.Batch(cmd, m.setStatus("this run's binary input was too large to keep; load the file again (o)", statusWarn))
+		}
+		m.try.setInput(catalog.Bytes(b), "from history")
+	} else {
+		m.try.setInput(catalog.Text(r.Input), "")
+	}
+	m.focus, m.tab = focusDetail, tabTry
+	m.refreshCode()
+	return tea.Batch(cmd, m.setStatus("input from "+r.Time.Local().Format("Jan 2 15:04")+" · r runs it", statusInfo))
+}
+
+func runFilterSortByName(ix *catalog.Index, ms []catalog.Match) {
+	sorted := runFilter(ix, "", "", nil, false, nil)
+	copy(ms, sorted)
+}
+
+func (m *Model) openPrompt(p promptPurpose) tea.Cmd {
+	switch p {
+	case promptLoadFile:
+		m.prompt = newPrompt(m.st, p, "Load a file as input", "")
+	case promptSaveOutput:
+		if m.try.resp == nil {
+			return m.setStatus("nothing to save yet: run the model first (r)", statusWarn)
+		}
+		name := strings.ReplaceAll(m.try.ranRef.Name, "/", "_") + ".out"
+		switch m.try.resp.Value.Kind {
+		case catalog.KindJSON:
+			name = m.try.ranRef.Name + ".json"
+		case catalog.KindText:
+			name = m.try.ranRef.Name + ".txt"
+		case catalog.KindBinary:
+			if info, ok := sniffImage(m.try.resp.Value.Bytes); ok {
+				name = m.try.ranRef.Name + "." + info.format
+			}
+		}
+		m.prompt = newPrompt(m.st, p, "Save the output to", name)
+	}
+	m.overlay = overlayPrompt
+	return m.prompt.input.Focus()
+}
+
+func expandHome(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[1:])
+		}
+	}
+	return p
+}
+
+// maxInputFile bounds a loaded file; the server's default body limit is 10 MiB.
+const maxInputFile = 32 << 20
+
+func (m *Model) confirmPrompt() tea.Cmd {
+	path := expandHome(strings.TrimSpace(m.prompt.input.Value()))
+	if path == "" {
+		m.prompt.err = "type a path, or esc to cancel"
+		return nil
+	}
+	purpose := m.prompt.purpose
+	m.overlay, m.prompt = overlayNone, nil
+	switch purpose {
+	case promptLoadFile:
+		return func() tea.Msg {
+			st, err := os.Stat(path)
+			if err != nil {
+				return fileLoadedMsg{path: path, err: fmt.Errorf("cannot load %s: %w", path, unwrapPathErr(err))}
+			}
+			if st.IsDir() {
+				return fileLoadedMsg{path: path, err: fmt.Errorf("%s is a directory; give a file", path)}
+			}
+			if st.Size() > maxInputFile {
+				return fileLoadedMsg{path: path, err: fmt.Errorf("%s is %s; inputs are limited to %s", path, humanBytes(int(st.Size())), humanBytes(maxInputFile))}
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return fileLoadedMsg{path: path, err: fmt.Errorf("cannot load %s: %w", path, unwrapPathErr(err))}
+			}
+			return fileLoadedMsg{path: path, data: b}
+		}
+	case promptSaveOutput:
+		data := outputBytes(m.try.resp)
+		return func() tea.Msg {
+			if err := writeFileAtomic(path, data, 0o644); err != nil {
+				return fileSavedMsg{path: path, err: fmt.Errorf("cannot save %s: %w", path, unwrapPathErr(err))}
+			}
+			return fileSavedMsg{path: path}
+		}
+	}
+	return nil
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// openEditor edits the input in $VISUAL or $EDITOR. The temp file is
+// written and read inside commands, never in Update.
+func (m *Model) openEditor() tea.Cmd {
+	if m.try.bin != nil {
+		return m.setStatus("the input is binary; load a text file (o) or type text (i) first", statusWarn)
+	}
+	editor := os.Getenv("VISUAL")
+	if editor == "" {
+		editor = os.Getenv("EDITOR")
+	}
+	if editor == "" {
+		return m.setStatus("set $EDITOR (or $VISUAL) to edit the input in your editor", statusWarn)
+	}
+	text := m.try.editor.Value()
+	ext := ".txt"
+	if m.selected.InputKind == catalog.KindJSON {
+		ext = ".json"
+	}
+	f, err := os.CreateTemp("", "pipette-input-*"+ext)
+	if err != nil {
+		return m.setStatus("cannot create a temp file: "+err.Error(), statusError)
+	}
+	path := f.Name()
+	_, werr := f.WriteString(text)
+	cerr := f.Close()
+	if werr != nil || cerr != nil {
+		os.Remove(path)
+		return m.setStatus("cannot write a temp file for the editor", statusError)
+	}
+	args := strings.Fields(editor)
+	c := exec.Command(args[0], append(args[1:], path)...)
+	return tea.ExecProcess(c, func(err error) tea.Msg {
+		defer os.Remove(path)
+		if err != nil {
+			return editorDoneMsg{err: fmt.Errorf("%s exited: %w", args[0], err)}
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return editorDoneMsg{err: fmt.Errorf("read the edited input: %w", err)}
+		}
+		return editorDoneMsg{text: strings.TrimSuffix(string(b), "\n")}
+	})
+}
+
+// recordRun adds a finished run to the history and saves it.
+func (m *Model) recordRun(msg runDoneMsg) tea.Cmd {
+	r := Record{Time: m.now(), Ref: msg.ref.String(), Input: msg.input, Binary: m.try.bin != nil, Duration: msg.elapsed}
+	if msg.err != nil {
+		e := catalog.AsError(msg.err)
+		r.Error, r.Output = e.Type, oneLine(e.Message)
+	} else if msg.resp != nil {
+		r.Type = msg.resp.ContentType
+		r.Output = oneLine(msg.resp.Value.Summary(120))
+		r.Duration = msg.resp.Duration
+	}
+	m.history = append([]Record{r}, m.history...)
+	if len(m.history) > historyLimit {
+		m.history = m.history[:historyLimit]
+	}
+	m.cat.recent[msg.ref.Path()] = r.Time
+	var cmds []tea.Cmd
+	if msg.err != nil {
+		cmds = append(cmds, m.setStatus(msg.ref.Path()+" failed: "+catalog.ErrorType(msg.err), statusWarn))
+	}
+	if m.opt.HistoryPath != "" {
+		recs := append([]Record(nil), m.history...)
+		path := m.opt.HistoryPath
+		cmds = append(cmds, func() tea.Msg { return historySavedMsg{err: saveHistory(path, recs)} })
+	}
+	return tea.Batch(cmds...)
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return s
+}
+
+func (m *Model) quit() tea.Cmd {
+	if m.try.cancel != nil {
+		m.try.cancel()
+	}
+	m.quitting = true
+	return tea.Quit
+}
+
+// do performs an action in the current scope.
+func (m *Model) do(id action) tea.Cmd {
+	switch id {
+	case actQuit:
+		return m.quit()
+	case actHelp:
+		m.overlay = overlayHelp
+		return nil
+	case actPalette:
+		return m.openPalette()
+	case actFocusNext, actFocusPrev:
+		m.cycleFocus(id == actFocusNext)
+		return m.refreshDetail()
+	case actTabDocs, actTabTry, actTabCode:
+		m.tab = map[action]tabID{actTabDocs: tabDocs, actTabTry: tabTry, actTabCode: tabCode}[id]
+		m.focus = focusDetail
+		return m.refreshDetail()
+	case actHistory:
+		return m.openHistory()
+	case actReload:
+		m.cat.ix, m.cat.matches = nil, nil
+		return tea.Batch(m.loadCatalog(), m.startTicking())
+	case actTheme:
+		pal := themes.Light()
+		if !m.st.Palette.Dark || m.st.Palette.Plain {
+			pal = themes.Dark()
+		}
+		m.themeName = pal.Name
+		m.setTheme(pal)
+		return tea.Batch(m.refreshDetail(), m.setStatus("theme: "+pal.Name, statusInfo))
+	}
+	switch m.scope() {
+	case scopeCatalog:
+		return m.doCatalog(id)
+	case scopeDocs:
+		return m.doDocs(id)
+	case scopeTry:
+		return m.doTry(id)
+	case scopeCode:
+		return m.doCode(id)
+	}
+	return nil
+}
+
+func (m *Model) cycleFocus(next bool) {
+	// The ring is: catalog, docs, try, code.
+	pos := 0
+	if m.focus == focusDetail {
+		pos = 1 + int(m.tab)
+	}
+	if next {
+		pos = (pos + 1) % 4
+	} else {
+		pos = (pos + 3) % 4
+	}
+	if pos == 0 {
+		m.focus = focusCatalog
+		return
+	}
+	m.focus, m.tab = focusDetail, tabID(pos-1)
+}
+
+func (m *Model) doCatalog(id action) tea.Cmd {
+	h := max(1, m.cat.listHeight())
+	switch id {
+	case actUp:
+		m.cat.move(-1)
+	case actDown:
+		m.cat.move(1)
+	case actPageUp:
+		m.cat.move(-h)
+	case actPageDown:
+		m.cat.move(h)
+	case actTop:
+		m.cat.move(-len(m.cat.matches))
+	case actBottom:
+		m.cat.move(len(m.cat.matches))
+	case actFilter:
+		if m.cat.ix == nil {
+			return nil
+		}
+		m.cat.filtering = true
+		return m.cat.input.Focus()
+	case actClear:
+		if m.cat.input.Value() == "" && m.cat.tag == "" {
+			return nil
+		}
+		m.cat.input.SetValue("")
+		m.cat.tag = ""
+		return tea.Batch(m.cat.filterCmd(), m.startTicking())
+	case actTags:
+		return m.openTags()
+	case actSort:
+		m.cat.sortRecent = !m.cat.sortRecent
+		m.cat.applied = "\x00"
+		what := "by name"
+		if m.cat.sortRecent {
+			what = "by recent use"
+		}
+		return tea.Batch(m.cat.filterCmd(), m.setStatus("sorted "+what, statusInfo))
+	case actOpen:
+		if !m.hasSel {
+			return nil
+		}
+		m.focus, m.tab = focusDetail, tabTry
+		return m.refreshDetail()
+	default:
+		return nil
+	}
+	return m.selectionChanged()
+}
+
+func (m *Model) doDocs(id action) tea.Cmd {
+	vp := &m.docs.vp
+	switch id {
+	case actUp:
+		vp.ScrollUp(1)
+	case actDown:
+		vp.ScrollDown(1)
+	case actPageUp:
+		vp.PageUp()
+	case actPageDown:
+		vp.PageDown()
+	case actTop:
+		vp.GotoTop()
+	case actBottom:
+		vp.GotoBottom()
+	case actFilter:
+		return m.docs.startSearch()
+	case actSearchNext:
+		m.docs.step(1)
+	case actSearchPrev:
+		m.docs.step(-1)
+	case actClear:
+		m.docs.clearSearch()
+	}
+	return nil
+}
+
+func (m *Model) doTry(id action) tea.Cmd {
+	switch id {
+	case actRun:
+		if m.try.running {
+			return m.setStatus("already running; esc cancels", statusInfo)
+		}
+		if m.selected.Unavailable != "" {
+			return m.setStatus(m.selected.Unavailable, statusWarn)
+		}
+		cmd := m.try.run(m.opt.Client, m.now())
+		if cmd == nil {
+			return nil
+		}
+		return tea.Batch(cmd, m.startTicking())
+	case actClear:
+		if m.try.stop() {
+			return m.setStatus("cancelled", statusInfo)
+		}
+	case actEdit:
+		if m.try.bin != nil {
+			m.try.bin, m.try.binLabel = nil, ""
+			m.try.editor.Placeholder = "type the input (" + string(m.selected.InputKind) + ")"
+		}
+		m.try.editing = true
+		return m.try.editor.Focus()
+	case actNextSample, actPrevSample:
+		d := 1
+		if id == actPrevSample {
+			d = -1
+		}
+		if !m.try.cycleSample(d) {
+			return m.setStatus("this model has one sample", statusInfo)
+		}
+		m.refreshCode()
+	case actLoadFile:
+		return m.openPrompt(promptLoadFile)
+	case actSave:
+		return m.openPrompt(promptSaveOutput)
+	case actEditor:
+		return m.openEditor()
+	case actCopy:
+		if m.try.err != nil {
+			e := catalog.AsError(m.try.err)
+			return tea.Batch(tea.SetClipboard(e.Type+": "+e.Message), m.setStatus("copied the error", statusInfo))
+		}
+		s, ok := plainOutput(m.try.resp)
+		if !ok {
+			if m.try.resp == nil {
+				return m.setStatus("nothing to copy yet: run the model first (r)", statusWarn)
+			}
+			return m.setStatus("binary output cannot go to the clipboard; w saves it", statusWarn)
+		}
+		return tea.Batch(tea.SetClipboard(s), m.setStatus(fmt.Sprintf("copied %s of output", humanBytes(len(s))), statusInfo))
+	case actUp:
+		m.try.out.ScrollUp(1)
+	case actDown:
+		m.try.out.ScrollDown(1)
+	}
+	return nil
+}
+
+func (m *Model) doCode(id action) tea.Cmd {
+	switch id {
+	case actNextLang:
+		m.code.lang = (m.code.lang + 1) % len(languages)
+		m.refreshCode()
+	case actPrevLang:
+		m.code.lang = (m.code.lang + len(languages) - 1) % len(languages)
+		m.refreshCode()
+	case actCopy:
+		return tea.Batch(tea.SetClipboard(m.code.text), m.setStatus("copied the "+languages[m.code.lang]+" snippet", statusInfo))
+	case actUp:
+		m.code.vp.ScrollUp(1)
+	case actDown:
+		m.code.vp.ScrollDown(1)
+	}
+	return nil
+}
+
+// selectionChanged follows the catalog cursor: the detail panes show the
+// entry under it, fetching its full details when the listing omitted them.
+func (m *Model) selectionChanged() tea.Cmd {
+	e, ok := m.cat.selected()
+	if !ok {
+		m.hasSel = false
+		return nil
+	}
+	path := e.Ref.Path()
+	var fetch tea.Cmd
+	if d, ok := m.details[path]; ok {
+		e = d
+	} else if e.Docs == "" && len(e.Samples) == 0 && !m.fetching[path] && m.opt.Client != nil {
+		m.fetching[path] = true
+		src, ref := m.opt.Client.Source(), e.Ref
+		fetch = func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			defer cancel()
+			full, err := src.Get(ctx, ref)
+			return entryLoadedMsg{path: ref.Path(), entry: full, err: err}
+		}
+	}
+	m.selected, m.hasSel = e, true
+	m.try.show(e)
+	return tea.Batch(fetch, m.refreshDetail())
+}
+
+// refreshDetail brings the visible tab up to date; only the visible tab does
+// work, so scrolling the catalog stays cheap.
+func (m *Model) refreshDetail() tea.Cmd {
+	if !m.hasSel || m.w == 0 {
+		return nil
+	}
+	switch m.tab {
+	case tabDocs:
+		return m.docs.show(m.selected)
+	case tabCode:
+		m.refreshCode()
+	case tabTry:
+		m.try.refreshOutput()
+	}
+	return nil
+}
+
+func (m *Model) refreshCode() {
+	if !m.hasSel || m.tab != tabCode {
+		return
+	}
+	t := codeTarget{base: m.opt.ServerURL, auth: m.opt.APIKey}
+	if t.base == "" {
+		t.base, t.local = "http://127.0.0.1:8080", true
+	}
+	in := codeInput{kind: m.selected.InputKind, text: m.try.editor.Value()}
+	if m.try.bin != nil {
+		in.kind = catalog.KindBinary
+		in.file = "input.bin"
+		if info, ok := sniffImage(m.try.bin); ok {
+			in.file = "input." + info.format
+		}
+		if m.try.binLabel != "" && strings.Contains(m.try.binLabel, ".") && !strings.Contains(m.try.binLabel, " ") {
+			in.file = m.try.binLabel
+		}
+	} else if in.kind == catalog.KindAny || in.kind == "" {
+		in.kind = catalog.KindText
+		if v, err := catalog.DecodeJSON([]byte(in.text)); err == nil && v != nil {
+			in.kind = catalog.KindJSON
+		}
+	}
+	m.code.set(snippet(languages[m.code.lang], t, m.selected.Ref, in), t)
+}
+
+// layout sizes every pane for the window.
+func (m *Model) layout() {
+	if m.w == 0 || m.h == 0 {
+		return
+	}
+	catW, catH, detW, detH := m.paneSizes()
+	m.cat.SetSize(catW, catH)
+	iw := max(1, detW-m.st.Pane.GetHorizontalFrameSize())
+	ih := max(1, detH-m.st.Pane.GetVerticalFrameSize()-2)
+	m.docs.SetSize(iw, ih)
+	m.try.SetSize(iw, ih)
+	m.code.SetSize(iw, ih)
+	m.sizeOverlay()
+}
+
+// paneSizes splits the body: side by side from wideWidth columns, stacked
+// below it. Two lines at the bottom hold the short help and the status.
+func (m *Model) paneSizes() (catW, catH, detW, detH int) {
+	bodyH := max(4, m.h-2)
+	if m.w >= wideWidth {
+		catW = min(64, max(36, m.w*2/5))
+		return catW, bodyH, m.w - catW, bodyH
+	}
+	catH = max(5, min(bodyH/2, bodyH*2/5))
+	return m.w, catH, m.w, bodyH - catH
+}
+
+func (m *Model) sizeOverlay() {
+	if m.picker != nil {
+		m.picker.setSize(min(m.w-4, 80), max(6, min(m.h-4, 24)))
+	}
+}
+
+// minimum usable terminal.
+const minW, minH = 40, 12
+
+// View draws the screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "pipette"
+	if m.opt.Mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	return v
+}
+
+func (m *Model) render() string {
+	if m.w == 0 || m.h == 0 {
+		return ""
+	}
+	if m.quitting {
+		return ""
+	}
+	if m.w < minW || m.h < minH {
+		return ansi.Truncate(fmt.Sprintf("pipette needs at least %d×%d; this terminal is %d×%d", minW, minH, m.w, m.h), m.w, "")
+	}
+	spin := m.st.SpinnerFrames[m.spin%len(m.st.SpinnerFrames)]
+	catW, _, _, _ := m.paneSizes()
+	catView := m.cat.View(m.focus == focusCatalog && m.overlay == overlayNone, spin)
+	detView := m.detailView(spin)
+	var body string
+	if m.w >= wideWidth {
+		body = lipgloss.JoinHorizontal(lipgloss.Top, catView, detView)
+	} else {
+		body = lipgloss.JoinVertical(lipgloss.Left, catView, detView)
+	}
+	_ = catW
+	screen := body + "\n" + m.footer() + "\n" + m.statusLine(spin)
+	if m.overlay == overlayNone {
+		return screen
+	}
+	box := m.overlayView()
+	bw, bh := lipgloss.Size(box)
+	x, y := max(0, (m.w-bw)/2), max(0, (m.h-bh)/3)
+	c := lipgloss.NewCanvas(m.w, m.h)
+	c.Compose(lipgloss.NewLayer(screen))
+	c.Compose(lipgloss.NewLayer(box).X(x).Y(y).Z(1))
+	return c.Render()
+}
+
+func (m *Model) overlayView() string {
+	switch m.overlay {
+	case overlayHelp:
+		return helpView(m.st, m.keys, min(m.w-2, 120), m.h-2)
+	case overlayPrompt:
+		return m.prompt.View(m.st, min(m.w-4, 70))
+	}
+	if m.picker != nil {
+		return m.picker.View()
+	}
+	return ""
+}
+
+func (m *Model) detailView(spin string) string {
+	_, _, w, h := m.paneSizes()
+	frame := m.st.Pane
+	if m.focus == focusDetail && m.overlay == overlayNone {
+		frame = m.st.PaneFocused
+	}
+	iw := max(1, w-frame.GetHorizontalFrameSize())
+	var tabs []string
+	for i, n := range tabNames {
+		if tabID(i) == m.tab {
+			tabs = append(tabs, m.st.TabActive.Render(n))
+		} else {
+			tabs = append(tabs, m.st.Tab.Render(n))
+		}
+	}
+	tabBar := strings.Join(tabs, "")
+	var lines []string
+	if !m.hasSel {
+		title := m.st.Muted.Render("no model selected")
+		lines = append(lines, fitRow(title, tabBar, iw), "")
+		msg := "pick a model on the left"
+		if m.w < wideWidth {
+			msg = "pick a model above"
+		}
+		if m.cat.loading {
+			msg = spin + " loading the catalog" + m.st.Ellipsis
+		}
+		lines = append(lines, m.st.Muted.Render(msg))
+	} else {
+		e := m.selected
+		title := m.st.Title.Render(e.Ref.Path()) + " " + m.st.Muted.Render(e.Ref.Version)
+		lines = append(lines, fitRow(title, tabBar, iw))
+		lines = append(lines, ansi.Truncate(m.metaLine(e), iw, m.st.Ellipsis))
+		var content string
+		switch m.tab {
+		case tabDocs:
+			content = m.docs.View()
+		case tabTry:
+			content = m.try.View(spin)
+		case tabCode:
+			content = m.code.View()
+		}
+		lines = append(lines, content)
+	}
+	body := strings.Join(lines, "\n")
+	// Never let a pane push the screen taller than it is.
+	ih := max(1, h-frame.GetVerticalFrameSize())
+	bl := strings.Split(body, "\n")
+	if len(bl) > ih {
+		bl = bl[:ih]
+	}
+	for i, l := range bl {
+		if ansi.StringWidth(l) > iw {
+			bl[i] = ansi.Truncate(l, iw, "")
+		}
+	}
+	return frame.Width(w).Height(h).Render(strings.Join(bl, "\n"))
+}
+
+// metaLine is the header under the title: kinds, versions, license, tags.
+func (m *Model) metaLine(e catalog.Entry) string {
+	parts := []string{}
+	if e.InputKind != "" || e.OutputKind != "" {
+		parts = append(parts, string(e.InputKind)+" → "+string(e.OutputKind))
+	}
+	if n := len(e.Versions); n > 1 {
+		parts = append(parts, fmt.Sprintf("%d versions", n))
+	}
+	if e.License != "" {
+		parts = append(parts, e.License)
+	}
+	if len(e.Tags) > 0 {
+		parts = append(parts, "#"+strings.Join(e.Tags, " #"))
+	}
+	s := m.st.Muted.Render(strings.Join(parts, " "+m.st.Dot+" "))
+	if e.Unavailable != "" {
+		s = m.st.StatusWarn.Render("unavailable: "+e.Unavailable) + "  " + s
+	}
+	return s
+}
+
+// fitRow puts left and right on one line of width w, cutting left first.
+func fitRow(left, right string, w int) string {
+	rw := ansi.StringWidth(right)
+	if rw >= w {
+		return ansi.Truncate(left, w, "")
+	}
+	left = ansi.Truncate(left, w-rw-1, "…")
+	return left + strings.Repeat(" ", max(1, w-ansi.StringWidth(left)-rw)) + right
+}
+
+// footer is the short help for where the focus is.
+func (m *Model) footer() string {
+	var ids []action
+	sc := m.scope()
+	switch {
+	case m.overlay != overlayNone:
+		return m.helpLine([][2]string{{"esc", "close"}, {"enter", "choose"}, {"↑/↓", "move"}})
+	case m.cat.filtering:
+		return m.helpLine([][2]string{{"enter", "keep filter"}, {"esc", "clear"}, {"↑/↓", "move"}, {"ctrl+c", "quit"}})
+	case m.docs.searching:
+		return m.helpLine([][2]string{{"enter", "keep search"}, {"esc", "clear"}})
+	case m.try.editing:
+		return m.helpLine([][2]string{{"esc", "done editing"}, {"ctrl+r", "run"}, {"ctrl+c", "quit"}})
+	case sc == scopeCatalog:
+		ids = []action{actFilter, actOpen, actTags, actSort, actFocusNext}
+	case sc == scopeDocs:
+		ids = []action{actFilter, actSearchNext, actTabTry, actFocusNext}
+	case sc == scopeTry:
+		ids = []action{actRun, actEdit, actNextSample, actLoadFile, actCopy}
+		if m.try.running {
+			ids = []action{actClear}
+		}
+	case sc == scopeCode:
+		ids = []action{actNextLang, actCopy}
+	}
+	var pairs [][2]string
+	for _, id := range ids {
+		if b := m.keys.find(sc, id); b != nil && b.Enabled() {
+			pairs = append(pairs, [2]string{b.Help().Key, b.Help().Desc})
+		}
+	}
+	for _, id := range []action{actPalette, actHelp, actQuit} {
+		if b := m.keys.find(scopeGlobal, id); b != nil {
+			pairs = append(pairs, [2]string{strings.Split(b.Help().Key, "/")[0], b.Help().Desc})
+		}
+	}
+	return m.helpLine(pairs)
+}
+
+// helpLine renders key/description pairs, dropping those that do not fit.
+func (m *Model) helpLine(pairs [][2]string) string {
+	sep := m.st.HelpSep.Render(" " + m.st.Dot + " ")
+	out, w := " ", 1
+	for i, p := range pairs {
+		item := m.st.HelpKey.Render(p[0]) + " " + m.st.HelpDesc.Render(p[1])
+		iw := ansi.StringWidth(item)
+		if i > 0 {
+			iw += ansi.StringWidth(sep)
+		}
+		if w+iw > m.w {
+			break
+		}
+		if i > 0 {
+			out += sep
+		}
+		out += item
+		w += iw
+	}
+	return out
+}
+
+func (m *Model) statusLine(spin string) string {
+	var left string
+	switch {
+	case m.status != "":
+		st := map[statusKind]lipgloss.Style{statusInfo: m.st.StatusInfo, statusWarn: m.st.StatusWarn, statusError: m.st.StatusError}[m.statusKind]
+		left = st.Render(m.status)
+	case m.try.running:
+		left = m.st.Accent.Render(spin + " running " + m.try.entry.Ref.Path())
+	default:
+		left = m.st.Muted.Render(m.cat.source)
+	}
+	right := ""
+	if m.cat.ix != nil && m.cat.took > 0 && m.cat.applied != "" && m.cat.applied != "\x00" {
+		right = m.st.Subtle.Render(fmt.Sprintf("filter %s", fmtDuration(m.cat.took)))
+	}
+	return " " + fitRow(left, right, m.w-2)
+}
+
+// handleClick focuses what was clicked: a catalog row, a tab, a pane, or a
+// picker row.
+func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
+	if ms.Button != tea.MouseLeft {
+		return nil
+	}
+	if m.overlay != overlayNone {
+		if m.picker != nil {
+			bw, bh := m.picker.w, m.picker.h
+			x, y := max(0, (m.w-bw)/2), max(0, (m.h-bh)/3)
+			if ms.X >= x && ms.X < x+bw && ms.Y >= y && ms.Y < y+bh {
+				if it, ok := m.picker.clickRow(ms.Y - y); ok {
+					return m.pick(it)
+				}
+				return nil
+			}
+		}
+		m.overlay, m.picker, m.prompt = overlayNone, nil, nil
+		return nil
+	}
+	if m.textFocused() {
+		m.blurInputs()
+	}
+	catW, catH, _, _ := m.paneSizes()
+	wide := m.w >= wideWidth
+	inCat := (wide && ms.X < catW) || (!wide && ms.Y < catH)
+	if inCat {
+		m.focus = focusCatalog
+		if i, ok := m.cat.rowAt(ms.Y); ok {
+			m.cat.cursor = i
+			m.cat.clamp()
+			return m.selectionChanged()
+		}
+		return nil
+	}
+	m.focus = focusDetail
+	// The tab bar is the first inner line of the detail pane, right-aligned.
+	x0, y0 := 0, catH
+	if wide {
+		x0, y0 = catW, 0
+	}
+	if ms.Y == y0+1 {
+		_, _, w, _ := m.paneSizes()
+		iw := w - m.st.Pane.GetHorizontalFrameSize()
+		pos := x0 + 1 + iw
+		for i := len(tabNames) - 1; i >= 0; i-- {
+			tw := ansi.StringWidth(m.st.Tab.Render(tabNames[i]))
+			if ms.X >= pos-tw && ms.X < pos {
+				m.tab = tabID(i)
+				return m.refreshDetail()
+			}
+			pos -= tw
+		}
+	}
+	return nil
+}
+
+func (m *Model) blurInputs() {
+	m.cat.filtering = false
+	m.cat.input.Blur()
+	m.docs.searching = false
+	m.docs.input.Blur()
+	m.try.editing = false
+	m.try.editor.Blur()
+}
+
+// handleWheel scrolls whatever is under the pointer.
+func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
+	ms := msg.Mouse()
+	d := 0
+	switch ms.Button {
+	case tea.MouseWheelUp:
+		d = -3
+	case tea.MouseWheelDown:
+		d = 3
+	default:
+		return nil
+	}
+	if m.overlay != overlayNone {
+		if m.picker != nil {
+			m.picker.cursor += d
+			m.picker.clamp()
+		}
+		return nil
+	}
+	catW, catH, _, _ := m.paneSizes()
+	wide := m.w >= wideWidth
+	if (wide && ms.X < catW) || (!wide && ms.Y < catH) {
+		m.cat.move(d)
+		return m.selectionChanged()
+	}
+	switch m.tab {
+	case tabDocs:
+		if d < 0 {
+			m.docs.vp.ScrollUp(-d)
+		} else {
+			m.docs.vp.ScrollDown(d)
+		}
+	case tabTry:
+		if d < 0 {
+			m.try.out.ScrollUp(-d)
+		} else {
+			m.try.out.ScrollDown(d)
+		}
+	case tabCode:
+		if d < 0 {
+			m.code.vp.ScrollUp(-d)
+		} else {
+			m.code.vp.ScrollDown(d)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,412 @@
+package ui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"pipette/catalog"
+	"pipette/themes"
+)
+
+// catalogPane is the list of models: a fuzzy filter, a tag facet and a
+// cursor. It keeps the whole match list but renders only the rows on screen,
+// so drawing costs the same at 100 entries and at 100 000.
+type catalogPane struct {
+	st     *themes.Styles
+	w, h   int // outer size, border included
+	source string
+
+	loading bool
+	err     error
+	ix      *catalog.Index
+
+	input     textinput.Model
+	filtering bool // the filter input has focus
+
+	// matches is what is shown: indexes into ix with highlight positions.
+	matches []catalog.Match
+	applied string // the query matches answer
+	tag     string
+	seq     int  // newest filter request
+	pending bool // a filter run is in flight
+	took    time.Duration
+
+	sortRecent bool
+	recent     map[string]time.Time // ref path → last run
+
+	cursor, offset int
+}
+
+func newCatalogPane(st *themes.Styles, source string) catalogPane {
+	in := textinput.New()
+	in.Prompt = "/ "
+	in.Placeholder = "filter"
+	in.CharLimit = 200
+	p := catalogPane{st: st, source: source, input: in, loading: true, recent: map[string]time.Time{}}
+	p.setStyles(st)
+	return p
+}
+
+func (p *catalogPane) setStyles(st *themes.Styles) {
+	p.st = st
+	s := textinput.DefaultStyles(st.Palette.Dark)
+	s.Focused.Prompt = st.Accent
+	s.Blurred.Prompt = st.Muted
+	s.Focused.Text = st.Text
+	s.Blurred.Text = st.Text
+	s.Focused.Placeholder = st.Muted
+	s.Blurred.Placeholder = st.Muted
+	p.input.SetStyles(s)
+}
+
+func (p *catalogPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.input.SetWidth(max(1, w-p.st.Pane.GetHorizontalFrameSize()-3))
+	p.clamp()
+}
+
+// listHeight is the number of rows available for entries.
+func (p *catalogPane) listHeight() int {
+	return max(0, p.h-p.st.Pane.GetVerticalFrameSize()-2)
+}
+
+// setEntries installs a freshly loaded catalog.
+func (p *catalogPane) setEntries(entries []catalog.Entry) {
+	p.loading, p.err = false, nil
+	p.ix = catalog.NewIndex(entries)
+	p.matches = nil
+	p.applied = "\x00" // nothing applied yet: the next filter is a full search
+}
+
+// selected returns the entry under the cursor.
+func (p *catalogPane) selected() (catalog.Entry, bool) {
+	if p.ix == nil || p.cursor < 0 || p.cursor >= len(p.matches) {
+		return catalog.Entry{}, false
+	}
+	return p.ix.Entry(p.matches[p.cursor].Index), true
+}
+
+// query is what the filter input holds now.
+func (p *catalogPane) query() string { return strings.TrimSpace(p.input.Value()) }
+
+// filterCmd starts a filter run for the current query and tag. The run
+// happens off the UI goroutine; its result carries seq so that a slow run for
+// an old query never overwrites a newer one. When the query only grew since
+// the applied one, it narrows the applied matches instead of searching all.
+func (p *catalogPane) filterCmd() tea.Cmd {
+	if p.ix == nil {
+		return nil
+	}
+	p.seq++
+	p.pending = true
+	seq, q, tag, ix := p.seq, p.query(), p.tag, p.ix
+	sortRecent := p.sortRecent
+	recent := p.recent
+	var prev []catalog.Match
+	if tag == p.tagApplied() && p.applied != "\x00" && q != p.applied && strings.HasPrefix(q, p.applied) && p.applied != "" {
+		prev = p.matches
+	}
+	return func() tea.Msg {
+		start := time.Now()
+		ms := runFilter(ix, q, tag, prev, sortRecent, recent)
+		return filterDoneMsg{seq: seq, query: q, tag: tag, matches: ms, took: time.Since(start)}
+	}
+}
+
+func (p *catalogPane) tagApplied() string { return p.tag }
+
+// runFilter is the whole filter: tag facet, fuzzy match, ordering. It is a
+// pure function of its arguments so that it can run on any goroutine.
+func runFilter(ix *catalog.Index, q, tag string, prev []catalog.Match, sortRecent bool, recent map[string]time.Time) []catalog.Match {
+	if prev != nil {
+		return ix.Narrow(q, prev)
+	}
+	var ms []catalog.Match
+	if tag != "" {
+		var cand []catalog.Match
+		for i, e := range ix.Entries() {
+			if slices.ContainsFunc(e.Tags, func(t string) bool { return strings.EqualFold(t, tag) }) {
+				cand = append(cand, catalog.Match{Index: i})
+			}
+		}
+		if len(cand) == 0 {
+			return []catalog.Match{}
+		}
+		ms = ix.Narrow(q, cand)
+	} else {
+		ms = ix.Search(q)
+	}
+	if q == "" && sortRecent && len(recent) > 0 {
+		slices.SortStableFunc(ms, func(a, b catalog.Match) int {
+			ta := recent[ix.Entry(a.Index).Ref.Path()]
+			tb := recent[ix.Entry(b.Index).Ref.Path()]
+			return tb.Compare(ta)
+		})
+	} else if q == "" {
+		slices.SortStableFunc(ms, func(a, b catalog.Match) int {
+			return cmp.Compare(ix.Entry(a.Index).Ref.Path(), ix.Entry(b.Index).Ref.Path())
+		})
+	}
+	return ms
+}
+
+// applyFilter installs a filter result unless a newer query superseded it.
+// It keeps the cursor on the same entry when that entry still matches.
+func (p *catalogPane) applyFilter(msg filterDoneMsg) bool {
+	if msg.seq != p.seq {
+		return false
+	}
+	var keep string
+	if e, ok := p.selected(); ok {
+		keep = e.Ref.Path()
+	}
+	p.pending = false
+	p.matches, p.applied, p.took = msg.matches, msg.query, msg.took
+	p.cursor = 0
+	if msg.query == "" && keep != "" {
+		// Clearing the filter returns to where the user was.
+		for i, m := range p.matches {
+			if p.ix.Entry(m.Index).Ref.Path() == keep {
+				p.cursor = i
+				break
+			}
+		}
+	}
+	p.offset = 0
+	p.clamp()
+	return true
+}
+
+func (p *catalogPane) move(d int) {
+	p.cursor += d
+	p.clamp()
+}
+
+func (p *catalogPane) clamp() {
+	n := len(p.matches)
+	p.cursor = max(0, min(p.cursor, n-1))
+	h := max(1, p.listHeight())
+	if p.cursor < p.offset {
+		p.offset = p.cursor
+	}
+	if p.cursor >= p.offset+h {
+		p.offset = p.cursor - h + 1
+	}
+	p.offset = max(0, min(p.offset, n-h))
+}
+
+// rowAt maps a y inside the pane (0 = top border) to a match index.
+func (p *catalogPane) rowAt(y int) (int, bool) {
+	row := y - p.st.Pane.GetBorderTopSize() - p.st.Pane.GetPaddingTop() - 2
+	if row < 0 || row >= p.listHeight() {
+		return 0, false
+	}
+	i := p.offset + row
+	return i, i < len(p.matches)
+}
+
+func (p *catalogPane) View(focused bool, spin string) string {
+	frame := p.st.Pane
+	if focused {
+		frame = p.st.PaneFocused
+	}
+	iw := max(1, p.w-frame.GetHorizontalFrameSize())
+	ih := max(1, p.h-frame.GetVerticalFrameSize())
+	lines := make([]string, 0, ih)
+
+	title := p.st.Title.Render("pipette") + p.st.Muted.Render(" "+p.st.Dot+" "+p.source)
+	switch {
+	case p.loading:
+		title += p.st.Muted.Render(" " + p.st.Dot + " " + spin + " loading")
+	case p.ix != nil:
+		count := fmt.Sprintf("%d models", p.ix.Len())
+		if p.applied != "" && p.applied != "\x00" || p.tag != "" {
+			count = fmt.Sprintf("%d of %d", len(p.matches), p.ix.Len())
+		}
+		title += p.st.Muted.Render(" " + p.st.Dot + " " + count)
+		if p.sortRecent {
+			title += p.st.Muted.Render(" " + p.st.Dot + " recent")
+		}
+	}
+	lines = append(lines, ansi.Truncate(title, iw, p.st.Ellipsis))
+
+	filter := ""
+	switch {
+	case p.filtering || p.input.Value() != "":
+		filter = p.input.View()
+	default:
+		filter = p.st.Muted.Render("/ filter")
+	}
+	if p.tag != "" {
+		filter = p.st.Tag.Render("#"+p.tag) + " " + filter
+	}
+	if p.pending && !p.loading {
+		filter += " " + p.st.Muted.Render(spin)
+	}
+	lines = append(lines, ansi.Truncate(filter, iw, ""))
+
+	switch {
+	case p.loading:
+		lines = append(lines, p.st.Muted.Render(spin+" fetching the catalog"+p.st.Ellipsis))
+	case p.err != nil:
+		for _, l := range strings.Split(wrapText(p.err.Error(), iw), "\n") {
+			lines = append(lines, p.st.Error.Render(l))
+		}
+		lines = append(lines, p.st.Muted.Render("press R to retry"))
+	case len(p.matches) == 0 && p.applied != "\x00":
+		lines = append(lines, p.st.Muted.Render("no model matches; esc clears the filter"))
+	default:
+		end := min(len(p.matches), p.offset+p.listHeight())
+		refW := 0
+		for i := p.offset; i < end; i++ {
+			refW = max(refW, len(p.ix.Entry(p.matches[i].Index).Ref.Path()))
+		}
+		refW = min(refW, max(12, iw*5/10))
+		for i := p.offset; i < end; i++ {
+			lines = append(lines, p.row(i, iw, refW, focused))
+		}
+	}
+	if len(lines) > ih {
+		lines = lines[:ih]
+	}
+	return frame.Width(p.w).Height(p.h).Render(strings.Join(lines, "\n"))
+}
+
+// row renders one entry: marker, ref, tagline and kind badge, with the
+// matched characters highlighted, cut to width w.
+func (p *catalogPane) row(i, w, refW int, focused bool) string {
+	m := p.matches[i]
+	e := p.ix.Entry(m.Index)
+	sel := i == p.cursor
+	style := func(s lipgloss.Style) lipgloss.Style {
+		if sel {
+			return s.Inherit(p.st.Selected)
+		}
+		return s
+	}
+	marker := "  "
+	if sel {
+		marker = style(p.st.Cursor).Render(p.st.Arrow + " ")
+	}
+	badge := kindBadge(e)
+	showBadge := w >= 48 && badge != ""
+	rest := w - 2
+	ref := e.Ref.Path()
+	out := marker + highlight(ref, m.InRef, min(refW, rest), style(p.st.Text), style(p.st.Match), p.st.Ellipsis)
+	used := 2 + min(ansi.StringWidth(ref), min(refW, rest))
+	pad := func(n int) string {
+		if n <= 0 {
+			return ""
+		}
+		return style(lipgloss.NewStyle()).Render(strings.Repeat(" ", n))
+	}
+	tagW := w - used - 2
+	if showBadge {
+		tagW -= ansi.StringWidth(badge) + 1
+	}
+	if tagW >= 8 && e.Tagline != "" {
+		out += pad(refW - (used - 2) + 2)
+		used = 2 + refW + 2
+		tagW = w - used
+		if showBadge {
+			tagW -= ansi.StringWidth(badge) + 1
+		}
+		t := highlight(e.Tagline, m.InTag, tagW, style(p.st.Muted), style(p.st.Match), p.st.Ellipsis)
+		out += t
+		used += ansi.StringWidth(t)
+	}
+	if showBadge && w-used >= ansi.StringWidth(badge)+1 {
+		out += pad(w - used - ansi.StringWidth(badge))
+		out += style(p.st.Badge).Render(badge)
+		used = w
+	}
+	if sel {
+		out += pad(w - used)
+	}
+	if e.Unavailable != "" {
+		out = ansi.Truncate(out, w, "")
+	}
+	return out
+}
+
+// kindBadge is "text→json" for an entry's input and output kinds.
+func kindBadge(e catalog.Entry) string {
+	if e.InputKind == "" && e.OutputKind == "" {
+		return ""
+	}
+	short := func(k catalog.Kind) string {
+		switch k {
+		case catalog.KindBinary:
+			return "bin"
+		case "":
+			return "?"
+		}
+		return string(k)
+	}
+	return short(e.InputKind) + "→" + short(e.OutputKind)
+}
+
+// highlight renders s cut to w cells with the bytes at positions (sorted byte
+// offsets, as catalog.Match gives them) in hi and the rest in base.
+func highlight(s string, positions []int, w int, base, hi lipgloss.Style, tail string) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) > w {
+		cut := w - ansi.StringWidth(tail)
+		if cut <= 0 {
+			return base.Render(ansi.Truncate(s, w, ""))
+		}
+		s = ansi.Truncate(s, cut, "") + tail
+	}
+	if len(positions) == 0 {
+		return base.Render(s)
+	}
+	var b strings.Builder
+	var run strings.Builder
+	runHi := false
+	flush := func() {
+		if run.Len() == 0 {
+			return
+		}
+		if runHi {
+			b.WriteString(hi.Render(run.String()))
+		} else {
+			b.WriteString(base.Render(run.String()))
+		}
+		run.Reset()
+	}
+	pi := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		for pi < len(positions) && positions[pi] < i {
+			pi++
+		}
+		isHi := pi < len(positions) && positions[pi] == i
+		if isHi != runHi {
+			flush()
+			runHi = isHi
+		}
+		run.WriteRune(r)
+		i += size
+	}
+	flush()
+	return b.String()
+}
+
+// wrapText wraps plain text to w cells.
+func wrapText(s string, w int) string {
+	if w <= 0 {
+		return s
+	}
+	return ansi.Wrap(s, w, " ,;")
+}

@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Config is $XDG_CONFIG_HOME/pipette/config.yaml.
+//
+//	server: http://localhost:8080      # default: the built-in catalog in-process
+//	api_key_env: PIPETTE_API_KEY       # which variable holds the server's key
+//	theme: auto                        # auto, dark, light, ansi, plain
+//	mouse: true
+//	keys:                              # action or scope.action → key(s)
+//	  quit: [q, ctrl+q]
+//	  try.run: ctrl+r
+type Config struct {
+	Server    string             `yaml:"server"`
+	APIKeyEnv string             `yaml:"api_key_env"`
+	Theme     string             `yaml:"theme"`
+	Mouse     *bool              `yaml:"mouse"`
+	Keys      map[string]keyList `yaml:"keys"`
+}
+
+// keyList accepts one key or a list of keys.
+type keyList []string
+
+func (k *keyList) UnmarshalYAML(unmarshal func(any) error) error {
+	var one string
+	if err := unmarshal(&one); err == nil {
+		*k = keyList{one}
+		return nil
+	}
+	var many []string
+	if err := unmarshal(&many); err != nil {
+		return errors.New("a key binding is a key or a list of keys, like ctrl+r or [r, ctrl+r]")
+	}
+	*k = many
+	return nil
+}
+
+// KeyOverrides returns the config's key bindings as plain lists.
+func (c Config) KeyOverrides() map[string][]string {
+	out := make(map[string][]string, len(c.Keys))
+	for n, k := range c.Keys {
+		out[n] = k
+	}
+	return out
+}
+
+// MouseEnabled is the mouse setting, on unless the config turns it off.
+func (c Config) MouseEnabled() bool { return c.Mouse == nil || *c.Mouse }
+
+// ConfigPath is where the config file lives.
+func ConfigPath() string {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "pipette", "config.yaml")
+}
+
+// StatePath is where state files (the run history) live.
+func StatePath(name string) string {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".local", "state")
+	}
+	return filepath.Join(dir, "pipette", name)
+}
+
+// LoadConfig reads the config at path. A missing file is the zero Config.
+// A malformed one returns the zero Config and an error naming the line, so
+// the caller can start with defaults and show what to fix.
+func LoadConfig(path string) (Config, error) {
+	var c Config
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, fmt.Errorf("read config %s: %w", path, err)
+	}
+	if err := yaml.UnmarshalWithOptions(data, &c, yaml.DisallowUnknownField()); err != nil {
+		return Config{}, configError(path, err)
+	}
+	return c, nil
+}
+
+func configError(path string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		msg := ye.GetMessage()
+		if i := strings.Index(msg, "Go struct field"); i >= 0 {
+			msg = "wrong type for this setting"
+		}
+		return fmt.Errorf("config %s line %d: %s; started with defaults", path, ye.GetToken().Position.Line, msg)
+	}
+	return fmt.Errorf("config %s: %v; started with defaults", path, err)
+}
+
+// writeFileAtomic writes data to path through a temp file and a rename, so a
+// crash never leaves a half-written file.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	if err := os.Chmod(tmp, perm); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,209 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// action names one thing the user can do. Keys map to actions and so do
+// palette entries, so both paths run the same code.
+type action string
+
+const (
+	actQuit       action = "quit"
+	actHelp       action = "help"
+	actPalette    action = "palette"
+	actFocusNext  action = "focus_next"
+	actFocusPrev  action = "focus_prev"
+	actTabDocs    action = "tab_docs"
+	actTabTry     action = "tab_try"
+	actTabCode    action = "tab_code"
+	actHistory    action = "history"
+	actReload     action = "reload"
+	actTheme      action = "toggle_theme"
+	actUp         action = "up"
+	actDown       action = "down"
+	actPageUp     action = "page_up"
+	actPageDown   action = "page_down"
+	actTop        action = "top"
+	actBottom     action = "bottom"
+	actFilter     action = "filter"
+	actClear      action = "clear"
+	actTags       action = "tags"
+	actSort       action = "sort"
+	actOpen       action = "open"
+	actSearchNext action = "search_next"
+	actSearchPrev action = "search_prev"
+	actRun        action = "run"
+	actEdit       action = "edit"
+	actNextSample action = "next_sample"
+	actPrevSample action = "prev_sample"
+	actLoadFile   action = "load_file"
+	actEditor     action = "external_editor"
+	actCopy       action = "copy"
+	actSave       action = "save_output"
+	actNextLang   action = "next_language"
+	actPrevLang   action = "prev_language"
+)
+
+// scope says where a binding is active.
+type scope int
+
+const (
+	scopeGlobal scope = iota
+	scopeCatalog
+	scopeDocs
+	scopeTry
+	scopeCode
+)
+
+func (s scope) String() string {
+	return [...]string{"global", "catalog", "docs", "try", "code"}[s]
+}
+
+// binding is one remappable key binding.
+type binding struct {
+	id    action
+	scope scope
+	key.Binding
+}
+
+// KeyMap holds every binding. Bindings are looked up by scope: the focused
+// pane's first, then the global ones.
+type KeyMap struct {
+	all []*binding
+}
+
+func defaultKeyMap() *KeyMap {
+	km := &KeyMap{}
+	add := func(sc scope, id action, help string, keys ...string) {
+		km.all = append(km.all, &binding{id: id, scope: sc, Binding: key.NewBinding(key.WithKeys(keys...), key.WithHelp(keyLabel(keys), help))})
+	}
+	add(scopeGlobal, actQuit, "quit", "q", "ctrl+c")
+	add(scopeGlobal, actHelp, "help", "?")
+	add(scopeGlobal, actPalette, "commands", "ctrl+p")
+	add(scopeGlobal, actFocusNext, "next pane", "tab")
+	add(scopeGlobal, actFocusPrev, "previous pane", "shift+tab")
+	add(scopeGlobal, actTabDocs, "docs tab", "1")
+	add(scopeGlobal, actTabTry, "try tab", "2")
+	add(scopeGlobal, actTabCode, "code tab", "3")
+	add(scopeGlobal, actHistory, "run history", "H")
+	add(scopeGlobal, actReload, "reload catalog", "R")
+	add(scopeGlobal, actTheme, "switch dark/light", "T")
+
+	add(scopeCatalog, actUp, "up", "up", "k")
+	add(scopeCatalog, actDown, "down", "down", "j")
+	add(scopeCatalog, actPageUp, "page up", "pgup", "ctrl+u")
+	add(scopeCatalog, actPageDown, "page down", "pgdown", "ctrl+d")
+	add(scopeCatalog, actTop, "first", "home", "g")
+	add(scopeCatalog, actBottom, "last", "end", "G")
+	add(scopeCatalog, actFilter, "filter", "/")
+	add(scopeCatalog, actClear, "clear filter", "esc")
+	add(scopeCatalog, actTags, "filter by tag", "#")
+	add(scopeCatalog, actSort, "sort name/recent", "s")
+	add(scopeCatalog, actOpen, "try", "enter")
+
+	add(scopeDocs, actUp, "scroll up", "up", "k")
+	add(scopeDocs, actDown, "scroll down", "down", "j")
+	add(scopeDocs, actPageUp, "page up", "pgup", "ctrl+u")
+	add(scopeDocs, actPageDown, "page down", "pgdown", "ctrl+d", "space")
+	add(scopeDocs, actTop, "top", "home", "g")
+	add(scopeDocs, actBottom, "bottom", "end", "G")
+	add(scopeDocs, actFilter, "search docs", "/")
+	add(scopeDocs, actSearchNext, "next match", "n")
+	add(scopeDocs, actSearchPrev, "previous match", "N")
+	add(scopeDocs, actClear, "clear search", "esc")
+
+	add(scopeTry, actRun, "run", "r", "ctrl+r")
+	add(scopeTry, actEdit, "edit input", "i", "e")
+	add(scopeTry, actClear, "cancel run / stop editing", "esc")
+	add(scopeTry, actNextSample, "next sample", "]")
+	add(scopeTry, actPrevSample, "previous sample", "[")
+	add(scopeTry, actLoadFile, "load file as input", "o")
+	add(scopeTry, actEditor, "edit in $EDITOR", "E")
+	add(scopeTry, actCopy, "copy output", "y")
+	add(scopeTry, actSave, "save output to file", "w")
+	add(scopeTry, actUp, "scroll output up", "up", "k")
+	add(scopeTry, actDown, "scroll output down", "down", "j")
+
+	add(scopeCode, actNextLang, "next language", "]", "right", "l")
+	add(scopeCode, actPrevLang, "previous language", "[", "left", "h")
+	add(scopeCode, actCopy, "copy snippet", "y")
+	add(scopeCode, actUp, "scroll up", "up", "k")
+	add(scopeCode, actDown, "scroll down", "down", "j")
+	return km
+}
+
+func keyLabel(keys []string) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	return strings.Join(keys[:min(2, len(keys))], "/")
+}
+
+// Lookup returns the action bound to k in sc (falling back to global).
+func (km *KeyMap) lookup(sc scope, k fmt.Stringer) (action, bool) {
+	for _, want := range []scope{sc, scopeGlobal} {
+		for _, b := range km.all {
+			if b.scope == want && key.Matches(k, b.Binding) {
+				return b.id, true
+			}
+		}
+	}
+	return "", false
+}
+
+// inScope lists the bindings of sc, in definition order.
+func (km *KeyMap) inScope(sc scope) []*binding {
+	var out []*binding
+	for _, b := range km.all {
+		if b.scope == sc {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// find returns the binding for id in sc.
+func (km *KeyMap) find(sc scope, id action) *binding {
+	for _, b := range km.all {
+		if b.scope == sc && b.id == id {
+			return b
+		}
+	}
+	return nil
+}
+
+// Remap applies user bindings from the config file: "scope.action" (or just
+// "action" for a global one, or for the first binding of that name) to keys.
+// Unknown names are reported together so one typo does not hide another.
+func (km *KeyMap) Remap(m map[string][]string) error {
+	var bad []string
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		keys := m[name]
+		sc, id, scoped := strings.Cut(name, ".")
+		hit := false
+		for _, b := range km.all {
+			if (scoped && b.scope.String() == sc && string(b.id) == id) || (!scoped && string(b.id) == name) {
+				b.SetKeys(keys...)
+				b.SetHelp(keyLabel(keys), b.Help().Desc)
+				hit = true
+			}
+		}
+		if !hit {
+			bad = append(bad, name)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("unknown key binding %s in config; run pipette and press ? to see the action names", strings.Join(bad, ", "))
+	}
+	return nil
+}

@@ -1,0 +1,151 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"net/http"
+	"strings"
+
+	"pipette/catalog"
+	"pipette/client"
+	"pipette/themes"
+)
+
+// renderOutput draws a call's answer for a w×h area, by content type: JSON
+// pretty-printed and coloured, text wrapped, images previewed, other bytes
+// described. Errors show their error_type.
+func renderOutput(st *themes.Styles, resp *client.Response, err error, w, h int) string {
+	if err != nil {
+		e := catalog.AsError(err)
+		head := st.StatusError.Render(e.Type)
+		msg := wrapText(e.Message, w)
+		out := head + "\n" + st.Error.Render(msg)
+		if e.Stack != "" {
+			out += "\n\n" + st.Muted.Render(wrapText(e.Stack, w))
+		}
+		return out
+	}
+	if resp == nil {
+		return ""
+	}
+	v := resp.Value
+	switch v.Kind {
+	case catalog.KindJSON:
+		b, err := json.MarshalIndent(v.JSON, "", "  ")
+		if err != nil {
+			return st.Error.Render(err.Error())
+		}
+		return colorJSON(st, string(b))
+	case catalog.KindText:
+		return wrapText(v.Text, w)
+	case catalog.KindBinary:
+		return describeBinary(st, v.Bytes, w, h)
+	case catalog.KindVoid:
+		return st.Muted.Render("(no output)")
+	}
+	return st.Muted.Render(fmt.Sprintf("(%s)", v.Kind))
+}
+
+// describeBinary previews an image, or says what the bytes are.
+func describeBinary(st *themes.Styles, b []byte, w, h int) string {
+	info, ok := sniffImage(b)
+	if !ok {
+		return st.Text.Render(fmt.Sprintf("%s of %s", humanBytes(len(b)), http.DetectContentType(b))) + "\n" +
+			st.Muted.Render("w saves it to a file")
+	}
+	head := st.Text.Render(fmt.Sprintf("%s image · %d×%d · %s", strings.ToUpper(info.format), info.w, info.h, humanBytes(len(b))))
+	if st.Palette.Plain || h < 3 {
+		return head + "\n" + st.Muted.Render("w saves it to a file")
+	}
+	img, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		return head + "\n" + st.Error.Render("cannot preview: "+err.Error())
+	}
+	return head + "\n" + halfBlocks(img, w, h-2) + "\n" + st.Muted.Render("w saves it to a file")
+}
+
+func humanBytes(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// colorJSON colours indented JSON token by token: keys, strings, numbers and
+// literals, punctuation. It relies on the input being valid, pretty-printed
+// JSON (json.MarshalIndent output), so a string followed by ':' is a key.
+func colorJSON(st *themes.Styles, s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"':
+			j := i + 1
+			for j < len(s) && s[j] != '"' {
+				if s[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			j = min(j+1, len(s))
+			tok := s[i:j]
+			if j < len(s) && s[j] == ':' {
+				b.WriteString(st.JSONKey.Render(tok))
+			} else {
+				b.WriteString(st.JSONString.Render(tok))
+			}
+			i = j
+		case c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n':
+			j := i
+			for j < len(s) && !strings.ContainsRune(",]}\n :", rune(s[j])) {
+				j++
+			}
+			b.WriteString(st.JSONNumber.Render(s[i:j]))
+			i = j
+		case strings.IndexByte("{}[],:", c) >= 0:
+			b.WriteString(st.JSONPunct.Render(string(c)))
+			i++
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String()
+}
+
+// plainOutput is the output as text for the clipboard.
+func plainOutput(resp *client.Response) (string, bool) {
+	if resp == nil {
+		return "", false
+	}
+	switch resp.Value.Kind {
+	case catalog.KindJSON:
+		b, err := json.MarshalIndent(resp.Value.JSON, "", "  ")
+		return string(b), err == nil
+	case catalog.KindText:
+		return resp.Value.Text, true
+	}
+	return "", false
+}
+
+// outputBytes is what "save output" writes.
+func outputBytes(resp *client.Response) []byte {
+	if resp == nil {
+		return nil
+	}
+	switch resp.Value.Kind {
+	case catalog.KindBinary:
+		return resp.Value.Bytes
+	case catalog.KindJSON:
+		b, _ := json.MarshalIndent(resp.Value.JSON, "", "  ")
+		return append(b, '\n')
+	case catalog.KindText:
+		return []byte(resp.Value.Text)
+	}
+	return nil
+}

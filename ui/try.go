@@ -1,0 +1,334 @@
+package ui
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"pipette/catalog"
+	"pipette/client"
+	"pipette/themes"
+)
+
+// tryPane is the input editor and the output of the last run.
+type tryPane struct {
+	st   *themes.Styles
+	w, h int
+
+	entry  catalog.Entry
+	has    bool
+	sample int
+
+	editor  textarea.Model
+	editing bool
+	// bin holds a binary input (an image sample or a loaded file); while it
+	// is set the editor only describes it.
+	bin      []byte
+	binLabel string
+
+	running bool
+	seq     int
+	cancel  context.CancelFunc
+	started time.Time
+	elapsed time.Duration
+
+	resp   *client.Response
+	err    error
+	ranRef catalog.Ref
+	out    viewport.Model
+	outKey string // what the viewport currently renders (width, run)
+}
+
+func newTryPane(st *themes.Styles) tryPane {
+	ed := textarea.New()
+	ed.ShowLineNumbers = false
+	ed.Prompt = ""
+	ed.CharLimit = 0
+	ed.MaxHeight = 0
+	out := viewport.New()
+	out.MouseWheelEnabled = true
+	t := tryPane{st: st, editor: ed, out: out}
+	t.setStyles(st)
+	return t
+}
+
+func (t *tryPane) setStyles(st *themes.Styles) {
+	t.st = st
+	s := textarea.DefaultStyles(st.Palette.Dark)
+	s.Focused.Text = st.Text
+	s.Blurred.Text = st.Text
+	s.Focused.Placeholder = st.Muted
+	s.Blurred.Placeholder = st.Muted
+	t.editor.SetStyles(s)
+	t.outKey = ""
+}
+
+// editorHeight is the share of the pane given to the input.
+func (t *tryPane) editorHeight() int {
+	return max(2, min(12, (t.h-3)*2/5))
+}
+
+func (t *tryPane) SetSize(w, h int) {
+	t.w, t.h = w, h
+	t.editor.SetWidth(w)
+	t.editor.SetHeight(t.editorHeight())
+	t.out.SetWidth(w)
+	t.out.SetHeight(max(1, h-t.editorHeight()-2))
+	t.refreshOutput()
+}
+
+// show selects an entry; a different entry resets the input to its first
+// sample and clears the output.
+func (t *tryPane) show(e catalog.Entry) {
+	if t.has && e.Ref.Path() == t.entry.Ref.Path() {
+		t.entry = e
+		return
+	}
+	t.entry, t.has = e, true
+	t.sample = 0
+	t.loadSample()
+	if !t.running {
+		t.resp, t.err = nil, nil
+		t.refreshOutput()
+	}
+}
+
+// loadSample puts the current sample into the editor.
+func (t *tryPane) loadSample() {
+	t.bin, t.binLabel = nil, ""
+	if len(t.entry.Samples) == 0 {
+		t.editor.SetValue("")
+		t.editor.Placeholder = "type the input (" + string(t.entry.InputKind) + ")"
+		return
+	}
+	s := t.entry.Samples[t.sample%len(t.entry.Samples)]
+	t.setInput(s.Input, s.Name)
+}
+
+// setInput shows v in the editor (or describes it when it is binary).
+func (t *tryPane) setInput(v catalog.Value, label string) {
+	t.bin, t.binLabel = nil, ""
+	switch v.Kind {
+	case catalog.KindBinary:
+		t.bin = v.Bytes
+		t.binLabel = label
+		t.editor.SetValue("")
+		desc := humanBytes(len(v.Bytes)) + " of binary input"
+		if info, ok := sniffImage(v.Bytes); ok {
+			desc = fmt.Sprintf("%s image %d×%d, %s", strings.ToUpper(info.format), info.w, info.h, humanBytes(len(v.Bytes)))
+		}
+		if label != "" {
+			desc = label + ": " + desc
+		}
+		t.editor.Placeholder = desc + " (o loads a file, i types text instead)"
+	case catalog.KindJSON:
+		b, err := json.MarshalIndent(v.JSON, "", "  ")
+		if err != nil {
+			b = []byte(fmt.Sprint(v.JSON))
+		}
+		t.editor.SetValue(string(b))
+	case catalog.KindText:
+		t.editor.SetValue(v.Text)
+	default:
+		t.editor.SetValue("")
+	}
+	t.editor.MoveToBegin()
+}
+
+func (t *tryPane) cycleSample(d int) bool {
+	n := len(t.entry.Samples)
+	if n < 2 {
+		return false
+	}
+	t.sample = (t.sample + d + n) % n
+	t.loadSample()
+	return true
+}
+
+// input turns what the editor holds into the value to send, by the entry's
+// input kind. A JSON model given text that is not JSON gets a clear error
+// here rather than a confusing one from the model.
+func (t *tryPane) input() (catalog.Value, error) {
+	if t.bin != nil {
+		return catalog.Bytes(t.bin), nil
+	}
+	s := t.editor.Value()
+	switch t.entry.InputKind {
+	case catalog.KindJSON:
+		v, err := catalog.DecodeJSON([]byte(s))
+		if err != nil {
+			return catalog.Value{}, catalog.InputErrorf("the input is not valid JSON (%v); fix it or press ] for a sample", err)
+		}
+		return catalog.JSON(v), nil
+	case catalog.KindAny:
+		if v, err := catalog.DecodeJSON([]byte(s)); err == nil && strings.TrimSpace(s) != "" {
+			return catalog.JSON(v), nil
+		}
+	}
+	return catalog.Text(s), nil
+}
+
+// inputRecord is the input as history keeps it.
+func (t *tryPane) inputRecord() (string, bool) {
+	if t.bin != nil {
+		if len(t.bin) > maxHistoryInput {
+			return "", true
+		}
+		return base64.StdEncoding.EncodeToString(t.bin), true
+	}
+	s := t.editor.Value()
+	if len(s) > maxHistoryInput {
+		s = s[:maxHistoryInput]
+	}
+	return s, false
+}
+
+// run starts a call. The context is kept so esc can cancel it.
+func (t *tryPane) run(c *client.Client, now time.Time) tea.Cmd {
+	if !t.has {
+		return nil
+	}
+	in, err := t.input()
+	if err != nil {
+		t.resp, t.err = nil, err
+		t.refreshOutput()
+		return nil
+	}
+	if t.cancel != nil {
+		t.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.seq++
+	t.running, t.cancel, t.started, t.elapsed = true, cancel, now, 0
+	seq, ref := t.seq, t.entry.Ref
+	inText, _ := t.inputRecord()
+	return func() tea.Msg {
+		start := time.Now()
+		resp, err := c.AlgoRef(ref).WithStdout(true).Pipe(ctx, in)
+		return runDoneMsg{seq: seq, ref: ref, input: inText, resp: resp, err: err, elapsed: time.Since(start)}
+	}
+}
+
+// stop cancels a running call.
+func (t *tryPane) stop() bool {
+	if !t.running {
+		return false
+	}
+	t.cancel()
+	t.cancel = nil
+	t.running = false
+	t.seq++ // the cancelled call's answer is dropped
+	t.resp, t.err = nil, catalog.Errorf("Cancelled", "the call was cancelled after %s; r runs it again", t.elapsed.Round(time.Millisecond))
+	t.refreshOutput()
+	return true
+}
+
+// done installs a call's answer if it belongs to the newest run.
+func (t *tryPane) done(msg runDoneMsg) bool {
+	if msg.seq != t.seq || !t.running {
+		return false
+	}
+	t.running = false
+	if t.cancel != nil {
+		t.cancel()
+		t.cancel = nil
+	}
+	t.resp, t.err, t.elapsed, t.ranRef = msg.resp, msg.err, msg.elapsed, msg.ref
+	t.out.GotoTop()
+	t.refreshOutput()
+	return true
+}
+
+// refreshOutput re-renders the output for the current width.
+func (t *tryPane) refreshOutput() {
+	key := fmt.Sprintf("%d|%d|%p|%v|%s", t.w, t.out.Height(), t.resp, t.err, t.st.Palette.Name)
+	if key == t.outKey {
+		return
+	}
+	t.outKey = key
+	y := t.out.YOffset()
+	t.out.SetContent(renderOutput(t.st, t.resp, t.err, max(10, t.w-1), t.out.Height()))
+	t.out.SetYOffset(y)
+}
+
+func (t *tryPane) View(spin string) string {
+	var head string
+	switch {
+	case t.bin != nil:
+		head = "input · binary"
+	default:
+		head = "input · " + string(t.entry.InputKind)
+	}
+	if n := len(t.entry.Samples); n > 0 {
+		name := t.entry.Samples[t.sample%n].Name
+		if name == "" {
+			name = fmt.Sprintf("sample %d", t.sample%n+1)
+		}
+		head += fmt.Sprintf(" · %s (%d/%d)", name, t.sample%n+1, n)
+		if n > 1 {
+			head += " · [ ] samples"
+		}
+	}
+	if t.editing {
+		head += " · esc done · ctrl+r run"
+	} else {
+		head += " · i edit · r run"
+	}
+	lines := []string{t.st.Muted.Render(ansi.Truncate(head, t.w, t.st.Ellipsis))}
+	ed := t.editor.View()
+	lines = append(lines, ed)
+
+	var status string
+	switch {
+	case t.running:
+		status = t.st.Accent.Render(fmt.Sprintf("%s running %s · %s · esc cancels", spin, t.entry.Ref.Path(), t.elapsed.Round(100*time.Millisecond)))
+	case t.err != nil:
+		status = t.st.Error.Render("✗ " + catalog.ErrorType(t.err))
+		if t.st.Palette.Plain {
+			status = "error: " + catalog.ErrorType(t.err)
+		}
+	case t.resp != nil:
+		mark := "✓"
+		if t.st.Palette.Plain {
+			mark = "ok"
+		}
+		status = t.st.Success.Render(mark) + t.st.Muted.Render(fmt.Sprintf(" %s · %s · y copy · w save", t.resp.ContentType, fmtDuration(t.resp.Duration)))
+	default:
+		status = t.st.Muted.Render("output · r runs the input")
+	}
+	lines = append(lines, ansi.Truncate(status, t.w, t.st.Ellipsis))
+	lines = append(lines, t.out.View())
+	return strings.Join(lines, "\n")
+}
+
+func fmtDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+// looksText reports whether a loaded file should go into the editor.
+func looksText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, c := range b[:min(len(b), 4096)] {
+		if c == 0 {
+			return false
+		}
+	}
+	return true
+}
