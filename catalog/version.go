@@ -19,13 +19,29 @@ func ParseVersion(s string) (Version, error) {
 	}
 	var n [3]int
 	for i, p := range parts {
+		// Only canonical numbers: "01" or "-0" would parse to a version
+		// whose String() differs from what was registered, and Resolve
+		// would then name a version that does not exist.
 		v, err := strconv.Atoi(p)
-		if err != nil || v < 0 || p == "" || (len(p) > 1 && p[0] == '+') {
+		if err != nil || !canonicalNumber(p) {
 			return Version{}, fmt.Errorf("version %q is not major.minor.patch", s)
 		}
 		n[i] = v
 	}
 	return Version{n[0], n[1], n[2]}, nil
+}
+
+// canonicalNumber reports whether p is digits only, without a leading zero.
+func canonicalNumber(p string) bool {
+	if p == "" || (len(p) > 1 && p[0] == '0') {
+		return false
+	}
+	for _, r := range p {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (v Version) String() string { return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch) }

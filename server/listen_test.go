@@ -1,0 +1,163 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// serve runs ListenAndServe in the background and returns its address, a
+// stop function and the channel its result arrives on.
+func serve(t *testing.T, cfg Config, opt ListenOptions) (addr string, stop context.CancelFunc, done <-chan error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan net.Addr, 1)
+	opt.Ready = func(a net.Addr) { ready <- a }
+	errc := make(chan error, 1)
+	go func() { errc <- ListenAndServe(ctx, cfg, opt) }()
+	select {
+	case a := <-ready:
+		t.Cleanup(cancel)
+		return a.String(), cancel, errc
+	case err := <-errc:
+		cancel()
+		t.Fatalf("ListenAndServe: %v", err)
+	case <-time.After(5 * time.Second):
+		cancel()
+		t.Fatal("not listening after 5 s")
+	}
+	return "", nil, nil
+}
+
+func wait(t *testing.T, done <-chan error) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("ListenAndServe returned %v, want nil", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ListenAndServe did not return after its context ended")
+	}
+}
+
+func TestListenRefusesPublicAnonymous(t *testing.T) {
+	t.Parallel()
+	reg := testRegistry(nil)
+	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0"} {
+		err := ListenAndServe(context.Background(), Config{Source: reg, Runner: reg}, ListenOptions{Addr: addr})
+		if !errors.Is(err, ErrAnonymousPublic) {
+			t.Errorf("%s: err = %v, want ErrAnonymousPublic", addr, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), addr) || !strings.Contains(err.Error(), "API key") {
+			t.Errorf("%s: message %q does not name the address and the fix", addr, err)
+		}
+	}
+}
+
+func TestListenPublicWithKeysOrAllowAnonymous(t *testing.T) {
+	t.Parallel()
+	reg := testRegistry(nil)
+	for name, tc := range map[string]struct {
+		cfg Config
+		opt ListenOptions
+	}{
+		"anonymous allowed": {Config{Source: reg, Runner: reg}, ListenOptions{Addr: "0.0.0.0:0", AllowAnonymous: true}},
+		"with keys":         {Config{Source: reg, Runner: reg, Keys: []string{"k"}}, ListenOptions{Addr: "0.0.0.0:0"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			addr, stop, done := serve(t, tc.cfg, tc.opt)
+			_, port, _ := net.SplitHostPort(addr)
+			resp, err := http.Get("http://127.0.0.1:" + port + "/healthz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("healthz %d", resp.StatusCode)
+			}
+			stop()
+			wait(t, done)
+		})
+	}
+}
+
+func TestListenLoopbackDefaultsAndDrainsInFlight(t *testing.T) {
+	t.Parallel()
+	st := &testState{slowStarted: make(chan struct{}, 1), slowDuration: 700 * time.Millisecond}
+	reg := testRegistry(st)
+	addr, stop, done := serve(t, Config{Source: reg, Runner: reg}, ListenOptions{Addr: "127.0.0.1:0", ShutdownGrace: 10 * time.Second})
+
+	type callRes struct {
+		a   answer
+		err error
+	}
+	got := make(chan callRes, 1)
+	go func() {
+		resp, err := http.Post("http://"+addr+"/v1/algo/test/Slow", "text/plain", strings.NewReader("x"))
+		if err != nil {
+			got <- callRes{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		var a answer
+		a.status = resp.StatusCode
+		a.header = resp.Header
+		buf := make([]byte, 4096)
+		n, _ := resp.Body.Read(buf)
+		a.body = buf[:n]
+		got <- callRes{a: a}
+	}()
+	select {
+	case <-st.slowStarted:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the slow call never started")
+	}
+	stop() // shut down while the call runs
+	r := <-got
+	if r.err != nil {
+		t.Fatalf("in-flight call failed during shutdown: %v", r.err)
+	}
+	res, _ := result(t, r.a)
+	if jsonString(t, res) != "slow done" {
+		t.Errorf("result %s", res)
+	}
+	wait(t, done)
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		t.Error("still accepting connections after shutdown")
+	}
+}
+
+func TestListenWaitsForVoidRuns(t *testing.T) {
+	t.Parallel()
+	st := &testState{}
+	reg := testRegistry(st)
+	addr, stop, done := serve(t, Config{Source: reg, Runner: reg}, ListenOptions{Addr: "127.0.0.1:0"})
+	resp, err := http.Post("http://"+addr+"/v1/algo/test/Record?output=void", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	stop()
+	wait(t, done)
+	if n := st.recorded.Load(); n != 1 {
+		t.Errorf("background run finished %d times before ListenAndServe returned, want 1", n)
+	}
+}
+
+func TestLoopbackAddr(t *testing.T) {
+	t.Parallel()
+	for addr, want := range map[string]bool{
+		"127.0.0.1:8080": true, "[::1]:80": true, "localhost:1": true, "127.1.2.3:0": true,
+		"0.0.0.0:8080": false, ":8080": false, "[::]:1": false, "192.168.1.2:80": false, "nonsense": false,
+	} {
+		if got := loopbackAddr(addr); got != want {
+			t.Errorf("loopbackAddr(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}
