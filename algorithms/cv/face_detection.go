@@ -102,13 +102,14 @@ func FaceDetection() algorithms.Algorithm {
 }`),
 			Samples: []catalog.Sample{
 				{Name: "astronaut portrait (JPEG bytes)", Input: catalog.Bytes(astronautJPEG)},
-				{Name: "cameraman, faint face, finer grid", Input: catalog.JSON(map[string]any{
+				// At the default 416 this small photo's face scores just under
+				// 0.5; a grid closer to the photo's own size sees it.
+				{Name: "cameraman, small photo, input_size 320", Input: catalog.JSON(map[string]any{
 					"image":      dataURI("image/jpeg", cameramanJPEG),
-					"min_score":  0.3,
-					"input_size": 608,
+					"input_size": 320,
 				})},
 			},
-			SampleOutput: `{"width":256,"height":256,"faces":[{"box":{"x":82,"y":37,"width":58,"height":56},"score":0.9721}]}`,
+			SampleOutput: `{"width":256,"height":256,"faces":[{"box":{"x":81,"y":37,"width":58,"height":55},"score":0.9621}]}`,
 			License:      "MIT",
 		},
 		Run: runFaceDetection,
