@@ -5,5 +5,5 @@ import "pipette/algorithms"
 
 // All returns every algorithm of this package, one constructor per file.
 func All() []algorithms.Algorithm {
-	return []algorithms.Algorithm{Transform(), DominantColors(), PerceptualHash()}
+	return []algorithms.Algorithm{OverlayText(), Transform(), DominantColors(), PerceptualHash(), Metadata()}
 }

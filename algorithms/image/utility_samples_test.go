@@ -11,7 +11,7 @@ import (
 // utilityAlgorithms lists the image utilities (OverlayText has its own
 // tests); each must run every one of its samples through a real registry.
 func utilityAlgorithms() []algorithms.Algorithm {
-	return []algorithms.Algorithm{Transform(), DominantColors(), PerceptualHash()}
+	return []algorithms.Algorithm{Transform(), DominantColors(), PerceptualHash(), Metadata()}
 }
 
 func TestUtilitySamplesRunThroughRegistry(t *testing.T) {
