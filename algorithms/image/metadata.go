@@ -334,4 +334,3 @@ func plainTagText(v string) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xc0 != 0x80 }
-
