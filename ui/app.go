@@ -125,6 +125,10 @@ type Model struct {
 	started  time.Time
 	lastLoad time.Duration
 	quitting bool
+
+	// after schedules a message (tea.Tick); tests replace it to keep time
+	// out of the picture.
+	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
 
 // New builds the UI.
@@ -132,7 +136,7 @@ func New(opt Options) *Model {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	m := &Model{opt: opt, now: opt.Now, dark: opt.Dark, keys: defaultKeyMap(), details: map[string]catalog.Entry{}, fetching: map[string]bool{}}
+	m := &Model{opt: opt, now: opt.Now, after: tea.Tick, dark: opt.Dark, keys: defaultKeyMap(), details: map[string]catalog.Entry{}, fetching: map[string]bool{}}
 	m.themeName = opt.Theme
 	if opt.Plain {
 		m.themeName = "plain"
@@ -213,7 +217,7 @@ func (m *Model) startTicking() tea.Cmd {
 
 func (m *Model) tick() tea.Cmd {
 	gen := m.tickGen
-	return tea.Tick(100*time.Millisecond, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
+	return m.after(100*time.Millisecond, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
 }
 
 func (m *Model) busy() bool { return m.cat.loading || m.cat.pending || m.try.running }
@@ -225,7 +229,7 @@ func (m *Model) setStatus(s string, k statusKind) tea.Cmd {
 		return nil
 	}
 	id := m.statusID
-	return tea.Tick(statusTTL, func(time.Time) tea.Msg { return statusExpiredMsg{id: id} })
+	return m.after(statusTTL, func(time.Time) tea.Msg { return statusExpiredMsg{id: id} })
 }
 
 func (m *Model) setTheme(pal themes.Palette) {
@@ -1327,26 +1331,32 @@ func (m *Model) footer() string {
 	return m.helpLine(pairs)
 }
 
-// helpLine renders key/description pairs, dropping those that do not fit.
+// helpLine renders key/description pairs on one line. When they do not fit,
+// pairs are dropped from the middle so the last ones (commands, help, quit)
+// always stay on screen.
 func (m *Model) helpLine(pairs [][2]string) string {
 	sep := m.st.HelpSep.Render(" " + m.st.Dot + " ")
-	out, w := " ", 1
-	for i, p := range pairs {
-		item := m.st.HelpKey.Render(p[0]) + " " + m.st.HelpDesc.Render(p[1])
-		iw := ansi.StringWidth(item)
-		if i > 0 {
-			iw += ansi.StringWidth(sep)
+	render := func(ps [][2]string) string {
+		items := make([]string, len(ps))
+		for i, p := range ps {
+			items[i] = m.st.HelpKey.Render(p[0]) + " " + m.st.HelpDesc.Render(p[1])
 		}
-		if w+iw > m.w {
-			break
-		}
-		if i > 0 {
-			out += sep
-		}
-		out += item
-		w += iw
+		return " " + strings.Join(items, sep)
 	}
-	return out
+	keep := 3 // the global tail: commands, help, quit
+	for len(pairs) > 0 {
+		out := render(pairs)
+		if ansi.StringWidth(out) <= m.w {
+			return out
+		}
+		if len(pairs) > keep {
+			pairs = append(pairs[:len(pairs)-keep-1], pairs[len(pairs)-keep:]...)
+		} else {
+			pairs = pairs[:len(pairs)-1]
+			keep = max(0, keep-1)
+		}
+	}
+	return ""
 }
 
 func (m *Model) statusLine(spin string) string {

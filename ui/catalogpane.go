@@ -59,6 +59,7 @@ func newCatalogPane(st *themes.Styles, source string) catalogPane {
 func (p *catalogPane) setStyles(st *themes.Styles) {
 	p.st = st
 	s := textinput.DefaultStyles(st.Palette.Dark)
+	s.Cursor.Blink = false // a steady cursor: calmer, and screen readers track it
 	s.Focused.Prompt = st.Accent
 	s.Blurred.Prompt = st.Muted
 	s.Focused.Text = st.Text

@@ -165,6 +165,7 @@ type codePane struct {
 func newCodePane(st *themes.Styles) codePane {
 	vp := viewport.New()
 	vp.MouseWheelEnabled = true
+	vp.SoftWrap = true // a cut-off URL is worse than a wrapped one
 	return codePane{st: st, vp: vp}
 }
 

@@ -56,6 +56,7 @@ func newDocsPane(st *themes.Styles) docsPane {
 func (d *docsPane) setStyles(st *themes.Styles) {
 	d.st = st
 	s := textinput.DefaultStyles(st.Palette.Dark)
+	s.Cursor.Blink = false // a steady cursor: calmer, and screen readers track it
 	s.Focused.Prompt = st.Accent
 	s.Focused.Text = st.Text
 	s.Blurred.Text = st.Text

@@ -51,6 +51,7 @@ func newPicker(st *themes.Styles, title, placeholder string, items []pickItem) *
 	in.Prompt = "> "
 	in.Placeholder = placeholder
 	s := textinput.DefaultStyles(st.Palette.Dark)
+	s.Cursor.Blink = false // a steady cursor: calmer, and screen readers track it
 	s.Focused.Prompt = st.Accent
 	s.Focused.Text = st.Text
 	s.Focused.Placeholder = st.Muted
@@ -210,6 +211,7 @@ func newPrompt(st *themes.Styles, purpose promptPurpose, title, value string) *p
 	in.SetValue(value)
 	in.CursorEnd()
 	s := textinput.DefaultStyles(st.Palette.Dark)
+	s.Cursor.Blink = false // a steady cursor: calmer, and screen readers track it
 	s.Focused.Prompt = st.Accent
 	s.Focused.Text = st.Text
 	in.SetStyles(s)

@@ -64,6 +64,7 @@ func newTryPane(st *themes.Styles) tryPane {
 func (t *tryPane) setStyles(st *themes.Styles) {
 	t.st = st
 	s := textarea.DefaultStyles(st.Palette.Dark)
+	s.Cursor.Blink = false
 	s.Focused.Text = st.Text
 	s.Blurred.Text = st.Text
 	s.Focused.Placeholder = st.Muted

@@ -1,0 +1,574 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"pipette/catalog"
+	"pipette/client"
+)
+
+// collect runs cmd on another goroutine and returns its leaf messages.
+func collect(cmd tea.Cmd) <-chan tea.Msg {
+	ch := make(chan tea.Msg, 16)
+	var walk func(tea.Cmd)
+	walk = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		switch msg := c().(type) {
+		case nil:
+		case tea.BatchMsg:
+			for _, c := range msg {
+				walk(c)
+			}
+		default:
+			ch <- msg
+		}
+	}
+	go func() { walk(cmd); close(ch) }()
+	return ch
+}
+
+func TestCatalogLoadsSorted(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	if m.cat.loading || m.cat.ix == nil {
+		t.Fatal("catalog not loaded")
+	}
+	s := plainScreen(m)
+	for _, want := range []string{"testcat · 5 models", "test/Pixels", "util/Fail", "Upper-case a text"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+	if e, _ := m.cat.selected(); e.Ref.Path() != "test/Pixels" {
+		t.Errorf("first row = %s, want test/Pixels (sorted by name)", e.Ref.Path())
+	}
+}
+
+func TestFilterHighlightsAndSelectsBestMatch(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	press(t, m, "/", "type:wcount")
+	if !m.cat.filtering {
+		t.Fatal("/ did not focus the filter")
+	}
+	e, _ := m.cat.selected()
+	if e.Ref.Path() != "test/WordCount" {
+		t.Fatalf("best match for wc = %s", e.Ref.Path())
+	}
+	if got := m.cat.matches[0].InRef; len(got) != 6 {
+		t.Errorf("highlight positions = %v, want six", got)
+	}
+	// The matched characters are drawn in the match style.
+	if !strings.Contains(screen(m), m.st.Match.Inherit(m.st.Selected).Render("W")) {
+		t.Error("matched character W not highlighted")
+	}
+	press(t, m, "enter")
+	if m.cat.filtering || m.cat.query() != "wcount" {
+		t.Error("enter should keep the filter and leave the input")
+	}
+	press(t, m, "esc")
+	if m.cat.query() != "" || len(m.cat.matches) != 5 {
+		t.Errorf("esc should clear the filter: %q, %d rows", m.cat.query(), len(m.cat.matches))
+	}
+}
+
+func TestGlobalKeysAreTextWhileTyping(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	press(t, m, "/", "type:q?1")
+	if m.quitting || m.overlay != overlayNone || m.tab != tabDocs {
+		t.Fatal("q, ? or 1 acted as commands while the filter had focus")
+	}
+	if m.cat.query() != "q?1" {
+		t.Errorf("filter = %q", m.cat.query())
+	}
+}
+
+func TestStaleFilterResultIsDropped(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	m.cat.input.SetValue("sh")
+	old := m.cat.filterCmd()
+	m.cat.input.SetValue("fail")
+	newer := m.cat.filterCmd()
+	run(t, m, newer)
+	run(t, m, old) // arrives late
+	if e, _ := m.cat.selected(); e.Ref.Path() != "util/Fail" {
+		t.Errorf("late result for an old query replaced the new one: %s", e.Ref.Path())
+	}
+}
+
+func TestNarrowingMatchesFullSearch(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	press(t, m, "/", "type:t")
+	press(t, m, "type:e")
+	press(t, m, "type:x")
+	narrowed := m.cat.matches
+	full := m.cat.ix.Search("tex")
+	if len(narrowed) != len(full) {
+		t.Fatalf("narrowed %d, full %d", len(narrowed), len(full))
+	}
+	for i := range full {
+		if narrowed[i].Index != full[i].Index {
+			t.Errorf("row %d: narrowed %d, full %d", i, narrowed[i].Index, full[i].Index)
+		}
+	}
+}
+
+func TestTagFacetAndSort(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	press(t, m, "#")
+	if m.overlay != overlayTags {
+		t.Fatal("# did not open the tag picker")
+	}
+	press(t, m, "type:stats", "enter")
+	if m.cat.tag != "stats" || len(m.cat.matches) != 1 {
+		t.Fatalf("tag filter: tag %q, %d rows", m.cat.tag, len(m.cat.matches))
+	}
+	press(t, m, "esc")
+	if m.cat.tag != "" {
+		t.Error("esc should clear the tag")
+	}
+	// Run Shout so it becomes the most recent, then sort by recent use.
+	selectRef(t, m, "test/Shout")
+	press(t, m, "2", "r", "tab", "tab")
+	press(t, m, "s")
+	if e, _ := m.cat.selected(); !m.cat.sortRecent || m.cat.ix.Entry(m.cat.matches[0].Index).Ref.Path() != "test/Shout" {
+		t.Errorf("sort by recent: first row %s (selected %s)", m.cat.ix.Entry(m.cat.matches[0].Index).Ref.Path(), e.Ref.Path())
+	}
+}
+
+// selectRef moves the catalog cursor to ref.
+func selectRef(t testing.TB, m *Model, path string) {
+	t.Helper()
+	m.focus = focusCatalog
+	for i, mt := range m.cat.matches {
+		if m.cat.ix.Entry(mt.Index).Ref.Path() == path {
+			m.cat.cursor = i
+			m.cat.clamp()
+			run(t, m, m.selectionChanged())
+			return
+		}
+	}
+	t.Fatalf("%s not in the list", path)
+}
+
+func TestDocsRenderAndSearch(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	selectRef(t, m, "test/Shout")
+	press(t, m, "1")
+	if !strings.Contains(plainScreen(m), "Shout turns a text into capitals") {
+		t.Fatalf("docs not rendered:\n%s", plainScreen(m))
+	}
+	press(t, m, "/", "type:needle", "enter")
+	if len(m.docs.hits) != 3 {
+		t.Fatalf("hits = %d, want 3", len(m.docs.hits))
+	}
+	if !strings.Contains(plainScreen(m), `"needle" 1/3`) {
+		t.Errorf("search position not shown:\n%s", plainScreen(m))
+	}
+	press(t, m, "n")
+	if m.docs.hit != 1 {
+		t.Errorf("n: hit %d", m.docs.hit)
+	}
+	press(t, m, "N", "N")
+	if m.docs.hit != 2 {
+		t.Errorf("N wraps: hit %d", m.docs.hit)
+	}
+	if !strings.Contains(screen(m), m.st.SearchCurrent.Render("needle")) {
+		t.Error("current match not highlighted")
+	}
+	press(t, m, "esc")
+	if len(m.docs.hits) != 0 {
+		t.Error("esc should clear the search")
+	}
+}
+
+func TestDocsCachedPerWidth(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	selectRef(t, m, "test/Shout")
+	press(t, m, "1")
+	n := len(m.docs.cache)
+	send(t, m, tea.WindowSizeMsg{Width: 140, Height: 30})
+	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	if len(m.docs.cache) != n+1 {
+		t.Errorf("cache has %d renders, want %d (one per width)", len(m.docs.cache), n+1)
+	}
+}
+
+func TestTryRunsFirstSample(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	selectRef(t, m, "test/Shout")
+	press(t, m, "enter")
+	if m.focus != focusDetail || m.tab != tabTry {
+		t.Fatal("enter should open the Try tab")
+	}
+	if m.try.editor.Value() != "hello pipette" {
+		t.Fatalf("editor = %q, want the first sample", m.try.editor.Value())
+	}
+	press(t, m, "r")
+	s := plainScreen(m)
+	if !strings.Contains(s, "HELLO PIPETTE") || !strings.Contains(s, "✓ text") {
+		t.Errorf("output not shown:\n%s", s)
+	}
+	press(t, m, "]")
+	if m.try.editor.Value() != "anyone there?" {
+		t.Errorf("] should load the next sample, got %q", m.try.editor.Value())
+	}
+	press(t, m, "[")
+	if m.try.editor.Value() != "hello pipette" {
+		t.Errorf("[ should go back, got %q", m.try.editor.Value())
+	}
+}
+
+func TestTryEditAndRunWithCtrlR(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	selectRef(t, m, "test/Shout")
+	press(t, m, "enter", "i", "ctrl+a")
+	m.try.editor.SetValue("")
+	press(t, m, "type:quiet q", "ctrl+r")
+	if m.try.editing {
+		t.Error("ctrl+r should leave the editor")
+	}
+	if m.quitting {
+		t.Fatal("q typed in the editor quit")
+	}
+	if m.try.resp == nil || m.try.resp.Value.Text != "QUIET Q" {
+		t.Fatalf("resp = %+v", m.try.resp)
+	}
+}
+
+func TestTryInvalidJSONIsAnInputError(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	selectRef(t, m, "test/WordCount")
+	press(t, m, "enter")
+	m.try.editor.SetValue("{not json")
+	press(t, m, "r")
+	if catalog.ErrorType(m.try.err) != catalog.InputError {
+		t.Fatalf("err = %v", m.try.err)
+	}
+	if !strings.Contains(plainScreen(m), "not valid JSON") {
+		t.Errorf("error not shown:\n%s", plainScreen(m))
+	}
+}
+
+func TestTryModelErrorShowsType(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	selectRef(t, m, "util/Fail")
+	press(t, m, "enter", "r")
+	s := plainScreen(m)
+	if !strings.Contains(s, "AlgorithmError") || !strings.Contains(s, "the model broke on purpose") {
+		t.Errorf("model error not shown:\n%s", s)
+	}
+}
+
+func TestTryImageOutputPreview(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	selectRef(t, m, "test/Pixels")
+	press(t, m, "enter", "r")
+	s := screen(m)
+	if !strings.Contains(ansiStrip(s), "PNG image · 4×4") || !strings.Contains(s, "▀") || !strings.Contains(s, "38;2;") {
+		t.Errorf("image not previewed in truecolor half blocks:\n%s", ansiStrip(s))
+	}
+	press(t, m, "y")
+	if !strings.Contains(m.status, "w saves it") {
+		t.Errorf("copying binary: status %q", m.status)
+	}
+}
+
+func ansiStrip(s string) string { return plainScreenOf(s) }
+
+func TestTryCancel(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	selectRef(t, m, "test/Slow")
+	press(t, m, "enter")
+	_, cmd := m.Update(keyMsg("r"))
+	if !m.try.running {
+		t.Fatal("not running")
+	}
+	late := collect(cmd)
+	if !strings.Contains(plainScreen(m), "esc cancels") {
+		t.Error("running state not shown")
+	}
+	press(t, m, "esc")
+	if m.try.running || !strings.Contains(m.status, "cancelled") {
+		t.Fatalf("esc did not cancel: running=%v status=%q", m.try.running, m.status)
+	}
+	select {
+	case msg := <-late:
+		send(t, m, msg) // the cancelled call's answer must be ignored
+	case <-time.After(5 * time.Second):
+		t.Fatal("the call did not stop after cancel")
+	}
+	if catalog.ErrorType(m.try.err) != "Cancelled" {
+		t.Errorf("err after late answer = %v", m.try.err)
+	}
+}
+
+func TestHistoryIsSavedAndReplayed(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	selectRef(t, m, "test/Shout")
+	press(t, m, "enter", "i")
+	m.try.editor.SetValue("from history")
+	press(t, m, "esc", "r")
+	data, err := os.ReadFile(m.opt.HistoryPath)
+	if err != nil || !strings.Contains(string(data), `"input":"from history"`) {
+		t.Fatalf("history file: %v %s", err, data)
+	}
+
+	// A new session reads the file; H lists it; enter replays the input.
+	reg := testRegistry()
+	m2 := New(Options{Client: client.NewLocal(reg, reg), Theme: "dark", HistoryPath: m.opt.HistoryPath, Now: func() time.Time { return testTime }})
+	m2.after = m.after
+	send(t, m2, tea.WindowSizeMsg{Width: 100, Height: 30})
+	run(t, m2, m2.Init())
+	press(t, m2, "H")
+	if m2.overlay != overlayHistory || !strings.Contains(plainScreen(m2), "test/Shout/1.0.0") {
+		t.Fatalf("history overlay:\n%s", plainScreen(m2))
+	}
+	press(t, m2, "enter")
+	if m2.tab != tabTry || m2.selected.Ref.Path() != "test/Shout" || m2.try.editor.Value() != "from history" {
+		t.Errorf("replay: tab %v, model %s, input %q", m2.tab, m2.selected.Ref.Path(), m2.try.editor.Value())
+	}
+}
+
+func TestCodeTab(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	selectRef(t, m, "test/WordCount")
+	press(t, m, "3")
+	s := plainScreen(m)
+	if !strings.Contains(m.code.text, "curl -sS -X POST 'http://127.0.0.1:8080/v1/algo/test/WordCount/1.0.0'") || !strings.Contains(s, "application/json") {
+		t.Fatalf("curl snippet:\n%s", s)
+	}
+	for _, want := range []string{"net/http", "requests.post", "await fetch"} {
+		press(t, m, "]")
+		if !strings.Contains(m.code.text, want) {
+			t.Errorf("%s snippet lacks %q", languages[m.code.lang], want)
+		}
+	}
+	press(t, m, "y")
+	if !strings.Contains(m.status, "copied the JavaScript snippet") {
+		t.Errorf("status %q", m.status)
+	}
+}
+
+func TestPaletteRunsActions(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	press(t, m, "ctrl+p")
+	if m.overlay != overlayPalette {
+		t.Fatal("ctrl+p did not open the palette")
+	}
+	if !strings.Contains(plainScreen(m), "filter by tag") {
+		t.Errorf("palette does not list keys:\n%s", plainScreen(m))
+	}
+	press(t, m, "type:code tab", "enter")
+	if m.tab != tabCode || m.overlay != overlayNone {
+		t.Errorf("palette entry did not switch to the code tab: tab %v overlay %v", m.tab, m.overlay)
+	}
+}
+
+func TestHelpOverlayAndFocusCycle(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	press(t, m, "?")
+	s := plainScreen(m)
+	if m.overlay != overlayHelp || !strings.Contains(s, "search docs") || !strings.Contains(s, "cancel run") {
+		t.Fatalf("help overlay:\n%s", s)
+	}
+	press(t, m, "esc")
+	for i, want := range []tabID{tabDocs, tabTry, tabCode} {
+		press(t, m, "tab")
+		if m.focus != focusDetail || m.tab != want {
+			t.Errorf("tab %d: focus %v tab %v", i, m.focus, m.tab)
+		}
+	}
+	press(t, m, "tab")
+	if m.focus != focusCatalog {
+		t.Error("tab should come back to the catalog")
+	}
+	press(t, m, "shift+tab")
+	if m.tab != tabCode || m.focus != focusDetail {
+		t.Error("shift+tab should go backwards")
+	}
+}
+
+func TestMouseClicks(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	// Rows start under the border, the title and the filter line.
+	send(t, m, tea.MouseClickMsg{X: 5, Y: 4, Button: tea.MouseLeft})
+	if e, _ := m.cat.selected(); e.Ref.Path() != "test/Shout" {
+		t.Errorf("click on the 2nd row selected %s", e.Ref.Path())
+	}
+	// Click the "Code" tab label at the right end of the detail header.
+	_, _, w, _ := m.paneSizes()
+	catW, _, _, _ := m.paneSizes()
+	send(t, m, tea.MouseClickMsg{X: catW + w - 4, Y: 1, Button: tea.MouseLeft})
+	if m.tab != tabCode || m.focus != focusDetail {
+		t.Errorf("click on Code: tab %v focus %v", m.tab, m.focus)
+	}
+	send(t, m, tea.MouseWheelMsg{X: 2, Y: 5, Button: tea.MouseWheelDown})
+	if m.cat.cursor != 4 {
+		t.Errorf("wheel over the catalog: cursor %d", m.cat.cursor)
+	}
+}
+
+func TestCatalogErrorAndRetry(t *testing.T) {
+	reg := testRegistry()
+	src := &flakySource{Source: reg}
+	src.down.Store(true)
+	m := newTestModelWith(t, client.NewLocal(reg, src), 100, 30, "dark")
+	s := plainScreen(m)
+	if !strings.Contains(s, "cannot load the catalog") || !strings.Contains(s, "press R to retry") {
+		t.Fatalf("error not shown:\n%s", s)
+	}
+	assertFits(t, m)
+	src.down.Store(false)
+	press(t, m, "R")
+	if m.cat.err != nil || m.cat.ix == nil || m.cat.ix.Len() != 5 {
+		t.Fatalf("retry did not recover: %v", m.cat.err)
+	}
+}
+
+func TestLayoutFitsEverySize(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {100, 30}, {160, 48}, {40, 12}, {99, 20}, {200, 60}, {30, 8}} {
+		m := newTestModel(t, sz[0], sz[1], "dark")
+		selectRef(t, m, "test/Pixels")
+		for _, k := range []string{"1", "2", "r", "3", "?", "esc", "ctrl+p"} {
+			press(t, m, k)
+			assertFits(t, m)
+		}
+	}
+}
+
+func TestThemes(t *testing.T) {
+	for _, theme := range []string{"dark", "light", "ansi", "plain"} {
+		m := newTestModel(t, 100, 30, theme)
+		selectRef(t, m, "test/Shout")
+		s := screen(m)
+		if theme == "plain" {
+			if strings.Contains(s, "38;") || strings.Contains(s, "╭") {
+				t.Errorf("plain theme has colour or rounded borders")
+			}
+			continue
+		}
+		if !strings.Contains(s, "\x1b[") {
+			t.Errorf("%s: no styling", theme)
+		}
+	}
+	// The terminal's background picks the palette under "auto".
+	m := newTestModel(t, 100, 30, "auto")
+	send(t, m, tea.BackgroundColorMsg{Color: lightBG{}})
+	if m.st.Palette.Name != "light" {
+		t.Errorf("light background gave %s", m.st.Palette.Name)
+	}
+}
+
+type lightBG struct{}
+
+func (lightBG) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
+
+func TestConfig(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, []byte("theme: light\nmouse: false\nkeys:\n  quit: ctrl+q\n  try.run: [ctrl+r, F5]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadConfig(path)
+	if err != nil || c.Theme != "light" || c.MouseEnabled() {
+		t.Fatalf("config = %+v, %v", c, err)
+	}
+	km := defaultKeyMap()
+	if err := km.Remap(c.KeyOverrides()); err != nil {
+		t.Fatal(err)
+	}
+	if id, ok := km.lookup(scopeCatalog, keyMsg("ctrl+q")); !ok || id != actQuit {
+		t.Error("quit not remapped to ctrl+q")
+	}
+	if _, ok := km.lookup(scopeCatalog, keyMsg("q")); ok {
+		t.Error("q still quits after remapping")
+	}
+	if err := km.Remap(map[string][]string{"nope": {"x"}}); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("unknown binding: %v", err)
+	}
+
+	if err := os.WriteFile(path, []byte("theme: dark\nmouse: [true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadConfig(path)
+	if err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("malformed config error = %v, want the line", err)
+	}
+	_, err = os.Stat(filepath.Join(dir, "missing.yaml"))
+	if c, err := LoadConfig(filepath.Join(dir, "missing.yaml")); err != nil || c.Theme != "" {
+		t.Errorf("missing config: %v", err)
+	}
+
+	// A bad config starts the UI with defaults and says so in the status line.
+	reg := testRegistry()
+	m := New(Options{Client: client.NewLocal(reg, reg), Notice: err2("config x line 2: bad")})
+	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	if !strings.Contains(plainScreen(m), "config x line 2: bad") {
+		t.Error("config error not in the status line")
+	}
+}
+
+type err2 string
+
+func (e err2) Error() string { return string(e) }
+
+func TestLoadFileAndSaveOutput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.txt")
+	if err := os.WriteFile(in, []byte("from a file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := newTestModel(t, 100, 30, "dark")
+	selectRef(t, m, "test/Shout")
+	press(t, m, "enter", "o")
+	if m.overlay != overlayPrompt {
+		t.Fatal("o did not open the path prompt")
+	}
+	m.prompt.input.SetValue(in)
+	press(t, m, "enter")
+	if m.try.editor.Value() != "from a file" {
+		t.Fatalf("editor = %q", m.try.editor.Value())
+	}
+	press(t, m, "r", "w")
+	out := filepath.Join(dir, "out.txt")
+	m.prompt.input.SetValue(out)
+	press(t, m, "enter")
+	if b, err := os.ReadFile(out); err != nil || string(b) != "FROM A FILE" {
+		t.Errorf("saved %q, %v", b, err)
+	}
+	// A binary file becomes a binary input.
+	png := filepath.Join(dir, "p.png")
+	_ = os.WriteFile(png, testPNG(), 0o600)
+	press(t, m, "o")
+	m.prompt.input.SetValue(png)
+	press(t, m, "enter")
+	if m.try.bin == nil {
+		t.Error("a PNG should load as binary input")
+	}
+	press(t, m, "o")
+	m.prompt.input.SetValue(filepath.Join(dir, "nope"))
+	press(t, m, "enter")
+	if m.statusKind != statusError || !strings.Contains(m.status, "no such file") {
+		t.Errorf("missing file: %q", m.status)
+	}
+}
+
+func TestQuitRestores(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	_, cmd := m.Update(keyMsg("q"))
+	if cmd == nil {
+		t.Fatal("q returned no command")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("q did not quit")
+	}
+	_ = context.Background()
+}
