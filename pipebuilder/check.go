@@ -80,9 +80,15 @@ func (c *Chain) check(ps *problems) {
 		s := &c.Steps[i]
 		field := fmt.Sprintf("steps[%d]", i)
 		at := c.pos.at(field)
+		_, idKey := c.pos[field+".id:key"]
+		_, idVal := c.pos[field+".id"]
 		switch first, dup := index[s.ID]; {
-		case s.ID == "" && c.pos[field+".id"] == (scalarPos{}):
+		case s.ID == "" && idKey && !idVal:
+			// The value was not a string: already reported.
+		case s.ID == "" && !idKey:
 			ps.addAt(at, field+".id", i, "step %d has no `id`: give it a short name such as detect", i+1)
+		case s.ID == "":
+			ps.add(field+".id", i, "step %d has an empty `id`: give it a short name such as detect", i+1)
 		case !isIdent(s.ID):
 			ps.add(field+".id", i, "step id %q must be a name of letters, digits and _ (not starting with a digit), so that mappings can write .steps.%s", s.ID, s.ID)
 		case dup:
@@ -91,8 +97,16 @@ func (c *Chain) check(ps *problems) {
 			index[s.ID] = i
 		}
 		s.ref = catalog.Ref{}
-		if s.Algo == "" {
-			ps.addAt(orPos(c.pos.at(field+".algo"), at), field+".algo", i, "step %s has no `algo`: name the algorithm it calls as owner/name/version, such as nlp/SentimentAnalysis/1.0.0", c.stepName(i))
+		_, algoKey := c.pos[field+".algo:key"]
+		_, algoVal := c.pos[field+".algo"]
+		if s.Algo == "" && algoKey && !algoVal {
+			// The value was not a string: already reported.
+		} else if s.Algo == "" {
+			what := "has no `algo`"
+			if algoKey {
+				what = "has an empty `algo`"
+			}
+			ps.addAt(orPos(c.pos.at(field+".algo"), at), field+".algo", i, "step %s %s: name the algorithm it calls as owner/name/version, such as nlp/SentimentAnalysis/1.0.0", c.stepName(i), what)
 		} else if ref, err := catalog.ParseRef(s.Algo); err != nil {
 			ps.add(field+".algo", i, "step %s: %v", c.stepName(i), err)
 		} else {

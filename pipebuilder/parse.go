@@ -46,7 +46,7 @@ func Load(path string) (*Chain, error) {
 func Parse(name string, src []byte) (*Chain, error) {
 	c := &Chain{File: name, pos: positions{}}
 	ps := &problems{c: c}
-	f, err := parser.ParseBytes(src, 0)
+	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		ps.addAt(yamlErrorPos(err), "", -1, "this is not valid YAML: %s", yamlErrorMessage(err))
 		return nil, ps.list
@@ -120,8 +120,8 @@ func parseSteps(ps *problems, c *Chain, n ast.Node) {
 	if n == nil {
 		return
 	}
-	c.pos["steps"] = scalarPos{start: nodePos(n)}
 	if isNull(n) {
+		c.pos["steps"] = scalarPos{start: nodePos(n)}
 		return
 	}
 	seq, ok := n.(*ast.SequenceNode)
@@ -129,6 +129,7 @@ func parseSteps(ps *problems, c *Chain, n ast.Node) {
 		ps.addAt(nodePos(n), "steps", -1, "`steps` should be a list of steps (`- id: …`), not %s", describe(n))
 		return
 	}
+	c.pos["steps"] = scalarPos{start: nodePos(n)}
 	for i, item := range seq.Values {
 		field := fmt.Sprintf("steps[%d]", i)
 		c.Steps = append(c.Steps, Step{})
@@ -301,6 +302,10 @@ func describe(n ast.Node) string {
 func nodePos(n ast.Node) Pos {
 	if n == nil {
 		return Pos{}
+	}
+	// A block mapping's token is its first ':'; it starts at its first key.
+	if m, ok := n.(*ast.MappingNode); ok && !m.IsFlowStyle && len(m.Values) > 0 && m.Values[0].Key != nil {
+		return nodePos(m.Values[0].Key)
 	}
 	tk := n.GetToken()
 	if tk == nil || tk.Position == nil {

@@ -56,11 +56,14 @@ func (c *Chain) Validate(ctx context.Context, src catalog.Source) error {
 		case s.Each != "":
 			continue // elements are only known when the chain runs
 		case s.Input != "":
-			got, from, field = staticKind(s.Input), "its `input` mapping, which builds", fmt.Sprintf("steps[%d].input", i)
+			got, field = staticKind(s.Input), fmt.Sprintf("steps[%d].input", i)
+			from = fmt.Sprintf("its `input` mapping builds a %s value: change it to build the %s it expects", got, want)
 		case i == 0:
-			got, from, field = c.Input, "the chain's", fmt.Sprintf("steps[%d].algo", i)
+			got, field = c.Input, fmt.Sprintf("steps[%d].algo", i)
+			from = fmt.Sprintf("it is given the chain's %s input: map its input with `input:` to the %s it expects", got, want)
 		default:
-			got, from, field = c.Steps[i-1].producedKind(), fmt.Sprintf("step %s's", c.stepName(i-1)), fmt.Sprintf("steps[%d].algo", i)
+			got, field = c.Steps[i-1].producedKind(), fmt.Sprintf("steps[%d].algo", i)
+			from = fmt.Sprintf("it is given step %s's %s result: map its input with `input:` to the %s it expects", c.stepName(i-1), got, want)
 		}
 		if !concrete(got) || got == want {
 			continue
@@ -68,8 +71,7 @@ func (c *Chain) Validate(ctx context.Context, src catalog.Source) error {
 		if want == catalog.KindBinary && got == catalog.KindText && s.Input != "" {
 			continue // a mapped base64 string is sent to a binary-only step as bytes
 		}
-		ps.add(field, i, "step %s (%s) takes %s input, but %s %s value: map its input with `input:` to the %s it expects",
-			c.stepName(i), s.entry.Ref.Path(), want, from, got, want)
+		ps.add(field, i, "step %s (%s) takes %s input, but %s", c.stepName(i), s.entry.Ref.Path(), want, from)
 	}
 	return ps.list.orNil()
 }
