@@ -574,11 +574,11 @@ func (r *runner) run(ctx context.Context, in value) (value, error) {
 		case s.each != "":
 			x, err := evalOne(ctx, s.each, r.env)
 			if err != nil {
-				return value{}, stepError(s, -1, 0, nil, fmt.Errorf("its `+"`each`"+` mapping failed: %w", err))
+				return value{}, stepError(s, -1, 0, nil, fmt.Errorf("its ` + "`each`" + ` mapping failed: %w", err))
 			}
 			list, ok := x.([]any)
 			if !ok {
-				return value{}, stepError(s, -1, 0, nil, fmt.Errorf("its `+"`each`"+` mapping must build a list, but it built %s", jqType(x)))
+				return value{}, stepError(s, -1, 0, nil, fmt.Errorf("its ` + "`each`" + ` mapping must build a list, but it built %s", jqType(x)))
 			}
 			results, err := r.each(ctx, s, list)
 			if err != nil {
@@ -595,7 +595,7 @@ func (r *runner) run(ctx context.Context, in value) (value, error) {
 			if s.input != "" {
 				x, err := evalOne(ctx, s.input, r.env)
 				if err != nil {
-					return value{}, stepError(s, -1, 0, nil, fmt.Errorf("its `+"`input`"+` mapping failed: %w", err))
+					return value{}, stepError(s, -1, 0, nil, fmt.Errorf("its ` + "`input`" + ` mapping failed: %w", err))
 				}
 				send = r.toValue(x, s.binaryOnly)
 			}
@@ -616,7 +616,7 @@ func (r *runner) run(ctx context.Context, in value) (value, error) {
 	}
 	x, err := evalOne(ctx, chainOutput, r.env)
 	if err != nil {
-		return value{}, fmt.Errorf("chain %s: its `+"`output`"+` mapping failed: %w", chainName, err)
+		return value{}, fmt.Errorf("chain %s: its ` + "`output`" + ` mapping failed: %w", chainName, err)
 	}
 	return normalize(r.toValue(x, false))
 }

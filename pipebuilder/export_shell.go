@@ -9,7 +9,7 @@ import (
 )
 
 // ShellQuote quotes s for a POSIX shell: single quotes, with each ' written
-// as '\''. Inside single quotes nothing is special, newlines included.
+// as '\”. Inside single quotes nothing is special, newlines included.
 func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
