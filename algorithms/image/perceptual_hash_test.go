@@ -40,7 +40,7 @@ func TestPerceptualHashOneImage(t *testing.T) {
 
 func TestPerceptualHashNearDuplicates(t *testing.T) {
 	t.Parallel()
-	astro := testImage(t, "astronaut.png")
+	astro := sampleAstronaut
 	img, err := imaging.Decode(bytes.NewReader(astro))
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func TestPerceptualHashNearDuplicates(t *testing.T) {
 	if *res.Threshold != defaultNearDuplicate || *res.Similarity < 0.9 {
 		t.Errorf("threshold %d, similarity %.3f; want %d and ≥ 0.9", *res.Threshold, *res.Similarity, defaultNearDuplicate)
 	}
-	res = phash(t, catalog.JSON(map[string]any{"image": b64(astro), "other": b64(testImage(t, "coffee.png"))}))
+	res = phash(t, catalog.JSON(map[string]any{"image": b64(astro), "other": b64(sampleCoffee)}))
 	if res.Distance.PHash < 20 || *res.NearDuplicate {
 		t.Errorf("astronaut vs coffee: pHash distance %d, near duplicate %v; want ≥ 20 and false", res.Distance.PHash, *res.NearDuplicate)
 	}
