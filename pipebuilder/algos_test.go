@@ -135,3 +135,7 @@ func mustParse(src string) *Chain {
 	}
 	return c
 }
+
+// NewTestRegistry gives the external tests (package pipebuilder_test) the
+// test algorithms.
+func NewTestRegistry() *algorithms.Registry { return testRegistry() }

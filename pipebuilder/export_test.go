@@ -1,0 +1,410 @@
+package pipebuilder_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"pipette/catalog"
+	"pipette/client"
+	"pipette/pipebuilder"
+	"pipette/server"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const exportChain = `chain: v1
+name: test/Export
+version: 1.0.0
+tagline: every shape a step can take
+input: text
+steps:
+  - id: words
+    algo: test/Words/1.0.0
+  - id: loud
+    algo: test/Upper/1.*
+    each: .steps.words
+  - id: joined
+    algo: test/Join/1.0.0
+    input: '{parts: .steps.loud, sep: "-"}'
+  - id: measured
+    algo: test/Length/1.0.0
+output: '{text: .steps.measured.text, n: .steps.measured.length, words: (.steps.words | length)}'
+`
+
+const plainChain = `chain: v1
+name: test/Plain
+version: 2.0.0
+input: binary
+steps:
+  - id: rev
+    algo: test/Reverse/1.0.0
+  - id: back
+    algo: test/Reverse
+`
+
+const binaryChain = `chain: v1
+name: test/Bytes
+version: 1.0.0
+input: binary
+steps:
+  - id: rev
+    algo: test/Reverse/1.0.0
+  - id: both
+    algo: test/Echo/1.0.0
+    input: '{original: .input, reversed: .steps.rev}'
+  - id: again
+    algo: test/Reverse/1.0.0
+    input: .steps.both.reversed
+`
+
+// nastyChain's mappings are full of what breaks generated code: quotes,
+// backticks, comment closers, newlines, Go and shell syntax.
+var nastyChain = "chain: v1\n" +
+	"name: odd/Nasty_1.x\n" +
+	"version: 1.0.0\n" +
+	"tagline: \"\\\"); os.Exit(3) //\"\n" +
+	"docs: |\n  */ `backticks` \"quotes\" 'single' $(rm -rf /)\n" +
+	"input: text\n" +
+	"steps:\n" +
+	"  - id: q\n" +
+	"    algo: test/Echo/1.0.0\n" +
+	"    input: |\n" +
+	"      # a jq comment with */ and \"); panic(1) // and `ticks`\n" +
+	"      \"\\(.input) \\\"double\\\" 'single' `back` */ /* \\n second line \\t tab $(echo no) ${HOME} '\\\\'' end\"\n" +
+	"  - id: r\n" +
+	"    algo: test/Echo/1.0.0\n" +
+	"output: '.steps.r + \" \\u2028 end\"'\n"
+
+func validated(t *testing.T, src string) *pipebuilder.Chain {
+	t.Helper()
+	c, err := pipebuilder.Parse("test.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(context.Background(), pipebuilder.NewTestRegistry()); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it); got:\n%s", name, got)
+	}
+}
+
+func TestExportGolden(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, src string }{
+		{"export", exportChain}, {"plain", plainChain},
+	} {
+		c := validated(t, tc.src)
+		src, err := pipebuilder.ExportGo(c, pipebuilder.GoExportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, tc.name+".go.golden", src)
+		sh, err := pipebuilder.ExportShell(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, tc.name+".sh.golden", sh)
+		y, err := c.Marshal()
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, tc.name+".yaml.golden", y)
+	}
+}
+
+func TestExportGoHasNoJQWithoutMappings(t *testing.T) {
+	t.Parallel()
+	src, err := pipebuilder.ExportGo(validated(t, plainChain), pipebuilder.GoExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(src, []byte("gojq")) {
+		t.Errorf("a chain without mappings should export to standard library only")
+	}
+}
+
+// testServer serves the test algorithms over the real API.
+func testServer(t *testing.T) *httptest.Server {
+	reg := pipebuilder.NewTestRegistry()
+	ts := httptest.NewServer(server.New(server.Config{Source: reg, Runner: reg}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+var buildMu sync.Mutex
+
+// buildProgram builds an exported program in a module of its own, as a
+// user would, and returns the binary's path.
+func buildProgram(t *testing.T, src []byte) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds a Go program")
+	}
+	dir := t.TempDir()
+	mod := "module chainexport\n\ngo 1.26\n"
+	if bytes.Contains(src, []byte(`"github.com/itchyny/gojq"`)) {
+		mod += "\nrequire github.com/itchyny/gojq " + gojqVersion(t) + "\n"
+	}
+	sum, err := os.ReadFile("../go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"go.mod": []byte(mod), "go.sum": sum, "main.go": src} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(dir, "chain")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	buildMu.Lock() // two builds at once would only fight over the two cores
+	defer buildMu.Unlock()
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the exported program does not build: %v\n%s\n%s", err, out, src)
+	}
+	return bin
+}
+
+// gojqVersion is the gojq version pipette itself builds with.
+func gojqVersion(t *testing.T) string {
+	mod, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(mod), "\n") {
+		f := strings.Fields(line)
+		for i := 0; i+1 < len(f); i++ {
+			if f[i] == "github.com/itchyny/gojq" {
+				return f[i+1]
+			}
+		}
+	}
+	t.Fatal("go.mod does not require gojq")
+	return ""
+}
+
+// rendered is how the exported programs print a result.
+func rendered(t *testing.T, v catalog.Value) []byte {
+	switch v.Kind {
+	case catalog.KindJSON:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v.JSON); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	case catalog.KindText:
+		if strings.HasSuffix(v.Text, "\n") {
+			return []byte(v.Text)
+		}
+		return []byte(v.Text + "\n")
+	case catalog.KindBinary:
+		return v.Bytes
+	}
+	return nil
+}
+
+type e2eCase struct {
+	name, src string
+	input     catalog.Value
+}
+
+func e2eCases() []e2eCase {
+	return []e2eCase{
+		{"each and mappings", exportChain, catalog.Text("one two three")},
+		{"binary", binaryChain, catalog.Bytes([]byte{0, 1, 2, 250, 255})},
+		{"plain", plainChain, catalog.Bytes([]byte("plain bytes"))},
+		{"nasty strings", nastyChain, catalog.Text("in\"put`")},
+	}
+}
+
+func inputFile(t *testing.T, v catalog.Value) string {
+	path := filepath.Join(t.TempDir(), "input")
+	var data []byte
+	switch v.Kind {
+	case catalog.KindText:
+		data = []byte(v.Text)
+	case catalog.KindBinary:
+		data = v.Bytes
+	default:
+		data, _ = json.Marshal(v.JSON)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestExportedGoRunsLikeRun builds each exported program and runs it against
+// a pipette server: it must print what Run gives over the same server.
+func TestExportedGoRunsLikeRun(t *testing.T) {
+	ts := testServer(t)
+	for _, tc := range e2eCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			c := validated(t, tc.src)
+			src, err := pipebuilder.ExportGo(c, pipebuilder.GoExportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr, err := pipebuilder.Run(context.Background(), clientFor(ts), c, tc.input, pipebuilder.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := rendered(t, tr.Output)
+			bin := buildProgram(t, src)
+			cmd := exec.Command(bin, "-server", ts.URL, "-trace", "-i", inputFile(t, tc.input))
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("%v\n%s", err, stderr.String())
+			}
+			if !bytes.Equal(stdout.Bytes(), want) {
+				t.Errorf("exported program printed\n%q\nRun gives\n%q", stdout.String(), want)
+			}
+			if tc.src == nastyChain {
+				for _, s := range []string{`in"put` + "`", `"double"`, "'single'", "`back`", "*/ /*", "\n second line", "\t tab",
+					"$(echo no)", "${HOME}", `'\''`, "\u2028 end"} {
+					if !strings.Contains(stdout.String(), s) {
+						t.Errorf("the program's output lacks %q: %q", s, stdout.String())
+					}
+				}
+			}
+			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+			if len(lines) != len(c.Steps) {
+				t.Fatalf("-trace printed %d lines for %d steps:\n%s", len(lines), len(c.Steps), stderr.String())
+			}
+			for i, line := range lines {
+				var got map[string]any
+				if err := json.Unmarshal([]byte(line), &got); err != nil {
+					t.Fatalf("trace line %d is not JSON: %s", i, line)
+				}
+				wantLine, _ := tr.Steps[i].MarshalJSON()
+				var w map[string]any
+				json.Unmarshal(wantLine, &w)
+				for _, k := range []string{"step", "algo", "input", "input_kind", "result", "content_type"} {
+					if !jsonEqual(got[k], w[k]) {
+						t.Errorf("trace line %d: %s = %v, Run's trace has %v", i, k, got[k], w[k])
+					}
+				}
+			}
+		})
+	}
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+func TestExportedGoReportsAFailedStep(t *testing.T) {
+	ts := testServer(t)
+	c := validated(t, `chain: v1
+name: test/Failing
+version: 1.0.0
+input: text
+steps:
+  - id: up
+    algo: test/Upper/1.0.0
+  - id: lines
+    algo: test/Fail/1.0.0
+    input: '{text: .steps.up, n: 2}'
+`)
+	src, err := pipebuilder.ExportGo(c, pipebuilder.GoExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, runErr := pipebuilder.Run(context.Background(), clientFor(ts), c, catalog.Text("hi"), pipebuilder.Options{})
+	cmd := exec.Command(buildProgram(t, src), "hi")
+	cmd.Env = append(os.Environ(), "PIPETTE_API="+ts.URL)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the program succeeded: %s", out)
+	}
+	if got, want := strings.TrimSpace(string(out)), "error: "+runErr.Error(); got != want {
+		t.Errorf("program said\n%s\nRun says\n%s", got, want)
+	}
+}
+
+// TestExportedShellRunsLikeRun runs the exported script with bash, curl and
+// jq against a pipette server.
+func TestExportedShellRunsLikeRun(t *testing.T) {
+	for _, tool := range []string{"bash", "curl", "jq", "base64"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("needs %s", tool)
+		}
+	}
+	ts := testServer(t)
+	for _, tc := range e2eCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			c := validated(t, tc.src)
+			sh, err := pipebuilder.ExportShell(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr, err := pipebuilder.Run(context.Background(), clientFor(ts), c, tc.input, pipebuilder.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			script := filepath.Join(t.TempDir(), "chain.sh")
+			if err := os.WriteFile(script, sh, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command("bash", script, inputFile(t, tc.input))
+			cmd.Env = append(os.Environ(), "PIPETTE_API="+ts.URL)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("%v\n%s", err, stderr.String())
+			}
+			want := rendered(t, tr.Output)
+			if tr.Output.Kind == catalog.KindJSON {
+				// jq and Go indent alike but may differ in number
+				// spelling: compare the values.
+				var a, b any
+				if json.Unmarshal(stdout.Bytes(), &a) != nil || json.Unmarshal(want, &b) != nil || !jsonEqual(a, b) {
+					t.Errorf("script printed\n%s\nRun gives\n%s", stdout.String(), want)
+				}
+				return
+			}
+			if !bytes.Equal(stdout.Bytes(), want) {
+				t.Errorf("script printed\n%q\nRun gives\n%q", stdout.String(), want)
+			}
+		})
+	}
+}
+
+func clientFor(ts *httptest.Server) *client.Client { return client.New(ts.URL, "") }
