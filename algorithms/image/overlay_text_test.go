@@ -229,9 +229,15 @@ func TestOverlayTruncatesOnSmallImage(t *testing.T) {
 	}
 }
 
+// The placement cases run on the 256 px copy of the same portrait that the
+// samples use: a quarter of the pixels keeps the test quick under -race.
 func TestOverlayAvoidMovesCaption(t *testing.T) {
 	t.Parallel()
-	_, orig := astronaut(t)
+	orig, _, err := goimage.Decode(bytes.NewReader(overlaySampleAstronaut))
+	if err != nil {
+		t.Fatal(err)
+	}
+	image64 := base64.StdEncoding.EncodeToString(overlaySampleAstronaut)
 	cases := []struct {
 		name   string
 		avoid  any
@@ -239,17 +245,21 @@ func TestOverlayAvoidMovesCaption(t *testing.T) {
 	}{
 		{"no boxes: bottom", nil, false},
 		{"face at the top (cv/FaceDetection faces): bottom", []any{
-			map[string]any{"box": map[string]any{"x": 163.0, "y": 75.0, "width": 117.0, "height": 112.0}, "score": 0.97},
+			map[string]any{"box": map[string]any{"x": 81.0, "y": 37.0, "width": 59.0, "height": 56.0}, "score": 0.97},
 		}, false},
-		{"box at the bottom: top", []any{map[string]any{"x": 100.0, "y": 380.0, "width": 300.0, "height": 120.0}}, true},
-		{"whole FaceDetection result at the bottom: top", map[string]any{"width": 512.0, "height": 512.0, "faces": []any{
-			map[string]any{"box": map[string]any{"x": 150.0, "y": 400.0, "width": 200.0, "height": 100.0}, "score": 0.9},
+		{"box at the bottom: top", []any{map[string]any{"x": 50.0, "y": 190.0, "width": 150.0, "height": 60.0}}, true},
+		{"whole FaceDetection result at the bottom: top", map[string]any{"width": 256.0, "height": 256.0, "faces": []any{
+			map[string]any{"box": map[string]any{"x": 75.0, "y": 200.0, "width": 100.0, "height": 50.0}, "score": 0.9},
 		}}, true},
-		{"single box at the bottom: top", map[string]any{"x": 0.0, "y": 350.0, "width": 512.0, "height": 162.0}, true},
+		{"single box at the bottom: top", map[string]any{"x": 0.0, "y": 175.0, "width": 256.0, "height": 81.0}, true},
+		{"boxes at both ends, more at the top: bottom", []any{
+			map[string]any{"x": 0.0, "y": 0.0, "width": 256.0, "height": 80.0},
+			map[string]any{"x": 100.0, "y": 230.0, "width": 20.0, "height": 20.0},
+		}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			req := map[string]any{"text": "Houston, we have a caption"}
+			req := map[string]any{"image": image64, "text": "Houston, we have a caption"}
 			if c.avoid != nil {
 				req["avoid"] = c.avoid
 			}
