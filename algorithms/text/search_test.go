@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"pipette/algorithms"
@@ -216,4 +217,39 @@ func BenchmarkSearch(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// The shipped collection's index is shared; concurrent searches only read it.
+func TestSearchConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for _, q := range []string{"cat", "happy dog", "coffee", "rocket", "pizza", "sad"} {
+		wg.Go(func() {
+			for range 20 {
+				if _, err := Search().Run(context.Background(), catalog.Text(q), io.Discard); err != nil {
+					t.Errorf("%s: %v", q, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// Any query gets hits or an InputError, never a panic or another error.
+func FuzzSearchQuery(f *testing.F) {
+	for _, s := range []string{"cat", "", "it’s", "well-known", "日本", "\xff", "happy happy happy", "--"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		out, err := Search().Run(context.Background(), catalog.Text(q), io.Discard)
+		if err != nil {
+			if catalog.ErrorType(err) != catalog.InputError {
+				t.Fatalf("%q: %v", q, err)
+			}
+			return
+		}
+		if _, err := out.WireResult(); err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+	})
 }
