@@ -7,5 +7,6 @@ import "pipette/algorithms"
 func All() []algorithms.Algorithm {
 	return []algorithms.Algorithm{
 		Transform(),
+		QRCode(),
 	}
 }
