@@ -201,13 +201,21 @@ type entitySpan struct {
 // nothing), so this one is written here: an entity starts at a labelled
 // token and goes on through labelled tokens, through a run of proper nouns
 // ("New York City", where "City" is unlabelled) and through a number right
-// after a labelled token ("Apollo 11").
+// after a labelled token ("Apollo 11"); it also takes in the capitalised
+// proper nouns right before it ("Eileen Collins" when only "Collins" is
+// labelled).
 func chunkEntities(toks []locatedToken) []entitySpan {
 	var out []entitySpan
+	prevEnd := 0 // tokens before this belong to an earlier entity
 	for i := 0; i < len(toks); {
 		if toks[i].Label == "O" || toks[i].Label == "" || toks[i].start < 0 {
 			i++
 			continue
+		}
+		// Reach back over an unlabelled run of proper nouns just before it:
+		// the model often labels only the surname ("Eileen Collins").
+		for i > prevEnd && toks[i-1].start >= 0 && isProperNoun(toks[i-1].Tag) && toks[i-1].Tag == toks[i].Tag && isCapitalized(toks[i-1].Text) {
+			i--
 		}
 		j := i + 1
 		for j < len(toks) && toks[j].start >= 0 {
@@ -221,12 +229,17 @@ func chunkEntities(toks []locatedToken) []entitySpan {
 			j++
 		}
 		out = append(out, entitySpan{label: entityLabel(toks[i:j]), start: toks[i].start, end: toks[j-1].end})
-		i = j
+		i, prevEnd = j, j
 	}
 	return out
 }
 
 func isProperNoun(tag string) bool { return tag == "NNP" || tag == "NNPS" }
+
+func isCapitalized(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
 
 // entityLabel picks one label for a chunk. The model often labels a first
 // name PERSON and the surname something else ("Steve"/B-PERSON,

@@ -86,6 +86,19 @@ func TestNamedEntitiesTrailingEntityKept(t *testing.T) {
 	}
 }
 
+// The model often labels only a surname; the chunker takes the first name in.
+func TestNamedEntitiesWholeName(t *testing.T) {
+	t.Parallel()
+	res := runNER(t, catalog.Text("Commander Eileen Collins flew to Houston, Texas."))
+	e, ok := findEntity(res, "Commander Eileen Collins")
+	if !ok || e.Label != "PERSON" || e.Start != 0 {
+		t.Errorf("entities = %+v, want Commander Eileen Collins/PERSON at 0", res.Entities)
+	}
+	if e, ok := findEntity(res, "Texas"); !ok || e.Label != "GPE" {
+		t.Errorf("entities = %+v, want Texas/GPE", res.Entities)
+	}
+}
+
 func TestNamedEntitiesTokens(t *testing.T) {
 	t.Parallel()
 	text := "Barack Obama flew to Paris on Monday."
