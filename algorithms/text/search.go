@@ -85,17 +85,22 @@ var collections = sync.OnceValues(func() (map[string]*collection, error) {
 	return out, nil
 })
 
-func collectionNames() []string {
+// collectionList names the shipped collections with what they hold, for
+// the error that answers an unknown collection name.
+func collectionList() string {
 	cols, err := collections()
 	if err != nil {
-		return nil
+		return "none could be loaded"
 	}
 	names := make([]string, 0, len(cols))
 	for n := range cols {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	return names
+	for i, n := range names {
+		names[i] = fmt.Sprintf("%q (%s, %d documents)", n, strings.ToLower(cols[n].description), len(cols[n].index.docs))
+	}
+	return strings.Join(names, ", ")
 }
 
 type searchRequest struct {
@@ -219,7 +224,7 @@ func runSearch(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.Valu
 		}
 		col, ok := cols[name]
 		if !ok {
-			return catalog.Value{}, catalog.InputErrorf("there is no collection %q; the collections shipped with pipette are: %s (or pass your own \"documents\")", name, strings.Join(collectionNames(), ", "))
+			return catalog.Value{}, catalog.InputErrorf("there is no collection %q; the collections shipped with pipette are: %s; or pass your own \"documents\"", name, collectionList())
 		}
 		ix = col.index
 	}
