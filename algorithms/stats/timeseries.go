@@ -170,7 +170,12 @@ func runTimeSeries(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.
 		return catalog.Value{}, err
 	}
 
-	if n >= periodMinValues {
+	// A series the line fits exactly leaves only rounding noise (~1e-15);
+	// reading periods or anomalies into that noise would be nonsense.
+	scale := math.Max(1, math.Max(math.Abs(res.Summary.Mean), res.Summary.Std))
+	_, residStd := stat.MeanStdDev(resid, nil)
+	exact := residStd <= 1e-9*scale
+	if n >= periodMinValues && !exact {
 		res.Period = dominantPeriod(resid)
 	}
 	if err := ctx.Err(); err != nil {
@@ -190,7 +195,7 @@ func runTimeSeries(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.
 	}
 
 	mean, std := stat.MeanStdDev(resid, nil)
-	if std > 0 {
+	if !exact && std > 1e-9*scale {
 		for i, r := range resid {
 			if i%65536 == 0 {
 				if err := ctx.Err(); err != nil {

@@ -79,8 +79,17 @@ func TestTimeSeriesHandComputedSummary(t *testing.T) {
 	if res.Trend.Slope != 1 || res.Trend.Intercept != 1 || res.Trend.R2 != 1 {
 		t.Errorf("trend %+v, want slope 1, intercept 1, r2 1", res.Trend)
 	}
-	if len(res.Anomalies) != 0 {
-		t.Errorf("a straight line has no anomalies, got %+v", res.Anomalies)
+	if len(res.Anomalies) != 0 || res.Period != nil {
+		t.Errorf("a straight line has no anomalies and no period, got %+v and %+v", res.Anomalies, res.Period)
+	}
+	// Nor has a long straight line with awkward steps, where rounding noise
+	// is all that is left after the fit.
+	line := make([]any, 500)
+	for i := range line {
+		line[i] = 1e6 + 0.1*float64(i)
+	}
+	if res := runTS(t, catalog.JSON(line)); len(res.Anomalies) != 0 || res.Period != nil || res.SeasonRemoved != 0 {
+		t.Errorf("long line: anomalies %+v, period %+v", res.Anomalies, res.Period)
 	}
 }
 
