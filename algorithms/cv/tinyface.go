@@ -90,19 +90,24 @@ func (d *tinyFaceDetector) detect(ctx context.Context, img image.Image, inputSiz
 	side := max(w, h)
 	// The image sits in the top-left corner of a black square.
 	x := squareInput(img, bounds, side, 0, 0, inputSize, detectorMean)
-	x = d.conv0.forward(x)
+	// conv0, pool, conv1, pool … conv4, pool, conv5, pool (stride 1), head;
+	// each stride-2 pool is fused into the convolution before it.
+	x = forwardPooled(&d.conv0, x)
 	for i := range d.convs {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		x = maxPool2(x, 2)
-		x = d.convs[i].forward(x)
+		if i < len(d.convs)-1 {
+			x = forwardPooled(&d.convs[i], x)
+		} else {
+			x = forward(&d.convs[i], x)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	x = maxPool2(x, 1)
-	out := d.head.forward(x)
+	out := forward(&d.head, x)
 
 	// YOLO decoding, relative to the resized image inside the square: its
 	// size is rounded as face-api.js rounds it, so boxes land where tfjs puts them.
