@@ -795,7 +795,7 @@ func (m *Model) recordRun(msg runDoneMsg) tea.Cmd {
 	m.cat.recent[msg.ref.Path()] = r.Time
 	var cmds []tea.Cmd
 	if msg.err != nil {
-		cmds = append(cmds, m.setStatus(msg.ref.Path()+" failed: "+catalog.ErrorType(msg.err), statusWarn))
+		cmds = append(cmds, m.setStatus(msg.ref.Path()+" failed: "+catalog.AsError(msg.err).Type+": "+oneLine(catalog.AsError(msg.err).Message), statusWarn))
 	}
 	if m.opt.HistoryPath != "" {
 		recs := append([]Record(nil), m.history...)
@@ -1127,7 +1127,7 @@ func (m *Model) layout() {
 func (m *Model) paneSizes() (catW, catH, detW, detH int) {
 	bodyH := max(4, m.h-2)
 	if m.w >= wideWidth {
-		catW = min(64, max(36, m.w*2/5))
+		catW = min(64, max(36, m.w*9/20))
 		return catW, bodyH, m.w - catW, bodyH
 	}
 	catH = max(5, min(bodyH/2, bodyH*2/5))

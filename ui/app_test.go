@@ -42,7 +42,7 @@ func TestCatalogLoadsSorted(t *testing.T) {
 		t.Fatal("catalog not loaded")
 	}
 	s := plainScreen(m)
-	for _, want := range []string{"testcat · 5 models", "test/Pixels", "util/Fail", "Upper-case a text"} {
+	for _, want := range []string{"5 models · testcat", "test/Pixels", "util/Fail", "Upper-case a text"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}

@@ -224,7 +224,9 @@ func (p *catalogPane) View(focused bool, spin string) string {
 	ih := max(1, p.h-frame.GetVerticalFrameSize())
 	lines := make([]string, 0, ih)
 
-	title := p.st.Title.Render("pipette") + p.st.Muted.Render(" "+p.st.Dot+" "+p.source)
+	// The count comes before the source name so that a narrow pane cuts
+	// the (long) server address, not the number.
+	title := p.st.Title.Render("pipette")
 	switch {
 	case p.loading:
 		title += p.st.Muted.Render(" " + p.st.Dot + " " + spin + " loading")
@@ -238,6 +240,7 @@ func (p *catalogPane) View(focused bool, spin string) string {
 			title += p.st.Muted.Render(" " + p.st.Dot + " recent")
 		}
 	}
+	title += p.st.Muted.Render(" " + p.st.Dot + " " + p.source)
 	lines = append(lines, ansi.Truncate(title, iw, p.st.Ellipsis))
 
 	filter := ""
@@ -271,7 +274,9 @@ func (p *catalogPane) View(focused bool, spin string) string {
 		for i := p.offset; i < end; i++ {
 			refW = max(refW, len(p.ix.Entry(p.matches[i].Index).Ref.Path()))
 		}
-		refW = min(refW, max(12, iw*5/10))
+		// The ref is what identifies a model: it gets the room first, and the
+		// tagline what is left.
+		refW = min(refW, max(12, iw-2-16))
 		for i := p.offset; i < end; i++ {
 			lines = append(lines, p.row(i, iw, refW, focused))
 		}

@@ -19,9 +19,8 @@ import (
 func renderOutput(st *themes.Styles, resp *client.Response, err error, w, h int) string {
 	if err != nil {
 		e := catalog.AsError(err)
-		head := st.StatusError.Render(e.Type)
-		msg := wrapText(e.Message, w)
-		out := head + "\n" + st.Error.Render(msg)
+		// The error_type is on the status line just above.
+		out := st.Error.Render(wrapText(e.Message, w))
 		if e.Stack != "" {
 			out += "\n\n" + st.Muted.Render(wrapText(e.Stack, w))
 		}

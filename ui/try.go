@@ -293,9 +293,9 @@ func (t *tryPane) View(spin string) string {
 	case t.running:
 		status = t.st.Accent.Render(fmt.Sprintf("%s running %s · %s · esc cancels", spin, t.entry.Ref.Path(), t.elapsed.Round(100*time.Millisecond)))
 	case t.err != nil:
-		status = t.st.Error.Render("✗ " + catalog.ErrorType(t.err))
+		status = t.st.Error.Render("✗ " + catalog.AsError(t.err).Type)
 		if t.st.Palette.Plain {
-			status = "error: " + catalog.ErrorType(t.err)
+			status = "error: " + catalog.AsError(t.err).Type
 		}
 	case t.resp != nil:
 		mark := "✓"
