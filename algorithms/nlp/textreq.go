@@ -51,6 +51,9 @@ func decodeTextRequest(in catalog.Value, dst textCarrier, what string) error {
 		if err := algorithms.DecodeJSONInput(in, dst, what); err != nil {
 			return err
 		}
+		if dst.text() == "" {
+			return catalog.InputErrorf(`the object has no "text" (or it is empty); expected %s`, what)
+		}
 	default:
 		return catalog.InputErrorf("expected text or a JSON object %s; got %s input", what, in.Kind)
 	}

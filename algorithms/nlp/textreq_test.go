@@ -58,6 +58,7 @@ func TestDecodeTextRequestRejectsBadInput(t *testing.T) {
 		"unknown field": mustJSON(t, `{"text": "Hi.", "colour": 1}`),
 		"wrong type":    mustJSON(t, `{"text": 3}`),
 		"binary":        catalog.Bytes([]byte{0xff, 0xfe, 0x00}),
+		"no text":       mustJSON(t, `{"tokens": true}`),
 	} {
 		t.Run(name, func(t *testing.T) {
 			msg := wantInputError(t, alg, in)
