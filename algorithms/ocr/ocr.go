@@ -5,5 +5,5 @@ import "pipette/algorithms"
 
 // All returns every algorithm of this package, one constructor per file.
 func All() []algorithms.Algorithm {
-	return []algorithms.Algorithm{}
+	return []algorithms.Algorithm{ExtractText()}
 }
