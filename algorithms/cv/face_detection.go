@@ -160,7 +160,7 @@ func (f faceBox) pixelBox(bounds image.Rectangle) (Box, bool) {
 	y0 := math.Round(min(max(f.y0, 0), h))
 	x1 := math.Round(min(max(f.x1, 0), w))
 	y1 := math.Round(min(max(f.y1, 0), h))
-	if x1 <= x0 || y1 <= y0 {
+	if !(x1 > x0 && y1 > y0) { // also false for NaN
 		return Box{}, false
 	}
 	return Box{X: int(x0), Y: int(y0), Width: int(x1 - x0), Height: int(y1 - y0)}, true

@@ -228,6 +228,9 @@ func (f faceBox) crop(bounds image.Rectangle) (image.Rectangle, bool) {
 	y := max(f.y0, 0)
 	w := min(f.x1-x, float64(bounds.Dx())-x)
 	h := min(f.y1-y, float64(bounds.Dy())-y)
+	if !(w >= 1 && h >= 1) { // also false for NaN
+		return image.Rectangle{}, false
+	}
 	r := image.Rect(0, 0, int(math.Floor(w)), int(math.Floor(h))).Add(image.Pt(int(math.Floor(x)), int(math.Floor(y))))
 	if r.Dx() <= 0 || r.Dy() <= 0 {
 		return image.Rectangle{}, false

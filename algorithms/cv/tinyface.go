@@ -112,8 +112,9 @@ func (d *tinyFaceDetector) detect(ctx context.Context, img image.Image, inputSiz
 	// YOLO decoding, relative to the resized image inside the square: its
 	// size is rounded as face-api.js rounds it, so boxes land where tfjs puts them.
 	scale := float64(inputSize) / float64(side)
-	fx := float64(inputSize) / math.Round(float64(w)*scale)
-	fy := float64(inputSize) / math.Round(float64(h)*scale)
+	// A sliver of an image (1×1000) would round to zero: keep one pixel.
+	fx := float64(inputSize) / max(math.Round(float64(w)*scale), 1)
+	fy := float64(inputSize) / max(math.Round(float64(h)*scale), 1)
 	cells := out.h
 	var found []faceBox
 	for row := range cells {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package cv
+
+const raceEnabled = false
