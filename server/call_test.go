@@ -462,3 +462,17 @@ func TestCallLogging(t *testing.T) {
 		t.Errorf("error call's line lacks its error_type: %s", lines[1])
 	}
 }
+
+// A large upload over the default limit gets the 413 answer, not a broken
+// connection, even though the server stops reading early.
+func TestCallBodyLimitDefaultLargeUpload(t *testing.T) {
+	t.Parallel()
+	_, ts, _ := newTest(t, nil)
+	body := bytes.Repeat([]byte("z"), DefaultMaxBody+1<<20)
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/algo/test/Echo", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/octet-stream")
+	msg := wantPlatformError(t, do(t, req), http.StatusRequestEntityTooLarge, 0, "TooLargeError")
+	if !strings.Contains(msg, "10 MiB") {
+		t.Errorf("message %q", msg)
+	}
+}
