@@ -87,7 +87,7 @@ func Metadata() algorithms.Algorithm {
 				ReleaseNotes: "First release: format, size, colour model, file size and EXIF (camera, lens, date, exposure, orientation, GPS) without decoding the pixels.",
 			}},
 			Label:      "Image Metadata",
-			Tagline:    "Format, size, camera, date and GPS position of an image, from its headers",
+			Tagline:    "Format, size, camera, date and GPS of an image",
 			Docs:       metadataDocs,
 			Tags:       []string{"image", "exif", "metadata", "gps", "camera"},
 			InputKind:  catalog.KindAny,

@@ -69,7 +69,7 @@ func PerceptualHash() algorithms.Algorithm {
 				ReleaseNotes: "First release: pHash, aHash and dHash of an image; with a second image, Hamming distances and a near-duplicate verdict.",
 			}},
 			Label:      "Perceptual Hash",
-			Tagline:    "Fingerprint an image and find near-duplicates that survive resizing and re-encoding",
+			Tagline:    "Image fingerprints that find resized and re-saved copies",
 			Docs:       perceptualHashDocs,
 			Tags:       []string{"image", "hash", "duplicates", "similarity"},
 			InputKind:  catalog.KindAny,

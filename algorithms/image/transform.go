@@ -594,7 +594,7 @@ func Transform() algorithms.Algorithm {
 				ReleaseNotes: "First release: resize, thumbnail, crop, rotate, flip, grayscale, invert, blur, sharpen, brightness, contrast, saturation and gamma; PNG, JPEG or GIF output.",
 			}},
 			Label:      "Image Transform",
-			Tagline:    "Resize, crop, rotate, filter and convert an image in one call",
+			Tagline:    "Resize, crop, rotate, filter and convert images",
 			Docs:       transformDocs,
 			Tags:       []string{"image", "resize", "thumbnail", "crop", "rotate", "filter", "convert"},
 			InputKind:  catalog.KindJSON,
@@ -700,6 +700,9 @@ func runTransform(ctx context.Context, in catalog.Value, stdout io.Writer) (cata
 		if out != "png" && out != "jpeg" && out != "gif" {
 			out = "png"
 		}
+	}
+	if req.quality != 0 && out != "jpeg" {
+		return catalog.Value{}, catalog.InputErrorf(`"quality" applies to JPEG output, and this %s image stays %s: add "format": "jpeg" or drop "quality"`, format, out)
 	}
 	b, err := encodeImage(img, out, req.quality)
 	if err != nil {

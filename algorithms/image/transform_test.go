@@ -205,6 +205,8 @@ func TestTransformBadInput(t *testing.T) {
 			catalog.InputError, []string{`"red"`, "#rrggbb"}},
 		{"quality with png", catalog.JSON(map[string]any{"image": src, "op": "grayscale", "format": "png", "quality": 50}),
 			catalog.InputError, []string{"JPEG"}},
+		{"quality on a png kept as png", catalog.JSON(map[string]any{"image": src, "op": "grayscale", "quality": 50}),
+			catalog.InputError, []string{`"format": "jpeg"`}},
 		{"bad format", catalog.JSON(map[string]any{"image": src, "op": "grayscale", "format": "bmp"}), catalog.InputError, []string{`"bmp"`}},
 		{"both forms", catalog.JSON(map[string]any{"image": src, "op": "grayscale", "operations": []any{}}), catalog.InputError, []string{"not both"}},
 		{"crop outside", catalog.JSON(map[string]any{"image": src, "op": "crop", "x": 5000, "y": 0, "width": 5, "height": 5}),

@@ -23,8 +23,11 @@ func TestUtilitySamplesRunThroughRegistry(t *testing.T) {
 		if len(e.Samples) < 2 {
 			t.Errorf("%s has %d samples, want at least 2", e.Ref, len(e.Samples))
 		}
-		if e.Docs == "" || e.License == "" || e.Tagline == "" {
-			t.Errorf("%s lacks docs, license or tagline", e.Ref)
+		if e.Docs == "" || e.License == "" || e.Tagline == "" || len([]rune(e.Tagline)) >= 60 {
+			t.Errorf("%s lacks docs, license or a tagline under 60 characters", e.Ref)
+		}
+		if e.Ref.Version != "1.0.0" || len(e.InputSchema) == 0 {
+			t.Errorf("%s: version %q, input schema %d bytes; want 1.0.0 and a schema", e.Ref, e.Ref.Version, len(e.InputSchema))
 		}
 		for _, s := range e.Samples {
 			out, err := r.Run(context.Background(), catalog.Ref{Owner: e.Ref.Owner, Name: e.Ref.Name}, s.Input)
