@@ -393,3 +393,31 @@ func TestOverlaySamplesRunThroughRegistry(t *testing.T) {
 		}
 	}
 }
+
+func FuzzCaptionLayout(f *testing.F) {
+	for _, s := range []string{"Best day ever", "a\nb\n\nc", strings.Repeat("W", 300), "日本語のテキスト", "é\u0301 \u200b x"} {
+		f.Add(s, uint8(100))
+	}
+	font, err := loadCaptionFont()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string, width uint8) {
+		text = cleanCaption(text)
+		if text == "" || len(text) > 500 {
+			return
+		}
+		w := int(width) + 16
+		lay, err := fitCaption(context.Background(), font, text, w, 120, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer lay.face.Close()
+		if lay.inkHeight > 120-8 {
+			t.Fatalf("%q: block %d px high in 112", text, lay.inkHeight)
+		}
+		if lay.inkWidth > w+2 {
+			t.Fatalf("%q: block %d px wide in %d", text, lay.inkWidth, w)
+		}
+	})
+}

@@ -243,3 +243,25 @@ func TestNamedEntitiesCancelled(t *testing.T) {
 		t.Error("a cancelled call succeeded")
 	}
 }
+
+func FuzzNamedEntities(f *testing.F) {
+	for _, s := range []string{"Steve Jobs", "“Apple” said Tim Cook’s team", "&rsquo;Paris&rsquo; and Berlin", "Zürich\tGeneva\n\nBern", "U.S. Army 11", "(Barack Obama)", "\u2019\u2019\u201c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, err := NamedEntities().Run(context.Background(), catalog.Text(s), io.Discard)
+		if err != nil {
+			if catalog.ErrorType(err) != catalog.InputError {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return
+		}
+		last := 0
+		for _, e := range out.JSON.(NamedEntitiesResult).Entities {
+			if e.Start < last || e.End < e.Start || e.End > len(s) || s[e.Start:e.End] != e.Text {
+				t.Fatalf("%q: entity %+v does not slice back in order", s, e)
+			}
+			last = e.End
+		}
+	})
+}
