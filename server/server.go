@@ -180,10 +180,9 @@ func authError(status, code int, msg string) *catalog.Error {
 // "Bearer <key>" and a bare "<key>".
 func apiKey(h string) string {
 	h = strings.TrimSpace(h)
-	if scheme, rest, ok := strings.Cut(h, " "); ok {
-		if strings.EqualFold(scheme, "Simple") || strings.EqualFold(scheme, "Bearer") {
-			return strings.TrimSpace(rest)
-		}
+	scheme, rest, _ := strings.Cut(h, " ")
+	if strings.EqualFold(scheme, "Simple") || strings.EqualFold(scheme, "Bearer") {
+		return strings.TrimSpace(rest) // "Bearer" alone: a scheme without a key
 	}
 	return h
 }
