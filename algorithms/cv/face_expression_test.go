@@ -5,7 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -148,6 +150,31 @@ func TestFaceExpressionBadInput(t *testing.T) {
 		var ce *catalog.Error
 		if !errors.As(err, &ce) || ce.Type != catalog.InputError || !strings.Contains(ce.Message, c.want) {
 			t.Errorf("%s: got %v, want an InputError containing %q", c.name, err, c.want)
+		}
+	}
+}
+
+// Concurrent calls share the networks built once; each gets the same answer.
+func TestConcurrentCalls(t *testing.T) {
+	t.Parallel()
+	in := catalog.JSON(map[string]any{"image": dataURI("image/jpeg", astronautJPEG), "input_size": 224.0})
+	want := runExpression(t, in)
+	if len(want.Faces) != 1 {
+		t.Fatalf("astronaut at 224: %+v", want)
+	}
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			v, err := runFaceExpression(context.Background(), in, io.Discard)
+			if err == nil && !reflect.DeepEqual(v.JSON, want) {
+				err = fmt.Errorf("got %+v, want %+v", v.JSON, want)
+			}
+			errs <- err
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Error(err)
 		}
 	}
 }
