@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -281,9 +282,20 @@ func recognise(ctx context.Context, dir string, img image.Image, lang string, ps
 	return res, nil
 }
 
+// tesseractSlots bounds concurrent tesseract processes to the number of
+// cores: each is CPU-bound, so more at once only makes every call slower and
+// lets a burst of requests exhaust memory. Callers queue, bounded by ctx.
+var tesseractSlots = make(chan struct{}, max(1, runtime.NumCPU()))
+
 // runTesseract runs `tesseract IMAGE - ARGS…` and returns its standard
 // output. The process dies with ctx; stdin is empty; output is bounded.
 func runTesseract(ctx context.Context, image string, args ...string) ([]byte, error) {
+	select {
+	case tesseractSlots <- struct{}{}:
+		defer func() { <-tesseractSlots }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	cmd := exec.CommandContext(ctx, "tesseract", append([]string{image, "-"}, args...)...)
 	// Tesseract's OpenMP threads spin and fight each other (and every other
 	// request) for cores; one thread per process is faster under load.
