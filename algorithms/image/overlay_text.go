@@ -268,17 +268,18 @@ func parseAvoidBoxes(raw json.RawMessage) ([]goimage.Rectangle, error) {
 
 func clampCoord(f float64) int { return int(math.Round(math.Max(-1e7, math.Min(1e7, f)))) }
 
-// captionLayout is a caption fitted to an image: its lines, the face to
-// draw them with, and where the block sits.
+// captionLayout is a caption fitted to a width: its lines, the face to draw
+// them with, and the size of the block they make.
 type captionLayout struct {
 	face      font.Face
 	lines     []string
 	bounds    []fixed.Rectangle26_6 // ink bounds of each line at dot (0,0)
 	lineStep  int                   // baseline to baseline
-	ascent    int
-	outline   int // outline thickness in pixels
-	inkHeight int // from the top of the first line to the bottom of the last, outline included
-	inkWidth  int // of the widest line, outline included
+	ascent    int                   // the font's
+	above     int                   // first baseline to the block's top: the ascent, or more for a tall accent (Ǻ)
+	outline   int                   // outline thickness in pixels
+	inkHeight int                   // from the top of the first line to the bottom of the last, outline included
+	inkWidth  int                   // of the widest line, outline included
 }
 
 func drawCaption(ctx context.Context, img goimage.Image, text, position string, avoid []goimage.Rectangle) (goimage.Image, error) {
@@ -313,7 +314,7 @@ func drawCaption(ctx context.Context, img goimage.Image, text, position string, 
 
 	dc := gg.NewContextForImage(img)
 	dc.SetFontFace(lay.face)
-	baseline0 := band.Min.Y + lay.outline + lay.ascent
+	baseline0 := band.Min.Y + lay.outline + lay.above
 	draw := func(dx, dy float64) {
 		for i, line := range lay.lines {
 			lb := lay.bounds[i]
@@ -423,10 +424,11 @@ func (l *captionLayout) measure() {
 		widest = max(widest, (bb.Max.X - bb.Min.X).Ceil())
 	}
 	l.inkWidth = widest + 2*l.outline
-	descent := l.face.Metrics().Descent.Ceil()
 	l.inkHeight = 0
 	if n := len(l.lines); n > 0 {
-		l.inkHeight = l.ascent + (n-1)*l.lineStep + descent + 2*l.outline
+		l.above = max(l.ascent, -l.bounds[0].Min.Y.Floor())
+		below := max(l.face.Metrics().Descent.Ceil(), l.bounds[n-1].Max.Y.Ceil())
+		l.inkHeight = l.above + (n-1)*l.lineStep + below + 2*l.outline
 	}
 }
 

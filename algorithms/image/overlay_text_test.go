@@ -184,6 +184,24 @@ func TestOverlayLongTextFits(t *testing.T) {
 	}
 }
 
+// Tall accents reach above the font's ascent; the block grows to hold them.
+func TestOverlayTallAccentsStayInside(t *testing.T) {
+	t.Parallel()
+	orig, _, err := goimage.Decode(bytes.NewReader(overlaySampleAstronaut))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := overlay(t, map[string]any{"image": base64.StdEncoding.EncodeToString(overlaySampleAstronaut), "text": "ǺÅÉ ǺÅÉ", "position": "top"})
+	rows := changedRows(orig, img)
+	// The margin is 3 % of 256 px: 8 rows.
+	if n := sum(rows[:8]); n != 0 {
+		t.Errorf("accents drawn in the top margin: rows 0-7 changed %v", rows[:8])
+	}
+	if sum(rows[:len(rows)/3]) == 0 {
+		t.Error("no caption drawn")
+	}
+}
+
 func TestOverlayHugeTextStaysInside(t *testing.T) {
 	t.Parallel()
 	_, orig := astronaut(t)
