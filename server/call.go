@@ -131,14 +131,18 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 	out, err := s.run(ctx, ref, in)
 	oc.ran = !isNotFound(err)
 	oc.version = out.Version
-	d := since(start)
+	md := client.Metadata{Duration: since(start)}
+	if opt.stdout {
+		stdout := out.Stdout
+		md.Stdout = &stdout
+	}
 	if err != nil {
 		e := client.CallError(ref, err, opt.timeout)
 		oc.errorType = e.Type
 		if e.Status != 0 {
 			return fail(e)
 		}
-		writeAlgorithmError(w, e, d)
+		writeAlgorithmError(w, e, md)
 		oc.status = http.StatusOK
 		return oc
 	}
@@ -151,7 +155,7 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 	if err != nil {
 		e := catalog.Errorf(catalog.AlgorithmError, "%s returned a result that is not valid JSON: %v", ref, err)
 		oc.errorType = e.Type
-		writeAlgorithmError(w, e, d)
+		writeAlgorithmError(w, e, md)
 		oc.status = http.StatusOK
 		return oc
 	}
@@ -159,11 +163,7 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 		oc.status = writeRaw(w, v, result)
 		return oc
 	}
-	md := client.Metadata{ContentType: string(v.Kind), Duration: d}
-	if opt.stdout {
-		stdout := out.Stdout
-		md.Stdout = &stdout
-	}
+	md.ContentType = string(v.Kind)
 	writeJSON(w, http.StatusOK, successResponse{Result: result, Metadata: md})
 	oc.status = http.StatusOK
 	return oc

@@ -242,6 +242,12 @@ func TestCallStdout(t *testing.T) {
 	if got, ok := md["stdout"]; !ok || string(got) != `""` {
 		t.Errorf("stdout asked for, nothing logged: got %s, want an empty string", got)
 	}
+	// What an algorithm logged before failing is there too when asked for.
+	a := post(t, ts.URL+"/v1/algo/test/Logger?stdout=true", "text/plain", "fail")
+	wantAlgorithmError(t, a, "InputError")
+	if !bytes.Contains(a.body, []byte(`"stdout":"hello from the algorithm\n"`)) || bytes.Contains(a.body, []byte("content_type")) {
+		t.Errorf("error answer with stdout asked for: %s", a.body)
+	}
 	for _, q := range []string{"", "?stdout=false", "?stdout=0"} {
 		a := post(t, ts.URL+"/v1/algo/test/Logger"+q, "text/plain", "")
 		if _, md := result(t, a); md["stdout"] != nil {
@@ -249,6 +255,10 @@ func TestCallStdout(t *testing.T) {
 		}
 		if bytes.Contains(a.body, []byte("stdout")) {
 			t.Errorf("%q: the raw answer mentions stdout: %s", q, a.body)
+		}
+		a = post(t, ts.URL+"/v1/algo/test/Logger"+q, "text/plain", "fail")
+		if bytes.Contains(a.body, []byte("stdout")) {
+			t.Errorf("%q: the error answer mentions stdout: %s", q, a.body)
 		}
 	}
 }

@@ -26,6 +26,10 @@ const (
 // paging cheap without hiding new algorithms for long.
 const catalogTTL = 10 * time.Second
 
+// failRetry is how long a failed listing is remembered before the source is
+// asked again.
+const failRetry = time.Second
+
 // unknownAlgorithm labels metrics of calls to algorithms the catalog does not
 // have, so made-up names cannot grow the label set without bound.
 const unknownAlgorithm = "(unknown)"
@@ -38,6 +42,8 @@ type catalogCache struct {
 
 	mu      sync.Mutex // also makes concurrent refreshes wait for one List
 	at      time.Time
+	failAt  time.Time // last failed List, when there was no listing to fall back on
+	failErr error
 	entries []catalog.Entry
 	index   *catalog.Index
 	paths   map[string]bool
@@ -56,13 +62,20 @@ func (c *catalogCache) get(ctx context.Context) ([]catalog.Entry, *catalog.Index
 	if c.index != nil && time.Since(c.at) < c.ttl {
 		return c.entries, c.index, nil
 	}
+	// A source that just failed is not asked again at once: every request
+	// would otherwise wait on it.
+	if c.index == nil && c.failErr != nil && time.Since(c.failAt) < failRetry {
+		return nil, nil, c.failErr
+	}
 	entries, err := c.src.List(ctx)
 	if err != nil {
 		if c.index != nil {
 			return c.entries, c.index, nil
 		}
-		return nil, nil, fmt.Errorf("list the catalog of %s: %w", c.src.Name(), err)
+		c.failAt, c.failErr = time.Now(), fmt.Errorf("list the catalog of %s: %w", c.src.Name(), err)
+		return nil, nil, c.failErr
 	}
+	c.failErr = nil
 	c.entries, c.index, c.at = entries, catalog.NewIndex(entries), time.Now()
 	c.paths = make(map[string]bool, len(entries))
 	for _, e := range entries {

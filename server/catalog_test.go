@@ -251,12 +251,24 @@ func TestCatalogSourceFailures(t *testing.T) {
 	if !strings.Contains(msg, "remote catalog unreachable") {
 		t.Errorf("message %q", msg)
 	}
+	// The failure is remembered briefly rather than retried on every request.
+	wantPlatformError(t, get(t, ts+"/v1/algorithms"), http.StatusServiceUnavailable, 0, "AlgorithmError")
+	if n := src.lists.Load(); n != 1 {
+		t.Errorf("a failing source was asked %d times within %s", n, failRetry)
+	}
+	forget := func() {
+		s.catalog.mu.Lock()
+		s.catalog.failAt = s.catalog.failAt.Add(-2 * failRetry)
+		s.catalog.mu.Unlock()
+	}
 	// A panic in the source is caught by the guard: a 500, and the server
 	// keeps serving.
+	forget()
 	src.panic.Store(true)
 	wantPlatformError(t, get(t, ts+"/v1/algorithms"), http.StatusInternalServerError, 0, "AlgorithmError")
 	src.panic.Store(false)
 	src.fail.Store(false)
+	forget()
 	if p := listPage(t, ts+"/v1/algorithms"); len(p.Results) == 0 {
 		t.Error("no listing after the source recovered")
 	}

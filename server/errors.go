@@ -37,14 +37,17 @@ type platformErrorResponse struct {
 
 // writeAlgorithmError answers an error the algorithm raised: HTTP 200, as the
 // API requires, because some clients only read the body of a 2xx answer.
-func writeAlgorithmError(w http.ResponseWriter, e *catalog.Error, duration float64) {
+// md carries the duration and, when the caller asked for it, what the
+// algorithm logged before it failed.
+func writeAlgorithmError(w http.ResponseWriter, e *catalog.Error, md client.Metadata) {
 	typ := e.Type
 	if typ == "" {
 		typ = catalog.AlgorithmError
 	}
+	md.ContentType = ""
 	writeJSON(w, http.StatusOK, algorithmErrorResponse{
 		Error:    algorithmErrorBody{Message: e.Message, ErrorType: typ, Stacktrace: e.Stack, StackTrace: e.Stack},
-		Metadata: client.Metadata{Duration: duration},
+		Metadata: md,
 	})
 }
 

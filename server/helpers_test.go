@@ -49,6 +49,9 @@ func testRegistry(st *testState) *algorithms.Registry {
 		testAlg("test/Logger/1.0.0", "logs a line to stdout", []string{"test"},
 			func(ctx context.Context, in catalog.Value, w io.Writer) (catalog.Value, error) {
 				fmt.Fprintln(w, "hello from the algorithm")
+				if in.Text == "fail" {
+					return catalog.Value{}, catalog.InputErrorf("asked to fail")
+				}
 				return catalog.Text("done"), nil
 			}),
 		testAlg("test/Sleep/1.0.0", "waits until cancelled", []string{"test", "slow"},
