@@ -27,6 +27,11 @@ type Index struct {
 	entries []Entry
 	hay     []string
 	refLen  []int
+
+	// rank is each entry's position in reference order, so ordering ties
+	// compares two ints instead of two strings. Built on first use.
+	rankOnce sync.Once
+	rank     []int32
 }
 
 // NewIndex indexes entries for Search. The slice is not copied.
@@ -56,21 +61,52 @@ const parallelThreshold = 4096
 // Search returns the entries matching query, best match first (ties by
 // reference). An empty query matches everything in catalog order.
 func (ix *Index) Search(query string) []Match {
-	return ix.search(query, nil)
+	return ix.search(query, nil, -1)
 }
 
 // Narrow searches only within prev, the matches of an earlier query that the
 // new query extends. Fuzzy matching is monotone: a string that fails to match
 // "ab" cannot match "abc", so narrowing returns the same hits as Search.
 func (ix *Index) Narrow(query string, prev []Match) []Match {
+	return ix.search(query, candidates(prev), -1)
+}
+
+// SearchTop is Search for a list that shows a screenful: it returns every
+// match, but only the best k are ordered (best first) and carry highlight
+// positions; the rest follow in no particular order, without positions, until
+// Order is asked for more. Selecting the best k of n costs O(n), sorting
+// them O(k log k), where a full sort of a large catalog costs far more.
+func (ix *Index) SearchTop(query string, k int) []Match {
+	return ix.search(query, nil, k)
+}
+
+// NarrowTop is Narrow with SearchTop's partial ordering. prev may be in any
+// order (a SearchTop result is fine).
+func (ix *Index) NarrowTop(query string, prev []Match, k int) []Match {
+	return ix.search(query, candidates(prev), k)
+}
+
+// Order extends the ordered prefix of a SearchTop or NarrowTop result from
+// sorted to k entries (all of them when k < 0). It reorders ms in place.
+func (ix *Index) Order(ms []Match, sorted, k int) {
+	if sorted >= len(ms) || (k >= 0 && k <= sorted) {
+		return
+	}
+	if k >= 0 {
+		k -= sorted
+	}
+	ix.order(ms[sorted:], k)
+}
+
+func candidates(prev []Match) []int {
 	cand := make([]int, len(prev))
 	for i, m := range prev {
 		cand[i] = m.Index
 	}
-	return ix.search(query, cand)
+	return cand
 }
 
-func (ix *Index) search(query string, cand []int) []Match {
+func (ix *Index) search(query string, cand []int, k int) []Match {
 	query = strings.TrimSpace(query)
 	n := len(ix.hay)
 	if cand != nil {
@@ -112,24 +148,105 @@ func (ix *Index) search(query string, cand []int) []Match {
 		}(w, lo, hi)
 	}
 	wg.Wait()
-	var out []Match
+	total := 0
+	for _, p := range parts {
+		total += len(p)
+	}
+	out := make([]Match, 0, total)
 	for _, p := range parts {
 		out = append(out, p...)
 	}
-	slices.SortStableFunc(out, func(a, b Match) int {
+	ix.order(out, k)
+	return out
+}
+
+// ranks builds the reference order once.
+func (ix *Index) ranks() []int32 {
+	ix.rankOnce.Do(func() {
+		perm := make([]int32, len(ix.hay))
+		for i := range perm {
+			perm[i] = int32(i)
+		}
+		slices.SortFunc(perm, func(a, b int32) int {
+			if c := strings.Compare(ix.hay[a][:ix.refLen[a]], ix.hay[b][:ix.refLen[b]]); c != 0 {
+				return c
+			}
+			return cmp.Compare(a, b)
+		})
+		ix.rank = make([]int32, len(perm))
+		for pos, i := range perm {
+			ix.rank[i] = int32(pos)
+		}
+	})
+	return ix.rank
+}
+
+// order puts the best k of ms first, best first, with highlight positions;
+// k < 0 orders them all. The order is total (score, then reference, then
+// index), so the result does not depend on how the work was split.
+func (ix *Index) order(ms []Match, k int) {
+	rank := ix.ranks()
+	better := func(a, b *Match) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
 		}
-		return cmp.Compare(ix.hay[a.Index][:ix.refLen[a.Index]], ix.hay[b.Index][:ix.refLen[b.Index]])
-	})
-	for i := range out {
-		ix.split(&out[i])
+		if c := cmp.Compare(rank[a.Index], rank[b.Index]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Index, b.Index)
 	}
-	return out
+	if k < 0 || k > len(ms) {
+		k = len(ms)
+	}
+	if k < len(ms) {
+		selectBest(ms, k, better)
+	}
+	slices.SortFunc(ms[:k], func(a, b Match) int { return better(&a, &b) })
+	for i := range ms[:k] {
+		ix.split(&ms[i])
+	}
+}
+
+// selectBest moves the k best of ms (by cmp, a total order) into ms[:k], in
+// no particular order: quickselect with a median-of-three pivot, O(len(ms)).
+func selectBest(ms []Match, k int, cmp func(a, b *Match) int) {
+	lo, hi := 0, len(ms)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if cmp(&ms[mid], &ms[lo]) < 0 {
+			ms[mid], ms[lo] = ms[lo], ms[mid]
+		}
+		if cmp(&ms[hi], &ms[lo]) < 0 {
+			ms[hi], ms[lo] = ms[lo], ms[hi]
+		}
+		if cmp(&ms[mid], &ms[hi]) < 0 {
+			ms[mid], ms[hi] = ms[hi], ms[mid]
+		}
+		// ms[hi] is now the median of the three: partition around it.
+		p := lo
+		for i := lo; i < hi; i++ {
+			if cmp(&ms[i], &ms[hi]) < 0 {
+				ms[i], ms[p] = ms[p], ms[i]
+				p++
+			}
+		}
+		ms[p], ms[hi] = ms[hi], ms[p]
+		switch {
+		case p == k-1:
+			return
+		case p > k-1:
+			hi = p - 1
+		default:
+			lo = p + 1
+		}
+	}
 }
 
 // split turns positions in the haystack into positions in the ref and tagline.
 func (ix *Index) split(m *Match) {
+	if m.matched == nil {
+		return
+	}
 	rl := ix.refLen[m.Index]
 	tl := len(ix.entries[m.Index].Tagline)
 	for _, p := range m.matched {

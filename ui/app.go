@@ -52,6 +52,9 @@ type Options struct {
 	Dark bool
 	// Now is the clock (tests pin it).
 	Now func() time.Time
+	// Tick schedules a timed message (spinner frames, status expiry); nil
+	// means tea.Tick. Tests and benchmarks drive the model without a clock.
+	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
 
 type focusArea int
@@ -136,7 +139,10 @@ func New(opt Options) *Model {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	m := &Model{opt: opt, now: opt.Now, after: tea.Tick, dark: opt.Dark, keys: defaultKeyMap(), details: map[string]catalog.Entry{}, fetching: map[string]bool{}}
+	if opt.Tick == nil {
+		opt.Tick = tea.Tick
+	}
+	m := &Model{opt: opt, now: opt.Now, after: opt.Tick, dark: opt.Dark, keys: defaultKeyMap(), details: map[string]catalog.Entry{}, fetching: map[string]bool{}}
 	m.themeName = opt.Theme
 	if opt.Plain {
 		m.themeName = "plain"
@@ -199,9 +205,11 @@ func (m *Model) loadCatalog() tea.Cmd {
 		defer cancel()
 		es, err := c.Source().List(ctx)
 		if err != nil {
-			err = fmt.Errorf("cannot load the catalog: %w", err)
+			return catalogLoadedMsg{err: fmt.Errorf("cannot load the catalog: %w", err), took: time.Since(start)}
 		}
-		return catalogLoadedMsg{entries: es, err: err, took: time.Since(start)}
+		// Indexing a large catalog takes a while: do it here, not in Update.
+		ix := catalog.NewIndex(sortByRef(es))
+		return catalogLoadedMsg{ix: ix, took: time.Since(start)}
 	}
 }
 
@@ -270,7 +278,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.cat.loading, m.cat.err = false, msg.err
 			return m, m.setStatus(oneLine(msg.err.Error())+" · R retries", statusError)
 		}
-		m.cat.setEntries(msg.entries)
+		m.cat.setIndex(msg.ix)
 		if m.statusKind == statusError && strings.HasPrefix(m.status, "cannot load the catalog") {
 			m.status = ""
 		}
@@ -616,8 +624,9 @@ func (m *Model) replay(r Record) tea.Cmd {
 	m.cat.input.SetValue("")
 	m.cat.tag = ""
 	m.cat.matches = m.cat.ix.Search("")
-	runFilterSortByName(m.cat.ix, m.cat.matches)
+	m.cat.sorted = len(m.cat.matches)
 	m.cat.applied = ""
+	m.cat.seq++ // a filter run in flight is now stale
 	found := false
 	for i, mt := range m.cat.matches {
 		if m.cat.ix.Entry(mt.Index).Ref.Path() == ref.Path() {
@@ -643,11 +652,6 @@ func (m *Model) replay(r Record) tea.Cmd {
 	m.focus, m.tab = focusDetail, tabTry
 	m.refreshCode()
 	return tea.Batch(cmd, m.setStatus("input from "+r.Time.Local().Format("Jan 2 15:04")+" · r runs it", statusInfo))
-}
-
-func runFilterSortByName(ix *catalog.Index, ms []catalog.Match) {
-	sorted := runFilter(ix, "", "", nil, false, nil)
-	copy(ms, sorted)
 }
 
 func (m *Model) openPrompt(p promptPurpose) tea.Cmd {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,6 +33,7 @@ type catalogPane struct {
 
 	// matches is what is shown: indexes into ix with highlight positions.
 	matches []catalog.Match
+	sorted  int    // matches[:sorted] are in order; the rest are ordered on demand
 	applied string // the query matches answer
 	tag     string
 	seq     int  // newest filter request
@@ -80,10 +80,10 @@ func (p *catalogPane) listHeight() int {
 	return max(0, p.h-p.st.Pane.GetVerticalFrameSize()-2)
 }
 
-// setEntries installs a freshly loaded catalog.
-func (p *catalogPane) setEntries(entries []catalog.Entry) {
+// setIndex installs a freshly loaded catalog, indexed off the UI goroutine.
+func (p *catalogPane) setIndex(ix *catalog.Index) {
 	p.loading, p.err = false, nil
-	p.ix = catalog.NewIndex(entries)
+	p.ix = ix
 	p.matches = nil
 	p.applied = "\x00" // nothing applied yet: the next filter is a full search
 }
@@ -125,11 +125,16 @@ func (p *catalogPane) filterCmd() tea.Cmd {
 
 func (p *catalogPane) tagApplied() string { return p.tag }
 
+// topK is how many matches a filter run orders: a few screens' worth. The
+// rest are ordered on demand when the cursor gets there.
+const topK = 256
+
 // runFilter is the whole filter: tag facet, fuzzy match, ordering. It is a
-// pure function of its arguments so that it can run on any goroutine.
+// pure function of its arguments so that it can run on any goroutine. The
+// index is in reference order, so an empty query needs no sorting.
 func runFilter(ix *catalog.Index, q, tag string, prev []catalog.Match, sortRecent bool, recent map[string]time.Time) []catalog.Match {
 	if prev != nil {
-		return ix.Narrow(q, prev)
+		return ix.NarrowTop(q, prev, topK)
 	}
 	var ms []catalog.Match
 	if tag != "" {
@@ -142,22 +147,49 @@ func runFilter(ix *catalog.Index, q, tag string, prev []catalog.Match, sortRecen
 		if len(cand) == 0 {
 			return []catalog.Match{}
 		}
-		ms = ix.Narrow(q, cand)
+		ms = ix.NarrowTop(q, cand, topK)
 	} else {
-		ms = ix.Search(q)
+		ms = ix.SearchTop(q, topK)
 	}
 	if q == "" && sortRecent && len(recent) > 0 {
-		slices.SortStableFunc(ms, func(a, b catalog.Match) int {
-			ta := recent[ix.Entry(a.Index).Ref.Path()]
-			tb := recent[ix.Entry(b.Index).Ref.Path()]
-			return tb.Compare(ta)
+		// Recently run models first, newest first; the rest keep name order.
+		var used, rest []catalog.Match
+		for _, m := range ms {
+			if _, ok := recent[ix.Entry(m.Index).Ref.Path()]; ok {
+				used = append(used, m)
+			} else {
+				rest = append(rest, m)
+			}
+		}
+		slices.SortStableFunc(used, func(a, b catalog.Match) int {
+			return recent[ix.Entry(b.Index).Ref.Path()].Compare(recent[ix.Entry(a.Index).Ref.Path()])
 		})
-	} else if q == "" {
-		slices.SortStableFunc(ms, func(a, b catalog.Match) int {
-			return cmp.Compare(ix.Entry(a.Index).Ref.Path(), ix.Entry(b.Index).Ref.Path())
-		})
+		ms = append(used, rest...)
 	}
 	return ms
+}
+
+// sortByRef returns entries in reference order (the catalog's natural order
+// when nothing is typed).
+func sortByRef(entries []catalog.Entry) []catalog.Entry {
+	paths := make([]string, len(entries))
+	perm := make([]int, len(entries))
+	sorted := true
+	for i, e := range entries {
+		paths[i], perm[i] = e.Ref.Path(), i
+		if i > 0 && paths[i] < paths[i-1] {
+			sorted = false
+		}
+	}
+	if sorted {
+		return entries
+	}
+	slices.SortStableFunc(perm, func(a, b int) int { return strings.Compare(paths[a], paths[b]) })
+	out := make([]catalog.Entry, len(entries))
+	for i, j := range perm {
+		out[i] = entries[j]
+	}
+	return out
 }
 
 // applyFilter installs a filter result unless a newer query superseded it.
@@ -172,6 +204,10 @@ func (p *catalogPane) applyFilter(msg filterDoneMsg) bool {
 	}
 	p.pending = false
 	p.matches, p.applied, p.took = msg.matches, msg.query, msg.took
+	p.sorted = min(topK, len(p.matches))
+	if msg.query == "" {
+		p.sorted = len(p.matches) // reference (or recent-use) order already
+	}
 	p.cursor = 0
 	if msg.query == "" && keep != "" {
 		// Clearing the filter returns to where the user was.
@@ -203,6 +239,14 @@ func (p *catalogPane) clamp() {
 		p.offset = p.cursor - h + 1
 	}
 	p.offset = max(0, min(p.offset, n-h))
+	if need := p.offset + h; need > p.sorted && p.sorted < n && p.ix != nil {
+		// Scrolled past the ordered prefix: order the next stretch. The
+		// slice may be shared with a filter run in flight, so order a copy.
+		ms := slices.Clone(p.matches)
+		k := min(n, max(need+topK, 2*p.sorted))
+		p.ix.Order(ms, p.sorted, k)
+		p.matches, p.sorted = ms, k
+	}
 }
 
 // rowAt maps a y inside the pane (0 = top border) to a match index.

@@ -12,9 +12,9 @@ import (
 
 // catalogLoadedMsg is the catalog listing, or why it could not be fetched.
 type catalogLoadedMsg struct {
-	entries []catalog.Entry
-	err     error
-	took    time.Duration
+	ix   *catalog.Index
+	err  error
+	took time.Duration
 }
 
 // filterDoneMsg is the result of one filter run. seq identifies the query it
