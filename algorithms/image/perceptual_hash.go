@@ -133,10 +133,13 @@ func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) 
 	if opts.Other != nil && strings.TrimSpace(*opts.Other) == "" {
 		return catalog.Value{}, catalog.InputErrorf(`"other" is empty: give a second image (base64, data URI or URL), or leave the field out`)
 	}
-	img, _, err := imagein.Decode(data)
+	img, format, err := imagein.Decode(data)
 	if err != nil {
 		return catalog.Value{}, err
 	}
+	// Hash what a viewer sees: a phone photo stored sideways and its
+	// upright re-save are the same picture.
+	img = upright(img, exifOrientation(data, format))
 	hashes, raw, err := imageHashes(img)
 	if err != nil {
 		return catalog.Value{}, err
@@ -148,10 +151,15 @@ func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) 
 	if err := ctx.Err(); err != nil {
 		return catalog.Value{}, err
 	}
-	other, _, err := imagein.LoadString(ctx, *opts.Other)
+	otherData, err := imagein.FromString(ctx, *opts.Other)
 	if err != nil {
 		return catalog.Value{}, prefixError(`the "other" image: `, err)
 	}
+	other, otherFormat, err := imagein.Decode(otherData)
+	if err != nil {
+		return catalog.Value{}, prefixError(`the "other" image: `, err)
+	}
+	other = upright(other, exifOrientation(otherData, otherFormat))
 	otherHashes, otherRaw, err := imageHashes(other)
 	if err != nil {
 		return catalog.Value{}, err

@@ -94,3 +94,17 @@ func BenchmarkPerceptualHash(b *testing.B) {
 		}
 	}
 }
+
+func TestPerceptualHashUsesEXIFOrientation(t *testing.T) {
+	t.Parallel()
+	raw, err := imaging.Decode(bytes.NewReader(sampleIPhoneEXIF))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An upright copy, as an editor would save it: PNG, no EXIF.
+	uprightCopy := pngBytes(t, imaging.Rotate270(raw))
+	res := phash(t, catalog.JSON(map[string]any{"image": b64(sampleIPhoneEXIF), "other": b64(uprightCopy)}))
+	if res.Distance.PHash > 4 || !*res.NearDuplicate {
+		t.Errorf("sideways-stored photo vs its upright copy: pHash distance %d, want ≤ 4", res.Distance.PHash)
+	}
+}

@@ -431,6 +431,7 @@ type transformRequest struct {
 	ops     []*transformOp
 	format  string // "" = keep the input's format when it can be written
 	quality int
+	orient  bool // apply the EXIF orientation first
 }
 
 // parseTransform validates the whole request before any pixel is touched, so
@@ -446,12 +447,13 @@ func parseTransform(raw []byte) (*transformRequest, error) {
 		Operations *json.RawMessage `json:"operations"`
 		Format     string           `json:"format"`
 		Quality    *int             `json:"quality"`
+		AutoOrient *bool            `json:"auto_orient"`
 	}
 	general := map[string]json.RawMessage{}
 	inline := map[string]json.RawMessage{}
 	for k, v := range top {
 		switch k {
-		case "image", "operations", "format", "quality":
+		case "image", "operations", "format", "quality", "auto_orient":
 			general[k] = v
 		default:
 			inline[k] = v
@@ -465,6 +467,7 @@ func parseTransform(raw []byte) (*transformRequest, error) {
 		return nil, catalog.InputErrorf(`the "image" field is missing or empty; expected %s`, transformExpected)
 	}
 	req.image = *fields.Image
+	req.orient = fields.AutoOrient == nil || *fields.AutoOrient
 
 	var opsRaw []json.RawMessage
 	switch {
@@ -591,7 +594,7 @@ func Transform() algorithms.Algorithm {
 			Ref: catalog.Ref{Owner: "image", Name: "Transform", Version: "1.0.0"},
 			Versions: []catalog.VersionInfo{{
 				Version:      "1.0.0",
-				ReleaseNotes: "First release: resize, thumbnail, crop, rotate, flip, grayscale, invert, blur, sharpen, brightness, contrast, saturation and gamma; PNG, JPEG or GIF output.",
+				ReleaseNotes: "First release: resize, thumbnail, crop, rotate, flip, grayscale, invert, blur, sharpen, brightness, contrast, saturation and gamma after EXIF auto-orientation; PNG, JPEG or GIF output.",
 			}},
 			Label:      "Image Transform",
 			Tagline:    "Resize, crop, rotate, filter and convert images",
@@ -608,7 +611,8 @@ func Transform() algorithms.Algorithm {
     "operations": {"type": "array", "minItems": 1, "maxItems": 32, "items": {"$ref": "#/$defs/op"}},
     "op": {"type": "string", "description": "one operation inline, its parameters beside it (instead of operations)"},
     "format": {"enum": ["png", "jpeg", "jpg", "gif"], "description": "default: the input's format when it is one of these, else png"},
-    "quality": {"type": "integer", "minimum": 1, "maximum": 100, "description": "JPEG quality, default 90"}
+    "quality": {"type": "integer", "minimum": 1, "maximum": 100, "description": "JPEG quality, default 90"},
+    "auto_orient": {"type": "boolean", "default": true, "description": "turn phone photos upright by their EXIF orientation first"}
   },
   "$defs": {"op": {"type": "object", "required": ["op"], "properties": {
     "op": {"enum": ["resize", "thumbnail", "crop", "rotate", "flip", "grayscale", "invert", "blur", "sharpen", "brightness", "contrast", "saturation", "gamma"]},
@@ -672,6 +676,12 @@ func runTransform(ctx context.Context, in catalog.Value, stdout io.Writer) (cata
 	img, format, err := imagein.Decode(data)
 	if err != nil {
 		return catalog.Value{}, err
+	}
+	if req.orient {
+		if o := exifOrientation(data, format); o != 1 {
+			img = upright(img, o)
+			fmt.Fprintf(stdout, "EXIF orientation %d applied: %d×%d\n", o, img.Bounds().Dx(), img.Bounds().Dy())
+		}
 	}
 	// Walk the sizes first: a resize to 100000 px wide is refused here, before
 	// any memory is allocated for it.

@@ -241,3 +241,40 @@ func BenchmarkTransform(b *testing.B) {
 		}
 	}
 }
+
+func TestTransformAutoOrient(t *testing.T) {
+	t.Parallel()
+	// The iPhone sample is stored 205×102 with orientation 6 (turn 90° clockwise).
+	for _, c := range []struct {
+		orient any
+		w, h   int
+	}{{nil, 102, 205}, {true, 102, 205}, {false, 205, 102}} {
+		in := map[string]any{"image": b64(sampleIPhoneEXIF), "op": "grayscale"}
+		if c.orient != nil {
+			in["auto_orient"] = c.orient
+		}
+		v, err := runT(t, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, _ := decodeOut(t, v)
+		if got := img.Bounds().Size(); got != image.Pt(c.w, c.h) {
+			t.Errorf("auto_orient %v: %v, want %d×%d", c.orient, got, c.w, c.h)
+		}
+	}
+}
+
+func TestUprightOrientations(t *testing.T) {
+	t.Parallel()
+	// Where the red top-left pixel of the stored 4×2 image ends up once upright.
+	want := map[int]image.Point{1: {0, 0}, 2: {3, 0}, 3: {3, 1}, 4: {0, 1}, 5: {0, 0}, 6: {1, 0}, 7: {1, 3}, 8: {0, 3}}
+	for o, p := range want {
+		img := upright(quadrants(), o)
+		if !isRed(img.At(p.X, p.Y)) {
+			t.Errorf("orientation %d: red pixel not at %v", o, p)
+		}
+		if swapped := o >= 5; swapped != (img.Bounds().Dx() == 2) {
+			t.Errorf("orientation %d: size %v", o, img.Bounds().Size())
+		}
+	}
+}
