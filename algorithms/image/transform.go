@@ -555,13 +555,18 @@ func parseOp(raw json.RawMessage) (*transformOp, error) {
 	if !ok {
 		return nil, fmt.Errorf("unknown operation %q; the operations are %s", name, opNames())
 	}
+	var unknown []string
 	for k := range keys {
 		if k != "op" && !slices.Contains(spec.params, k) {
-			if len(spec.params) == 0 {
-				return op, fmt.Errorf("%q takes no parameters, but %q was given", op.Op, k)
-			}
-			return op, fmt.Errorf("unknown parameter %q; %s takes %s", k, op.Op, strings.Join(spec.params, ", "))
+			unknown = append(unknown, k)
 		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		if len(spec.params) == 0 {
+			return op, fmt.Errorf("%q takes no parameters, but %q was given", op.Op, unknown[0])
+		}
+		return op, fmt.Errorf("unknown parameter %q; %s takes %s", unknown[0], op.Op, strings.Join(spec.params, ", "))
 	}
 	if err := json.Unmarshal(raw, op); err != nil {
 		var te *json.UnmarshalTypeError
