@@ -7,9 +7,13 @@ import (
 	"errors"
 	"image"
 	"image/png"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"testing"
 
+	"pipette/algorithms/imagein"
 	"pipette/catalog"
 )
 
@@ -99,4 +103,33 @@ func TestImageRequestForms(t *testing.T) {
 		_, _, err := imageRequest(context.Background(), in, &o, "an image")
 		t.Run(name, func(t *testing.T) { wantErrorType(t, err, catalog.InputError) })
 	}
+}
+
+func TestImageFromURL(t *testing.T) {
+	// Not parallel: it changes the process-wide policy.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/photo.jpg" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Write(sampleIPhoneEXIF)
+	}))
+	defer srv.Close()
+	in := catalog.JSON(map[string]any{"image": srv.URL + "/photo.jpg"})
+
+	_, err := runMetadata(context.Background(), in, io.Discard)
+	wantErrorType(t, err, catalog.UnsupportedError, "does not fetch image URLs")
+
+	imagein.SetPolicy(imagein.Policy{AllowURLs: true, AllowPrivate: true})
+	defer imagein.SetPolicy(imagein.Policy{})
+	v, err := runMetadata(context.Background(), in, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if md := v.JSON.(ImageMetadata); md.Width != 205 || md.EXIF == nil || md.EXIF.Model != "iPhone 4S" {
+		t.Errorf("metadata of the fetched photo: %+v", md)
+	}
+	_, err = runMetadata(context.Background(), catalog.Text(srv.URL+"/missing.jpg"), io.Discard)
+	wantErrorType(t, err, catalog.InputError, "404")
 }
