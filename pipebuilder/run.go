@@ -298,15 +298,35 @@ func (r *run) call(ctx context.Context, s *Step, in catalog.Value) (*client.Resp
 		return resp, nil
 	}
 	switch {
-	case ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return nil, fmt.Errorf("the chain did not finish within its timeout of %s", r.opt.Timeout)
 	case ctx.Err() != nil:
-		return nil, fmt.Errorf("the run was cancelled: %w", context.Canceled)
+		return nil, r.stopped(ctx)
 	case callCtx.Err() != nil:
-		return nil, fmt.Errorf("%s did not finish within the step timeout of %s: %w", s.ref, r.opt.StepTimeout, context.DeadlineExceeded)
+		return nil, &stopError{fmt.Sprintf("%s did not finish within the step timeout of %s", s.ref, r.opt.StepTimeout), context.DeadlineExceeded}
 	}
 	return nil, err
 }
+
+// stopped says why the run's context ended: its own timeout, a deadline
+// of the caller's, or a cancellation.
+func (r *run) stopped(ctx context.Context) error {
+	switch {
+	case !errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return &stopError{"the run was cancelled", context.Canceled}
+	case r.opt.Timeout > 0:
+		return &stopError{fmt.Sprintf("the chain did not finish within its timeout of %s", r.opt.Timeout), context.DeadlineExceeded}
+	}
+	return &stopError{"the chain did not finish in time", context.DeadlineExceeded}
+}
+
+// stopError is a sentence for the user that still answers errors.Is with
+// the context's error.
+type stopError struct {
+	msg string
+	err error
+}
+
+func (e *stopError) Error() string { return e.msg }
+func (e *stopError) Unwrap() error { return e.err }
 
 // each runs step s once per element of list, at most Concurrency at a time,
 // and returns the results in order as wire values. The first failure (in
@@ -366,11 +386,8 @@ func (r *run) each(ctx context.Context, s *Step, st *StepTrace, list []any, bina
 			return nil, &StepError{Step: s.ID, Algo: s.Algo, Item: j, Items: len(list), Input: inputs[j], Err: err}
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, &StepError{Step: s.ID, Algo: s.Algo, Item: -1, Err: fmt.Errorf("the chain did not finish within its timeout of %s", r.opt.Timeout)}
-		}
-		return nil, &StepError{Step: s.ID, Algo: s.Algo, Item: -1, Err: fmt.Errorf("the run was cancelled: %w", context.Canceled)}
+	if ctx.Err() != nil {
+		return nil, &StepError{Step: s.ID, Algo: s.Algo, Item: -1, Err: r.stopped(ctx)}
 	}
 	return results, nil
 }
