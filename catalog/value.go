@@ -160,10 +160,9 @@ func DecodeJSON(raw []byte) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, err
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("unexpected data after the JSON value")
-	}
-	if _, err := dec.Token(); err == nil {
+	// Only JSON whitespace may follow. (Decoder.More and Token miss a stray
+	// closing bracket such as the second one in "[1]]".)
+	if rest := bytes.TrimLeft(raw[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
 		return nil, fmt.Errorf("unexpected data after the JSON value")
 	}
 	return v, nil

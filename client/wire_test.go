@@ -82,7 +82,7 @@ func TestDecodeInputErrors(t *testing.T) {
 	if _, err := DecodeInput("", nil); err == nil || !strings.Contains(err.Error(), `"none"`) {
 		t.Errorf("no Content-Type: %v", err)
 	}
-	for _, body := range []string{"", "{", "[1,]", "1 2", "nul", "{}x", `"\x"`} {
+	for _, body := range []string{"", "{", "[1,]", "1 2", "nul", "{}x", `"\x"`, "[1]]", "{}}"} {
 		_, err := DecodeInput("application/json", []byte(body))
 		var ce *catalog.Error
 		if !errors.As(err, &ce) || ce.Type != catalog.ParsingError || !strings.HasPrefix(ce.Message, "the request body is not valid JSON") {

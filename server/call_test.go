@@ -78,7 +78,7 @@ func TestCallUnsupportedContentType(t *testing.T) {
 func TestCallMalformedJSON(t *testing.T) {
 	t.Parallel()
 	_, ts, _ := newTest(t, nil)
-	for _, body := range []string{`{"a":`, `[1,2] 3`, ``, `nul`} {
+	for _, body := range []string{`{"a":`, `[1,2] 3`, ``, `nul`, `[1]]`} {
 		a := post(t, ts.URL+"/v1/algo/test/Echo", "application/json", body)
 		msg := wantPlatformError(t, a, http.StatusBadRequest, 0, "ParsingError")
 		if !strings.Contains(msg, "not valid JSON") {
