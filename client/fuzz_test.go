@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -19,6 +20,7 @@ func FuzzDecodeInput(f *testing.F) {
 	f.Add("image/png", []byte("x"))
 	f.Add(";;", []byte(`1e400`))
 	f.Add("application/json", []byte("\"\xff\""))
+	f.Add("application/json", []byte("[1]]"))
 	f.Fuzz(func(t *testing.T, ct string, body []byte) {
 		v, err := DecodeInput(ct, body)
 		if err != nil {
@@ -28,6 +30,9 @@ func FuzzDecodeInput(f *testing.F) {
 				t.Fatalf("DecodeInput(%q, %q): unexpected error %T %v", ct, body, err, err)
 			}
 			return
+		}
+		if v.Kind == catalog.KindJSON && !json.Valid(body) {
+			t.Fatalf("DecodeInput(%q, %q) accepted a body that is not one JSON value", ct, body)
 		}
 		ct2, body2, err := EncodeInput(v)
 		if err != nil {

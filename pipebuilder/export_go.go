@@ -154,7 +154,7 @@ var steps = []step{
 
 func main() {
 	server := flag.String("server", envOr("PIPETTE_API", {{call $.Q .Server}}), "the pipette API's address")
-	key := flag.String("key", os.Getenv("PIPETTE_API_KEY"), "the API key (default $PIPETTE_API_KEY)")
+	key := flag.String("key", "", "the API key (default $PIPETTE_API_KEY)")
 	trace := flag.Bool("trace", false, "print every step to standard error as a JSON line")
 	out := flag.String("o", "", "write a binary result to this file instead of standard output")
 	inFile := flag.String("i", "", "read the chain's input from this file")
@@ -167,6 +167,9 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *key == "" {
+		*key = os.Getenv("PIPETTE_API_KEY") // not the flag's default: -h would print it
+	}
 
 	in, err := readInput(*inFile, flag.Args())
 	if err != nil {

@@ -408,3 +408,35 @@ func TestExportedShellRunsLikeRun(t *testing.T) {
 }
 
 func clientFor(ts *httptest.Server) *client.Client { return client.New(ts.URL, "") }
+
+func TestExportedGoSendsTheKey(t *testing.T) {
+	reg := pipebuilder.NewTestRegistry()
+	ts := httptest.NewServer(server.New(server.Config{Source: reg, Runner: reg, Keys: []string{"s3cret"}}))
+	defer ts.Close()
+	src, err := pipebuilder.ExportGo(validated(t, plainChain), pipebuilder.GoExportOptions{Server: ts.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := buildProgram(t, src)
+	in := inputFile(t, catalog.Bytes([]byte("abc")))
+	for _, tc := range []struct {
+		env, want string
+		ok        bool
+	}{
+		{"PIPETTE_API_KEY=s3cret", "abc", true},
+		{"PIPETTE_API_KEY=wrong", "error: step rev (test/Reverse/1.0.0): ", false},
+	} {
+		cmd := exec.Command(bin, "-i", in)
+		cmd.Env = append(os.Environ(), tc.env)
+		out, err := cmd.CombinedOutput()
+		if (err == nil) != tc.ok || !strings.HasPrefix(string(out), tc.want) {
+			t.Errorf("%s: %v %q", tc.env, err, out)
+		}
+	}
+	cmd := exec.Command(bin, "-h")
+	cmd.Env = append(os.Environ(), "PIPETTE_API_KEY=s3cret")
+	help, _ := cmd.CombinedOutput()
+	if strings.Contains(string(help), "s3cret") || !strings.Contains(string(help), "Runs the chain test/Plain 2.0.0 (input: binary)") {
+		t.Errorf("-h output:\n%s", help)
+	}
+}
