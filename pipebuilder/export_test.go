@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -438,5 +439,33 @@ func TestExportedGoSendsTheKey(t *testing.T) {
 	help, _ := cmd.CombinedOutput()
 	if strings.Contains(string(help), "s3cret") || !strings.Contains(string(help), "Runs the chain test/Plain 2.0.0 (input: binary)") {
 		t.Errorf("-h output:\n%s", help)
+	}
+}
+
+// TestRunSameInProcessAndOverHTTP: every step's input, result and content
+// type, and the output, are the same whichever transport runs the chain.
+func TestRunSameInProcessAndOverHTTP(t *testing.T) {
+	t.Parallel()
+	ts := testServer(t)
+	reg := pipebuilder.NewTestRegistry()
+	for _, tc := range e2eCases() {
+		c := validated(t, tc.src)
+		local, err := pipebuilder.Run(context.Background(), client.NewLocal(reg, reg), c, tc.input, pipebuilder.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		remote, err := pipebuilder.Run(context.Background(), clientFor(ts), c, tc.input, pipebuilder.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(local.Output, remote.Output) || len(local.Steps) != len(remote.Steps) {
+			t.Fatalf("%s: output %s in-process, %s over HTTP", tc.name, local.Output.Summary(80), remote.Output.Summary(80))
+		}
+		for i := range local.Steps {
+			l, r := local.Steps[i], remote.Steps[i]
+			if !reflect.DeepEqual(l.Input, r.Input) || !reflect.DeepEqual(l.Result, r.Result) || l.ContentType != r.ContentType {
+				t.Errorf("%s: step %s differs: %+v vs %+v", tc.name, l.ID, l, r)
+			}
+		}
 	}
 }

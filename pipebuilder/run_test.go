@@ -289,3 +289,15 @@ steps:
 		t.Errorf("timeouts took %s: the sleeping step was not stopped", d)
 	}
 }
+
+func TestMappingsSeeNoEnvironment(t *testing.T) {
+	t.Setenv("PIPETTE_SECRET", "leak")
+	c := mustParse("chain: v1\nname: t/E\nversion: 1.0.0\ninput: text\nsteps:\n  - id: x\n    algo: test/Echo/1.0.0\n    input: '[($ENV | length), env.PIPETTE_SECRET]'\n")
+	tr, err := Run(context.Background(), localClient(), c, catalog.Text(""), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(tr.Output.JSON, []any{0.0, nil}) {
+		t.Errorf("a mapping read the environment: %v", tr.Output.JSON)
+	}
+}
