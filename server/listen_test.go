@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -159,5 +160,53 @@ func TestLoopbackAddr(t *testing.T) {
 		if got := loopbackAddr(addr); got != want {
 			t.Errorf("loopbackAddr(%q) = %v, want %v", addr, got, want)
 		}
+	}
+}
+
+func TestListenAddressInUse(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	reg := testRegistry(nil)
+	err = ListenAndServe(context.Background(), Config{Source: reg, Runner: reg}, ListenOptions{Addr: ln.Addr().String()})
+	if !errors.Is(err, syscall.EADDRINUSE) || !strings.Contains(err.Error(), ln.Addr().String()) {
+		t.Errorf("err = %v, want EADDRINUSE naming the address", err)
+	}
+}
+
+// When the grace period ends first, calls and background runs still going
+// are cut off and ListenAndServe returns promptly rather than hanging.
+func TestListenGraceEnds(t *testing.T) {
+	t.Parallel()
+	st := &testState{slowStarted: make(chan struct{}, 1), slowDuration: time.Minute}
+	reg := testRegistry(st)
+	addr, stop, done := serve(t, Config{Source: reg, Runner: reg}, ListenOptions{Addr: "127.0.0.1:0", ShutdownGrace: 300 * time.Millisecond})
+	resp, err := http.Post("http://"+addr+"/v1/algo/test/Sleep?output=void", "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	callErr := make(chan error, 1)
+	go func() {
+		resp, err := http.Post("http://"+addr+"/v1/algo/test/Slow", "text/plain", strings.NewReader("x"))
+		if err == nil {
+			resp.Body.Close()
+		}
+		callErr <- err
+	}()
+	<-st.slowStarted
+	start := time.Now()
+	stop()
+	wait(t, done)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("shutdown took %s with a 300ms grace period", d)
+	}
+	select {
+	case <-callErr: // cut off or answered with the cancellation: either way it ended
+	case <-time.After(5 * time.Second):
+		t.Error("the in-flight call was left hanging")
 	}
 }
