@@ -278,6 +278,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.cat.loading, m.cat.err = false, msg.err
 			return m, m.setStatus(oneLine(msg.err.Error())+" · R retries", statusError)
 		}
+		m.cat.resetFilter()
 		m.cat.setIndex(msg.ix)
 		if m.statusKind == statusError && strings.HasPrefix(m.status, "cannot load the catalog") {
 			m.status = ""
@@ -285,10 +286,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.cat.filterCmd(), m.startTicking())
 
 	case filterDoneMsg:
-		if m.cat.applyFilter(msg) {
-			return m, m.selectionChanged()
+		if !m.cat.applyFilter(msg) {
+			return m, nil
 		}
-		return m, nil
+		var again tea.Cmd
+		if m.cat.dirty {
+			again = m.cat.filterCmd()
+		}
+		return m, tea.Batch(again, m.selectionChanged())
 
 	case entryLoadedMsg:
 		delete(m.fetching, msg.path)
@@ -843,6 +848,7 @@ func (m *Model) do(id action) tea.Cmd {
 		return m.openHistory()
 	case actReload:
 		m.cat.ix, m.cat.matches = nil, nil
+		m.cat.resetFilter()
 		return tea.Batch(m.loadCatalog(), m.startTicking())
 	case actTheme:
 		pal := themes.Light()

@@ -90,16 +90,33 @@ func TestGlobalKeysAreTextWhileTyping(t *testing.T) {
 	}
 }
 
+func TestFilterRunsOneAtATime(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	press(t, m, "/")
+	_, first := m.Update(keyMsg("s"))
+	_, second := m.Update(keyMsg("h"))
+	if first == nil || !m.cat.pending || !m.cat.dirty {
+		t.Fatal("the first key should start a run and the second mark it dirty")
+	}
+	run(t, m, second) // no search of its own
+	run(t, m, first)  // lands, then the dirty query runs, narrowed
+	if m.cat.pending || m.cat.applied != "sh" {
+		t.Fatalf("after both: pending %v applied %q", m.cat.pending, m.cat.applied)
+	}
+	if e, _ := m.cat.selected(); e.Ref.Path() != "test/Shout" {
+		t.Errorf("selected %s", e.Ref.Path())
+	}
+}
+
 func TestStaleFilterResultIsDropped(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	m.cat.input.SetValue("sh")
 	old := m.cat.filterCmd()
-	m.cat.input.SetValue("fail")
-	newer := m.cat.filterCmd()
-	run(t, m, newer)
-	run(t, m, old) // arrives late
-	if e, _ := m.cat.selected(); e.Ref.Path() != "util/Fail" {
-		t.Errorf("late result for an old query replaced the new one: %s", e.Ref.Path())
+	m.cat.input.SetValue("")
+	press(t, m, "R") // reloading makes the run in flight meaningless
+	run(t, m, old)
+	if m.cat.applied == "sh" {
+		t.Error("a result from before the reload was installed")
 	}
 }
 

@@ -36,8 +36,10 @@ type catalogPane struct {
 	sorted  int    // matches[:sorted] are in order; the rest are ordered on demand
 	applied string // the query matches answer
 	tag     string
-	seq     int  // newest filter request
-	pending bool // a filter run is in flight
+	appliedTag string // the tag matches answer
+	seq        int  // newest filter run
+	pending    bool // a filter run is in flight
+	dirty      bool // the query changed while it ran: run again when it lands
 	took    time.Duration
 
 	sortRecent bool
@@ -100,20 +102,26 @@ func (p *catalogPane) selected() (catalog.Entry, bool) {
 func (p *catalogPane) query() string { return strings.TrimSpace(p.input.Value()) }
 
 // filterCmd starts a filter run for the current query and tag. The run
-// happens off the UI goroutine; its result carries seq so that a slow run for
-// an old query never overwrites a newer one. When the query only grew since
-// the applied one, it narrows the applied matches instead of searching all.
+// happens off the UI goroutine, one at a time: while one is in flight, a new
+// keystroke only marks the query dirty, and the next run starts when the
+// current one lands — narrowing from its result when the query only grew.
+// So fast typing on a huge catalog never piles up searches on the cores, and
+// seq still drops a result that a reload made meaningless.
 func (p *catalogPane) filterCmd() tea.Cmd {
 	if p.ix == nil {
 		return nil
 	}
+	if p.pending {
+		p.dirty = true
+		return nil
+	}
 	p.seq++
-	p.pending = true
+	p.pending, p.dirty = true, false
 	seq, q, tag, ix := p.seq, p.query(), p.tag, p.ix
 	sortRecent := p.sortRecent
 	recent := p.recent
 	var prev []catalog.Match
-	if tag == p.tagApplied() && p.applied != "\x00" && q != p.applied && strings.HasPrefix(q, p.applied) && p.applied != "" {
+	if tag == p.appliedTag && p.applied != "\x00" && p.applied != "" && q != p.applied && strings.HasPrefix(q, p.applied) {
 		prev = p.matches
 	}
 	return func() tea.Msg {
@@ -123,7 +131,11 @@ func (p *catalogPane) filterCmd() tea.Cmd {
 	}
 }
 
-func (p *catalogPane) tagApplied() string { return p.tag }
+// resetFilter forgets any run in flight (the catalog is being replaced).
+func (p *catalogPane) resetFilter() {
+	p.seq++
+	p.pending, p.dirty = false, false
+}
 
 // topK is how many matches a filter run orders: a few screens' worth. The
 // rest are ordered on demand when the cursor gets there.
@@ -203,7 +215,7 @@ func (p *catalogPane) applyFilter(msg filterDoneMsg) bool {
 		keep = e.Ref.Path()
 	}
 	p.pending = false
-	p.matches, p.applied, p.took = msg.matches, msg.query, msg.took
+	p.matches, p.applied, p.appliedTag, p.took = msg.matches, msg.query, msg.tag, msg.took
 	p.sorted = min(topK, len(p.matches))
 	if msg.query == "" {
 		p.sorted = len(p.matches) // reference (or recent-use) order already
