@@ -1,12 +1,3 @@
-// Package pipebuilder is pipette's chains: the Chain model and its YAML file
-// format (../shared/DESIGN.md, "Chains"), jq input mappings compiled once at
-// load, validation with file:line:column, running a chain step by step with a
-// trace, and export as YAML, a standalone Go program or a shell script.
-//
-// A chain is a list of steps. Each step calls one algorithm. Its input is the
-// previous step's result (the first step: the chain's input) unless the step
-// maps it with a jq expression over {input, steps: {id: result}}, where
-// binary values appear as base64 strings, exactly as on the wire.
 package pipebuilder
 
 import (
