@@ -41,6 +41,8 @@ func ExportGo(c *Chain, opt GoExportOptions) ([]byte, error) {
 		Q:       strconv.Quote,
 		Name:    c.Name,
 		Version: c.Version,
+		Tagline: c.Tagline,
+		Docs:    c.Docs,
 		Input:   string(c.Input),
 		Output:  c.Output,
 		Server:  server,
@@ -68,11 +70,11 @@ func ExportGo(c *Chain, opt GoExportOptions) ([]byte, error) {
 }
 
 type goData struct {
-	Q                            func(string) string
-	Name, Version, Input, Output string
-	Server                       string
-	JQ, Each                     bool
-	Steps                        []goStep
+	Q                                           func(string) string
+	Name, Version, Tagline, Docs, Input, Output string
+	Server                                      string
+	JQ, Each                                    bool
+	Steps                                       []goStep
 }
 
 type goStep struct {
@@ -125,11 +127,14 @@ import (
 	{{- end}}
 )
 
-// chainName, chainVersion and chainInput describe the chain; chainOutput is
-// the jq building its result ("" means the last step's result).
+// The chain: its name, version, one-line tagline, markdown docs (shown by
+// -h), the kind of input it takes, and the jq building its result ("" means
+// the last step's result).
 var (
 	chainName    = {{call $.Q .Name}}
 	chainVersion = {{call $.Q .Version}}
+	chainTagline = {{call $.Q .Tagline}}
+	chainDocs    = {{call $.Q .Docs}}
 	chainInput   = {{call $.Q .Input}}
 	chainOutput  = {{call $.Q .Output}}
 )
@@ -163,7 +168,15 @@ func main() {
 	concurrency := flag.Int("concurrency", 4, "how many elements of an each step run at once")
 	{{- end}}
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "Runs the chain %s %s (input: %s) over the pipette API.\n\nUsage: %s [flags] [-i FILE | VALUE]\n\n", chainName, chainVersion, chainInput, os.Args[0])
+		w := flag.CommandLine.Output()
+		fmt.Fprintf(w, "Runs the chain %s %s (input: %s) over the pipette API.\n", chainName, chainVersion, chainInput)
+		if chainTagline != "" {
+			fmt.Fprintf(w, "%s\n", chainTagline)
+		}
+		if chainDocs != "" {
+			fmt.Fprintf(w, "\n%s\n", strings.TrimRight(chainDocs, "\n"))
+		}
+		fmt.Fprintf(w, "\nUsage: %s [flags] [-i FILE | VALUE]\n\n", os.Args[0])
 		flag.PrintDefaults()
 	}
 	flag.Parse()

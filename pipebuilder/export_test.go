@@ -74,7 +74,7 @@ var nastyChain = "chain: v1\n" +
 	"name: odd/Nasty_1.x\n" +
 	"version: 1.0.0\n" +
 	"tagline: \"\\\"); os.Exit(3) //\"\n" +
-	"docs: |\n  */ `backticks` \"quotes\" 'single' $(rm -rf /)\n" +
+	"docs: |\n  */ `backticks` \"quotes\" 'single' $(rm -rf /)\n  // line two */ /* \\n\n  \")\n  func init() { panic(1) }\n" +
 	"input: text\n" +
 	"steps:\n" +
 	"  - id: q\n" +
@@ -296,6 +296,12 @@ func TestExportedGoRunsLikeRun(t *testing.T) {
 				t.Errorf("exported program printed\n%q\nRun gives\n%q", stdout.String(), want)
 			}
 			if tc.src == nastyChain {
+				help, _ := exec.Command(bin, "-h").CombinedOutput()
+				for _, s := range []string{c.Tagline, strings.TrimRight(c.Docs, "\n")} {
+					if !strings.Contains(string(help), s) {
+						t.Errorf("-h does not print %q verbatim:\n%s", s, help)
+					}
+				}
 				for _, s := range []string{`in"put` + "`", `"double"`, "'single'", "`back`", "*/ /*", "\n second line", "\t tab",
 					"$(echo no)", "${HOME}", `'\''`, "\u2028 end"} {
 					if !strings.Contains(stdout.String(), s) {
