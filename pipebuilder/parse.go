@@ -44,6 +44,24 @@ func Load(path string) (*Chain, error) {
 // syntax, references between steps) and compiles the jq mappings; Validate
 // checks the algorithms against a catalog. The error is an Errors.
 func Parse(name string, src []byte) (*Chain, error) {
+	c, errs := parse(name, src)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return c, nil
+}
+
+// ParseDraft is Parse for a chain being edited (the builder's autosaved
+// draft, a file with mistakes to fix): it returns what could be read even
+// when there are problems, with the problems. The chain is nil only when the
+// YAML itself cannot be read. A draft with problems does not run until
+// Compile accepts it.
+func ParseDraft(name string, src []byte) (*Chain, error) {
+	c, errs := parse(name, src)
+	return c, errs.orNil()
+}
+
+func parse(name string, src []byte) (*Chain, Errors) {
 	c := &Chain{File: name, pos: positions{}}
 	ps := &problems{c: c}
 	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
@@ -110,9 +128,9 @@ func Parse(name string, src []byte) (*Chain, error) {
 	}
 	c.check(ps)
 	if len(ps.list) > 0 {
-		return nil, ps.list
+		c.compiled = false
 	}
-	return c, nil
+	return c, ps.list
 }
 
 func parseSteps(ps *problems, c *Chain, n ast.Node) {

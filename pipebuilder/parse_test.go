@@ -261,3 +261,22 @@ func TestStaticRefsAreScoped(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDraft(t *testing.T) {
+	t.Parallel()
+	src := "chain: v1\nname: me/Draft\nversion: 0.1.0\ninput: text\nsteps:\n  - id: a\n    algo: test/Upper\n    input: '{x: .steps.b}'\n  - id: b\n    algo: test/Echo\n"
+	c, err := ParseDraft("draft.yaml", []byte(src))
+	if c == nil || err == nil || len(c.Steps) != 2 || c.Steps[0].Input != "{x: .steps.b}" {
+		t.Fatalf("draft: %+v %v", c, err)
+	}
+	if _, err := Run(context.Background(), localClient(), c, catalog.Text("x"), Options{}); err == nil {
+		t.Errorf("a draft with problems ran")
+	}
+	c.Steps[0].Input = ""
+	if err := c.Compile(); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := ParseDraft("bad.yaml", []byte("name: [\n")); c != nil || err == nil {
+		t.Errorf("unreadable YAML gave a draft")
+	}
+}

@@ -62,22 +62,13 @@ func (c *Chain) Marshal() ([]byte, error) {
 	return nil, fmt.Errorf("write chain %s as YAML: %w", c.Name, lastErr)
 }
 
-// parseShape reads a chain's fields without checking them, so that Marshal
-// can verify its own output even for a chain that does not compile yet (a
-// draft in the builder).
+// parseShape reads a chain's fields without requiring them to be right, so
+// that Marshal can verify its own output even for a chain that does not
+// compile yet (a draft in the builder).
 func parseShape(src []byte) (*Chain, error) {
-	c, err := Parse("", src)
-	if err == nil {
-		return c, nil
-	}
-	var y yamlChain
-	if err := yaml.UnmarshalWithOptions(src, &y, yaml.DisallowUnknownField()); err != nil {
+	c, err := ParseDraft("", src)
+	if c == nil {
 		return nil, err
 	}
-	out := &Chain{Format: y.Chain, Name: y.Name, Version: y.Version, Tagline: y.Tagline, Docs: y.Docs,
-		Input: kindOf(y.Input), Output: y.Output}
-	for _, s := range y.Steps {
-		out.Steps = append(out.Steps, Step{ID: s.ID, Algo: s.Algo, Input: s.Input, Each: s.Each})
-	}
-	return out, nil
+	return c, nil
 }
