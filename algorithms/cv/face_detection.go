@@ -68,7 +68,7 @@ func FaceDetection() algorithms.Algorithm {
 				ReleaseNotes: "First release: face-api.js TinyFaceDetector (MIT weights) ported to pure Go, boxes and scores.",
 			}},
 			Label:      "Face Detection",
-			Tagline:    "Find faces in a photo: boxes and confidence (TinyFaceDetector, offline)",
+			Tagline:    "Find faces in a photo: boxes and confidence, offline",
 			Docs:       faceDetectionDocs,
 			Tags:       []string{"cv", "image", "faces", "detection", "neural-network"},
 			InputKind:  catalog.KindAny,

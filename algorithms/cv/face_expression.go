@@ -71,7 +71,7 @@ func FaceExpression() algorithms.Algorithm {
 				ReleaseNotes: "First release: face-api.js FaceExpressionNet (MIT weights) in pure Go; 7 expressions per face and the photo's mood.",
 			}},
 			Label:      "Face Expression",
-			Tagline:    "Read each face's expression — happy, sad, angry, surprised… — and the photo's mood",
+			Tagline:    "Each face's expression (happy, sad, angry…) and the mood",
 			Docs:       faceExpressionDocs,
 			Tags:       []string{"cv", "image", "faces", "emotion", "classification", "neural-network"},
 			InputKind:  catalog.KindAny,
