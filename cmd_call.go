@@ -53,24 +53,25 @@ is read from stdin when it is piped.
 UTF-8, else binary. A FILE of - reads stdin.`,
 		Example: `  pipette call nlp/SentimentAnalysis -t "what a great day"
   pipette call nlp/SentimentAnalysis --sample 1
-  pipette call util/Echo -j '{"a": [1, 2]}'
+  pipette call nlp/SentimentAnalysis -j '["good", "bad"]'
   echo "what a great day" | pipette call nlp/SentimentAnalysis
-  pipette call image/Resize -B photo.jpg -o small.png`,
+  pipette call nlp/Summarize -T article.txt
+  pipette call image/Transform --sample 1 -o thumbnail.jpg`,
 		Args: oneRef,
 		RunE: func(cmd *cobra.Command, args []string) error { return runCall(cmd, args[0], f) },
 	}
 	fl := cmd.Flags()
 	fl.SortFlags = false
-	fl.StringVarP(&f.data, "data", "d", "", "input `DATA`, guessed: JSON if it parses, else text")
-	fl.StringVarP(&f.text, "text", "t", "", "input `TEXT`")
-	fl.StringVarP(&f.jsonData, "json", "j", "", "input `JSON`")
-	fl.StringVarP(&f.dataFile, "data-file", "D", "", "input from `FILE`, guessed: JSON, else text, else binary")
-	fl.StringVarP(&f.textFile, "text-file", "T", "", "text input from `FILE`")
-	fl.StringVarP(&f.jsonFile, "json-file", "J", "", "JSON input from `FILE`")
-	fl.StringVarP(&f.binFile, "binary-file", "B", "", "binary input from `FILE`")
-	fl.StringVar(&f.sample, "sample", "", "use the algorithm's sample `N` (1 is the first; a sample's name works too)")
-	fl.StringVarP(&f.output, "output", "o", "", "write the result to `FILE`")
-	fl.Float64Var(&f.timeout, "timeout", 300, "give up after `SECONDS` (max 3000)")
+	fl.StringVarP(&f.data, "data", "d", "", "input DATA, guessed: JSON if it parses, else text")
+	fl.StringVarP(&f.text, "text", "t", "", "input TEXT")
+	fl.StringVarP(&f.jsonData, "json", "j", "", "input JSON")
+	fl.StringVarP(&f.dataFile, "data-file", "D", "", "input from FILE, guessed: JSON, else text, else binary")
+	fl.StringVarP(&f.textFile, "text-file", "T", "", "input from FILE, as text")
+	fl.StringVarP(&f.jsonFile, "json-file", "J", "", "input from FILE, as JSON")
+	fl.StringVarP(&f.binFile, "binary-file", "B", "", "input from FILE, as binary")
+	fl.StringVar(&f.sample, "sample", "", "use the algorithm's sample N (1 is the first; a sample's name works too)")
+	fl.StringVarP(&f.output, "output", "o", "", "write the result to FILE")
+	fl.Float64Var(&f.timeout, "timeout", 300, "give up after SECONDS (max 3000)")
 	fl.BoolVar(&f.stdout, "stdout", false, "print what the algorithm logged, on stderr")
 	return cmd
 }

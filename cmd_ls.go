@@ -54,7 +54,7 @@ tagline and tags), best match first.`,
 			return printEntriesTable(out, ix, matches, terminalWidth(out))
 		},
 	}
-	cmd.Flags().StringVar(&tag, "tag", "", "only algorithms with this `TAG`")
+	cmd.Flags().StringVar(&tag, "tag", "", "only algorithms with this TAG")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the algorithm objects of the API as a JSON array")
 	return cmd
 }

@@ -92,13 +92,13 @@ Clients send one as "Authorization: Simple KEY".`,
 	}
 	fl := cmd.Flags()
 	fl.SortFlags = false
-	fl.StringVar(&addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT` (port 0 picks a free one)")
-	fl.StringArrayVar(&keys, "api-key", nil, "accept this API `KEY` (repeatable; also $"+envKeys+")")
+	fl.StringVar(&addr, "addr", "127.0.0.1:8080", "listen on HOST:PORT (port 0 picks a free one)")
+	fl.StringArrayVar(&keys, "api-key", nil, "accept this API KEY (repeatable; also $"+envKeys+")")
 	fl.BoolVar(&allowAnonymous, "allow-anonymous", false, "serve without API keys on a non-loopback address")
-	fl.Int64Var(&maxBody, "max-body", 10<<20, "largest request body in `BYTES`")
+	fl.Int64Var(&maxBody, "max-body", 10<<20, "largest request body in BYTES")
 	fl.BoolVar(&allowURLs, "allow-url-fetch", false, "let image algorithms fetch http(s) URLs given as input")
 	fl.BoolVar(&allowPrivate, "allow-private-urls", false, "let those URLs reach loopback and private addresses")
-	fl.IntVar(&maxPixels, "max-pixels", imagein.DefaultMaxPixels, "refuse images larger than `N` pixels before decoding")
+	fl.IntVar(&maxPixels, "max-pixels", imagein.DefaultMaxPixels, "refuse images larger than N pixels before decoding")
 	return cmd
 }
 

@@ -83,7 +83,7 @@ named by --server (or $PIPETTE_API; its key in $PIPETTE_API_KEY).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().String("server", "", "use the pipette server at `URL` instead of the built-in catalog (env "+envServer+")")
+	root.PersistentFlags().String("server", "", "use the pipette server at URL instead of the built-in catalog (env "+envServer+")")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErrorf(c, "%v", err)
 	})
