@@ -4,10 +4,11 @@ package cv
 // batch-1 NHWC float32 tensors, TensorFlow "same"/"valid" padding, 3×3
 // convolutions, depthwise-separable convolutions and 2×2 max pooling.
 //
-// Every convolution ends in one small matrix product (patches × filters),
-// computed four pixels by two output channels at a time so that the eight
-// sums stay in registers; filters are stored transposed ([cout][k·k·cin]) so
-// both operands are read contiguously. Layers split their output rows over
+// Every convolution ends in one small matrix product (patches × filters).
+// On amd64 with AVX2 and FMA it runs in blocks of 4 pixels × 16 channels in
+// assembly (matmul_amd64.s); elsewhere in Go, four pixels by two channels at
+// a time so that the eight sums stay in registers, with the filters stored
+// transposed ([cout][k·k·cin]) so both operands are read contiguously. Layers split their output rows over
 // at most GOMAXPROCS goroutines and allocate only their output and one
 // scratch buffer per goroutine, never inside the loops.
 
@@ -78,27 +79,42 @@ func parallelRows(n int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// convLayer is a k×k convolution with bias, TensorFlow layout on disk
-// ([k][k][cin][cout]) and transposed in memory ([cout][k·k·cin]).
+// convLayer is a k×k convolution with bias.
 type convLayer struct {
 	k, stride  int
 	same       bool
 	cin, cout  int
-	filters    []float32 // [cout][k*k*cin]
+	vector     bool      // use matmulVector
+	filters    []float32 // [k*k*cin][cout] when vector, else [cout][k*k*cin]
 	bias       []float32
 	activation activation
 }
 
-// newConvLayer transposes TensorFlow-ordered filters of shape [k,k,cin,cout].
+// newConvLayer takes TensorFlow-ordered filters of shape [k,k,cin,cout]:
+// the vector kernel reads them as they are, the portable one transposed.
 func newConvLayer(filters, bias []float32, k, cin, cout, stride int, same bool, act activation) convLayer {
+	l := convLayer{k: k, stride: stride, same: same, cin: cin, cout: cout, bias: bias, activation: act}
+	if hasGemm4x16 && cout >= 16 {
+		l.filters, l.vector = filters, true
+		return l
+	}
 	kdim := k * k * cin
-	t := make([]float32, cout*kdim)
+	l.filters = make([]float32, cout*kdim)
 	for i := range kdim {
 		for co := range cout {
-			t[co*kdim+i] = filters[i*cout+co]
+			l.filters[co*kdim+i] = filters[i*cout+co]
 		}
 	}
-	return convLayer{k: k, stride: stride, same: same, cin: cin, cout: cout, filters: t, bias: bias, activation: act}
+	return l
+}
+
+// matmul runs the layer's filters over n patches of a (each k long).
+func (l *convLayer) matmul(dst, a []float32, n, k int) {
+	if l.vector {
+		matmulVector(dst, a, l.filters, l.bias, n, k, l.cout, l.activation)
+		return
+	}
+	matmul(dst, a, l.filters, l.bias, n, k, l.cout, l.activation)
 }
 
 // rowLayer is a layer that computes its output one row at a time, so that
@@ -145,33 +161,38 @@ func forwardPooled(l rowLayer, x tensor) tensor {
 					n++
 				}
 			}
+			// Rows first (one long loop), then pairs of columns.
+			merged := rows[0]
+			if n == 2 {
+				maxInto(merged, rows[1])
+			}
 			out := y.data[py*pw*oc : (py+1)*pw*oc]
 			for px := range pw {
 				o := out[px*oc : (px+1)*oc]
-				first := true
-				for c := px*2 - left; c < px*2-left+2; c++ {
-					if c < 0 || c >= ow {
-						continue
-					}
-					for _, row := range rows[:n] {
-						in := row[c*oc : (c+1)*oc]
-						if first {
-							copy(o, in)
-							first = false
-							continue
-						}
-						in = in[:len(o)]
-						for i, v := range in {
-							if v > o[i] {
-								o[i] = v
-							}
-						}
-					}
+				c := px*2 - left
+				switch {
+				case c >= 0 && c+1 < ow:
+					copy(o, merged[c*oc:(c+1)*oc])
+					maxInto(o, merged[(c+1)*oc:(c+2)*oc])
+				case c >= 0:
+					copy(o, merged[c*oc:(c+1)*oc])
+				default:
+					copy(o, merged[(c+1)*oc:(c+2)*oc])
 				}
 			}
 		}
 	})
 	return y
+}
+
+// maxInto sets dst[i] = max(dst[i], src[i]).
+func maxInto(dst, src []float32) {
+	src = src[:len(dst)]
+	for i, v := range src {
+		if v > dst[i] {
+			dst[i] = v
+		}
+	}
 }
 
 func (l *convLayer) outputShape(h, w, c int) (int, int, int) {
@@ -193,31 +214,46 @@ func (l *convLayer) scratchSize(ow int) int {
 func (l *convLayer) row(dst, patches []float32, x tensor, oy int) {
 	if l.k == 1 && l.stride == 1 {
 		// A pointwise convolution reads the input row as it is.
-		matmul(dst, x.data[oy*x.w*l.cin:(oy+1)*x.w*l.cin], l.filters, l.bias, x.w, l.cin, l.cout, l.activation)
+		l.matmul(dst, x.data[oy*x.w*l.cin:(oy+1)*x.w*l.cin], x.w, l.cin)
 		return
 	}
 	_, top := outputSize(x.h, l.k, l.stride, l.same)
 	ow, left := outputSize(x.w, l.k, l.stride, l.same)
 	l.im2colRow(patches, x, oy, ow, top, left)
-	matmul(dst, patches, l.filters, l.bias, ow, l.k*l.k*l.cin, l.cout, l.activation)
+	l.matmul(dst, patches, ow, l.k*l.k*l.cin)
 }
 
 // im2colRow lays out the receptive field of every pixel of output row oy
 // (ky, kx, channel order, zeros where the window leaves the input).
 func (l *convLayer) im2colRow(patches []float32, x tensor, oy, ow, top, left int) {
 	kdim := l.k * l.k * l.cin
+	span := l.k * l.cin // one row of the window
 	for ox := range ow {
 		p := patches[ox*kdim : (ox+1)*kdim]
+		ix0 := ox*l.stride - left
 		for ky := range l.k {
 			iy := oy*l.stride + ky - top
-			for kx := range l.k {
-				ix := ox*l.stride + kx - left
-				dst := p[(ky*l.k+kx)*l.cin : (ky*l.k+kx+1)*l.cin]
-				if iy < 0 || iy >= x.h || ix < 0 || ix >= x.w {
-					clear(dst)
-					continue
+			dst := p[ky*span : (ky+1)*span]
+			if iy < 0 || iy >= x.h {
+				clear(dst)
+				continue
+			}
+			if ix0 >= 0 && ix0+l.k <= x.w {
+				// The whole window row is inside: one contiguous run,
+				// copied by hand because it is short (9 floats for RGB).
+				src := x.data[(iy*x.w+ix0)*l.cin:][:len(dst)]
+				for i, v := range src {
+					dst[i] = v
 				}
-				copy(dst, x.data[(iy*x.w+ix)*x.c:])
+				continue
+			}
+			for kx := range l.k {
+				d := dst[kx*l.cin : (kx+1)*l.cin]
+				if ix := ix0 + kx; ix >= 0 && ix < x.w {
+					copy(d, x.data[(iy*x.w+ix)*l.cin:])
+				} else {
+					clear(d)
+				}
 			}
 		}
 	}
@@ -258,7 +294,7 @@ func (l *separableLayer) row(dst, scratch []float32, x tensor, oy int) {
 	_, top := outputSize(x.h, 3, l.stride, true)
 	ow, left := outputSize(x.w, 3, l.stride, true)
 	l.depthwiseRow(scratch, x, oy, ow, top, left)
-	matmul(dst, scratch, l.pointwise.filters, l.pointwise.bias, ow, l.cin, l.pointwise.cout, l.pointwise.activation)
+	l.pointwise.matmul(dst, scratch, ow, l.cin)
 }
 
 func (l *separableLayer) depthwiseRow(dst []float32, x tensor, oy, ow, top, left int) {
@@ -419,3 +455,79 @@ func addRelu(ts ...tensor) tensor {
 }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// matmulVector is matmul with the filters in TensorFlow order ([k][cout]):
+// blocks of 4 rows × 16 channels go to gemm4x16, the edges are summed here,
+// then bias and activation are applied to everything.
+func matmulVector(out, a, w, bias []float32, n, k, cout int, act activation) {
+	if n == 0 {
+		return
+	}
+	// The assembly does not check bounds: make sure every block is inside.
+	_, _, _ = a[n*k-1], w[k*cout-1], out[n*cout-1]
+	rows, cols := n&^3, cout&^15
+	// The last 1–3 rows go through the kernel too, copied into a block of
+	// four padded with zeros (on the stack for every layer pipette has).
+	tail := n - rows
+	var stackA [4 * 512]float32
+	var stackOut [4 * 16]float32
+	var padded []float32
+	if tail > 0 && 4*k <= len(stackA) {
+		padded = stackA[:4*k]
+		copy(padded, a[rows*k:n*k])
+	}
+	for cb := 0; cb < cols; cb += 16 {
+		// Channel blocks outside, rows inside: the block's 16 columns of w
+		// stay in L1 cache while every row passes over them.
+		for p := 0; p < rows; p += 4 {
+			gemm4x16(&a[p*k], k, &w[cb], cout, k, &out[p*cout+cb], cout)
+		}
+		if padded != nil {
+			gemm4x16(&padded[0], k, &w[cb], cout, k, &stackOut[0], 16)
+			for r := range tail {
+				copy(out[(rows+r)*cout+cb:(rows+r)*cout+cb+16], stackOut[r*16:(r+1)*16])
+			}
+		}
+	}
+	// What the kernel did not cover: the channels past the last block of
+	// 16, and the tail rows when they did not fit the stack buffer.
+	for p := range n {
+		first := cols
+		if p >= rows && padded == nil {
+			first = 0
+		}
+		ap := a[p*k : (p+1)*k]
+		for co := first; co < cout; co++ {
+			var s float32
+			for i, v := range ap {
+				s += v * w[i*cout+co]
+			}
+			out[p*cout+co] = s
+		}
+	}
+	addBias(out[:n*cout], bias, act)
+}
+
+// addBias adds bias to every row of out and applies act, with one loop per
+// activation so that the loop body stays branch-free.
+func addBias(out, bias []float32, act activation) {
+	cout := len(bias)
+	for p := 0; p+cout <= len(out); p += cout {
+		o := out[p : p+cout][:len(bias)]
+		switch act {
+		case linear:
+			for i, b := range bias {
+				o[i] += b
+			}
+		case relu:
+			for i, b := range bias {
+				o[i] = max(o[i]+b, 0)
+			}
+		case leaky:
+			for i, b := range bias {
+				v := o[i] + b
+				o[i] = max(v, 0.1*v)
+			}
+		}
+	}
+}
