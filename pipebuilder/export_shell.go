@@ -131,7 +131,7 @@ trap 'rm -rf "$work"' EXIT
 call() {
   local auth=()
   if [[ -n "$key" ]]; then auth=(-H "Authorization: Simple $key"); fi
-  curl -sS -X POST ${auth[@]+"${auth[@]}"} -H "Content-Type: $3" -H 'Accept: application/json' \
+  curl -sS --globoff -X POST ${auth[@]+"${auth[@]}"} -H "Content-Type: $3" -H 'Accept: application/json' \
     --data-binary "@$work/body" "$api/v1/algo/$2" -o "$work/answer.json"
   if ! jq -e 'type == "object" and has("metadata") and (has("error") | not)' "$work/answer.json" > /dev/null 2>&1; then
     local msg
