@@ -189,9 +189,7 @@ func forwardPooled(l rowLayer, x tensor) tensor {
 func maxInto(dst, src []float32) {
 	src = src[:len(dst)]
 	for i, v := range src {
-		if v > dst[i] {
-			dst[i] = v
-		}
+		dst[i] = max(dst[i], v)
 	}
 }
 
