@@ -217,9 +217,23 @@ func Fetch(ctx context.Context, rawURL string) ([]byte, error) {
 		return nil, catalog.InputErrorf("could not read the image at %s: %v", rawURL, err)
 	}
 	if int64(len(data)) > p.MaxBytes {
-		return nil, catalog.Errorf(catalog.TooLargeError, "the image at %s is larger than %d MiB", rawURL, p.MaxBytes>>20)
+		return nil, catalog.Errorf(catalog.TooLargeError, "the image at %s is larger than the download limit of %s", rawURL, byteSize(p.MaxBytes))
 	}
 	return data, nil
+}
+
+// byteSize is n in the largest binary unit that keeps it readable: a limit
+// under 1 MiB must not read as "0 MiB".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 func isPublic(ip net.IP) bool {
