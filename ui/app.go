@@ -906,9 +906,7 @@ func (m *Model) doCatalog(id action) tea.Cmd {
 	case actBottom:
 		m.cat.move(len(m.cat.matches))
 	case actFilter:
-		if m.cat.ix == nil {
-			return nil
-		}
+		// Allowed while the catalog loads: the query applies when it lands.
 		m.cat.filtering = true
 		return m.cat.input.Focus()
 	case actClear:

@@ -589,3 +589,17 @@ func TestQuitRestores(t *testing.T) {
 	}
 	_ = context.Background()
 }
+
+func TestFilterTypedWhileLoading(t *testing.T) {
+	reg := testRegistry()
+	m := New(Options{Client: client.NewLocal(reg, reg), Theme: "dark", Tick: func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }})
+	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	press(t, m, "/", "type:wordc")
+	if !strings.Contains(plainScreen(m), "loading") {
+		t.Errorf("no loading state:\n%s", plainScreen(m))
+	}
+	run(t, m, m.Init())
+	if e, _ := m.cat.selected(); e.Ref.Path() != "test/WordCount" {
+		t.Errorf("query typed during load not applied: %s", e.Ref.Path())
+	}
+}

@@ -32,15 +32,15 @@ type catalogPane struct {
 	filtering bool // the filter input has focus
 
 	// matches is what is shown: indexes into ix with highlight positions.
-	matches []catalog.Match
-	sorted  int    // matches[:sorted] are in order; the rest are ordered on demand
-	applied string // the query matches answer
-	tag     string
+	matches    []catalog.Match
+	sorted     int    // matches[:sorted] are in order; the rest are ordered on demand
+	applied    string // the query matches answer
+	tag        string
 	appliedTag string // the tag matches answer
-	seq        int  // newest filter run
-	pending    bool // a filter run is in flight
-	dirty      bool // the query changed while it ran: run again when it lands
-	took    time.Duration
+	seq        int    // newest filter run
+	pending    bool   // a filter run is in flight
+	dirty      bool   // the query changed while it ran: run again when it lands
+	took       time.Duration
 
 	sortRecent bool
 	recent     map[string]time.Time // ref path → last run

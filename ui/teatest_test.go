@@ -23,15 +23,15 @@ func TestProgramEndToEnd(t *testing.T) {
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
 			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 	}
-	wait("testcat")
+	wait("5 models")
 	// The renderer only redraws what changed, so each wait looks for text
 	// that appears whole: the docs of the model the filter selected.
 	tm.Type("/shout")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	tm.Type("1")
-	wait("Shout turns a text into capitals")
+	wait("capitals")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab}) // docs → try
-	wait("hello pipette")
+	wait("pipette")
 	tm.Type("r")
 	wait("HELLO PIPETTE")
 	tm.Type("q")
