@@ -26,6 +26,14 @@ func FuzzParse(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
+		// A draft, however wrong, saves: the builder autosaves it.
+		if d, err := ParseDraft("fuzz.yaml", src); d != nil {
+			if _, err := d.Marshal(); err != nil {
+				t.Fatalf("a draft does not save: %v", err)
+			}
+		} else if err == nil {
+			t.Fatalf("no draft and no error")
+		}
 		c, err := Parse("fuzz.yaml", src)
 		if err != nil {
 			if c != nil {
