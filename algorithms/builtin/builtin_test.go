@@ -252,6 +252,14 @@ var checks = map[string]check{
 		if changed := changedFraction(src, out, src.Bounds()); changed < 0.01 || changed > 0.5 {
 			t.Errorf("the caption changed %.1f%% of the pixels, want a visible caption that leaves the photo", 100*changed)
 		}
+		// Boxes to avoid (faces) must come out untouched.
+		avoid, _ := asObj(t, in.JSON)["avoid"].([]any)
+		for _, a := range avoid {
+			box := boxRect(t, asObj(t, asObj(t, a)["box"]))
+			if f := changedFraction(src, out, box); f > 0 {
+				t.Errorf("the caption covers %.1f%% of the box to avoid %v", 100*f, box)
+			}
+		}
 	},
 	"util/Transform": func(t *testing.T, _ *client.Client, n int, in catalog.Value, r *client.Response) {
 		l, ok := r.Result.([]any)

@@ -134,6 +134,11 @@ func TestMemePipeline(t *testing.T) {
 		t.Fatal("no face to keep clear of")
 	}
 	face := boxRect(t, asObj(t, asObj(t, local.faces[0])["box"]))
+	// The reference figure for this portrait (face-api.js in a browser).
+	if ref := image.Rect(163, 75, 280, 187); abs(face.Min.X-ref.Min.X) > 2 || abs(face.Min.Y-ref.Min.Y) > 2 ||
+		abs(face.Max.X-ref.Max.X) > 2 || abs(face.Max.Y-ref.Max.Y) > 2 {
+		t.Errorf("face at %v, want within 2 px of %v", face, ref)
+	}
 	if f := changedFraction(src, out, face); f > 0 {
 		t.Errorf("the caption covers %.1f%% of the face at %v", 100*f, face)
 	}
@@ -168,3 +173,5 @@ func boxRect(t *testing.T, b map[string]any) image.Rectangle {
 	x, y := int(num(t, b, "x")), int(num(t, b, "y"))
 	return image.Rect(x, y, x+int(math.Ceil(num(t, b, "width"))), y+int(math.Ceil(num(t, b, "height"))))
 }
+
+func abs(x int) int { return max(x, -x) }
