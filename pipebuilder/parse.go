@@ -280,6 +280,13 @@ func scalar(ps *problems, c *Chain, field string, n ast.Node, step int) (string,
 		sp.exact = strings.HasPrefix(t.Start.Value, "|")
 		sp.indent = sp.start.Col
 	case *ast.MappingNode, *ast.SequenceNode:
+		if isJQField(field) {
+			// jq's {…} and […] are YAML's flow collections too: the usual
+			// slip, so say how to write it.
+			ps.addAt(nodePos(n), field, step, "`%s` is a jq expression, but YAML read it as %s: put it in single quotes, %s: '%s'",
+				lastField(field), describe(n), lastField(field), strings.ReplaceAll(n.String(), "'", "''"))
+			return "", false
+		}
 		ps.addAt(nodePos(n), field, step, "`%s` should be a string, not %s", lastField(field), describe(n))
 		return "", false
 	case ast.ScalarNode:
@@ -291,6 +298,16 @@ func scalar(ps *problems, c *Chain, field string, n ast.Node, step int) (string,
 	}
 	c.pos[field] = sp
 	return s, true
+}
+
+func isJQField(field string) bool {
+	switch lastField(field) {
+	case "input":
+		return field != "input"
+	case "each", "output":
+		return true
+	}
+	return false
 }
 
 func lastField(field string) string {

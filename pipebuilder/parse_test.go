@@ -150,6 +150,10 @@ func TestParseProblems(t *testing.T) {
 		{"alias", head + "x: &a 1\nsteps:\n  - id: a\n    algo: *a\n",
 			"test.yaml:5:1: unknown field `x`: a chain has `chain`, `name`, `version`, `tagline`, `docs`, `input`, `steps` and `output`\n" +
 				"test.yaml:8:11: aliases (*name) are not allowed in a chain file: write the value out"},
+		{"unquoted jq object", head + "steps:\n  - id: a\n    algo: test/Echo\n    input: {x: .input}\n",
+			"test.yaml:8:12: `input` is a jq expression, but YAML read it as a mapping: put it in single quotes, input: '{x: .input}'"},
+		{"unquoted jq list", head + "steps:\n  - id: a\n    algo: test/Echo\n    each: [.input, \"it's\"]\n",
+			"test.yaml:8:11: `each` is a jq expression, but YAML read it as a list: put it in single quotes, each: '[.input, \"it''s\"]'"},
 		{"two documents", head + "steps:\n  - id: a\n    algo: test/Echo\n---\nchain: v1\n",
 			"test.yaml:9:1: a chain file holds one chain; this is document 2"},
 	} {
