@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -181,17 +182,19 @@ func BenchmarkTUIProcessFirstFrame(b *testing.B) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		b.Skip("tmux is not installed")
 	}
-	bin := os.Getenv("PIPETTE_BIN")
-	if bin == "" {
-		bin = filepath.Join(b.TempDir(), "pipette")
-		if out, err := exec.Command("go", "build", "-o", bin, "pipette").CombinedOutput(); err != nil {
-			b.Fatalf("go build: %v\n%s", err, out)
-		}
+	bin, err := tuiBinary()
+	if err != nil {
+		b.Fatal(err)
 	}
 	sock := filepath.Join(b.TempDir(), "tmux.sock")
 	tmux := func(args ...string) (string, error) {
 		out, err := exec.Command("tmux", append([]string{"-S", sock}, args...)...).CombinedOutput()
 		return string(out), err
+	}
+	// A session that outlives the measured ones keeps the tmux server up:
+	// otherwise killing the last session stops it, racing the next start.
+	if out, err := tmux("new-session", "-d", "-s", "keep", "sleep", "600"); err != nil {
+		b.Fatalf("tmux: %v %s", err, out)
 	}
 	defer func() { _, _ = tmux("kill-server") }()
 	state := b.TempDir()
@@ -214,4 +217,30 @@ func BenchmarkTUIProcessFirstFrame(b *testing.B) {
 		_, _ = tmux("kill-session", "-t", "ff")
 		b.StartTimer()
 	}
+}
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// tuiBinary is PIPETTE_BIN, or pipette built once per benchmark process
+// (bench/run repeats each benchmark with -count).
+func tuiBinary() (string, error) {
+	if bin := os.Getenv("PIPETTE_BIN"); bin != "" {
+		return bin, nil
+	}
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "pipette-bench-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "pipette")
+		if out, err := exec.Command("go", "build", "-o", binPath, "pipette").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	return binPath, binErr
 }
