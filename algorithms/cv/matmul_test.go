@@ -3,6 +3,7 @@ package cv
 import (
 	"math"
 	"math/rand/v2"
+	"sync"
 	"testing"
 )
 
@@ -49,4 +50,26 @@ func randFloats(rng *rand.Rand, n int) []float32 {
 		v[i] = float32(rng.NormFloat64())
 	}
 	return v
+}
+
+// Every row goes to exactly one goroutine: the kernels are exempt from the
+// race detector, so this is what keeps their writes apart.
+func TestParallelRowsPartition(t *testing.T) {
+	t.Parallel()
+	for n := range 40 {
+		var mu sync.Mutex
+		seen := make([]int, n)
+		parallelRows(n, func(lo, hi int) {
+			mu.Lock()
+			defer mu.Unlock()
+			for i := lo; i < hi; i++ {
+				seen[i]++
+			}
+		})
+		for i, c := range seen {
+			if c != 1 {
+				t.Fatalf("n=%d: row %d handled %d times", n, i, c)
+			}
+		}
+	}
 }

@@ -11,6 +11,13 @@ package cv
 // transposed ([cout][k·k·cin]) so both operands are read contiguously. Layers split their output rows over
 // at most GOMAXPROCS goroutines and allocate only their output and one
 // scratch buffer per goroutine, never inside the loops.
+//
+// The leaf kernels (matmul, matmulVector, addBias, maxInto, im2colRow,
+// depthwiseRow) are marked go:norace: they only touch the slices they are
+// handed, and instrumenting every load made -race runs of the networks
+// several times slower. Which goroutine gets which rows is decided by
+// parallelRows, whose partition TestParallelRowsPartition checks, and the
+// code around the kernels stays instrumented.
 
 import (
 	"fmt"
@@ -186,6 +193,8 @@ func forwardPooled(l rowLayer, x tensor) tensor {
 }
 
 // maxInto sets dst[i] = max(dst[i], src[i]).
+//
+//go:norace
 func maxInto(dst, src []float32) {
 	src = src[:len(dst)]
 	for i, v := range src {
@@ -223,6 +232,8 @@ func (l *convLayer) row(dst, patches []float32, x tensor, oy int) {
 
 // im2colRow lays out the receptive field of every pixel of output row oy
 // (ky, kx, channel order, zeros where the window leaves the input).
+//
+//go:norace
 func (l *convLayer) im2colRow(patches []float32, x tensor, oy, ow, top, left int) {
 	kdim := l.k * l.k * l.cin
 	span := l.k * l.cin // one row of the window
@@ -295,6 +306,9 @@ func (l *separableLayer) row(dst, scratch []float32, x tensor, oy int) {
 	l.pointwise.matmul(dst, scratch, ow, l.cin)
 }
 
+// depthwiseRow computes output row oy of the depthwise step into dst.
+//
+//go:norace
 func (l *separableLayer) depthwiseRow(dst []float32, x tensor, oy, ow, top, left int) {
 	c := l.cin
 	clear(dst[:ow*c])
@@ -366,10 +380,6 @@ func maxPool2(x tensor, stride int) tensor {
 
 // matmul computes out[p][co] = act(bias[co] + Σ_i a[p][i]·w[co][i]) for n rows
 // p of a (each k long) and cout filters w.
-//
-// It is exempt from the race detector: it only reads and writes the slices
-// its caller hands it, and instrumenting its loads made -race runs twice as
-// slow. The callers, which decide which goroutine writes where, are checked.
 //
 //go:norace
 func matmul(out, a, w, bias []float32, n, k, cout int, act activation) {
@@ -457,6 +467,8 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 // matmulVector is matmul with the filters in TensorFlow order ([k][cout]):
 // blocks of 4 rows × 16 channels go to gemm4x16, the edges are summed here,
 // then bias and activation are applied to everything.
+//
+//go:norace
 func matmulVector(out, a, w, bias []float32, n, k, cout int, act activation) {
 	if n == 0 {
 		return
@@ -508,6 +520,8 @@ func matmulVector(out, a, w, bias []float32, n, k, cout int, act activation) {
 
 // addBias adds bias to every row of out and applies act, with one loop per
 // activation so that the loop body stays branch-free.
+//
+//go:norace
 func addBias(out, bias []float32, act activation) {
 	cout := len(bias)
 	for p := 0; p+cout <= len(out); p += cout {
