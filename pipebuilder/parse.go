@@ -64,7 +64,7 @@ func ParseDraft(name string, src []byte) (*Chain, error) {
 func parse(name string, src []byte) (*Chain, Errors) {
 	c := &Chain{File: name, pos: positions{}}
 	ps := &problems{c: c}
-	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
+	f, err := parseYAML(src)
 	if err != nil {
 		ps.addAt(yamlErrorPos(err), "", -1, "this is not valid YAML: %s", yamlErrorMessage(err))
 		return nil, ps.list
@@ -184,6 +184,17 @@ func parseSteps(ps *problems, c *Chain, n ast.Node) {
 			}
 		}
 	}
+}
+
+// parseYAML reads the YAML syntax tree. A panic inside the parser (none is
+// known; the fuzz test looks for them) becomes an error, never a crash.
+func parseYAML(src []byte) (f *ast.File, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			f, err = nil, fmt.Errorf("the YAML parser failed on this file (%v)", p)
+		}
+	}()
+	return parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
 }
 
 // mapping returns n as a mapping, or records that it should be one.

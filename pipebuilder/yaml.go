@@ -46,7 +46,7 @@ func (c *Chain) Marshal() ([]byte, error) {
 	// (leading spaces, trailing blanks): check, and fall back to quoting.
 	var lastErr error
 	for _, literal := range []bool{true, false} {
-		b, err := yaml.MarshalWithOptions(y, yaml.Indent(2), yaml.IndentSequence(true), yaml.UseLiteralStyleIfMultiline(literal))
+		b, err := marshalYAML(y, literal)
 		if err != nil {
 			lastErr = err
 			continue
@@ -71,4 +71,14 @@ func parseShape(src []byte) (*Chain, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// marshalYAML writes y; a panic inside the encoder becomes an error.
+func marshalYAML(y yamlChain, literal bool) (b []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			b, err = nil, fmt.Errorf("the YAML encoder failed (%v)", p)
+		}
+	}()
+	return yaml.MarshalWithOptions(y, yaml.Indent(2), yaml.IndentSequence(true), yaml.UseLiteralStyleIfMultiline(literal))
 }
