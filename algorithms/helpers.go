@@ -34,6 +34,11 @@ func DecodeJSONBytes(raw []byte, dst any, what string) error {
 		if errors.As(err, &te) && te.Field != "" {
 			return catalog.InputErrorf("field %q should be %s, not JSON %s; expected %s", te.Field, goKind(te.Type), te.Value, what)
 		}
+		if errors.As(err, &te) {
+			// The whole input has the wrong shape; the decoder's own words
+			// would name a Go type the caller has never seen.
+			return catalog.InputErrorf("expected %s; got a JSON %s", what, te.Value)
+		}
 		return catalog.InputErrorf("expected %s: %v", what, err)
 	}
 	return nil
