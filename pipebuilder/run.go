@@ -166,7 +166,7 @@ func Run(ctx context.Context, cl *client.Client, c *Chain, input catalog.Value, 
 	}
 	tr.Output = prev
 	if c.output != nil && last == len(c.Steps)-1 {
-		x, err := evalOne(ctx, c.output, r.env)
+		x, err := r.eval(ctx, c.output)
 		if err != nil {
 			return fail(fmt.Errorf("chain %s: its `output` mapping failed: %w", c.Name, err))
 		}
@@ -238,7 +238,7 @@ func (r *run) step(ctx context.Context, i int, prev catalog.Value) (catalog.Valu
 	binaryOnly := s.entry.InputKind == catalog.KindBinary
 
 	if s.each != nil {
-		x, err := evalOne(ctx, s.each, r.env)
+		x, err := r.eval(ctx, s.each)
 		if err != nil {
 			return finish(stepErr(-1, 0, catalog.Value{}, fmt.Errorf("its `each` mapping failed: %w", err)))
 		}
@@ -261,7 +261,7 @@ func (r *run) step(ctx context.Context, i int, prev catalog.Value) (catalog.Valu
 
 	in := prev
 	if s.input != nil {
-		x, err := evalOne(ctx, s.input, r.env)
+		x, err := r.eval(ctx, s.input)
 		if err != nil {
 			return finish(stepErr(-1, 0, catalog.Value{}, fmt.Errorf("its `input` mapping failed: %w", err)))
 		}
@@ -390,6 +390,16 @@ func (r *run) each(ctx context.Context, s *Step, st *StepTrace, list []any, bina
 		return nil, &StepError{Step: s.ID, Algo: s.Algo, Item: -1, Err: r.stopped(ctx)}
 	}
 	return results, nil
+}
+
+// eval runs a mapping of this run; a mapping stopped by the run's deadline
+// or cancellation says so in the run's words.
+func (r *run) eval(ctx context.Context, code *gojq.Code) (any, error) {
+	x, err := evalOne(ctx, code, r.env)
+	if err != nil && ctx.Err() != nil {
+		return nil, r.stopped(ctx)
+	}
+	return x, err
 }
 
 // evalOne runs a mapping that must produce exactly one value.

@@ -301,3 +301,13 @@ func TestMappingsSeeNoEnvironment(t *testing.T) {
 		t.Errorf("a mapping read the environment: %v", tr.Output.JSON)
 	}
 }
+
+func TestRunawayMappingStops(t *testing.T) {
+	t.Parallel()
+	c := mustParse("chain: v1\nname: t/L\nversion: 1.0.0\ninput: text\nsteps:\n  - id: x\n    algo: test/Echo/1.0.0\n    input: 'last(repeat(1))'\n")
+	start := time.Now()
+	_, err := Run(context.Background(), localClient(), c, catalog.Text(""), Options{Timeout: 200 * time.Millisecond})
+	if err == nil || err.Error() != "step x (test/Echo/1.0.0): its `input` mapping failed: the chain did not finish within its timeout of 200ms" || time.Since(start) > 5*time.Second {
+		t.Errorf("runaway mapping: %v after %s", err, time.Since(start))
+	}
+}
