@@ -114,6 +114,7 @@ type Model struct {
 	fetching map[string]bool
 
 	overlay overlayKind
+	helpOff int // scroll position of the full help
 	picker  *picker
 	prompt  *prompt
 
@@ -493,9 +494,20 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch m.overlay {
 	case overlayHelp:
-		if k := msg.String(); k == "esc" || k == "?" || k == "q" || k == "enter" {
+		switch msg.String() {
+		case "esc", "?", "q", "enter":
 			m.overlay = overlayNone
+		case "up", "k":
+			m.helpOff--
+		case "down", "j":
+			m.helpOff++
+		case "pgup":
+			m.helpOff -= m.h / 2
+		case "pgdown", "space":
+			m.helpOff += m.h / 2
 		}
+		_, maxOff := helpView(m.st, m.keys, min(m.w-2, 120), m.h-2, m.helpOff)
+		m.helpOff = max(0, min(m.helpOff, maxOff))
 		return nil
 	case overlayPrompt:
 		switch msg.String() {
@@ -833,7 +845,7 @@ func (m *Model) do(id action) tea.Cmd {
 	case actQuit:
 		return m.quit()
 	case actHelp:
-		m.overlay = overlayHelp
+		m.overlay, m.helpOff = overlayHelp, 0
 		return nil
 	case actPalette:
 		return m.openPalette()
@@ -1190,16 +1202,17 @@ func (m *Model) render() string {
 	box := m.overlayView()
 	bw, bh := lipgloss.Size(box)
 	x, y := max(0, (m.w-bw)/2), max(0, (m.h-bh)/3)
-	c := lipgloss.NewCanvas(m.w, m.h)
-	c.Compose(lipgloss.NewLayer(screen))
-	c.Compose(lipgloss.NewLayer(box).X(x).Y(y).Z(1))
-	return c.Render()
+	return lipgloss.NewCompositor(
+		lipgloss.NewLayer(screen),
+		lipgloss.NewLayer(box).X(x).Y(y).Z(1),
+	).Render()
 }
 
 func (m *Model) overlayView() string {
 	switch m.overlay {
 	case overlayHelp:
-		return helpView(m.st, m.keys, min(m.w-2, 120), m.h-2)
+		box, _ := helpView(m.st, m.keys, min(m.w-2, 120), m.h-2, m.helpOff)
+		return box
 	case overlayPrompt:
 		return m.prompt.View(m.st, min(m.w-4, 70))
 	}
@@ -1467,6 +1480,10 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		if m.picker != nil {
 			m.picker.cursor += d
 			m.picker.clamp()
+		}
+		if m.overlay == overlayHelp {
+			_, maxOff := helpView(m.st, m.keys, min(m.w-2, 120), m.h-2, m.helpOff)
+			m.helpOff = max(0, min(m.helpOff+d, maxOff))
 		}
 		return nil
 	}

@@ -228,8 +228,14 @@ func (p *prompt) View(st *themes.Styles, w int) string {
 	return st.Overlay.Width(w).Render(strings.Join(lines, "\n"))
 }
 
-// helpView is the full help: every binding by scope, in columns.
-func helpView(st *themes.Styles, km *KeyMap, w, h int) string {
+// helpView is the full help: every binding by scope, in as many columns as
+// fit, scrolled by off lines when taller than the screen. It returns the box
+// and the largest useful offset.
+func helpView(st *themes.Styles, km *KeyMap, w, h, off int) (string, int) {
+	keyW := 0
+	for _, b := range km.all {
+		keyW = max(keyW, ansi.StringWidth(b.Help().Key))
+	}
 	var cols []string
 	for _, sc := range []scope{scopeGlobal, scopeCatalog, scopeDocs, scopeTry, scopeCode} {
 		lines := []string{st.Title.Render(sc.String())}
@@ -237,12 +243,12 @@ func helpView(st *themes.Styles, km *KeyMap, w, h int) string {
 			if !b.Enabled() {
 				continue
 			}
-			lines = append(lines, st.HelpKey.Render(fmt.Sprintf("%-12s", b.Help().Key))+" "+st.HelpDesc.Render(b.Help().Desc))
+			k := b.Help().Key
+			lines = append(lines, st.HelpKey.Render(k)+strings.Repeat(" ", keyW-ansi.StringWidth(k)+1)+st.HelpDesc.Render(b.Help().Desc))
 		}
 		cols = append(cols, strings.Join(lines, "\n"))
 	}
 	iw := w - st.Overlay.GetHorizontalFrameSize()
-	// Lay columns out in as many rows as the width needs.
 	var rows []string
 	var row []string
 	rowW := 0
@@ -258,14 +264,19 @@ func helpView(st *themes.Styles, km *KeyMap, w, h int) string {
 	if len(row) > 0 {
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	}
-	body := strings.Join(rows, "\n\n") + "\n\n" + st.Muted.Render("keys can be remapped in "+ConfigPath()+" · ctrl+p searches them · esc closes")
+	body := strings.Join(rows, "\n\n") + "\n\n" + st.Muted.Render("keys can be remapped in "+ConfigPath()+" · ctrl+p searches them")
 	lines := strings.Split(body, "\n")
-	ih := h - st.Overlay.GetVerticalFrameSize()
-	if len(lines) > ih {
-		lines = lines[:max(1, ih)]
+	ih := max(1, h-st.Overlay.GetVerticalFrameSize()-1) // one line for the hint
+	maxOff := max(0, len(lines)-ih)
+	off = max(0, min(off, maxOff))
+	lines = lines[off:min(len(lines), off+ih)]
+	hint := "esc closes"
+	if maxOff > 0 {
+		hint = fmt.Sprintf("↑/↓ scroll (%d/%d) · esc closes", off, maxOff)
 	}
+	lines = append(lines, st.Muted.Render(hint))
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, iw, "")
 	}
-	return st.Overlay.Width(w).Render(strings.Join(lines, "\n"))
+	return st.Overlay.Width(w).Render(strings.Join(lines, "\n")), maxOff
 }
