@@ -1,6 +1,7 @@
 package cv
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -49,8 +50,8 @@ type FaceExpressionResult struct {
 }
 
 type faceExpressionRequest struct {
-	Image string            `json:"image"`
-	Faces []json.RawMessage `json:"faces"`
+	Image string          `json:"image"`
+	Faces json.RawMessage `json:"faces"`
 	detectOptions
 }
 
@@ -83,7 +84,7 @@ func FaceExpression() algorithms.Algorithm {
     {"type": "string", "minLength": 1},
     {"type": "object", "required": ["image"], "additionalProperties": false, "properties": {
       "image": {"type": "string", "minLength": 1, "description": "base64, a data URI or an http(s) URL"},
-      "faces": {"type": "array", "maxItems": 64, "description": "faces to read instead of detecting them, e.g. cv/FaceDetection's faces; other fields are ignored",
+      "faces": {"type": ["array", "object", "null"], "maxItems": 64, "description": "faces to read instead of detecting them: cv/FaceDetection's faces (or its whole result); other fields are ignored",
         "items": {"type": "object", "required": ["box"], "properties": {
           "box": {"type": "object", "required": ["x", "y", "width", "height"], "properties": {
             "x": {"type": "number"}, "y": {"type": "number"}, "width": {"type": "number", "exclusiveMinimum": 0}, "height": {"type": "number", "exclusiveMinimum": 0}}},
@@ -142,8 +143,12 @@ func runFaceExpression(ctx context.Context, in catalog.Value, stdout io.Writer) 
 	bounds := img.Bounds()
 	start := time.Now()
 	var targets []expressionTarget
-	if req.Faces != nil {
-		if targets, err = givenFaces(req.Faces, bounds); err != nil {
+	given, err := facesList(req.Faces)
+	if err != nil {
+		return catalog.Value{}, err
+	}
+	if given != nil {
+		if targets, err = givenFaces(given, bounds); err != nil {
 			return catalog.Value{}, err
 		}
 	} else {
@@ -249,6 +254,29 @@ type givenFace struct {
 		Height *float64 `json:"height"`
 	} `json:"box"`
 	Score *float64 `json:"score"`
+}
+
+// facesList reads "faces": absent or null means detect (nil); otherwise a
+// list of face objects, or cv/FaceDetection's whole result (an object with a
+// "faces" list), so that a chain can pass either.
+func facesList(raw json.RawMessage) ([]json.RawMessage, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil, nil
+	}
+	if raw[0] == '{' {
+		var result struct {
+			Faces json.RawMessage `json:"faces"`
+		}
+		if err := json.Unmarshal(raw, &result); err == nil && len(result.Faces) > 0 && result.Faces[0] == '[' {
+			raw = result.Faces
+		}
+	}
+	list := []json.RawMessage{}
+	if err := json.Unmarshal(raw, &list); err != nil {
+		return nil, catalog.InputErrorf(`"faces" should be a list of faces {"box": {"x", "y", "width", "height"}} (or cv/FaceDetection's result); got %s`, clip(string(raw), 80))
+	}
+	return list, nil
 }
 
 func givenFaces(raw []json.RawMessage, bounds image.Rectangle) ([]expressionTarget, error) {

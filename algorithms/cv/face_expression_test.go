@@ -103,6 +103,16 @@ func TestFaceExpressionGivenFaces(t *testing.T) {
 		t.Errorf("clipped box: %+v", res.Faces)
 	}
 
+	// cv/FaceDetection's whole result works as well as its faces.
+	whole, err := catalog.JSON(det).Normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res = runExpression(t, catalog.JSON(map[string]any{"image": uri, "faces": whole.JSON}))
+	if len(res.Faces) != 1 || res.Faces[0].Box != det.Faces[0].Box {
+		t.Errorf("whole detection result as faces: %+v", res.Faces)
+	}
+
 	res = runExpression(t, catalog.JSON(map[string]any{"image": uri, "faces": []any{}}))
 	if len(res.Faces) != 0 || res.Mood != "neutral" {
 		t.Errorf("no faces given: %+v", res)
@@ -144,6 +154,7 @@ func TestFaceExpressionBadInput(t *testing.T) {
 		{"empty box", catalog.JSON(map[string]any{"image": uri, "faces": []any{map[string]any{"box": map[string]any{"x": 1.0, "y": 1.0, "width": 0.0, "height": 5.0}}}}), "at least 1"},
 		{"box outside", catalog.JSON(map[string]any{"image": uri, "faces": []any{map[string]any{"box": map[string]any{"x": 900.0, "y": 1.0, "width": 10.0, "height": 5.0}}}}), "outside the 256×256 image"},
 		{"too many faces", catalog.JSON(map[string]any{"image": uri, "faces": many}), "at most 64"},
+		{"faces not a list", catalog.JSON(map[string]any{"image": uri, "faces": "all of them"}), `"faces" should be a list`},
 	}
 	for _, c := range cases {
 		_, err := runFaceExpression(context.Background(), c.in, io.Discard)
