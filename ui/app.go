@@ -1174,7 +1174,20 @@ func (m *Model) View() tea.View {
 	return v
 }
 
+// plainGlyphs maps the UI's one-cell symbols to one-cell ASCII for --plain,
+// so dumb terminals and screen readers get plain text with the same layout.
+var plainGlyphs = strings.NewReplacer("·", "-", "→", ">", "←", "<", "…", "~", "✓", "+", "✗", "x", "×", "x",
+	"▸", ">", "↑", "^", "↓", "v", "—", "-", "–", "-", "µ", "u", "•", "*", "─", "-", "│", "|", "“", "\"", "”", "\"", "’", "'")
+
 func (m *Model) render() string {
+	s := m.renderScreen()
+	if m.st.Palette.Plain {
+		s = plainGlyphs.Replace(s)
+	}
+	return s
+}
+
+func (m *Model) renderScreen() string {
 	if m.w == 0 || m.h == 0 {
 		return ""
 	}

@@ -470,6 +470,12 @@ func TestThemes(t *testing.T) {
 			if strings.Contains(s, "38;") || strings.Contains(s, "╭") {
 				t.Errorf("plain theme has colour or rounded borders")
 			}
+			for _, r := range ansiStrip(s) {
+				if r > 127 {
+					t.Errorf("plain theme draws %q", r)
+					break
+				}
+			}
 			continue
 		}
 		if !strings.Contains(s, "\x1b[") {
