@@ -32,7 +32,9 @@ type Options struct {
 	Concurrency int
 	// OnStep, when set, is called as the run progresses: when a step starts,
 	// after each element of an `each` step, and when the step ends (Done).
-	// Calls are serialised; the StepTrace is a copy the callee may keep.
+	// Calls are serialised; the StepTrace is a copy the callee may keep. It
+	// should return quickly (send a message, write a line): elements of an
+	// `each` step wait for it.
 	OnStep func(StepTrace)
 }
 
