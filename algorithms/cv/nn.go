@@ -8,9 +8,10 @@ package cv
 // On amd64 with AVX2 and FMA it runs in blocks of 4 pixels × 16 channels in
 // assembly (matmul_amd64.s); elsewhere in Go, four pixels by two channels at
 // a time so that the eight sums stay in registers, with the filters stored
-// transposed ([cout][k·k·cin]) so both operands are read contiguously. Layers split their output rows over
-// at most GOMAXPROCS goroutines and allocate only their output and one
-// scratch buffer per goroutine, never inside the loops.
+// transposed ([cout][k·k·cin]) so both operands are read contiguously.
+// Layers split their output rows over at most GOMAXPROCS goroutines and
+// allocate only their output and one scratch buffer per goroutine, never
+// inside the loops.
 //
 // The leaf kernels (matmul, matmulVector, addBias, maxInto, im2colRow,
 // depthwiseRow) are marked go:norace: they only touch the slices they are
@@ -125,7 +126,7 @@ func (l *convLayer) matmul(dst, a []float32, n, k int) {
 }
 
 // rowLayer is a layer that computes its output one row at a time, so that
-// a following max pool can consume rows as they are made (see pooled).
+// a following max pool can consume rows as they are made (forwardPooled).
 type rowLayer interface {
 	// outputShape is the output's size for an h×w×c input; it panics on a
 	// channel count the weights do not fit (a programming error).
