@@ -1156,7 +1156,9 @@ func (m *Model) paneSizes() (catW, catH, detW, detH int) {
 
 func (m *Model) sizeOverlay() {
 	if m.picker != nil {
-		m.picker.setSize(min(m.w-4, 80), max(6, min(m.h-4, 24)))
+		// As tall as its items need, up to most of the screen.
+		frame := m.st.Overlay.GetVerticalFrameSize() + 3
+		m.picker.setSize(min(m.w-4, 80), max(6, min(m.h-4, 24, len(m.picker.items)+frame)))
 	}
 }
 

@@ -360,6 +360,11 @@ func (p *catalogPane) row(i, w, refW int, focused bool) string {
 		marker = style(p.st.Cursor).Render(p.st.Arrow + " ")
 	}
 	badge := kindBadge(e)
+	badgeStyle := p.st.Badge
+	if e.Unavailable != "" {
+		// It is listed (its docs are worth reading) but cannot run here.
+		badge, badgeStyle = "unavailable", p.st.StatusWarn
+	}
 	showBadge := w >= 48 && badge != ""
 	rest := w - 2
 	ref := e.Ref.Path()
@@ -388,14 +393,11 @@ func (p *catalogPane) row(i, w, refW int, focused bool) string {
 	}
 	if showBadge && w-used >= ansi.StringWidth(badge)+1 {
 		out += pad(w - used - ansi.StringWidth(badge))
-		out += style(p.st.Badge).Render(badge)
+		out += style(badgeStyle).Render(badge)
 		used = w
 	}
 	if sel {
 		out += pad(w - used)
-	}
-	if e.Unavailable != "" {
-		out = ansi.Truncate(out, w, "")
 	}
 	return out
 }
