@@ -10,4 +10,4 @@ var hasGemm4x16 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 // gemm4x16 is in matmul_amd64.s.
 //
 //go:noescape
-func gemm4x16(a *float32, lda int, w *float32, ldw int, k int, out *float32, ldo int)
+func gemm4x16(a *float32, lda int, w *float32, ldw int, k int, out *float32, ldo int, bias *float32, act int)

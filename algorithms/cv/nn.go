@@ -13,7 +13,7 @@ package cv
 // allocate only their output and one scratch buffer per goroutine, never
 // inside the loops.
 //
-// The leaf kernels (matmul, matmulVector, addBias, maxInto, im2colRow,
+// The leaf kernels (matmul, matmulVector, maxInto, im2colRow,
 // depthwiseRow) are marked go:norace: they only touch the slices they are
 // handed, and instrumenting every load made -race runs of the networks
 // several times slower. Which goroutine gets which rows is decided by
@@ -466,8 +466,8 @@ func addRelu(ts ...tensor) tensor {
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 // matmulVector is matmul with the filters in TensorFlow order ([k][cout]):
-// blocks of 4 rows × 16 channels go to gemm4x16, the edges are summed here,
-// then bias and activation are applied to everything.
+// blocks of 4 rows × 16 channels go to gemm4x16 (bias and activation
+// included), the edges are computed here.
 //
 //go:norace
 func matmulVector(out, a, w, bias []float32, n, k, cout int, act activation) {
@@ -475,7 +475,7 @@ func matmulVector(out, a, w, bias []float32, n, k, cout int, act activation) {
 		return
 	}
 	// The assembly does not check bounds: make sure every block is inside.
-	_, _, _ = a[n*k-1], w[k*cout-1], out[n*cout-1]
+	_, _, _, _ = a[n*k-1], w[k*cout-1], out[n*cout-1], bias[cout-1]
 	rows, cols := n&^3, cout&^15
 	// The last 1–3 rows go through the kernel too, copied into a block of
 	// four padded with zeros (on the stack for every layer pipette has).
@@ -491,10 +491,10 @@ func matmulVector(out, a, w, bias []float32, n, k, cout int, act activation) {
 		// Channel blocks outside, rows inside: the block's 16 columns of w
 		// stay in L1 cache while every row passes over them.
 		for p := 0; p < rows; p += 4 {
-			gemm4x16(&a[p*k], k, &w[cb], cout, k, &out[p*cout+cb], cout)
+			gemm4x16(&a[p*k], k, &w[cb], cout, k, &out[p*cout+cb], cout, &bias[cb], int(act))
 		}
 		if padded != nil {
-			gemm4x16(&padded[0], k, &w[cb], cout, k, &stackOut[0], 16)
+			gemm4x16(&padded[0], k, &w[cb], cout, k, &stackOut[0], 16, &bias[cb], int(act))
 			for r := range tail {
 				copy(out[(rows+r)*cout+cb:(rows+r)*cout+cb+16], stackOut[r*16:(r+1)*16])
 			}
@@ -513,34 +513,8 @@ func matmulVector(out, a, w, bias []float32, n, k, cout int, act activation) {
 			for i, v := range ap {
 				s += v * w[i*cout+co]
 			}
-			out[p*cout+co] = s
+			out[p*cout+co] = act.apply(s + bias[co])
 		}
 	}
-	addBias(out[:n*cout], bias, act)
 }
 
-// addBias adds bias to every row of out and applies act, with one loop per
-// activation so that the loop body stays branch-free.
-//
-//go:norace
-func addBias(out, bias []float32, act activation) {
-	cout := len(bias)
-	for p := 0; p+cout <= len(out); p += cout {
-		o := out[p : p+cout][:len(bias)]
-		switch act {
-		case linear:
-			for i, b := range bias {
-				o[i] += b
-			}
-		case relu:
-			for i, b := range bias {
-				o[i] = max(o[i]+b, 0)
-			}
-		case leaky:
-			for i, b := range bias {
-				v := o[i] + b
-				o[i] = max(v, 0.1*v)
-			}
-		}
-	}
-}
