@@ -517,4 +517,3 @@ func matmulVector(out, a, w, bias []float32, n, k, cout int, act activation) {
 		}
 	}
 }
-
