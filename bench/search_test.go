@@ -40,8 +40,13 @@ func catalogOf(n int) []catalog.Entry {
 	return out
 }
 
+// screenful is how many matches a list shows at once: SearchTop orders only
+// these.
+const screenful = 100
+
 // BenchmarkSearch is one fuzzy search of the whole catalog, as when a query is
-// pasted in at once.
+// pasted in at once: Search orders every match (what `pipette ls` prints),
+// SearchTop only the best screenful (what the TUI's list shows).
 func BenchmarkSearch(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		ix := catalog.NewIndex(catalogOf(n))
@@ -53,14 +58,20 @@ func BenchmarkSearch(b *testing.B) {
 				}
 				b.ReportMetric(float64(hits), "hits")
 			})
+			b.Run(fmt.Sprintf("%dk/%s/top%d", n/1000, q, screenful), func(b *testing.B) {
+				for b.Loop() {
+					ix.SearchTop(q, screenful)
+				}
+			})
 		}
 	}
 }
 
-// BenchmarkTyping is what the catalog pane does while someone types
-// "sentiment" a letter at a time: a fresh Search per keystroke, or Search for
-// the first letter and Narrow within the previous hits after that. Each
-// iteration is the whole word, nine keystrokes.
+// BenchmarkTyping is a catalog list following someone who types "sentiment"
+// a letter at a time: a fresh Search per keystroke; Search for the first
+// letter and Narrow within the previous hits after that; or the same with
+// only a screenful ordered (SearchTop, NarrowTop). Each iteration is the
+// whole word, nine keystrokes.
 func BenchmarkTyping(b *testing.B) {
 	const word = "sentiment"
 	for _, n := range []int{10_000, 100_000} {
@@ -77,6 +88,14 @@ func BenchmarkTyping(b *testing.B) {
 				prev := ix.Search(word[:1])
 				for i := 2; i <= len(word); i++ {
 					prev = ix.Narrow(word[:i], prev)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("%dk/narrow-top%d", n/1000, screenful), func(b *testing.B) {
+			for b.Loop() {
+				prev := ix.SearchTop(word[:1], screenful)
+				for i := 2; i <= len(word); i++ {
+					prev = ix.NarrowTop(word[:i], prev, screenful)
 				}
 			}
 		})
