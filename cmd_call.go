@@ -82,7 +82,7 @@ func runCall(cmd *cobra.Command, refArg string, f callFlags) error {
 		return err
 	}
 	if f.timeout <= 0 || f.timeout > 3000 || math.IsNaN(f.timeout) {
-		return usageErrorf(cmd, "--timeout %v is out of range: give seconds between 1 and 3000", f.timeout)
+		return usageErrorf(cmd, "--timeout %v is out of range: give a number of seconds above 0 and at most 3000", f.timeout)
 	}
 	c, err := newClient(cmd)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"syscall"
@@ -105,10 +106,15 @@ func newClient(cmd *cobra.Command) (*client.Client, error) {
 		reg := builtinCatalog()
 		return client.NewLocal(reg, reg), nil
 	}
-	if strings.ContainsAny(addr, " \t") {
-		return nil, usageErrorf(cmd, "--server %q is not an address: write a URL such as http://127.0.0.1:8080", addr)
+	full := addr
+	if !strings.Contains(full, "://") {
+		full = "http://" + full
 	}
-	return client.New(addr, os.Getenv(envKey)), nil
+	u, err := url.Parse(full)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(addr, " \t") {
+		return nil, usageErrorf(cmd, "server address %q is not a URL: write it like http://127.0.0.1:8080", addr)
+	}
+	return client.New(full, os.Getenv(envKey)), nil
 }
 
 // usageError is a mistake in how the command was invoked; it exits with 2.

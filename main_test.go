@@ -312,6 +312,7 @@ func TestUsageErrors(t *testing.T) {
 		{"no samples", []string{"call", "test/Picky", "--sample", "1"}, "", "test/Picky has no samples"},
 		{"missing file", []string{"call", "test/Echo", "-D", "/does/not/exist"}, "", "input file /does/not/exist does not exist"},
 		{"bad timeout", []string{"call", "test/Echo", "-t", "x", "--timeout", "0"}, "", "--timeout 0 is out of range"},
+		{"bad server", []string{"--server", "ftp://x", "ls"}, "", `server address "ftp://x" is not a URL`},
 		{"serve arguments", []string{"serve", "now"}, "", "takes no arguments"},
 		{"serve address", []string{"serve", "--addr", "8080"}, "", `--addr "8080" is not host:port`},
 	} {
