@@ -27,6 +27,7 @@ type Index struct {
 	entries []Entry
 	hay     []string
 	refLen  []int
+	ascii   []bool // hay[i] is plain ASCII: the fast matcher applies
 
 	// rank is each entry's position in reference order, so ordering ties
 	// compares two ints instead of two strings. Built on first use.
@@ -36,11 +37,12 @@ type Index struct {
 
 // NewIndex indexes entries for Search. The slice is not copied.
 func NewIndex(entries []Entry) *Index {
-	ix := &Index{entries: entries, hay: make([]string, len(entries)), refLen: make([]int, len(entries))}
+	ix := &Index{entries: entries, hay: make([]string, len(entries)), refLen: make([]int, len(entries)), ascii: make([]bool, len(entries))}
 	for i, e := range entries {
 		p := e.Ref.Path()
 		ix.refLen[i] = len(p)
 		ix.hay[i] = p + " " + e.Tagline + " " + strings.Join(e.Tags, " ")
+		ix.ascii[i] = isASCII(ix.hay[i])
 	}
 	return ix
 }
@@ -137,14 +139,7 @@ func (ix *Index) search(query string, cand []int, k int) []Match {
 		wg.Add(1)
 		go func(w, lo, hi int) {
 			defer wg.Done()
-			src := haySource{ix: ix, cand: cand, lo: lo, hi: hi}
-			for _, m := range fuzzy.FindFromNoSort(query, src) {
-				idx := lo + m.Index
-				if cand != nil {
-					idx = cand[idx]
-				}
-				parts[w] = append(parts[w], Match{Index: idx, Score: m.Score, matched: m.MatchedIndexes})
-			}
+			parts[w] = ix.matchRange(query, cand, lo, hi)
 		}(w, lo, hi)
 	}
 	wg.Wait()
@@ -157,6 +152,48 @@ func (ix *Index) search(query string, cand []int, k int) []Match {
 		out = append(out, p...)
 	}
 	ix.order(out, k)
+	return out
+}
+
+// matchRange matches query against candidates lo..hi (of cand, or of the
+// whole index when cand is nil). ASCII haystacks take the fast matcher, with
+// matched positions carved from one shared buffer instead of a slice per
+// match; the rest go through sahilm/fuzzy, which scores them identically.
+func (ix *Index) matchRange(query string, cand []int, lo, hi int) []Match {
+	var out []Match
+	fast := isASCII(query)
+	var slow []int // positions (lo..hi) that need the library
+	arena := make([]int, 0, 4096)
+	for i := lo; i < hi; i++ {
+		idx := i
+		if cand != nil {
+			idx = cand[i]
+		}
+		if !fast || !ix.ascii[idx] {
+			slow = append(slow, i)
+			continue
+		}
+		if cap(arena)-len(arena) < len(query) {
+			arena = make([]int, 0, max(4096, len(query)))
+		}
+		score, pos, ok := matchASCII(query, ix.hay[idx], arena)
+		if !ok {
+			continue
+		}
+		m := pos[len(arena):len(pos):len(pos)]
+		arena = pos
+		out = append(out, Match{Index: idx, Score: score, matched: m})
+	}
+	if len(slow) > 0 {
+		src := haySource{ix: ix, cand: cand, pos: slow}
+		for _, m := range fuzzy.FindFromNoSort(query, src) {
+			idx := slow[m.Index]
+			if cand != nil {
+				idx = cand[idx]
+			}
+			out = append(out, Match{Index: idx, Score: m.Score, matched: m.MatchedIndexes})
+		}
+	}
 	return out
 }
 
@@ -260,21 +297,23 @@ func (ix *Index) split(m *Match) {
 	m.matched = nil
 }
 
+// haySource feeds the haystacks at positions pos (of cand, or of the whole
+// index) to sahilm/fuzzy.
 type haySource struct {
-	ix     *Index
-	cand   []int
-	lo, hi int
+	ix   *Index
+	cand []int
+	pos  []int
 }
 
 func (s haySource) String(i int) string {
-	i += s.lo
+	i = s.pos[i]
 	if s.cand != nil {
 		i = s.cand[i]
 	}
 	return s.ix.hay[i]
 }
 
-func (s haySource) Len() int { return s.hi - s.lo }
+func (s haySource) Len() int { return len(s.pos) }
 
 // Search is a one-off fuzzy search over entries, best match first.
 func Search(entries []Entry, query string) []Entry {

@@ -1,0 +1,36 @@
+package catalog
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/sahilm/fuzzy"
+)
+
+// TestASCIIMatchAgreesWithFuzzy compares the ASCII fast path with the library
+// on random strings over an alphabet rich in separators, case changes and
+// repeated letters, where the scoring rules interact.
+func TestASCIIMatchAgreesWithFuzzy(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	const alpha = "aAbBcCsSeEnNtT/-_ .\\xy1"
+	str := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alpha[rng.IntN(len(alpha))]
+		}
+		return string(b)
+	}
+	for i := 0; i < 200000; i++ {
+		pat := str(1 + rng.IntN(4))
+		s := str(rng.IntN(24))
+		want := fuzzy.Find(pat, []string{s})
+		score, matched, ok := matchASCII(pat, s, nil)
+		if ok != (len(want) == 1) {
+			t.Fatalf("pattern %q in %q: fast ok=%v, library matches=%d", pat, s, ok, len(want))
+		}
+		if ok && (score != want[0].Score || !slices.Equal(matched, want[0].MatchedIndexes)) {
+			t.Fatalf("pattern %q in %q: fast %d %v, library %d %v", pat, s, score, matched, want[0].Score, want[0].MatchedIndexes)
+		}
+	}
+}
