@@ -1200,7 +1200,6 @@ func (m *Model) renderScreen() string {
 		return ansi.Truncate(fmt.Sprintf("pipette needs at least %d×%d; this terminal is %d×%d", minW, minH, m.w, m.h), m.w, "")
 	}
 	spin := m.st.SpinnerFrames[m.spin%len(m.st.SpinnerFrames)]
-	catW, _, _, _ := m.paneSizes()
 	catView := m.cat.View(m.focus == focusCatalog && m.overlay == overlayNone, spin)
 	detView := m.detailView(spin)
 	var body string
@@ -1209,7 +1208,6 @@ func (m *Model) renderScreen() string {
 	} else {
 		body = lipgloss.JoinVertical(lipgloss.Left, catView, detView)
 	}
-	_ = catW
 	screen := body + "\n" + m.footer() + "\n" + m.statusLine(spin)
 	if m.overlay == overlayNone {
 		return screen

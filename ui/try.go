@@ -56,6 +56,7 @@ func newTryPane(st *themes.Styles) tryPane {
 	ed.MaxHeight = 0
 	out := viewport.New()
 	out.MouseWheelEnabled = true
+	out.SoftWrap = true // long JSON strings wrap instead of vanishing at the edge
 	t := tryPane{st: st, editor: ed, out: out}
 	t.setStyles(st)
 	return t
