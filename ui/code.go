@@ -97,6 +97,11 @@ func main() {
 	if out.Error != nil {
 		log.Fatalf("%%s: %%s", out.Error.ErrorType, out.Error.Message)
 	}
+	var text string
+	if json.Unmarshal(out.Result, &text) == nil {
+		fmt.Println(text) // a text (or base64 binary) result
+		return
+	}
 	fmt.Println(string(out.Result))
 }`, body, url, ctype)
 	case "Python":
@@ -104,7 +109,8 @@ func main() {
 		if in.kind == catalog.KindBinary {
 			body = fmt.Sprintf("with open(%s, \"rb\") as f:\n    body = f.read()", jsonQuote(in.file))
 		}
-		return fmt.Sprintf(`import os
+		return fmt.Sprintf(`import json
+import os
 import requests
 
 %s
@@ -115,7 +121,8 @@ r = requests.post(%s, data=body, headers=headers, timeout=300)
 out = r.json()
 if "error" in out:
     raise SystemExit(out["error"]["error_type"] + ": " + out["error"]["message"])
-print(out["result"])`, body, jsonQuote(ctype), jsonQuote(url))
+result = out["result"]
+print(result if isinstance(result, str) else json.dumps(result))`, body, jsonQuote(ctype), jsonQuote(url))
 	case "JavaScript":
 		body := "const body = " + jsonQuote(in.text) + ";"
 		imp := ""
@@ -133,7 +140,7 @@ if (out.error) {
   console.error(out.error.error_type + ": " + out.error.message);
   process.exit(1);
 }
-console.log(out.result);`, imp, body, jsonQuote(ctype), jsonQuote(url))
+console.log(typeof out.result === "string" ? out.result : JSON.stringify(out.result));`, imp, body, jsonQuote(ctype), jsonQuote(url))
 	}
 	return ""
 }
