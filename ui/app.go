@@ -287,7 +287,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.cat.filterCmd(), m.startTicking())
 
 	case filterDoneMsg:
-		if !m.cat.applyFilter(msg) {
+		if !m.cat.applyFilter(msg, m.focus != focusCatalog) {
 			return m, nil
 		}
 		var again tea.Cmd

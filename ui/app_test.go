@@ -609,3 +609,14 @@ func TestFilterTypedWhileLoading(t *testing.T) {
 		t.Errorf("query typed during load not applied: %s", e.Ref.Path())
 	}
 }
+
+func TestLateFilterResultKeepsTheModelInUse(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	selectRef(t, m, "test/Shout")
+	press(t, m, "enter", "i", "type: edited")
+	m.cat.input.SetValue("t")
+	run(t, m, m.cat.filterCmd()) // lands while the user edits the input
+	if m.selected.Ref.Path() != "test/Shout" || !strings.HasSuffix(m.try.editor.Value(), " edited") {
+		t.Errorf("a late filter result replaced the model in use: %s, %q", m.selected.Ref.Path(), m.try.editor.Value())
+	}
+}

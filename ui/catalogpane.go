@@ -205,8 +205,11 @@ func sortByRef(entries []catalog.Entry) []catalog.Entry {
 }
 
 // applyFilter installs a filter result unless a newer query superseded it.
-// It keeps the cursor on the same entry when that entry still matches.
-func (p *catalogPane) applyFilter(msg filterDoneMsg) bool {
+// The cursor goes to the best match, except when the filter was cleared or
+// the user has moved on to the detail pane (stay): then it stays on the same
+// entry if that still matches, so a late result never swaps the model
+// someone is working with.
+func (p *catalogPane) applyFilter(msg filterDoneMsg, stay bool) bool {
 	if msg.seq != p.seq {
 		return false
 	}
@@ -221,7 +224,7 @@ func (p *catalogPane) applyFilter(msg filterDoneMsg) bool {
 		p.sorted = len(p.matches) // reference (or recent-use) order already
 	}
 	p.cursor = 0
-	if msg.query == "" && keep != "" {
+	if (msg.query == "" || stay) && keep != "" {
 		// Clearing the filter returns to where the user was.
 		for i, m := range p.matches {
 			if p.ix.Entry(m.Index).Ref.Path() == keep {
