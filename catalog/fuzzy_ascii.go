@@ -1,5 +1,7 @@
 package catalog
 
+import "strings"
+
 // This file is a byte-at-a-time port of github.com/sahilm/fuzzy's scoring
 // for the common case of an ASCII pattern and an ASCII haystack. It gives
 // exactly the same score and matched positions (TestASCIIMatchAgreesWithFuzzy
@@ -27,15 +29,6 @@ func isASCII(s string) bool {
 	return true
 }
 
-func lowerASCII(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-func foldEqASCII(a, b byte) bool { return a == b || lowerASCII(a) == lowerASCII(b) }
-
 func isSepASCII(c byte) bool {
 	switch c {
 	case '/', '-', '_', ' ', '.', '\\':
@@ -46,27 +39,20 @@ func isSepASCII(c byte) bool {
 
 // matchASCII scores pattern against s the way fuzzy.FindFromNoSort does,
 // appending matched byte positions to buf. ok is false when s does not match.
-func matchASCII(pattern, s string, buf []int) (score int, matched []int, ok bool) {
-	// A quick subsequence check first: most rejections cost a few IndexByte
-	// calls instead of a scoring pass.
+// lowPat and low are pattern and s lower-cased (same lengths, ASCII). The
+// scan jumps with IndexByte from one position where something can happen
+// (s[j] is the current pattern character, s[j+1] is the next one, or j is
+// the last byte) to the next: between those the library's loop changes no
+// state, so skipping them gives identical results.
+func matchASCII(pattern, lowPat, s, low string, buf []int) (score int, matched []int, ok bool) {
+	// A subsequence check first: most rejections cost a few IndexByte calls.
 	from := 0
-	for i := 0; i < len(pattern); i++ {
-		c := pattern[i]
-		lo, up := lowerASCII(c), c
-		if 'a' <= c && c <= 'z' {
-			up = c - ('a' - 'A')
-		}
-		j := -1
-		for k := from; k < len(s); k++ {
-			if s[k] == lo || s[k] == up {
-				j = k
-				break
-			}
-		}
+	for i := 0; i < len(lowPat); i++ {
+		j := strings.IndexByte(low[from:], lowPat[i])
 		if j < 0 {
 			return 0, buf, false
 		}
-		from = j + 1
+		from += j + 1
 	}
 
 	matched = buf
@@ -75,12 +61,26 @@ func matchASCII(pattern, s string, buf []int) (score int, matched []int, ok bool
 	best := -1
 	matchedIndex := -1
 	curAdj := 0
-	var last byte
-	lastIndex := 0
 	n := len(s)
 	for j := 0; j < n; j++ {
+		// Jump to the next position where something can happen.
+		next := n - 1
+		if k := strings.IndexByte(low[j:], lowPat[pi]); k >= 0 {
+			next = min(next, j+k)
+		}
+		if pi < len(lowPat)-1 && j+1 < n {
+			if k := strings.IndexByte(low[j+1:], lowPat[pi+1]); k >= 0 {
+				next = min(next, j+k)
+			}
+		}
+		j = next
+		var last byte // the byte before j; lastIndex is j-1 (0 at the start)
+		lastIndex := 0
+		if j > 0 {
+			last, lastIndex = s[j-1], j-1
+		}
 		c := s[j]
-		if foldEqASCII(c, pattern[pi]) {
+		if low[j] == lowPat[pi] {
 			sc := 0
 			if j == 0 {
 				sc += firstCharMatchBonus
@@ -104,32 +104,28 @@ func matchASCII(pattern, s string, buf []int) (score int, matched []int, ok bool
 				matchedIndex = j
 			}
 		}
-		var nextp, nextc byte
-		if pi < len(pattern)-1 {
-			nextp = pattern[pi+1]
-		}
-		if j+1 < n {
-			nextc = s[j+1]
-		}
 		// The library commits the best position for the current pattern
 		// character when the next one comes up or the string ends (and, like
 		// it, does not reset matchedIndex after committing).
-		if foldEqASCII(nextp, nextc) || nextc == 0 {
-			if matchedIndex > -1 {
-				if len(matched) == start {
-					best += max(matchedIndex*unmatchedLeadingCharPenalty, maxUnmatchedLeadingCharPenalty)
-				}
-				score += best
-				matched = append(matched, matchedIndex)
-				best = -1
-				pi++
+		commit := j+1 >= n
+		if !commit && pi < len(lowPat)-1 {
+			commit = low[j+1] == lowPat[pi+1]
+		}
+		if commit && matchedIndex > -1 {
+			if len(matched) == start {
+				best += max(matchedIndex*unmatchedLeadingCharPenalty, maxUnmatchedLeadingCharPenalty)
+			}
+			score += best
+			matched = append(matched, matchedIndex)
+			best = -1
+			pi++
+			if pi == len(lowPat) {
+				break
 			}
 		}
-		lastIndex = j
-		last = c
 	}
 	score += (len(matched) - start) - n
-	if len(matched)-start != len(pattern) {
+	if len(matched)-start != len(lowPat) {
 		return 0, matched[:start], false
 	}
 	return score, matched, true

@@ -3,6 +3,7 @@ package catalog
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sahilm/fuzzy"
@@ -21,11 +22,11 @@ func TestASCIIMatchAgreesWithFuzzy(t *testing.T) {
 		}
 		return string(b)
 	}
-	for i := 0; i < 200000; i++ {
+	for i := 0; i < 400000; i++ {
 		pat := str(1 + rng.IntN(4))
 		s := str(rng.IntN(24))
 		want := fuzzy.Find(pat, []string{s})
-		score, matched, ok := matchASCII(pat, s, nil)
+		score, matched, ok := matchASCII(pat, strings.ToLower(pat), s, strings.ToLower(s), nil)
 		if ok != (len(want) == 1) {
 			t.Fatalf("pattern %q in %q: fast ok=%v, library matches=%d", pat, s, ok, len(want))
 		}

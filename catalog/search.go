@@ -27,7 +27,8 @@ type Index struct {
 	entries []Entry
 	hay     []string
 	refLen  []int
-	ascii   []bool // hay[i] is plain ASCII: the fast matcher applies
+	ascii   []bool   // hay[i] is plain ASCII: the fast matcher applies
+	low     []string // hay[i] lower-cased, for the fast matcher
 
 	// rank is each entry's position in reference order, so ordering ties
 	// compares two ints instead of two strings. Built on first use.
@@ -37,12 +38,15 @@ type Index struct {
 
 // NewIndex indexes entries for Search. The slice is not copied.
 func NewIndex(entries []Entry) *Index {
-	ix := &Index{entries: entries, hay: make([]string, len(entries)), refLen: make([]int, len(entries)), ascii: make([]bool, len(entries))}
+	ix := &Index{entries: entries, hay: make([]string, len(entries)), refLen: make([]int, len(entries)), ascii: make([]bool, len(entries)), low: make([]string, len(entries))}
 	for i, e := range entries {
 		p := e.Ref.Path()
 		ix.refLen[i] = len(p)
 		ix.hay[i] = p + " " + e.Tagline + " " + strings.Join(e.Tags, " ")
 		ix.ascii[i] = isASCII(ix.hay[i])
+		if ix.ascii[i] {
+			ix.low[i] = strings.ToLower(ix.hay[i])
+		}
 	}
 	return ix
 }
@@ -162,6 +166,7 @@ func (ix *Index) search(query string, cand []int, k int) []Match {
 func (ix *Index) matchRange(query string, cand []int, lo, hi int) []Match {
 	var out []Match
 	fast := isASCII(query)
+	lowQuery := strings.ToLower(query)
 	var slow []int // positions (lo..hi) that need the library
 	arena := make([]int, 0, 4096)
 	for i := lo; i < hi; i++ {
@@ -176,7 +181,7 @@ func (ix *Index) matchRange(query string, cand []int, lo, hi int) []Match {
 		if cap(arena)-len(arena) < len(query) {
 			arena = make([]int, 0, max(4096, len(query)))
 		}
-		score, pos, ok := matchASCII(query, ix.hay[idx], arena)
+		score, pos, ok := matchASCII(query, lowQuery, ix.hay[idx], ix.low[idx], arena)
 		if !ok {
 			continue
 		}
