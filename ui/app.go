@@ -375,6 +375,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.setStatus("saved "+msg.path, statusInfo)
 
+	case editorReadyMsg:
+		return m, m.runEditor(msg)
+
 	case editorDoneMsg:
 		if msg.err != nil {
 			return m, m.setStatus(msg.err.Error(), statusError)
@@ -755,7 +758,8 @@ func unwrapPathErr(err error) error {
 }
 
 // openEditor edits the input in $VISUAL or $EDITOR. The temp file is
-// written and read inside commands, never in Update.
+// written by a command (editorReadyMsg), and read back by the exec callback,
+// never in Update.
 func (m *Model) openEditor() tea.Cmd {
 	if m.try.bin != nil {
 		return m.setStatus("the input is binary; load a text file (o) or type text (i) first", statusWarn)
@@ -764,7 +768,7 @@ func (m *Model) openEditor() tea.Cmd {
 	if editor == "" {
 		editor = os.Getenv("EDITOR")
 	}
-	if editor == "" {
+	if strings.TrimSpace(editor) == "" {
 		return m.setStatus("set $EDITOR (or $VISUAL) to edit the input in your editor", statusWarn)
 	}
 	text := m.try.editor.Value()
@@ -772,18 +776,26 @@ func (m *Model) openEditor() tea.Cmd {
 	if m.selected.InputKind == catalog.KindJSON {
 		ext = ".json"
 	}
-	f, err := os.CreateTemp("", "pipette-input-*"+ext)
-	if err != nil {
-		return m.setStatus("cannot create a temp file: "+err.Error(), statusError)
+	return func() tea.Msg {
+		f, err := os.CreateTemp("", "pipette-input-*"+ext)
+		if err != nil {
+			return editorDoneMsg{err: fmt.Errorf("cannot create a temp file for the editor: %w", err)}
+		}
+		_, werr := f.WriteString(text)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			os.Remove(f.Name())
+			return editorDoneMsg{err: fmt.Errorf("cannot write a temp file for the editor: %w", werr)}
+		}
+		return editorReadyMsg{path: f.Name(), editor: strings.Fields(editor)}
 	}
-	path := f.Name()
-	_, werr := f.WriteString(text)
-	cerr := f.Close()
-	if werr != nil || cerr != nil {
-		os.Remove(path)
-		return m.setStatus("cannot write a temp file for the editor", statusError)
-	}
-	args := strings.Fields(editor)
+}
+
+// runEditor hands the terminal to the editor.
+func (m *Model) runEditor(msg editorReadyMsg) tea.Cmd {
+	path, args := msg.path, msg.editor
 	c := exec.Command(args[0], append(args[1:], path)...)
 	return tea.ExecProcess(c, func(err error) tea.Msg {
 		defer os.Remove(path)

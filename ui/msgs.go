@@ -60,6 +60,12 @@ type fileSavedMsg struct {
 	err  error
 }
 
+// editorReadyMsg is the input written to a temp file for $EDITOR.
+type editorReadyMsg struct {
+	path   string
+	editor []string // the command and its arguments
+}
+
 // editorDoneMsg is the input edited in $EDITOR (read back from its temp file).
 type editorDoneMsg struct {
 	text string
