@@ -812,7 +812,7 @@ func (m *Model) runEditor(msg editorReadyMsg) tea.Cmd {
 
 // recordRun adds a finished run to the history and saves it.
 func (m *Model) recordRun(msg runDoneMsg) tea.Cmd {
-	r := Record{Time: m.now(), Ref: msg.ref.String(), Input: msg.input, Binary: m.try.bin != nil, Duration: msg.elapsed}
+	r := Record{Time: m.now(), Ref: msg.ref.String(), Input: msg.input, Binary: msg.binary, Duration: msg.elapsed}
 	if msg.err != nil {
 		e := catalog.AsError(msg.err)
 		r.Error, r.Output = e.Type, oneLine(e.Message)

@@ -31,7 +31,8 @@ type filterDoneMsg struct {
 type runDoneMsg struct {
 	seq     int
 	ref     catalog.Ref
-	input   string
+	input   string // as history keeps it (base64 when binary)
+	binary  bool
 	resp    *client.Response
 	err     error
 	elapsed time.Duration

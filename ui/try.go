@@ -212,11 +212,11 @@ func (t *tryPane) run(c *client.Client, now time.Time) tea.Cmd {
 	t.seq++
 	t.running, t.cancel, t.started, t.elapsed = true, cancel, now, 0
 	seq, ref := t.seq, t.entry.Ref
-	inText, _ := t.inputRecord()
+	inText, binary := t.inputRecord()
 	return func() tea.Msg {
 		start := time.Now()
 		resp, err := c.AlgoRef(ref).WithStdout(true).Pipe(ctx, in)
-		return runDoneMsg{seq: seq, ref: ref, input: inText, resp: resp, err: err, elapsed: time.Since(start)}
+		return runDoneMsg{seq: seq, ref: ref, input: inText, binary: binary, resp: resp, err: err, elapsed: time.Since(start)}
 	}
 }
 
