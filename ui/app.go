@@ -114,7 +114,8 @@ type Model struct {
 	fetching map[string]bool
 
 	overlay overlayKind
-	helpOff int // scroll position of the full help
+	helpOff int  // scroll position of the full help
+	zoom    bool // the detail pane fills the screen
 	picker  *picker
 	prompt  *prompt
 
@@ -870,6 +871,12 @@ func (m *Model) do(id action) tea.Cmd {
 		return m.refreshDetail()
 	case actHistory:
 		return m.openHistory()
+	case actZoom:
+		m.setZoom(!m.zoom)
+		if m.zoom {
+			m.focus = focusDetail
+		}
+		return m.refreshDetail()
 	case actReload:
 		m.cat.ix, m.cat.matches = nil, nil
 		m.cat.resetFilter()
@@ -909,6 +916,7 @@ func (m *Model) cycleFocus(next bool) {
 	}
 	if pos == 0 {
 		m.focus = focusCatalog
+		m.setZoom(false) // the catalog comes back with the focus
 		return
 	}
 	m.focus, m.tab = focusDetail, tabID(pos-1)
@@ -1139,13 +1147,25 @@ func (m *Model) refreshCode() {
 	m.code.set(snippet(languages[m.code.lang], t, m.selected.Ref, in), t)
 }
 
+// setZoom shows the detail pane alone (for a big image or long docs on a
+// small terminal) or brings the catalog back.
+func (m *Model) setZoom(on bool) {
+	if m.zoom == on {
+		return
+	}
+	m.zoom = on
+	m.layout()
+}
+
 // layout sizes every pane for the window.
 func (m *Model) layout() {
 	if m.w == 0 || m.h == 0 {
 		return
 	}
 	catW, catH, detW, detH := m.paneSizes()
-	m.cat.SetSize(catW, catH)
+	if !m.zoom {
+		m.cat.SetSize(catW, catH)
+	}
 	iw := max(1, detW-m.st.Pane.GetHorizontalFrameSize())
 	ih := max(1, detH-m.st.Pane.GetVerticalFrameSize()-2)
 	m.docs.SetSize(iw, ih)
@@ -1158,6 +1178,9 @@ func (m *Model) layout() {
 // below it. Two lines at the bottom hold the short help and the status.
 func (m *Model) paneSizes() (catW, catH, detW, detH int) {
 	bodyH := max(4, m.h-2)
+	if m.zoom {
+		return 0, 0, m.w, bodyH
+	}
 	if m.w >= wideWidth {
 		catW = min(64, max(36, m.w*9/20))
 		return catW, bodyH, m.w - catW, bodyH
@@ -1212,10 +1235,11 @@ func (m *Model) renderScreen() string {
 		return ansi.Truncate(fmt.Sprintf("pipette needs at least %d×%d; this terminal is %d×%d", minW, minH, m.w, m.h), m.w, "")
 	}
 	spin := m.st.SpinnerFrames[m.spin%len(m.st.SpinnerFrames)]
-	catView := m.cat.View(m.focus == focusCatalog && m.overlay == overlayNone, spin)
 	detView := m.detailView(spin)
 	var body string
-	if m.w >= wideWidth {
+	if m.zoom {
+		body = detView
+	} else if catView := m.cat.View(m.focus == focusCatalog && m.overlay == overlayNone, spin); m.w >= wideWidth {
 		body = lipgloss.JoinHorizontal(lipgloss.Top, catView, detView)
 	} else {
 		body = lipgloss.JoinVertical(lipgloss.Left, catView, detView)
@@ -1367,6 +1391,15 @@ func (m *Model) footer() string {
 	for _, id := range ids {
 		if b := m.keys.find(sc, id); b != nil && b.Enabled() {
 			pairs = append(pairs, [2]string{b.Help().Key, b.Help().Desc})
+		}
+	}
+	if sc != scopeCatalog {
+		if b := m.keys.find(scopeGlobal, actZoom); b != nil && b.Enabled() {
+			desc := "zoom"
+			if m.zoom {
+				desc = "unzoom"
+			}
+			pairs = append(pairs, [2]string{b.Help().Key, desc})
 		}
 	}
 	for _, id := range []action{actPalette, actHelp, actQuit} {

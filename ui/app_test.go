@@ -454,7 +454,7 @@ func TestLayoutFitsEverySize(t *testing.T) {
 	for _, sz := range [][2]int{{80, 24}, {100, 30}, {160, 48}, {40, 12}, {99, 20}, {200, 60}, {30, 8}} {
 		m := newTestModel(t, sz[0], sz[1], "dark")
 		selectRef(t, m, "test/Pixels")
-		for _, k := range []string{"1", "2", "r", "3", "?", "esc", "ctrl+p"} {
+		for _, k := range []string{"1", "2", "r", "3", "z", "?", "esc", "ctrl+p", "esc", "z"} {
 			press(t, m, k)
 			assertFits(t, m)
 		}
@@ -618,5 +618,30 @@ func TestLateFilterResultKeepsTheModelInUse(t *testing.T) {
 	run(t, m, m.cat.filterCmd()) // lands while the user edits the input
 	if m.selected.Ref.Path() != "test/Shout" || !strings.Contains(m.try.editor.Value(), " edited") {
 		t.Errorf("a late filter result replaced the model in use: %s, %q", m.selected.Ref.Path(), m.try.editor.Value())
+	}
+}
+
+func TestZoomGivesTheDetailTheScreen(t *testing.T) {
+	m := newTestModel(t, 80, 24, "dark")
+	selectRef(t, m, "test/Pixels")
+	press(t, m, "2", "r")
+	before := strings.Count(plainScreen(m), "▀")
+	press(t, m, "z")
+	s := plainScreen(m)
+	if strings.Contains(s, "pipette ·") || !m.zoom || m.focus != focusDetail {
+		t.Fatalf("zoom still shows the catalog:\n%s", s)
+	}
+	assertFits(t, m)
+	if after := strings.Count(s, "▀"); after < before {
+		t.Errorf("zoomed preview has %d half blocks, fewer than %d", after, before)
+	}
+	press(t, m, "tab") // try → code
+	press(t, m, "tab") // code → catalog: the catalog comes back
+	if m.zoom || !strings.Contains(plainScreen(m), "pipette ·") {
+		t.Error("focusing the catalog should end the zoom")
+	}
+	press(t, m, "z", "z")
+	if m.zoom {
+		t.Error("z should toggle")
 	}
 }

@@ -24,6 +24,7 @@ const (
 	actHistory    action = "history"
 	actReload     action = "reload"
 	actTheme      action = "toggle_theme"
+	actZoom       action = "zoom"
 	actUp         action = "up"
 	actDown       action = "down"
 	actPageUp     action = "page_up"
@@ -93,6 +94,8 @@ func defaultKeyMap() *KeyMap {
 	add(scopeGlobal, actHistory, "run history", "H")
 	add(scopeGlobal, actReload, "reload catalog", "R")
 	add(scopeGlobal, actTheme, "switch dark/light", "T")
+	add(scopeGlobal, actZoom, "zoom the detail pane", "z")
+	add(scopeGlobal, actZoom, "zoom the detail pane", "z")
 
 	add(scopeCatalog, actUp, "up", "up", "k")
 	add(scopeCatalog, actDown, "down", "down", "j")
