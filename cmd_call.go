@@ -62,18 +62,25 @@ UTF-8, else binary. A FILE of - reads stdin.`,
 	}
 	fl := cmd.Flags()
 	fl.SortFlags = false
-	fl.StringVarP(&f.data, "data", "d", "", "input DATA, guessed: JSON if it parses, else text")
-	fl.StringVarP(&f.text, "text", "t", "", "input TEXT")
-	fl.StringVarP(&f.jsonData, "json", "j", "", "input JSON")
-	fl.StringVarP(&f.dataFile, "data-file", "D", "", "input from FILE, guessed: JSON, else text, else binary")
-	fl.StringVarP(&f.textFile, "text-file", "T", "", "input from FILE, as text")
-	fl.StringVarP(&f.jsonFile, "json-file", "J", "", "input from FILE, as JSON")
-	fl.StringVarP(&f.binFile, "binary-file", "B", "", "input from FILE, as binary")
-	fl.StringVar(&f.sample, "sample", "", "use the algorithm's sample N (1 is the first; a sample's name works too)")
+	addInputFlags(fl, &f, "input DATA, guessed: JSON if it parses, else text", "input from FILE, guessed: JSON, else text, else binary", "algorithm")
 	fl.StringVarP(&f.output, "output", "o", "", "write the result to FILE")
 	fl.Float64Var(&f.timeout, "timeout", 300, "give up after SECONDS (max 3000)")
 	fl.BoolVar(&f.stdout, "stdout", false, "print what the algorithm logged, on stderr")
 	return cmd
+}
+
+// addInputFlags adds the data flags and --sample, shared by `call` and
+// `run`; guessed is the help of -d and -D, whose guess differs between them,
+// and owner says whose samples --sample picks.
+func addInputFlags(fl *pflag.FlagSet, f *callFlags, guessData, guessFile, owner string) {
+	fl.StringVarP(&f.data, "data", "d", "", guessData)
+	fl.StringVarP(&f.text, "text", "t", "", "input TEXT")
+	fl.StringVarP(&f.jsonData, "json", "j", "", "input JSON")
+	fl.StringVarP(&f.dataFile, "data-file", "D", "", guessFile)
+	fl.StringVarP(&f.textFile, "text-file", "T", "", "input from FILE, as text")
+	fl.StringVarP(&f.jsonFile, "json-file", "J", "", "input from FILE, as JSON")
+	fl.StringVarP(&f.binFile, "binary-file", "B", "", "input from FILE, as binary")
+	fl.StringVar(&f.sample, "sample", "", "use the "+owner+"'s sample N (1 is the first; a sample's name works too)")
 }
 
 func runCall(cmd *cobra.Command, refArg string, f callFlags) error {
@@ -127,6 +134,15 @@ func roundDuration(d time.Duration) time.Duration {
 // callInput builds the input value from whichever data flag was given, the
 // named sample, or piped stdin.
 func callInput(cmd *cobra.Command, c *client.Client, ref catalog.Ref, f callFlags) (catalog.Value, error) {
+	guess := func(b []byte) (catalog.Value, error) { return guessKind(b), nil }
+	sample := func(which string) (catalog.Value, error) { return sampleInput(cmd, c, ref, which) }
+	return readInput(cmd, f, guess, sample)
+}
+
+// readInput builds an input value from the data flags (as `call` and `run`
+// read them): guess reads the data of -d, -D and piped stdin, whose kind is
+// not given, and sample picks --sample.
+func readInput(cmd *cobra.Command, f callFlags, guess func([]byte) (catalog.Value, error), sample func(string) (catalog.Value, error)) (catalog.Value, error) {
 	var set []string
 	for _, name := range dataFlags {
 		if cmd.Flags().Changed(name) {
@@ -140,14 +156,17 @@ func callInput(cmd *cobra.Command, c *client.Client, ref catalog.Ref, f callFlag
 	stdin := cmd.InOrStdin()
 	switch {
 	case fl.Changed("data"):
-		return guessKind([]byte(f.data)), nil
+		return guess([]byte(f.data))
 	case fl.Changed("text"):
 		return catalog.Text(f.text), nil
 	case fl.Changed("json"):
 		return parseJSONInput(cmd, "-j", []byte(f.jsonData))
 	case fl.Changed("data-file"):
 		b, err := readInputFile(cmd, f.dataFile)
-		return guessKind(b), err
+		if err != nil {
+			return catalog.Value{}, err
+		}
+		return guess(b)
 	case fl.Changed("text-file"):
 		b, err := readInputFile(cmd, f.textFile)
 		if err == nil && !utf8.Valid(b) {
@@ -164,7 +183,7 @@ func callInput(cmd *cobra.Command, c *client.Client, ref catalog.Ref, f callFlag
 		b, err := readInputFile(cmd, f.binFile)
 		return catalog.Bytes(b), err
 	case fl.Changed("sample"):
-		return sampleInput(cmd, c, ref, f.sample)
+		return sample(f.sample)
 	}
 	noInput := usageErrorf(cmd, "no input: give one with -d, -t, -j, -D, -T, -J, -B or --sample N, or pipe it on stdin")
 	if isTerminal(stdin) {
@@ -177,7 +196,7 @@ func callInput(cmd *cobra.Command, c *client.Client, ref catalog.Ref, f callFlag
 	if len(b) == 0 {
 		return catalog.Value{}, noInput
 	}
-	return guessKind(b), nil
+	return guess(b)
 }
 
 func flagName(f *pflag.Flag) string {
@@ -239,13 +258,19 @@ func sampleInput(cmd *cobra.Command, c *client.Client, ref catalog.Ref, which st
 	if err != nil {
 		return catalog.Value{}, err
 	}
+	return pickSample(cmd, e, which, fmt.Sprintf("`pipette docs %s` lists them", e.Ref.Path()))
+}
+
+// pickSample picks a sample of e by number (1-based) or name; listed says
+// where the user can see them.
+func pickSample(cmd *cobra.Command, e catalog.Entry, which, listed string) (catalog.Value, error) {
 	if len(e.Samples) == 0 {
 		return catalog.Value{}, usageErrorf(cmd, "%s has no samples: give an input with -d, -t or -j", e.Ref.Path())
 	}
 	if n, err := strconv.Atoi(strings.TrimSpace(which)); err == nil {
 		if n < 1 || n > len(e.Samples) {
-			return catalog.Value{}, usageErrorf(cmd, "%s has %s: use --sample 1 to %d (`pipette docs %s` lists them)",
-				e.Ref.Path(), plural(len(e.Samples), "sample"), len(e.Samples), e.Ref.Path())
+			return catalog.Value{}, usageErrorf(cmd, "%s has %s: use --sample 1 to %d (%s)",
+				e.Ref.Path(), plural(len(e.Samples), "sample"), len(e.Samples), listed)
 		}
 		return e.Samples[n-1].Input, nil
 	}
@@ -270,6 +295,12 @@ func plural(n int, what string) string {
 // writeResult prints or saves the result by its content type. Binary data is
 // never dumped on a terminal: it goes to -o, or to stdout only when piped.
 func writeResult(cmd *cobra.Command, ref catalog.Ref, resp *client.Response, output string) error {
+	return writeValue(cmd, ref.Path(), "pipette call "+ref.Path(), resp, output)
+}
+
+// writeValue is writeResult for the result of what (an algorithm or a
+// chain); again is the command that made it, for the hint to save binary.
+func writeValue(cmd *cobra.Command, what, again string, resp *client.Response, output string) error {
 	out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	var body []byte
 	switch resp.Value.Kind {
@@ -281,7 +312,7 @@ func writeResult(cmd *cobra.Command, ref catalog.Ref, resp *client.Response, out
 	case catalog.KindJSON:
 		b, err := prettyJSON(resp.Value.JSON)
 		if err != nil {
-			return fmt.Errorf("print the result of %s: %w", ref.Path(), err)
+			return fmt.Errorf("print the result of %s: %w", what, err)
 		}
 		body = b
 		if output == "" && isTerminal(out) {
@@ -291,8 +322,8 @@ func writeResult(cmd *cobra.Command, ref catalog.Ref, resp *client.Response, out
 	case catalog.KindBinary:
 		body = resp.Value.Bytes
 		if output == "" && isTerminal(out) {
-			fmt.Fprintf(errw, "The result is %s of binary data (%s), not shown on a terminal: save it with -o FILE or pipe it, as in `pipette call %s … > result%s`.\n",
-				sizeString(len(body)), http.DetectContentType(body), ref.Path(), extensionFor(body))
+			fmt.Fprintf(errw, "The result is %s of binary data (%s), not shown on a terminal: save it with -o FILE or pipe it, as in `%s … > result%s`.\n",
+				sizeString(len(body)), http.DetectContentType(body), again, extensionFor(body))
 			return nil
 		}
 	default: // void: nothing to print

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pipette/algorithms/imagein"
+	"pipette/catalog"
 	"pipette/server"
 )
 
@@ -28,6 +29,7 @@ func newServeCmd() *cobra.Command {
 		allowURLs      bool
 		allowPrivate   bool
 		maxPixels      int
+		chainsDir      string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -37,11 +39,20 @@ POST /v1/algo/{owner}/{name}[/{version}] calls an algorithm, GET /v1/algorithms
 lists the catalog, /metrics, /healthz and /readyz watch the server.
 
 API keys come from --api-key (repeatable) and $` + envKeys + ` (comma-separated).
-Clients send one as "Authorization: Simple KEY".`,
+Clients send one as "Authorization: Simple KEY".
+
+--chains DIR publishes every chain file (*.yaml, *.yml) of DIR as an algorithm
+at its name and version, listed with the built-ins and called the same way;
+chains may call each other. A file that does not load is reported on stderr
+and left out; the rest are served.`,
 		Example: `  pipette serve
   curl -H 'Content-Type: text/plain' -d 'what a great day' 127.0.0.1:8080/v1/algo/nlp/SentimentAnalysis
 
-  PIPETTE_API_KEYS=k1,k2 pipette serve --addr 0.0.0.0:8080`,
+  PIPETTE_API_KEYS=k1,k2 pipette serve --addr 0.0.0.0:8080
+
+  pipette serve --chains examples
+  curl -H 'Content-Type: application/octet-stream' --data-binary @photo.jpg \
+    '127.0.0.1:8080/v1/algo/demo/MemeGenerator?output=raw' > meme.png`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, _, err := net.SplitHostPort(addr); err != nil {
@@ -66,7 +77,21 @@ Clients send one as "Authorization: Simple KEY".`,
 			imagein.SetPolicy(imagein.Policy{AllowURLs: allowURLs, AllowPrivate: allowPrivate, MaxPixels: maxPixels})
 
 			reg := builtinCatalog()
-			entries, err := reg.List(cmd.Context())
+			var (
+				src    catalog.Source = reg
+				runner catalog.Runner = reg
+				served string
+			)
+			if chainsDir != "" {
+				lib, err := loadChainLibrary(cmd, chainsDir, reg)
+				if err != nil {
+					return err
+				}
+				comb := lib.Combined()
+				src, runner = comb, comb
+				served = fmt.Sprintf(" (%s from %s)", plural(len(lib.Chains()), "chain"), chainsDir)
+			}
+			entries, err := src.List(cmd.Context())
 			if err != nil {
 				return fmt.Errorf("list the built-in catalog: %w", err)
 			}
@@ -74,8 +99,8 @@ Clients send one as "Authorization: Simple KEY".`,
 			defer stop()
 			out := cmd.OutOrStdout()
 			cfg := server.Config{
-				Source:  reg,
-				Runner:  reg,
+				Source:  src,
+				Runner:  runner,
 				Keys:    keys,
 				MaxBody: maxBody,
 				Logger:  slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)),
@@ -84,7 +109,7 @@ Clients send one as "Authorization: Simple KEY".`,
 				Addr:           addr,
 				AllowAnonymous: allowAnonymous,
 				Ready: func(a net.Addr) {
-					fmt.Fprintf(out, "pipette serving %s on http://%s\n", plural(len(entries), "algorithm"), a)
+					fmt.Fprintf(out, "pipette serving %s%s on http://%s\n", plural(len(entries), "algorithm"), served, a)
 				},
 			})
 			return serveError(addr, err)
@@ -99,6 +124,7 @@ Clients send one as "Authorization: Simple KEY".`,
 	fl.BoolVar(&allowURLs, "allow-url-fetch", false, "let image algorithms fetch http(s) URLs given as input")
 	fl.BoolVar(&allowPrivate, "allow-private-urls", false, "let those URLs reach loopback and private addresses")
 	fl.IntVar(&maxPixels, "max-pixels", imagein.DefaultMaxPixels, "refuse images larger than N pixels before decoding")
+	fl.StringVar(&chainsDir, "chains", "", "also serve every chain file of DIR as an algorithm")
 	return cmd
 }
 

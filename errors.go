@@ -24,7 +24,9 @@ func printError(w io.Writer, styles fang.Styles, err error) {
 		fwd = cw.Forward
 	}
 	if !isTerminal(fwd) {
-		fmt.Fprintln(w, "pipette: "+msg)
+		// Several problems (a chain file's) are one line each, each
+		// prefixed, so that every line greps alike.
+		fmt.Fprintln(w, "pipette: "+strings.ReplaceAll(msg, "\n", "\npipette: "))
 		return
 	}
 	fmt.Fprintln(w, styles.ErrorHeader.String())

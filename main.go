@@ -3,7 +3,7 @@
 // models that chain like UNIX pipes.
 //
 // `pipette` alone opens the TUI; `ls`, `docs`, `call` and `serve` are its
-// headless verbs. Every verb works on the built-in catalog in this process by
+// headless verbs, and `run`, `validate` and `export` work on chain files. Every verb works on the built-in catalog in this process by
 // default, or on a pipette server named with --server / PIPETTE_API, with the
 // same output either way.
 package main
@@ -78,7 +78,12 @@ named by --server (or $PIPETTE_API; its key in $PIPETTE_API_KEY).`,
   pipette call nlp/SentimentAnalysis -t "what a great day"
 
   # serve the catalog over HTTP
-  pipette serve --addr 127.0.0.1:8080`,
+  pipette serve --addr 127.0.0.1:8080
+
+  # run a chain of models, check it, export it as a Go program
+  pipette run examples/sentence_mood.yaml -t "What a launch! Then the coffee machine broke."
+  pipette validate examples/*.yaml
+  pipette export examples/text_card.yaml --go -o card/main.go`,
 		Args:          cobra.NoArgs,
 		RunE:          runTUI,
 		SilenceUsage:  true,
@@ -89,7 +94,7 @@ named by --server (or $PIPETTE_API; its key in $PIPETTE_API_KEY).`,
 		return usageErrorf(c, "%v", err)
 	})
 	addTUIFlags(root)
-	root.AddCommand(newLsCmd(), newDocsCmd(), newCallCmd(), newServeCmd())
+	root.AddCommand(newLsCmd(), newDocsCmd(), newCallCmd(), newServeCmd(), newRunCmd(), newValidateCmd(), newExportCmd())
 	return root
 }
 
