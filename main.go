@@ -62,15 +62,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
-		Use:   "pipette",
+		Use:   "pipette [CHAIN.yaml]",
 		Short: "A terminal workbench for a catalog of models",
 		Long: `pipette browses a catalog of models, reads their docs, calls them, and serves
 them over the Algorithmia-compatible HTTP API. With no command it opens the TUI.
 
 Every command uses the built-in catalog in this process, or the pipette server
 named by --server (or $PIPETTE_API; its key in $PIPETTE_API_KEY).`,
-		Example: `  # open the TUI
+		Example: `  # open the TUI; with a chain file, open it in the chain builder
   pipette
+  pipette examples/meme.yaml
 
   # search the catalog, read a model's docs, call it
   pipette ls sentiment
@@ -84,7 +85,7 @@ named by --server (or $PIPETTE_API; its key in $PIPETTE_API_KEY).`,
   pipette run examples/sentence_mood.yaml -t "What a launch! Then the coffee machine broke."
   pipette validate examples/*.yaml
   pipette export examples/text_card.yaml --go -o card/main.go`,
-		Args:          cobra.NoArgs,
+		Args:          cobra.MaximumNArgs(1),
 		RunE:          runTUI,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -50,6 +50,16 @@ func runTUI(cmd *cobra.Command, args []string) error {
 		}
 	}
 
+	chainFile := ""
+	if len(args) == 1 {
+		chainFile = args[0]
+		// With subcommands, a mistyped command lands here: only a path that
+		// exists or looks like a chain file is taken as one.
+		if _, err := os.Stat(chainFile); err != nil && !strings.HasSuffix(chainFile, ".yaml") && !strings.HasSuffix(chainFile, ".yml") {
+			return usageErrorf(cmd, "unknown command or chain file %q", chainFile)
+		}
+	}
+
 	opts := []tea.ProgramOption{tea.WithContext(cmd.Context())}
 	if plain {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
@@ -62,6 +72,8 @@ func runTUI(cmd *cobra.Command, args []string) error {
 		Keys:        cfg.KeyOverrides(),
 		Notice:      cfgErr,
 		HistoryPath: ui.StatePath("history.jsonl"),
+		ChainFile:   chainFile,
+		DraftPath:   ui.StatePath("draft.yaml"),
 		ServerURL:   strings.TrimSpace(serverURL),
 		APIKey:      os.Getenv(keyEnv) != "",
 		Dark:        true,

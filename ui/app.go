@@ -52,6 +52,11 @@ type Options struct {
 	Dark bool
 	// Now is the clock (tests pin it).
 	Now func() time.Time
+	// ChainFile is a chain file to open in the builder at start.
+	ChainFile string
+	// DraftPath is where the chain being built is autosaved; "" saves
+	// nothing (tests).
+	DraftPath string
 	// Tick schedules a timed message (spinner frames, status expiry); nil
 	// means tea.Tick. Tests and benchmarks drive the model without a clock.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
@@ -62,6 +67,7 @@ type focusArea int
 const (
 	focusCatalog focusArea = iota
 	focusDetail
+	focusChain // the chain builder fills the body
 )
 
 type tabID int
@@ -107,6 +113,13 @@ type Model struct {
 	docs docsPane
 	try  tryPane
 	code codePane
+
+	chain        chainPane
+	chainReturn  focusArea // where esc in the builder goes back to
+	confirm      *confirmBox
+	drafts       *draftSaver
+	draftGen     int
+	exportFormat string
 
 	selected catalog.Entry
 	hasSel   bool
@@ -163,6 +176,8 @@ func New(opt Options) *Model {
 	m.docs = newDocsPane(m.st)
 	m.try = newTryPane(m.st)
 	m.code = newCodePane(m.st)
+	m.chain = newChainPane(m.st)
+	m.drafts = &draftSaver{path: opt.DraftPath}
 	if err := m.keys.Remap(opt.Keys); err != nil {
 		m.setStatus(err.Error(), statusError)
 	}
@@ -176,7 +191,7 @@ func New(opt Options) *Model {
 // Init starts loading the catalog and the history, and asks the terminal
 // for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.loadCatalog(), m.startTicking()}
+	cmds := []tea.Cmd{m.loadCatalog(), m.startTicking(), m.startChain()}
 	if m.followsTerminal() {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -230,7 +245,9 @@ func (m *Model) tick() tea.Cmd {
 	return m.after(100*time.Millisecond, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
 }
 
-func (m *Model) busy() bool { return m.cat.loading || m.cat.pending || m.try.running }
+func (m *Model) busy() bool {
+	return m.cat.loading || m.cat.pending || m.try.running || m.chain.running
+}
 
 func (m *Model) setStatus(s string, k statusKind) tea.Cmd {
 	m.statusID++
@@ -248,6 +265,7 @@ func (m *Model) setTheme(pal themes.Palette) {
 	m.docs.setStyles(m.st)
 	m.try.setStyles(m.st)
 	m.code.st = m.st
+	m.chain.setStyles(m.st)
 	m.code.shown = ""
 	m.layout()
 	if m.hasSel {
@@ -259,6 +277,9 @@ func (m *Model) setTheme(pal themes.Palette) {
 // Update routes messages: window size to every pane, keys to the overlay or
 // the focused pane, results of commands to whoever asked.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.chainMsg(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
@@ -326,6 +347,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.try.running {
 			m.try.elapsed = msg.at.Sub(m.try.started)
 		}
+		if m.chain.running {
+			m.chain.elapsed = msg.at.Sub(m.chain.started)
+		}
 		if !m.busy() {
 			m.ticking = false
 			return m, nil
@@ -359,6 +383,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 
 	case fileLoadedMsg:
+		if msg.chain {
+			return m, m.chainInputLoaded(msg)
+		}
 		if msg.err != nil {
 			return m, m.setStatus(msg.err.Error(), statusError)
 		}
@@ -424,6 +451,8 @@ func (m *Model) routeText(msg tea.Msg) tea.Cmd {
 		m.docs.input, cmd = m.docs.input.Update(msg)
 	case m.try.editing:
 		m.try.editor, cmd = m.try.editor.Update(msg)
+	case m.chain.editing:
+		m.chain.editor, cmd = m.chain.editor.Update(msg)
 	}
 	return cmd
 }
@@ -431,12 +460,15 @@ func (m *Model) routeText(msg tea.Msg) tea.Cmd {
 // textFocused reports whether a text input has the keyboard, in which case
 // printable keys are text, not commands.
 func (m *Model) textFocused() bool {
-	return m.cat.filtering || m.docs.searching || m.try.editing
+	return m.cat.filtering || m.docs.searching || m.try.editing || m.chain.editing
 }
 
 func (m *Model) scope() scope {
-	if m.focus == focusCatalog {
+	switch m.focus {
+	case focusCatalog:
 		return scopeCatalog
+	case focusChain:
+		return scopeChain
 	}
 	return [...]scope{scopeDocs, scopeTry, scopeCode}[m.tab]
 }
@@ -469,6 +501,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.routeText(msg)
 	case m.docs.searching:
 		return m.docs.updateSearch(msg)
+	case m.chain.editing:
+		return m.chainEditKey(msg)
 	case m.try.editing:
 		switch msg.String() {
 		case "esc":
@@ -524,6 +558,8 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		var cmd tea.Cmd
 		m.prompt.input, cmd = m.prompt.input.Update(msg)
 		return cmd
+	case overlayConfirm:
+		return m.confirmKey(msg)
 	}
 	if msg.String() == "esc" {
 		m.overlay, m.picker = overlayNone, nil
@@ -545,6 +581,8 @@ func (m *Model) pick(it *pickItem) tea.Cmd {
 		p := it.value.(paletteEntry)
 		if p.scope == scopeCatalog {
 			m.focus = focusCatalog
+		} else if p.scope == scopeChain {
+			m.focusChain()
 		} else if p.scope != scopeGlobal {
 			m.focus = focusDetail
 			m.tab = map[scope]tabID{scopeDocs: tabDocs, scopeTry: tabTry, scopeCode: tabCode}[p.scope]
@@ -555,6 +593,8 @@ func (m *Model) pick(it *pickItem) tea.Cmd {
 		return tea.Batch(m.cat.filterCmd(), m.startTicking())
 	case overlayHistory:
 		return m.replay(it.value.(Record))
+	case overlayExport:
+		return m.exportChain(it.value.(exportChoice))
 	}
 	return nil
 }
@@ -568,7 +608,7 @@ type paletteEntry struct {
 func (m *Model) openPalette() tea.Cmd {
 	var items []pickItem
 	seen := map[string]bool{}
-	for _, sc := range []scope{m.scope(), scopeGlobal, scopeCatalog, scopeDocs, scopeTry, scopeCode} {
+	for _, sc := range []scope{m.scope(), scopeGlobal, scopeCatalog, scopeDocs, scopeTry, scopeCode, scopeChain} {
 		for _, b := range m.keys.inScope(sc) {
 			k := sc.String() + "." + string(b.id)
 			if seen[k] || !b.Enabled() {
@@ -713,6 +753,9 @@ func expandHome(p string) string {
 const maxInputFile = 32 << 20
 
 func (m *Model) confirmPrompt() tea.Cmd {
+	if m.prompt.purpose >= promptRenameStep {
+		return m.confirmChainPrompt(m.prompt.purpose, m.prompt.input.Value())
+	}
 	path := expandHome(strings.TrimSpace(m.prompt.input.Value()))
 	if path == "" {
 		m.prompt.err = "type a path, or esc to cancel"
@@ -848,6 +891,9 @@ func (m *Model) quit() tea.Cmd {
 	if m.try.cancel != nil {
 		m.try.cancel()
 	}
+	if m.chain.cancel != nil {
+		m.chain.cancel()
+	}
 	m.quitting = true
 	return tea.Quit
 }
@@ -881,6 +927,20 @@ func (m *Model) do(id action) tea.Cmd {
 		m.cat.ix, m.cat.matches = nil, nil
 		m.cat.resetFilter()
 		return tea.Batch(m.loadCatalog(), m.startTicking())
+	case actChainAdd:
+		return m.addStep()
+	case actChainFocus:
+		if m.focus == focusChain {
+			m.focus = m.chainReturn
+			m.layout()
+			return m.refreshDetail()
+		}
+		m.focusChain()
+		return nil
+	case actChainSave:
+		return m.saveChain()
+	case actChainOpen:
+		return m.openChainPrompt(promptOpenChain, "Open a chain file", m.chain.file)
 	case actTheme:
 		pal := themes.Light()
 		if !m.st.Palette.Dark || m.st.Palette.Plain {
@@ -899,15 +959,36 @@ func (m *Model) do(id action) tea.Cmd {
 		return m.doTry(id)
 	case scopeCode:
 		return m.doCode(id)
+	case scopeChain:
+		return m.doChain(id)
 	}
 	return nil
+}
+
+// focusChain opens the builder, remembering where esc goes back to.
+func (m *Model) focusChain() {
+	if m.focus != focusChain {
+		m.chainReturn = m.focus
+	}
+	m.focus = focusChain
+	m.zoom = false
+	m.layout()
 }
 
 func (m *Model) cycleFocus(next bool) {
 	// The ring is: catalog, docs, try, code.
 	pos := 0
-	if m.focus == focusDetail {
+	switch m.focus {
+	case focusDetail:
 		pos = 1 + int(m.tab)
+	case focusChain:
+		// The builder sits between the code tab and the catalog.
+		pos = 3
+		if !next {
+			pos = 0
+		}
+		m.focus = focusDetail
+		m.layout()
 	}
 	if next {
 		pos = (pos + 1) % 4
@@ -1166,6 +1247,11 @@ func (m *Model) layout() {
 	if !m.zoom {
 		m.cat.SetSize(catW, catH)
 	}
+	if m.focus == focusChain {
+		m.chain.SetSize(m.w, max(4, m.h-2))
+	} else {
+		m.chain.SetSize(m.w, stripHeight)
+	}
 	iw := max(1, detW-m.st.Pane.GetHorizontalFrameSize())
 	ih := max(1, detH-m.st.Pane.GetVerticalFrameSize()-2)
 	m.docs.SetSize(iw, ih)
@@ -1178,6 +1264,9 @@ func (m *Model) layout() {
 // below it. Two lines at the bottom hold the short help and the status.
 func (m *Model) paneSizes() (catW, catH, detW, detH int) {
 	bodyH := max(4, m.h-2)
+	if m.showStrip() {
+		bodyH -= stripHeight
+	}
 	if m.zoom {
 		return 0, 0, m.w, bodyH
 	}
@@ -1187,6 +1276,12 @@ func (m *Model) paneSizes() (catW, catH, detW, detH int) {
 	}
 	catH = max(5, min(bodyH/2, bodyH*2/5))
 	return m.w, catH, m.w, bodyH - catH
+}
+
+// showStrip says whether the chain strip sits under the panes: not while
+// zoomed or in the builder, and not on a terminal too short to spare it.
+func (m *Model) showStrip() bool {
+	return !m.zoom && m.focus != focusChain && m.h >= 16
 }
 
 func (m *Model) sizeOverlay() {
@@ -1235,14 +1330,18 @@ func (m *Model) renderScreen() string {
 		return ansi.Truncate(fmt.Sprintf("pipette needs at least %d×%d; this terminal is %d×%d", minW, minH, m.w, m.h), m.w, "")
 	}
 	spin := m.st.SpinnerFrames[m.spin%len(m.st.SpinnerFrames)]
-	detView := m.detailView(spin)
 	var body string
-	if m.zoom {
+	if m.focus == focusChain {
+		body = m.chain.View(spin)
+	} else if detView := m.detailView(spin); m.zoom {
 		body = detView
 	} else if catView := m.cat.View(m.focus == focusCatalog && m.overlay == overlayNone, spin); m.w >= wideWidth {
 		body = lipgloss.JoinHorizontal(lipgloss.Top, catView, detView)
 	} else {
 		body = lipgloss.JoinVertical(lipgloss.Left, catView, detView)
+	}
+	if m.showStrip() {
+		body += "\n" + m.chain.StripView(spin)
 	}
 	screen := body + "\n" + m.footer() + "\n" + m.statusLine(spin)
 	if m.overlay == overlayNone {
@@ -1264,6 +1363,8 @@ func (m *Model) overlayView() string {
 		return box
 	case overlayPrompt:
 		return m.prompt.View(m.st, min(m.w-4, 70))
+	case overlayConfirm:
+		return m.confirm.View(m, min(m.w-4, 70))
 	}
 	if m.picker != nil {
 		return m.picker.View()
@@ -1375,6 +1476,13 @@ func (m *Model) footer() string {
 		return m.helpLine([][2]string{{"enter", "keep search"}, {"esc", "clear"}})
 	case m.try.editing:
 		return m.helpLine([][2]string{{"esc", "done editing"}, {"ctrl+r", "run"}, {"ctrl+c", "quit"}})
+	case m.chain.editing:
+		return m.helpLine([][2]string{{"esc", "done editing"}, {"ctrl+r", "run to here"}, {"ctrl+t", "input/each"}, {"ctrl+c", "quit"}})
+	case sc == scopeChain && m.chain.running:
+		return m.helpLine([][2]string{{"esc", "cancel"}, {"←/→", "step"}, {"ctrl+p", "commands"}, {"?", "help"}})
+	case sc == scopeChain:
+		return m.helpLine([][2]string{{"r", "run"}, {"u", "run to step"}, {"i", "edit mapping"}, {"K/J", "move"}, {"n", "rename"},
+			{"x", "remove"}, {"e", "export"}, {"ctrl+s", "save"}, {"esc", "back"}, {"?", "help"}, {"q", "quit"}})
 	case sc == scopeCatalog:
 		ids = []action{actFilter, actOpen, actTags, actSort, actFocusNext}
 	case sc == scopeDocs:
@@ -1391,6 +1499,12 @@ func (m *Model) footer() string {
 	for _, id := range ids {
 		if b := m.keys.find(sc, id); b != nil && b.Enabled() {
 			pairs = append(pairs, [2]string{b.Help().Key, b.Help().Desc})
+		}
+	}
+	for _, id := range []action{actChainAdd, actChainFocus} {
+		if b := m.keys.find(scopeGlobal, id); b != nil && b.Enabled() && m.hasSel {
+			desc := map[action]string{actChainAdd: "add to chain", actChainFocus: "chain"}[id]
+			pairs = append(pairs, [2]string{b.Help().Key, desc})
 		}
 	}
 	if sc != scopeCatalog {
@@ -1446,6 +1560,8 @@ func (m *Model) statusLine(spin string) string {
 		left = st.Render(m.status)
 	case m.try.running:
 		left = m.st.Accent.Render(spin + " running " + m.try.entry.Ref.Path())
+	case m.chain.running:
+		left = m.st.Accent.Render(spin + " running the chain " + m.chain.c.Name)
 	default:
 		left = m.st.Muted.Render(m.cat.source)
 	}
@@ -1478,6 +1594,13 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 	}
 	if m.textFocused() {
 		m.blurInputs()
+	}
+	if m.focus == focusChain {
+		return nil
+	}
+	if m.showStrip() && ms.Y >= m.h-2-stripHeight && ms.Y < m.h-2 {
+		m.focusChain()
+		return nil
 	}
 	catW, catH, _, _ := m.paneSizes()
 	wide := m.w >= wideWidth
@@ -1520,6 +1643,11 @@ func (m *Model) blurInputs() {
 	m.docs.input.Blur()
 	m.try.editing = false
 	m.try.editor.Blur()
+	if m.chain.editing {
+		m.chain.editing = false
+		m.chain.editor.Blur()
+		m.layout()
+	}
 }
 
 // handleWheel scrolls whatever is under the pointer.

@@ -48,6 +48,25 @@ const (
 	actSave       action = "save_output"
 	actNextLang   action = "next_language"
 	actPrevLang   action = "prev_language"
+
+	actChainAdd      action = "chain_add"
+	actChainFocus    action = "chain_focus"
+	actChainSave     action = "chain_save"
+	actChainOpen     action = "chain_open"
+	actChainPrev     action = "chain_prev_step"
+	actChainNext     action = "chain_next_step"
+	actChainMoveL    action = "chain_move_earlier"
+	actChainMoveR    action = "chain_move_later"
+	actChainRemove   action = "chain_remove_step"
+	actChainRename   action = "chain_rename_step"
+	actChainName     action = "chain_rename"
+	actChainMap      action = "chain_edit_mapping"
+	actChainRun      action = "chain_run"
+	actChainRunTo    action = "chain_run_to_step"
+	actChainInput    action = "chain_edit_input"
+	actChainLoadIn   action = "chain_load_input"
+	actChainExport   action = "chain_export"
+	actChainCopyStep action = "chain_copy_result"
 )
 
 // scope says where a binding is active.
@@ -59,10 +78,11 @@ const (
 	scopeDocs
 	scopeTry
 	scopeCode
+	scopeChain
 )
 
 func (s scope) String() string {
-	return [...]string{"global", "catalog", "docs", "try", "code"}[s]
+	return [...]string{"global", "catalog", "docs", "try", "code", "chain"}[s]
 }
 
 // binding is one remappable key binding.
@@ -95,7 +115,10 @@ func defaultKeyMap() *KeyMap {
 	add(scopeGlobal, actReload, "reload catalog", "R")
 	add(scopeGlobal, actTheme, "switch dark/light", "T")
 	add(scopeGlobal, actZoom, "zoom the detail pane", "z")
-	add(scopeGlobal, actZoom, "zoom the detail pane", "z")
+	add(scopeGlobal, actChainAdd, "add the model to the chain", "a")
+	add(scopeGlobal, actChainFocus, "chain builder", "c")
+	add(scopeGlobal, actChainSave, "save the chain", "ctrl+s")
+	add(scopeGlobal, actChainOpen, "open a chain file", "ctrl+o")
 
 	add(scopeCatalog, actUp, "up", "up", "k")
 	add(scopeCatalog, actDown, "down", "down", "j")
@@ -137,6 +160,26 @@ func defaultKeyMap() *KeyMap {
 	add(scopeCode, actCopy, "copy snippet", "y")
 	add(scopeCode, actUp, "scroll up", "up", "k")
 	add(scopeCode, actDown, "scroll down", "down", "j")
+
+	add(scopeChain, actChainPrev, "previous step", "left", "h", "k")
+	add(scopeChain, actChainNext, "next step", "right", "l", "j")
+	add(scopeChain, actChainMoveL, "move step earlier", "shift+left", "K")
+	add(scopeChain, actChainMoveR, "move step later", "shift+right", "J")
+	add(scopeChain, actChainRun, "run the chain", "r", "ctrl+r")
+	add(scopeChain, actChainRunTo, "run up to this step", "u")
+	add(scopeChain, actClear, "cancel run / back", "esc")
+	add(scopeChain, actChainMap, "edit the step's mapping", "i", "enter")
+	add(scopeChain, actChainRename, "rename step", "n")
+	add(scopeChain, actChainName, "rename the chain", "N")
+	add(scopeChain, actChainRemove, "remove step", "x", "delete")
+	add(scopeChain, actChainInput, "edit the chain's input", "I")
+	add(scopeChain, actChainLoadIn, "load a file as the chain's input", "o")
+	add(scopeChain, actChainExport, "export YAML/Go/shell", "e")
+	add(scopeChain, actChainCopyStep, "copy the step's result", "y")
+	add(scopeChain, actUp, "scroll up", "up")
+	add(scopeChain, actDown, "scroll down", "down")
+	add(scopeChain, actPageUp, "page up", "pgup", "ctrl+u")
+	add(scopeChain, actPageDown, "page down", "pgdown", "ctrl+d")
 	return km
 }
 

@@ -23,6 +23,8 @@ const (
 	overlayHistory
 	overlayTags
 	overlayPrompt
+	overlayConfirm
+	overlayExport
 )
 
 // pickItem is one row of a picker.
@@ -195,6 +197,13 @@ type promptPurpose int
 const (
 	promptLoadFile promptPurpose = iota
 	promptSaveOutput
+	// The chain builder's prompts; confirmChainPrompt answers them.
+	promptRenameStep
+	promptRenameChain
+	promptSaveChain
+	promptOpenChain
+	promptExportChain
+	promptChainInput
 )
 
 // prompt asks for one line (a file path).
@@ -237,7 +246,7 @@ func helpView(st *themes.Styles, km *KeyMap, w, h, off int) (string, int) {
 		keyW = max(keyW, ansi.StringWidth(b.Help().Key))
 	}
 	var cols []string
-	for _, sc := range []scope{scopeGlobal, scopeCatalog, scopeDocs, scopeTry, scopeCode} {
+	for _, sc := range []scope{scopeGlobal, scopeCatalog, scopeDocs, scopeTry, scopeCode, scopeChain} {
 		lines := []string{st.Title.Render(sc.String())}
 		for _, b := range km.inScope(sc) {
 			if !b.Enabled() {

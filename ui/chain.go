@@ -1,0 +1,589 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"pipette/catalog"
+	"pipette/client"
+	"pipette/pipebuilder"
+	"pipette/themes"
+)
+
+// chainPane is the chain builder: a one-line strip under the panes showing
+// the pipeline, which fills the screen when focused to show the selected
+// step's mapping, input and result.
+type chainPane struct {
+	st   *themes.Styles
+	w, h int // outer size, border included
+
+	c        *pipebuilder.Chain // nil until the first step is added or a chain opened
+	file     string             // where ctrl+s writes ("" asks)
+	problems pipebuilder.Errors // from the last edit or validation
+	entries  []catalog.Entry    // each step's resolved entry, from validation
+	gen      int                // edits so far: validations answer one
+	sel      int
+
+	// The chain's input: chosen by the user, or the first step's sample.
+	input      catalog.Value
+	inputLabel string
+	inputSet   bool // the user chose it (o, I); otherwise a sample is used
+
+	running bool
+	seq     int
+	cancel  context.CancelFunc
+	started time.Time
+	elapsed time.Duration
+	live    map[string]pipebuilder.StepTrace // by step id: the newest progress
+	trace   *pipebuilder.Trace               // the last finished run
+	runErr  error
+	upTo    string
+
+	// The mapping editor. target is "input", "each", "output" or "chain
+	// input" (the chain's input value as text).
+	editing    bool
+	target     string
+	editor     textarea.Model
+	previewSeq int
+	preview    catalog.Value
+	previewErr error
+	previewing bool
+
+	vp    viewport.Model
+	vpKey string
+}
+
+func newChainPane(st *themes.Styles) chainPane {
+	ed := textarea.New()
+	ed.ShowLineNumbers = false
+	ed.Prompt = ""
+	ed.CharLimit = 0
+	ed.MaxHeight = 0
+	vp := viewport.New()
+	vp.MouseWheelEnabled = true
+	vp.SoftWrap = true
+	p := chainPane{st: st, editor: ed, vp: vp, live: map[string]pipebuilder.StepTrace{}}
+	p.setStyles(st)
+	return p
+}
+
+func (p *chainPane) setStyles(st *themes.Styles) {
+	p.st = st
+	s := textarea.DefaultStyles(st.Palette.Dark)
+	s.Cursor.Blink = false
+	s.Focused.Text = st.Text
+	s.Blurred.Text = st.Text
+	s.Focused.Placeholder = st.Muted
+	s.Blurred.Placeholder = st.Muted
+	p.editor.SetStyles(s)
+	p.vpKey = ""
+}
+
+// stripHeight is the strip's height when the chain is not focused.
+const stripHeight = 3
+
+func (p *chainPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	iw := max(1, w-p.st.Pane.GetHorizontalFrameSize())
+	p.editor.SetWidth(iw)
+	p.editor.SetHeight(p.editorHeight())
+	p.vp.SetWidth(iw)
+	p.vp.SetHeight(max(1, p.detailHeight()))
+	p.vpKey = ""
+}
+
+func (p *chainPane) innerHeight() int { return max(1, p.h-p.st.Pane.GetVerticalFrameSize()) }
+
+func (p *chainPane) editorHeight() int { return max(2, min(8, p.innerHeight()/5)) }
+
+// headLines is what sits above the step detail: title, pipeline, input line,
+// step header, and the mapping (or the editor and its preview).
+func (p *chainPane) headLines() int {
+	n := 4 + len(p.mappingLines(max(1, p.w-4)))
+	return n
+}
+
+func (p *chainPane) detailHeight() int { return p.innerHeight() - p.headLines() }
+
+func (p *chainPane) steps() int {
+	if p.c == nil {
+		return 0
+	}
+	return len(p.c.Steps)
+}
+
+func (p *chainPane) clamp() { p.sel = max(0, min(p.sel, p.steps()-1)) }
+
+func (p *chainPane) selectedStep() (*pipebuilder.Step, bool) {
+	if p.c == nil || p.sel < 0 || p.sel >= len(p.c.Steps) {
+		return nil, false
+	}
+	return &p.c.Steps[p.sel], true
+}
+
+// entry is the catalog entry of step i when validation resolved it.
+func (p *chainPane) entry(i int) (catalog.Entry, bool) {
+	if i < 0 || i >= len(p.entries) || p.entries[i].Ref.Name == "" {
+		return catalog.Entry{}, false
+	}
+	return p.entries[i], true
+}
+
+// stepTrace is the newest progress or result of the step with id.
+func (p *chainPane) stepTrace(id string) (pipebuilder.StepTrace, bool) {
+	st, ok := p.live[id]
+	return st, ok
+}
+
+// mark is a step's status: a check and its duration, a cross and the error
+// type, the spinner while it runs.
+func (p *chainPane) mark(id, spin string) string {
+	st, ok := p.stepTrace(id)
+	if !ok {
+		return ""
+	}
+	switch {
+	case !st.Done:
+		s := spin
+		if len(st.Items) > 0 {
+			s += fmt.Sprintf(" %d/%d", st.Completed, len(st.Items))
+		}
+		return p.st.Accent.Render(s)
+	case st.Err != nil:
+		return p.st.Error.Render("✗ " + errorType(st.Err))
+	}
+	return p.st.Success.Render("✓") + p.st.Muted.Render(" "+fmtDuration(st.Duration))
+}
+
+func errorType(err error) string {
+	var se *pipebuilder.StepError
+	if errors.As(err, &se) {
+		err = se.Err
+	}
+	if t := catalog.ErrorType(err); t != "" {
+		return t
+	}
+	return catalog.AsError(err).Type
+}
+
+// pipeline draws the steps as "faces ✓ 30 ms → lines ✓ 2 ms → …" in at most
+// w cells, keeping the selected step in view.
+func (p *chainPane) pipeline(w int, spin string, selected bool) string {
+	if p.steps() == 0 {
+		return p.st.Muted.Render("no steps yet · pick a model and press a to add it")
+	}
+	arrow := p.st.Muted.Render(" → ")
+	parts := make([]string, len(p.c.Steps))
+	for i, s := range p.c.Steps {
+		name := s.ID
+		if s.Each != "" {
+			name += "[]"
+		}
+		st := p.st.Text
+		if len(p.problems.ForStep(i)) > 0 {
+			st = p.st.StatusWarn
+		}
+		if selected && i == p.sel {
+			st = st.Inherit(p.st.Selected)
+		}
+		part := st.Render(name)
+		if mk := p.mark(s.ID, spin); mk != "" {
+			part += " " + mk
+		}
+		parts[i] = part
+	}
+	line := strings.Join(parts, arrow)
+	if ansi.StringWidth(line) <= w {
+		return line
+	}
+	// Drop steps from the ends until the selected one fits.
+	lo, hi := 0, len(parts)
+	for lo < hi-1 && ansi.StringWidth(strings.Join(parts[lo:hi], arrow))+4 > w {
+		if p.sel-lo > hi-1-p.sel {
+			lo++
+		} else {
+			hi--
+		}
+	}
+	line = strings.Join(parts[lo:hi], arrow)
+	if lo > 0 {
+		line = p.st.Muted.Render("… ") + line
+	}
+	if hi < len(parts) {
+		line += p.st.Muted.Render(" …")
+	}
+	return ansi.Truncate(line, w, p.st.Ellipsis)
+}
+
+// runStatus is the run's state for the right of the title.
+func (p *chainPane) runStatus(spin string) string {
+	switch {
+	case p.running:
+		return p.st.Accent.Render(fmt.Sprintf("%s running · %s · esc cancels", spin, p.elapsed.Round(100*time.Millisecond)))
+	case p.runErr != nil:
+		return p.st.Error.Render("✗ " + errorType(p.runErr))
+	case p.trace != nil:
+		return p.st.Success.Render("✓") + p.st.Muted.Render(" "+fmtDuration(p.trace.Duration))
+	}
+	return ""
+}
+
+func (p *chainPane) title() string {
+	if p.c == nil {
+		return p.st.Title.Render("chain")
+	}
+	n := len(p.c.Steps)
+	s := p.st.Title.Render("chain") + p.st.Muted.Render(" "+p.st.Dot+" ") + p.st.Text.Render(p.c.Name) +
+		p.st.Muted.Render(fmt.Sprintf(" %s %s %d step%s", p.c.Version, p.st.Dot, n, plural(n)))
+	if k := len(p.problems); k > 0 {
+		s += p.st.StatusWarn.Render(fmt.Sprintf(" %s %d problem%s", p.st.Dot, k, plural(k)))
+	}
+	return s
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// StripView is the one-line chain under the panes.
+func (p *chainPane) StripView(spin string) string {
+	frame := p.st.Pane
+	iw := max(1, p.w-frame.GetHorizontalFrameSize())
+	var line string
+	if p.c == nil {
+		line = p.st.Title.Render("chain") + p.st.Muted.Render(" "+p.st.Dot+" empty "+p.st.Dot+" a adds the model in view "+p.st.Dot+" c opens the builder")
+	} else {
+		line = fitRow(p.st.Title.Render(p.c.Name)+"  "+p.pipeline(max(1, iw-len(p.c.Name)-14), spin, false), p.runStatus(spin), iw)
+	}
+	return frame.Width(p.w).Height(stripHeight).Render(ansi.Truncate(line, iw, ""))
+}
+
+// View is the builder filling the body.
+func (p *chainPane) View(spin string) string {
+	frame := p.st.PaneFocused
+	iw := max(1, p.w-frame.GetHorizontalFrameSize())
+	ih := p.innerHeight()
+	lines := []string{fitRow(p.title(), p.runStatus(spin), iw)}
+	lines = append(lines, p.pipeline(iw, spin, true))
+	lines = append(lines, ansi.Truncate(p.inputLine(), iw, p.st.Ellipsis))
+	if s, ok := p.selectedStep(); ok {
+		head := p.st.Accent.Render(fmt.Sprintf("%d/%d %s", p.sel+1, len(p.c.Steps), s.ID)) + p.st.Muted.Render(" "+p.st.Dot+" "+s.Algo)
+		if e, ok := p.entry(p.sel); ok {
+			head += p.st.Muted.Render(fmt.Sprintf(" %s %s → %s", p.st.Dot, e.InputKind, e.OutputKind))
+		}
+		lines = append(lines, ansi.Truncate(head, iw, p.st.Ellipsis))
+	} else {
+		lines = append(lines, p.st.Muted.Render("select a model on the catalog and press a; ctrl+o opens a chain file"))
+	}
+	lines = append(lines, p.mappingLines(iw)...)
+	p.refreshDetail()
+	lines = append(lines, p.vp.View())
+	if len(lines) > ih {
+		lines = lines[:ih]
+	}
+	for i, l := range lines {
+		if strings.Contains(l, "\n") {
+			continue
+		}
+		if ansi.StringWidth(l) > iw {
+			lines[i] = ansi.Truncate(l, iw, "")
+		}
+	}
+	body := strings.Join(lines, "\n")
+	bl := strings.Split(body, "\n")
+	if len(bl) > ih {
+		bl = bl[:ih]
+	}
+	for i, l := range bl {
+		if ansi.StringWidth(l) > iw {
+			bl[i] = ansi.Truncate(l, iw, "")
+		}
+	}
+	return frame.Width(p.w).Height(p.h).Render(strings.Join(bl, "\n"))
+}
+
+func (p *chainPane) inputLine() string {
+	if p.c == nil {
+		return p.st.Muted.Render("input · none yet")
+	}
+	desc := "the first step's sample"
+	if p.inputSet || !p.input.IsZero() {
+		desc = p.inputLabel
+		if desc == "" {
+			desc = describeValue(p.input)
+		}
+	}
+	return p.st.Muted.Render(fmt.Sprintf("input · %s · %s · o load file · I edit", p.c.Input, desc))
+}
+
+// describeValue is a value in a few words.
+func describeValue(v catalog.Value) string {
+	if v.Kind == catalog.KindBinary {
+		if info, ok := sniffImage(v.Bytes); ok {
+			return fmt.Sprintf("%s image %d×%d, %s", strings.ToUpper(info.format), info.w, info.h, humanBytes(len(v.Bytes)))
+		}
+		return humanBytes(len(v.Bytes)) + " of binary"
+	}
+	return oneLine(v.Summary(60))
+}
+
+// mappingLines is the selected step's mapping, its problems, or the editor
+// with the live preview of what the mapping builds.
+func (p *chainPane) mappingLines(w int) []string {
+	s, ok := p.selectedStep()
+	if !ok && !p.editing {
+		return nil
+	}
+	var lines []string
+	if p.editing {
+		head := "editing `" + p.target + "` · jq over {input, steps} · esc done · ctrl+t input/each · ctrl+r run to here"
+		if p.target == "chain input" {
+			head = "editing the chain's input · esc done · ctrl+r run"
+		}
+		lines = append(lines, p.st.Accent.Render(ansi.Truncate(head, w, p.st.Ellipsis)))
+		lines = append(lines, strings.Split(p.editor.View(), "\n")...)
+		if p.target != "chain input" {
+			lines = append(lines, p.previewLines(w)...)
+		}
+		return lines
+	}
+	switch {
+	case s.Each != "":
+		lines = append(lines, p.st.Muted.Render("each  ")+p.st.Text.Render(ansi.Truncate(oneLine(s.Each), max(1, w-6), p.st.Ellipsis)))
+	case s.Input != "":
+		lines = append(lines, p.st.Muted.Render("input ")+p.st.Text.Render(ansi.Truncate(oneLine(s.Input), max(1, w-6), p.st.Ellipsis)))
+	case p.sel == 0:
+		lines = append(lines, p.st.Muted.Render("input · the chain's input, unchanged · i maps it with jq"))
+	default:
+		lines = append(lines, p.st.Muted.Render("input · the previous step's result, unchanged · i maps it with jq"))
+	}
+	for i, pr := range p.problems.ForStep(p.sel) {
+		if i == 2 {
+			lines = append(lines, p.st.Error.Render(fmt.Sprintf("  and %d more (see the status line)", len(p.problems.ForStep(p.sel))-2)))
+			break
+		}
+		lines = append(lines, p.st.Error.Render(ansi.Truncate("✗ "+pr.Msg, w, p.st.Ellipsis)))
+	}
+	return lines
+}
+
+// previewLines is the preview under the editor: the value the mapping
+// builds over the last run, or its jq error.
+func (p *chainPane) previewLines(w int) []string {
+	const maxLines = 6
+	switch {
+	case p.trace == nil:
+		return []string{p.st.Muted.Render("preview · run the chain (r) once to preview what this builds")}
+	case p.previewErr != nil:
+		out := []string{p.st.Error.Render("preview · jq error")}
+		for _, l := range strings.Split(wrapText(p.previewErr.Error(), w), "\n") {
+			if len(out) >= maxLines {
+				break
+			}
+			out = append(out, p.st.Error.Render(l))
+		}
+		return out
+	case p.preview.IsZero():
+		return []string{p.st.Muted.Render("preview · …")}
+	}
+	head := p.st.Muted.Render("preview · " + string(p.preview.Kind) + " · " + describeValue(p.preview))
+	body := strings.Split(renderValue(p.st, p.preview, w, maxLines), "\n")
+	if len(body) > maxLines-1 {
+		body = append(body[:maxLines-2], p.st.Muted.Render(fmt.Sprintf("… %d more lines", len(body)-(maxLines-2))))
+	}
+	return append([]string{head}, body...)
+}
+
+// refreshDetail renders the selected step's input and result into the
+// viewport when something changed.
+func (p *chainPane) refreshDetail() {
+	p.vp.SetHeight(max(1, p.detailHeight()))
+	s, ok := p.selectedStep()
+	if !ok {
+		p.vp.SetContent("")
+		p.vpKey = ""
+		return
+	}
+	st, has := p.stepTrace(s.ID)
+	key := fmt.Sprintf("%d|%d|%s|%v|%d|%v|%p|%s", p.w, p.vp.Height(), s.ID, has, st.Completed, st.Done, p.trace, p.st.Palette.Name)
+	if key == p.vpKey {
+		return
+	}
+	p.vpKey = key
+	w := max(10, p.vp.Width()-1)
+	h := max(3, p.vp.Height()*2/3)
+	var b strings.Builder
+	rule := func(s string) {
+		b.WriteString(p.st.Muted.Render(ansi.Truncate("── "+s+" "+strings.Repeat("─", w), w, "")) + "\n")
+	}
+	if !has {
+		msg := "not run yet · r runs the chain, u runs it up to this step"
+		if p.running {
+			msg = "waiting for the steps before it"
+		}
+		b.WriteString(p.st.Muted.Render(msg))
+		p.vp.SetContent(b.String())
+		return
+	}
+	if !st.Input.IsZero() {
+		what := "input · " + string(st.Input.Kind)
+		if len(st.Items) > 0 {
+			what = fmt.Sprintf("input · %d elements", len(st.Items))
+		}
+		rule(what)
+		b.WriteString(renderValue(p.st, st.Input, w, h) + "\n")
+	}
+	switch {
+	case !st.Done:
+		rule("result")
+		b.WriteString(p.st.Accent.Render("running…"))
+	case st.Err != nil:
+		rule("error · " + errorType(st.Err) + " · " + fmtDuration(st.Duration))
+		b.WriteString(p.st.Error.Render(wrapText(st.Err.Error(), w)))
+	default:
+		rule(fmt.Sprintf("result · %s · %s", st.ContentType, fmtDuration(st.Duration)))
+		b.WriteString(renderValue(p.st, st.Result, w, h))
+	}
+	y := p.vp.YOffset()
+	p.vp.SetContent(b.String())
+	p.vp.SetYOffset(y)
+}
+
+// renderValue draws a step's value: JSON coloured with long strings (base64
+// images) shortened, text wrapped, images previewed.
+func renderValue(st *themes.Styles, v catalog.Value, w, h int) string {
+	switch v.Kind {
+	case catalog.KindJSON:
+		b, err := json.MarshalIndent(elideStrings(v.JSON), "", "  ")
+		if err != nil {
+			return st.Error.Render(err.Error())
+		}
+		return colorJSON(st, string(b))
+	case catalog.KindText:
+		return wrapText(v.Text, w)
+	case catalog.KindBinary:
+		s := describeBinary(st, v.Bytes, w, h)
+		// "w saves it" is the Try tab's key; here y copies and e exports.
+		return strings.TrimSuffix(s, "\n"+st.Muted.Render("w saves it to a file"))
+	case catalog.KindVoid:
+		return st.Muted.Render("(nothing)")
+	}
+	return st.Muted.Render("(" + string(v.Kind) + ")")
+}
+
+// maxShownString is how much of a long JSON string the builder shows: a
+// base64 image inside a mapping's result would otherwise fill pages.
+const maxShownString = 160
+
+func elideStrings(x any) any {
+	switch x := x.(type) {
+	case string:
+		if len(x) > maxShownString {
+			r := []rune(x)
+			if len(r) > maxShownString {
+				return string(r[:maxShownString/2]) + fmt.Sprintf("… (%d characters)", len(r))
+			}
+		}
+		return x
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = elideStrings(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = elideStrings(e)
+		}
+		return out
+	}
+	return x
+}
+
+// chainRunCmd runs a snapshot of the chain off the UI goroutine. Progress
+// comes back as messages on a channel the program reads one at a time, so
+// the model only changes in Update.
+func chainRunCmd(ctx context.Context, cl *client.Client, c *pipebuilder.Chain, in catalog.Value, label string, upTo string, seq int) tea.Cmd {
+	return func() tea.Msg {
+		ch := make(chan tea.Msg, 64)
+		go func() {
+			defer close(ch)
+			if in.IsZero() {
+				v, l, err := firstSample(ctx, cl, c)
+				if err != nil {
+					ch <- chainDoneMsg{seq: seq, err: err}
+					return
+				}
+				in, label = v, l
+			}
+			ch <- chainInputMsg{seq: seq, input: in, label: label}
+			if err := c.Validate(ctx, cl.Source()); err != nil {
+				ch <- chainDoneMsg{seq: seq, err: err}
+				return
+			}
+			tr, err := pipebuilder.Run(ctx, cl, c, in, pipebuilder.Options{
+				UpTo: upTo, StepTimeout: 2 * time.Minute, Timeout: 10 * time.Minute,
+				OnStep: func(st pipebuilder.StepTrace) { ch <- chainStepMsg{seq: seq, step: st} },
+			})
+			ch <- chainDoneMsg{seq: seq, trace: tr, err: err}
+		}()
+		return nextChainMsg(ch)()
+	}
+}
+
+// nextChainMsg reads the next message of a run, attaching the channel so
+// that Update can ask for the one after.
+func nextChainMsg(ch <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		switch m := msg.(type) {
+		case chainInputMsg:
+			m.next = ch
+			return m
+		case chainStepMsg:
+			m.next = ch
+			return m
+		}
+		return msg
+	}
+}
+
+// firstSample is the first step's first sample: the default chain input.
+func firstSample(ctx context.Context, cl *client.Client, c *pipebuilder.Chain) (catalog.Value, string, error) {
+	if len(c.Steps) == 0 {
+		return catalog.Value{}, "", errors.New("the chain has no steps: add one with a")
+	}
+	ref, err := catalog.ParseRef(c.Steps[0].Algo)
+	if err != nil {
+		return catalog.Value{}, "", fmt.Errorf("step %s: %w", c.Steps[0].ID, err)
+	}
+	e, err := cl.Source().Get(ctx, ref)
+	if err != nil {
+		return catalog.Value{}, "", fmt.Errorf("cannot fetch %s for its sample input: %w", ref.Path(), err)
+	}
+	if len(e.Samples) == 0 {
+		return catalog.Value{}, "", fmt.Errorf("%s has no sample: give the chain an input with o (a file) or I (text)", ref.Path())
+	}
+	s := e.Samples[0]
+	label := "sample " + s.Name + " of " + ref.Path()
+	if s.Name == "" {
+		label = "the sample of " + ref.Path()
+	}
+	return s.Input, label, nil
+}
