@@ -300,7 +300,7 @@ func TestUsageErrors(t *testing.T) {
 		want  string
 	}{
 		{"unknown flag", []string{"call", "test/Echo", "--bogus"}, "", "unknown flag: --bogus"},
-		{"unknown command", []string{"frobnicate"}, "", `unknown command "frobnicate"`},
+		{"unknown command", []string{"frobnicate"}, "", `unknown command or chain file "frobnicate"`},
 		{"no algorithm", []string{"call"}, "", "name an algorithm"},
 		{"two algorithms", []string{"docs", "a/b", "c/d"}, "", "takes one algorithm"},
 		{"bad reference", []string{"call", "nope", "-t", "x"}, "", `"nope" is not owner/name`},
