@@ -530,9 +530,27 @@ func chainRunCmd(ctx context.Context, cl *client.Client, c *pipebuilder.Chain, i
 				in, label = v, l
 			}
 			ch <- chainInputMsg{seq: seq, input: in, label: label}
+			// Validation also tells Run which steps take only binary input.
+			// Problems after the last step to run do not stop a partial run.
 			if err := c.Validate(ctx, cl.Source()); err != nil {
-				ch <- chainDoneMsg{seq: seq, err: err}
-				return
+				last := len(c.Steps) - 1
+				if upTo != "" {
+					last = c.StepIndex(upTo)
+				}
+				var es, before pipebuilder.Errors
+				if !errors.As(err, &es) {
+					ch <- chainDoneMsg{seq: seq, err: err}
+					return
+				}
+				for _, p := range es {
+					if p.Step <= last {
+						before = append(before, p)
+					}
+				}
+				if len(before) > 0 {
+					ch <- chainDoneMsg{seq: seq, err: before}
+					return
+				}
 			}
 			tr, err := pipebuilder.Run(ctx, cl, c, in, pipebuilder.Options{
 				UpTo: upTo, StepTimeout: 2 * time.Minute, Timeout: 10 * time.Minute,
