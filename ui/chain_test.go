@@ -375,6 +375,13 @@ func TestChainSaveOpenExportClipboard(t *testing.T) {
 func TestChainDraftRestore(t *testing.T) {
 	m, draft := newChainModel(t, 100, 30)
 	addSteps(t, m, "test/Shout", "test/WordCount")
+	// Text typed in the mapping editor is in the draft once typing pauses,
+	// before it is applied.
+	press(t, m, "c", "i", "type:{text: .steps.shout}")
+	send(t, m, previewDueMsg{seq: m.chain.previewSeq})
+	if b, _ := os.ReadFile(draft); !strings.Contains(string(b), "{text: .steps.shout}") {
+		t.Errorf("the mapping being typed is not in the draft:\n%s", b)
+	}
 	reg := testRegistry()
 	m2 := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{DraftPath: draft})
 	if m2.overlay != overlayConfirm || !strings.Contains(plainScreen(m2), "Restore the chain") || !strings.Contains(plainScreen(m2), "shout → wordcount") {
@@ -383,6 +390,9 @@ func TestChainDraftRestore(t *testing.T) {
 	press(t, m2, "r")
 	if m2.chain.c == nil || m2.chain.c.Pipeline() != "shout → wordcount" || m2.focus != focusChain {
 		t.Fatalf("restore: %+v", m2.chain.c)
+	}
+	if in := m2.chain.c.Steps[1].Input; in != "{text: .steps.shout}" {
+		t.Errorf("restored mapping = %q", in)
 	}
 
 	m3 := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{DraftPath: draft})

@@ -228,13 +228,23 @@ func (m *Model) edited(err error) tea.Cmd {
 	return tea.Batch(m.validateChain(), m.autosave())
 }
 
-// autosave writes a snapshot of the chain to the draft file.
+// autosave writes a snapshot of the chain to the draft file. A mapping
+// being typed is in the snapshot as it stands, so a crash mid-edit loses
+// nothing either.
 func (m *Model) autosave() tea.Cmd {
 	if m.opt.DraftPath == "" || m.chain.c == nil {
 		return nil
 	}
 	m.draftGen++
 	gen, c, saver := m.draftGen, m.chain.c.Clone(), m.drafts
+	if p := &m.chain; p.editing && p.target != "chain input" && p.sel >= 0 && p.sel < len(c.Steps) {
+		s := &c.Steps[p.sel]
+		if text := strings.TrimSpace(p.editor.Value()); p.target == "each" {
+			s.Input, s.Each = "", text
+		} else {
+			s.Input, s.Each = text, ""
+		}
+	}
 	return func() tea.Msg {
 		b, err := c.Marshal()
 		if err != nil {
@@ -330,7 +340,7 @@ func (m *Model) applyMapping(thenRun bool) tea.Cmd {
 func (m *Model) schedulePreview() tea.Cmd {
 	p := &m.chain
 	p.previewSeq++
-	if p.trace == nil || p.target == "chain input" {
+	if p.target == "chain input" {
 		return nil
 	}
 	seq := p.previewSeq
@@ -506,7 +516,7 @@ func (m *Model) chainMsg(msg tea.Msg) (tea.Cmd, bool) {
 		if msg.seq != p.previewSeq {
 			return nil, true
 		}
-		return m.previewCmd(), true
+		return tea.Batch(m.previewCmd(), m.autosave()), true
 	case previewMsg:
 		if msg.seq != p.previewSeq {
 			return nil, true
