@@ -162,9 +162,9 @@ func checkMeme(t *testing.T, photo, out []byte, trace []map[string]any) {
 
 // TestChainsBinary runs every chain of examples/ through the built binary:
 // `pipette run` offline, its exported Go program built in a module of its
-// own (go mod init, go mod tidy, go build) against `pipette serve --chains
-// examples`, that server's one-request call, and its exported YAML; then the
-// mistakes a user makes in a chain file.
+// own (go mod init, go mod tidy, go build) and its exported shell script
+// against `pipette serve --chains examples`, that server's one-request call,
+// and its exported YAML; then the mistakes a user makes in a chain file.
 func TestChainsBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and Go programs, runs the built-in models")
@@ -278,6 +278,31 @@ func TestChainsBinary(t *testing.T) {
 				t.Errorf("the exported program printed %d bytes %q…, pipette run %d bytes %q…",
 					stdout.Len(), clip(stdout.Bytes()), len(want), clip(want))
 			}
+
+			// The exported shell script, where bash, curl and jq are installed.
+			if missing := missingTools("bash", "curl", "jq"); missing != "" {
+				t.Logf("not running the exported shell script: %s not installed", missing)
+				return
+			}
+			script := filepath.Join(t.TempDir(), "chain.sh")
+			if r := pipette(t, "export", path, "--shell", "-o", script); r.code != 0 {
+				t.Fatalf("export --shell: %+v", r)
+			}
+			cmd = exec.Command("bash", script, in)
+			cmd.Env = append(os.Environ(), "PIPETTE_API="+srv.url)
+			stdout.Reset()
+			stderr.Reset()
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("the exported shell script: %v\n%s", err, stderr.String())
+			}
+			if tc.contentType == "application/octet-stream" {
+				if !bytes.Equal(stdout.Bytes(), want) {
+					t.Errorf("the exported shell script printed %d bytes, pipette run %d", stdout.Len(), len(want))
+				}
+			} else {
+				sameResult(t, "the exported shell script", "json", stdout.Bytes(), want)
+			}
 		})
 	}
 
@@ -361,6 +386,17 @@ func sameResult(t *testing.T, what, ct string, result json.RawMessage, printed [
 	default:
 		t.Errorf("%s answers content type %q", what, ct)
 	}
+}
+
+// missingTools names the commands of names that are not on $PATH.
+func missingTools(names ...string) string {
+	var missing []string
+	for _, n := range names {
+		if _, err := exec.LookPath(n); err != nil {
+			missing = append(missing, n)
+		}
+	}
+	return strings.Join(missing, ", ")
 }
 
 func clip(b []byte) string {
