@@ -1589,6 +1589,9 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 				return nil
 			}
 		}
+		if m.overlay == overlayConfirm {
+			return nil // a question is answered with a key, not dismissed by a stray click
+		}
 		m.overlay, m.picker, m.prompt = overlayNone, nil, nil
 		return nil
 	}

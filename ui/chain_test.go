@@ -559,3 +559,31 @@ func TestMemeChainBuiltWithKeys(t *testing.T) {
 		t.Error("shell export has no curl")
 	}
 }
+
+func TestChainKeysInHelpAndPalette(t *testing.T) {
+	m, _ := newChainModel(t, 120, 40)
+	press(t, m, "?")
+	if m.overlay != overlayHelp {
+		t.Fatal("? did not open the help")
+	}
+	if s, _ := helpView(m.st, m.keys, 200, 200, 0); !strings.Contains(plainScreenOf(s), "run up to this step") || !strings.Contains(plainScreenOf(s), "shift+left/K") {
+		t.Errorf("help lacks the chain keys:\n%s", plainScreenOf(s))
+	}
+	press(t, m, "esc", "ctrl+p", "type:run up to")
+	if s := plainScreen(m); !strings.Contains(s, "chain: run up to this step") {
+		t.Errorf("palette lacks the chain keys:\n%s", s)
+	}
+	press(t, m, "esc")
+	addSteps(t, m, "test/Shout")
+	press(t, m, "ctrl+p", "type:rename the chain", "enter")
+	if m.focus != focusChain || m.overlay != overlayPrompt || m.prompt.purpose != promptRenameChain {
+		t.Errorf("the palette entry did not open the rename prompt: focus %v overlay %v", m.focus, m.overlay)
+	}
+	press(t, m, "esc")
+	// A click outside the restore/remove question does not dismiss it.
+	press(t, m, "x")
+	send(t, m, tea.MouseClickMsg{X: 1, Y: 1, Button: tea.MouseLeft})
+	if m.overlay != overlayConfirm {
+		t.Error("a click dismissed the question")
+	}
+}

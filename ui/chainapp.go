@@ -324,12 +324,20 @@ func (m *Model) applyMapping(thenRun bool) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	before := *s
 	if p.target == "each" {
 		s.Input, s.Each = "", text
 	} else {
 		s.Input, s.Each = text, ""
 	}
-	cmd := m.edited(p.c.Compile())
+	var cmd tea.Cmd
+	if strings.TrimSpace(before.Input) == s.Input && strings.TrimSpace(before.Each) == s.Each {
+		// Unchanged but for blank lines around it: keep the file's text.
+		s.Input, s.Each = before.Input, before.Each
+		cmd = m.autosave() // the draft may hold the text being typed
+	} else {
+		cmd = m.edited(p.c.Compile())
+	}
 	if thenRun {
 		return tea.Batch(cmd, m.runChain(s.ID))
 	}
@@ -387,7 +395,8 @@ func (m *Model) editMapping() tea.Cmd {
 	if s.Each != "" {
 		p.target, text = "each", s.Each
 	}
-	p.editor.SetValue(text)
+	p.editor.SetValue(strings.TrimRight(text, "\n"))
+	p.editor.MoveToBegin()
 	p.editor.Placeholder = "jq, e.g. {text: .steps." + s.ID + "}; empty sends the previous result"
 	p.preview, p.previewErr = catalog.Value{}, nil
 	m.layout()
