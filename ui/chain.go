@@ -108,8 +108,7 @@ func (p *chainPane) editorHeight() int { return max(2, min(8, p.innerHeight()/5)
 // headLines is what sits above the step detail: title, pipeline, input line,
 // step header, and the mapping (or the editor and its preview).
 func (p *chainPane) headLines() int {
-	n := 4 + len(p.mappingLines(max(1, p.w-4)))
-	return n
+	return 4 + len(p.chainProblemLines(1)) + len(p.mappingLines(max(1, p.w-4)))
 }
 
 func (p *chainPane) detailHeight() int { return p.innerHeight() - p.headLines() }
@@ -278,6 +277,7 @@ func (p *chainPane) View(spin string) string {
 	lines := []string{fitRow(p.title(), p.runStatus(spin), iw)}
 	lines = append(lines, p.pipeline(iw, spin, true))
 	lines = append(lines, ansi.Truncate(p.inputLine(), iw, p.st.Ellipsis))
+	lines = append(lines, p.chainProblemLines(iw)...)
 	if s, ok := p.selectedStep(); ok {
 		head := p.st.Accent.Render(fmt.Sprintf("%d/%d %s", p.sel+1, len(p.c.Steps), s.ID)) + p.st.Muted.Render(" "+p.st.Dot+" "+s.Algo)
 		if e, ok := p.entry(p.sel); ok {
@@ -337,6 +337,25 @@ func describeValue(v catalog.Value) string {
 		return humanBytes(len(v.Bytes)) + " of binary"
 	}
 	return oneLine(v.Summary(60))
+}
+
+// chainProblemLines shows what is wrong with the chain itself (its name,
+// version, input kind, output mapping), which no step owns.
+func (p *chainPane) chainProblemLines(w int) []string {
+	var own pipebuilder.Errors
+	for _, pr := range p.problems {
+		if pr.Step < 0 || pr.Step >= p.steps() {
+			own = append(own, pr)
+		}
+	}
+	if len(own) == 0 {
+		return nil
+	}
+	s := "✗ " + own[0].Msg
+	if len(own) > 1 {
+		s += fmt.Sprintf(" (and %d more)", len(own)-1)
+	}
+	return []string{p.st.Error.Render(ansi.Truncate(s, w, p.st.Ellipsis))}
 }
 
 // mappingLines is the selected step's mapping, its problems, or the editor

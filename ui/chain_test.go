@@ -587,3 +587,67 @@ func TestChainKeysInHelpAndPalette(t *testing.T) {
 		t.Error("a click dismissed the question")
 	}
 }
+
+func TestChainInputCopyAndChainProblems(t *testing.T) {
+	m, _ := newChainModel(t, 100, 30)
+	addSteps(t, m, "test/Shout")
+	press(t, m, "c", "I")
+	if !m.chain.editing || m.chain.target != "chain input" {
+		t.Fatal("I did not open the input editor")
+	}
+	press(t, m, "type:typed by hand", "ctrl+r")
+	if m.chain.editing || m.chain.trace == nil || m.chain.trace.Output.Text != "TYPED BY HAND" {
+		t.Fatalf("run on the typed input: %+v %v", m.chain.trace, m.chain.runErr)
+	}
+	if !strings.Contains(plainScreen(m), `typed "typed by hand"`) {
+		t.Errorf("the input line does not say where the input is from:\n%s", plainScreen(m))
+	}
+	_, cmd := m.Update(keyMsg("y"))
+	var clip string
+	for msg := range collect(cmd) {
+		if s := fmt.Sprint(msg); s == "TYPED BY HAND" {
+			clip = s
+		}
+	}
+	if clip == "" {
+		t.Error("y did not copy the step's result")
+	}
+
+	// A problem of the chain itself (its output mapping) shows in the builder.
+	m.chain.c.Output = ".steps.nope"
+	run(t, m, m.edited(m.chain.c.Compile()))
+	if s := plainScreen(m); !strings.Contains(s, "✗ ") || !strings.Contains(s, "nope") {
+		t.Errorf("the chain's own problem is not shown:\n%s", s)
+	}
+	assertFits(t, m)
+}
+
+func TestChainRestoreOfferWithAFile(t *testing.T) {
+	reg := testRegistry()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "loud.yaml")
+	os.WriteFile(file, []byte("chain: v1\nname: me/Loud\nversion: 1.0.0\ninput: text\nsteps:\n  - id: loud\n    algo: test/Shout/1.0.0\n"), 0o644)
+	draft := filepath.Join(dir, "draft.yaml")
+	// The same chain as the file: nothing to offer.
+	os.WriteFile(draft, []byte("chain: v1\nname: me/Loud\nversion: 1.0.0\ninput: text\nsteps:\n  - id: loud\n    algo: test/Shout/1.0.0\n"), 0o644)
+	m := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{ChainFile: file, DraftPath: draft})
+	if m.overlay != overlayNone {
+		t.Fatal("a draft equal to the file was offered")
+	}
+	// A different draft is offered; keeping the file sets the draft aside.
+	os.WriteFile(draft, []byte("chain: v1\nname: me/Other\nversion: 1.0.0\ninput: text\nsteps:\n  - id: other\n    algo: test/Shout/1.0.0\n"), 0o644)
+	m = newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{ChainFile: file, DraftPath: draft})
+	if m.overlay != overlayConfirm || !strings.Contains(plainScreen(m), "restoring replaces") {
+		t.Fatalf("no offer:\n%s", plainScreen(m))
+	}
+	press(t, m, "d")
+	if m.chain.c.Name != "me/Loud" {
+		t.Errorf("discard replaced the file's chain: %s", m.chain.c.Name)
+	}
+	if b, err := os.ReadFile(draft + ".bak"); err != nil || !strings.Contains(string(b), "me/Other") {
+		t.Errorf(".bak: %v %s", err, b)
+	}
+	if b, _ := os.ReadFile(draft); !strings.Contains(string(b), "me/Loud") {
+		t.Errorf("after discard the draft should be the open chain:\n%s", b)
+	}
+}

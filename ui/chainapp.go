@@ -181,15 +181,20 @@ func (m *Model) offerRestore(draft *pipebuilder.Chain, problems error, at time.T
 				return tea.Batch(m.validateChain(), m.setStatus("restored the draft "+draft.Name, statusInfo))
 			}},
 			{key: "d", label: "discard (kept as draft.yaml.bak)", run: func() tea.Cmd {
-				path := m.opt.DraftPath
-				cmds := []tea.Cmd{func() tea.Msg {
-					err := os.Rename(path, path+".bak")
-					return draftDiscardedMsg{path: path + ".bak", err: err}
-				}}
-				if m.chain.c != nil {
-					cmds = append(cmds, m.autosave())
+				// Set the draft aside first, then save the open chain (if
+				// any) as the new draft: one command, so in this order.
+				path, save := m.opt.DraftPath, m.autosave()
+				return func() tea.Msg {
+					if err := os.Rename(path, path+".bak"); err != nil {
+						return draftDiscardedMsg{path: path + ".bak", err: err}
+					}
+					if save != nil {
+						if msg, ok := save().(draftSavedMsg); ok && msg.err != nil {
+							return draftDiscardedMsg{path: path + ".bak", err: msg.err}
+						}
+					}
+					return draftDiscardedMsg{path: path + ".bak"}
 				}
-				return tea.Sequence(cmds...)
 			}},
 		},
 	}
