@@ -229,6 +229,12 @@ func TestChainsBinary(t *testing.T) {
 			want := []byte(r.stdout)
 			tc.check(t, want, trace)
 
+			// The same run with the steps called on the server.
+			if rs := pipette(t, append([]string{"--server", srv.url, "run", path}, tc.args...)...); rs.code != 0 || rs.stdout != r.stdout {
+				t.Errorf("run --server: exit %d, %d bytes %q…, offline %d bytes %q…\n%s",
+					rs.code, len(rs.stdout), clip([]byte(rs.stdout)), len(r.stdout), clip(want), rs.stderr)
+			}
+
 			v := pipette(t, "validate", path)
 			if wantOK := fmt.Sprintf("ok: %s %s, %d steps (%s)\n", chain.Name, chain.Version, len(chain.Steps), chain.Pipeline()); v.code != 0 || v.stdout != wantOK {
 				t.Errorf("validate: %+v, want %q", v, wantOK)

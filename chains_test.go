@@ -347,3 +347,37 @@ func TestServeChainsFolderProblems(t *testing.T) {
 	}
 	checkOneSentence(t, r.stderr, "is a file, not a folder")
 }
+
+func TestRunChainOnATerminal(t *testing.T) {
+	useCatalog(t, fixtures())
+	fakeTerminal(t, 80)
+	path := writeChain(t, "frame.yaml", pictureChain)
+	img := filepath.Join(t.TempDir(), "img.bin")
+	os.WriteFile(img, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 0o644)
+
+	// Binary is never dumped on a terminal; the hint repeats this command.
+	r := execute(t, "", "run", path, "-B", img)
+	if r.code != 0 || r.stdout != "" {
+		t.Errorf("%+v", r)
+	}
+	errs := stripANSI(r.stderr)
+	for _, want := range []string{"not shown on a terminal", "`pipette run " + path + " … > result.png`", "test/Frame · 1 step · binary"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+
+	// No input on a terminal is a usage error, not a wait on stdin.
+	r = execute(t, "", "run", path)
+	if r.code != 2 || !strings.Contains(stripANSI(r.stderr), "no input") {
+		t.Errorf("no input: %+v", r)
+	}
+
+	// export -o says what it wrote and, for Go, how to build it.
+	out := filepath.Join(t.TempDir(), "card", "main.go")
+	r = execute(t, "", "export", path, "--go", "-o", out)
+	errs = stripANSI(r.stderr)
+	if r.code != 0 || !strings.Contains(errs, "wrote chain test/Frame as a Go program to "+out) || !strings.Contains(errs, "go mod init chain && go mod tidy && go build") {
+		t.Errorf("%+v", r)
+	}
+}
