@@ -1468,6 +1468,12 @@ func (m *Model) footer() string {
 	var ids []action
 	sc := m.scope()
 	switch {
+	case m.overlay == overlayConfirm && m.confirm != nil:
+		var pairs [][2]string
+		for _, c := range m.confirm.choices {
+			pairs = append(pairs, [2]string{c.key, strings.SplitN(c.label, " (", 2)[0]})
+		}
+		return m.helpLine(append(pairs, [2]string{"enter", m.confirm.choices[0].label}))
 	case m.overlay != overlayNone:
 		return m.helpLine([][2]string{{"esc", "close"}, {"enter", "choose"}, {"↑/↓", "move"}})
 	case m.cat.filtering:

@@ -29,6 +29,10 @@ type chainPane struct {
 	c        *pipebuilder.Chain // nil until the first step is added or a chain opened
 	file     string             // where ctrl+s writes ("" asks)
 	problems pipebuilder.Errors // from the last edit or validation
+	// loadProblems are what reading the file found; some (unknown fields)
+	// only reading can find, so they stay until the first edit.
+	loadProblems pipebuilder.Errors
+	suggest      string // the path ctrl+s offers when file is ""
 	entries  []catalog.Entry    // each step's resolved entry, from validation
 	gen      int                // edits so far: validations answer one
 	sel      int

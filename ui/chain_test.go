@@ -432,6 +432,9 @@ func TestChainFileAtStart(t *testing.T) {
 		t.Fatalf("malformed file: chain %+v problems %v status %q", m.chain.c, m.chain.problems, m.status)
 	}
 	assertFits(t, m)
+	if s := plainScreen(m); !strings.Contains(s, "2 problems") || !strings.Contains(s, "unknown field `colour`") {
+		t.Errorf("the file's problems (jq error, unknown field) are not both shown:\n%s", s)
+	}
 
 	broken := filepath.Join(dir, "broken.yaml")
 	os.WriteFile(broken, []byte("steps: [\n"), 0o644)
@@ -640,6 +643,15 @@ func TestChainRestoreOfferWithAFile(t *testing.T) {
 	if m.overlay != overlayConfirm || !strings.Contains(plainScreen(m), "restoring replaces") {
 		t.Fatalf("no offer:\n%s", plainScreen(m))
 	}
+	if !strings.Contains(plainScreen(m), "r restore · d discard") {
+		t.Errorf("the footer does not say how to answer:\n%s", plainScreen(m))
+	}
+	m2 := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{ChainFile: file, DraftPath: draft})
+	press(t, m2, "r", "ctrl+s")
+	if m2.chain.c.Name != "me/Other" || m2.overlay != overlayPrompt || m2.prompt.input.Value() != file {
+		t.Fatalf("after restoring beside a file, ctrl+s should offer the file, not overwrite it: %+v", m2.prompt)
+	}
+	press(t, m2, "esc")
 	press(t, m, "d")
 	if m.chain.c.Name != "me/Loud" {
 		t.Errorf("discard replaced the file's chain: %s", m.chain.c.Name)

@@ -172,10 +172,11 @@ func (m *Model) offerRestore(draft *pipebuilder.Chain, problems error, at time.T
 		lines: lines,
 		choices: []confirmChoice{
 			{key: "r", label: "restore", run: func() tea.Cmd {
-				m.installChain(draft, m.chain.file, problems)
-				if m.chain.file == "" {
-					m.chain.c.File = ""
-				}
+				// The draft may be another chain than the open file: ctrl+s
+				// asks (offering the file) rather than overwrite it silently.
+				file := m.chain.file
+				m.installChain(draft, "", problems)
+				m.chain.c.File, m.chain.suggest = "", file
 				m.focus = focusChain
 				m.layout()
 				return tea.Batch(m.validateChain(), m.setStatus("restored the draft "+draft.Name, statusInfo))
@@ -204,11 +205,11 @@ func (m *Model) offerRestore(draft *pipebuilder.Chain, problems error, at time.T
 // installChain makes c the chain in the builder.
 func (m *Model) installChain(c *pipebuilder.Chain, file string, problems error) {
 	p := &m.chain
-	p.c, p.file = c, file
-	p.problems = nil
+	p.c, p.file, p.suggest = c, file, ""
+	p.problems, p.loadProblems = nil, nil
 	var es pipebuilder.Errors
 	if errors.As(problems, &es) {
-		p.problems = es
+		p.problems, p.loadProblems = es, es
 	}
 	p.entries = nil
 	p.sel = 0
@@ -222,7 +223,7 @@ func (m *Model) installChain(c *pipebuilder.Chain, file string, problems error) 
 // against the catalog, and an autosave.
 func (m *Model) edited(err error) tea.Cmd {
 	p := &m.chain
-	p.problems = nil
+	p.problems, p.loadProblems = nil, nil // an edited chain no longer has the file's unknown fields
 	var es pipebuilder.Errors
 	if errors.As(err, &es) {
 		p.problems = es
@@ -480,7 +481,7 @@ func (m *Model) chainMsg(msg tea.Msg) (tea.Cmd, bool) {
 		if msg.err != nil {
 			return m.setStatus("cannot check the chain: "+firstLine(msg.err), statusWarn), true
 		}
-		p.problems = msg.errs
+		p.problems = mergeProblems(p.loadProblems, msg.errs)
 		p.vpKey = ""
 		if len(msg.errs) > 0 && m.focus == focusChain {
 			return m.setStatus(firstLine(msg.errs), statusWarn), true
@@ -829,11 +830,14 @@ func (m *Model) saveChain() tea.Cmd {
 		return m.setStatus("no chain to save yet: add a step with a", statusInfo)
 	}
 	if m.chain.file == "" {
-		base := "chain"
-		if ref, err := catalog.ParseRef(m.chain.c.Name); err == nil {
-			base = strings.ToLower(ref.Name)
+		path := m.chain.suggest
+		if path == "" {
+			path = "chain.yaml"
+			if ref, err := catalog.ParseRef(m.chain.c.Name); err == nil {
+				path = strings.ToLower(ref.Name) + ".yaml"
+			}
 		}
-		return m.openChainPrompt(promptSaveChain, "Save the chain to", base+".yaml")
+		return m.openChainPrompt(promptSaveChain, "Save the chain to", path)
 	}
 	return m.saveChainTo(m.chain.file)
 }
@@ -982,4 +986,23 @@ func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// mergeProblems is the validation's problems plus those only the file's
+// reading found (unknown fields), each once.
+func mergeProblems(load, now pipebuilder.Errors) pipebuilder.Errors {
+	if len(load) == 0 {
+		return now
+	}
+	seen := map[string]bool{}
+	var out pipebuilder.Errors
+	for _, list := range []pipebuilder.Errors{load, now} {
+		for _, pr := range list {
+			if !seen[pr.Msg] {
+				seen[pr.Msg] = true
+				out = append(out, pr)
+			}
+		}
+	}
+	return out
 }
