@@ -32,10 +32,10 @@ type chainPane struct {
 	// loadProblems are what reading the file found; some (unknown fields)
 	// only reading can find, so they stay until the first edit.
 	loadProblems pipebuilder.Errors
-	suggest      string // the path ctrl+s offers when file is ""
-	entries  []catalog.Entry    // each step's resolved entry, from validation
-	gen      int                // edits so far: validations answer one
-	sel      int
+	suggest      string          // the path ctrl+s offers when file is ""
+	entries      []catalog.Entry // each step's resolved entry, from validation
+	gen          int             // edits so far: validations answer one
+	sel          int
 
 	// The chain's input: chosen by the user, or the first step's sample.
 	input      catalog.Value
