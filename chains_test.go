@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"pipette/catalog"
 	"pipette/pipebuilder"
 )
 
@@ -379,5 +380,49 @@ func TestRunChainOnATerminal(t *testing.T) {
 	errs = stripANSI(r.stderr)
 	if r.code != 0 || !strings.Contains(errs, "wrote chain test/Frame as a Go program to "+out) || !strings.Contains(errs, "go mod init chain && go mod tidy && go build") {
 		t.Errorf("%+v", r)
+	}
+}
+
+func TestServeChainsLibrary(t *testing.T) {
+	dir := t.TempDir()
+	chain := func(file, name, algo string) {
+		src := "chain: v1\nname: " + name + "\nversion: 1.0.0\ninput: text\nsteps:\n  - id: only\n    algo: " + algo + "\n"
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chain("outer.yaml", "chains/Outer", "chains/Inner/1.0.0") // a chain calling a chain
+	chain("inner.yaml", "chains/Inner", "test/Echo/1.0.0")
+	chain("ping.yaml", "chains/Ping", "chains/Pong/1.0.0") // a cycle
+	chain("pong.yaml", "chains/Pong", "chains/Ping/1.0.0")
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a chain"), 0o644)
+
+	cmd := newServeCmd()
+	var errw strings.Builder
+	cmd.SetErr(&errw)
+	cmd.SetContext(t.Context())
+	lib, err := loadChainLibrary(cmd, dir, fixtures())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range lib.Chains() {
+		names = append(names, c.Name)
+	}
+	if strings.Join(names, " ") != "chains/Inner chains/Outer" {
+		t.Errorf("served %v, want the two chains outside the cycle", names)
+	}
+	out, err := lib.Combined().Run(t.Context(), catalog.MustParseRef("chains/Outer"), catalog.Text("through two chains"))
+	if err != nil || out.Value.Text != "through two chains" {
+		t.Errorf("chains/Outer: %v, %v", out.Value.Summary(100), err)
+	}
+	lines := strings.Split(strings.TrimRight(errw.String(), "\n"), "\n")
+	if len(lines) == 0 || !strings.Contains(errw.String(), "cycle") || !strings.Contains(errw.String(), "chains/Ping") || !strings.Contains(errw.String(), "chains/Pong") {
+		t.Errorf("the cycle is not reported with its chains:\n%s", errw.String())
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "warning: left out: ") {
+			t.Errorf("stderr line %q is not a warning", l)
+		}
 	}
 }
