@@ -407,8 +407,6 @@ func (p *chainPane) mappingLines(w int) []string {
 func (p *chainPane) previewLines(w int) []string {
 	const maxLines = 6
 	switch {
-	case p.trace == nil:
-		return []string{p.st.Muted.Render("preview · run the chain (r) once to preview what this builds")}
 	case p.previewErr != nil:
 		out := []string{p.st.Error.Render("preview · jq error")}
 		for _, l := range strings.Split(wrapText(p.previewErr.Error(), w), "\n") {
@@ -418,6 +416,8 @@ func (p *chainPane) previewLines(w int) []string {
 			out = append(out, p.st.Error.Render(l))
 		}
 		return out
+	case p.trace == nil:
+		return []string{p.st.Muted.Render("preview · run the chain (r) once to preview what this builds")}
 	case p.preview.IsZero():
 		return []string{p.st.Muted.Render("preview · …")}
 	}

@@ -257,6 +257,14 @@ func TestChainRunShowsEveryStepAndCancel(t *testing.T) {
 func TestChainMappingPreview(t *testing.T) {
 	m, _ := newChainModel(t, 100, 30)
 	addSteps(t, m, "test/Shout", "test/WordCount")
+	// Before any run, a syntax error still shows.
+	press(t, m, "c", "i", "type:{text: ")
+	send(t, m, previewDueMsg{seq: m.chain.previewSeq})
+	if s := plainScreen(m); !strings.Contains(s, "jq error") {
+		t.Errorf("no syntax error before a run:\n%s", s)
+	}
+	m.chain.editor.SetValue("")
+	press(t, m, "esc", "esc")
 	press(t, m, "c", "h", "u") // up to shout: WordCount's kind mismatch does not stop it
 	if m.chain.trace == nil {
 		t.Fatalf("no trace: %v", m.chain.runErr)

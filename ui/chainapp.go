@@ -11,6 +11,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/itchyny/gojq"
 
 	"pipette/catalog"
 	"pipette/pipebuilder"
@@ -364,10 +365,21 @@ func (m *Model) schedulePreview() tea.Cmd {
 // previewCmd evaluates the mapping over the last run off the UI goroutine.
 func (m *Model) previewCmd() tea.Cmd {
 	p := &m.chain
-	if p.trace == nil || !p.editing || p.target == "chain input" {
+	if !p.editing || p.target == "chain input" {
 		return nil
 	}
 	expr := p.editor.Value()
+	if p.trace == nil {
+		// Nothing to evaluate over yet, but a syntax error can be shown.
+		seq := p.previewSeq
+		return func() tea.Msg {
+			if strings.TrimSpace(expr) == "" {
+				return previewMsg{seq: seq}
+			}
+			_, err := gojq.Parse(expr)
+			return previewMsg{seq: seq, err: err}
+		}
+	}
 	seq, tr, each := p.previewSeq, p.trace, p.target == "each"
 	binaryOnly := false
 	if e, ok := p.entry(p.sel); ok && p.target == "input" {
