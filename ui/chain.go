@@ -232,6 +232,8 @@ func (p *chainPane) runStatus(spin string) string {
 	switch {
 	case p.running:
 		return p.st.Accent.Render(fmt.Sprintf("%s running · %s · esc cancels", spin, p.elapsed.Round(100*time.Millisecond)))
+	case p.runErr != nil && isProblems(p.runErr):
+		return p.st.StatusWarn.Render("✗ not run: fix the problems")
 	case p.runErr != nil:
 		return p.st.Error.Render("✗ " + errorType(p.runErr))
 	case p.trace != nil:

@@ -220,6 +220,17 @@ func TestChainRunShowsEveryStepAndCancel(t *testing.T) {
 	if s := plainScreen(m); !strings.Contains(s, "HELLO PIPETTE") || !strings.Contains(s, "result · text") {
 		t.Errorf("the first step's result is not shown:\n%s", s)
 	}
+	// A failing step shows its error type in the pipeline and its error.
+	m3, _ := newChainModel(t, 100, 30)
+	addSteps(t, m3, "test/Shout", "util/Fail")
+	press(t, m3, "c", "r")
+	if s := plainScreen(m3); !strings.Contains(s, "fail ✗ AlgorithmError") || !strings.Contains(s, "the model broke on purpose") || !strings.Contains(s, "✓") {
+		t.Errorf("a failed step is not shown:\n%s", s)
+	}
+	if !strings.Contains(m3.status, "step fail") {
+		t.Errorf("status = %q", m3.status)
+	}
+
 	// u runs up to the selected step only.
 	press(t, m, "u")
 	if _, ran := p.live["wordcount"]; ran || p.trace.Output.Text != "HELLO PIPETTE" {

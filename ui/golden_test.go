@@ -30,6 +30,21 @@ func TestGoldenScreens(t *testing.T) {
 					assertFits(t, m)
 					golden.RequireEqual(t, screen(m))
 				})
+				t.Run("chain", func(t *testing.T) {
+					m := newTestModel(t, sz[0], sz[1], theme)
+					for _, ref := range []string{"test/Shout", "test/WordCount", "util/Fail"} {
+						selectRef(t, m, ref)
+						press(t, m, "a")
+					}
+					press(t, m, "c", "h")
+					m.chain.c.Steps[1].Input = "{text: .steps.shout}"
+					m.chain.c.Steps[2].Input = ".steps.shout"
+					run(t, m, m.edited(m.chain.c.Compile()))
+					press(t, m, "r")
+					pinTimings(m)
+					assertFits(t, m)
+					golden.RequireEqual(t, screen(m))
+				})
 			})
 		}
 	}
@@ -42,4 +57,12 @@ func pinTimings(m *Model) {
 	if m.try.resp != nil {
 		m.try.resp.Duration = 12 * time.Millisecond
 	}
+	for id, st := range m.chain.live {
+		st.Duration = 3 * time.Millisecond
+		m.chain.live[id] = st
+	}
+	if m.chain.trace != nil {
+		m.chain.trace.Duration = 9 * time.Millisecond
+	}
+	m.chain.vpKey = ""
 }
