@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"pipette/catalog"
@@ -447,44 +448,58 @@ func (p *chainPane) refreshDetail() {
 		return
 	}
 	p.vpKey = key
-	w := max(10, p.vp.Width()-1)
-	h := max(3, p.vp.Height()*2/3)
-	var b strings.Builder
-	rule := func(s string) {
-		b.WriteString(p.st.Muted.Render(ansi.Truncate("── "+s+" "+strings.Repeat("─", w), w, "")) + "\n")
-	}
 	if !has {
 		msg := "not run yet · r runs the chain, u runs it up to this step"
 		if p.running {
 			msg = "waiting for the steps before it"
 		}
-		b.WriteString(p.st.Muted.Render(msg))
-		p.vp.SetContent(b.String())
+		p.vp.SetContent(p.st.Muted.Render(msg))
 		return
 	}
+	// Wide terminals show the input and the result side by side.
+	w := max(10, p.vp.Width()-1)
+	h := max(3, p.vp.Height()*2/3)
+	side := w >= sideBySideWidth && !st.Input.IsZero()
+	colW := w
+	if side {
+		colW = (w - 3) / 2
+		h = max(3, p.vp.Height()-2)
+	}
+	rule := func(s string) string {
+		return p.st.Muted.Render(ansi.Truncate("── "+s+" "+strings.Repeat("─", colW), colW, "")) + "\n"
+	}
+	var in, out string
 	if !st.Input.IsZero() {
 		what := "input · " + string(st.Input.Kind)
 		if len(st.Items) > 0 {
 			what = fmt.Sprintf("input · %d elements", len(st.Items))
 		}
-		rule(what)
-		b.WriteString(renderValue(p.st, st.Input, w, h) + "\n")
+		in = rule(what) + renderValue(p.st, st.Input, colW, h)
 	}
 	switch {
 	case !st.Done:
-		rule("result")
-		b.WriteString(p.st.Accent.Render("running…"))
+		out = rule("result") + p.st.Accent.Render("running…")
 	case st.Err != nil:
-		rule("error · " + errorType(st.Err) + " · " + fmtDuration(st.Duration))
-		b.WriteString(p.st.Error.Render(wrapText(st.Err.Error(), w)))
+		out = rule("error · "+errorType(st.Err)+" · "+fmtDuration(st.Duration)) + p.st.Error.Render(wrapText(st.Err.Error(), colW))
 	default:
-		rule(fmt.Sprintf("result · %s · %s", st.ContentType, fmtDuration(st.Duration)))
-		b.WriteString(renderValue(p.st, st.Result, w, h))
+		out = rule(fmt.Sprintf("result · %s · %s", st.ContentType, fmtDuration(st.Duration))) + renderValue(p.st, st.Result, colW, h)
+	}
+	content := in + "\n" + out
+	switch {
+	case side:
+		col := lipgloss.NewStyle().Width(colW).MaxWidth(colW)
+		content = lipgloss.JoinHorizontal(lipgloss.Top, col.Render(in), "   ", col.Render(out))
+	case in == "":
+		content = out
 	}
 	y := p.vp.YOffset()
-	p.vp.SetContent(b.String())
+	p.vp.SetContent(content)
 	p.vp.SetYOffset(y)
 }
+
+// sideBySideWidth is the width from which a step's input and result sit
+// side by side.
+const sideBySideWidth = 120
 
 // renderValue draws a step's value: JSON coloured with long strings (base64
 // images) shortened, text wrapped, images previewed.
