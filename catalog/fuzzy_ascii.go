@@ -130,3 +130,116 @@ func matchASCII(pattern, lowPat, s, low string, buf []int) (score int, matched [
 	}
 	return score, matched, true
 }
+
+// staticBonus is, for each byte of an ASCII haystack, the part of a match's
+// score there that does not depend on the pattern: the first-character,
+// camel-case and after-separator bonuses. The three exclude one another, so
+// one byte holds their sum.
+func staticBonus(s string) string {
+	b := make([]byte, len(s))
+	for j := range b {
+		switch {
+		case j == 0:
+			b[j] = firstCharMatchBonus
+		case 'a' <= s[j-1] && s[j-1] <= 'z' && 'A' <= s[j] && s[j] <= 'Z':
+			b[j] = camelCaseMatchBonus
+		case isSepASCII(s[j-1]):
+			b[j] = matchFollowingSeparatorBonus
+		}
+	}
+	return string(b)
+}
+
+// letterMask has bit c%64 set for every byte c of s. A pattern whose mask
+// has a bit the haystack's lacks cannot match it; collisions only let a few
+// non-matches through to the real test.
+func letterMask(s string) uint64 {
+	var m uint64
+	for i := 0; i < len(s); i++ {
+		m |= 1 << (s[i] & 63)
+	}
+	return m
+}
+
+// scoreASCII is matchASCII's score without the positions, for the many
+// candidates that are matched and ranked but never shown: one pass over the
+// lower-cased haystack low with the static bonuses of staticBonus. It makes
+// the same decisions as matchASCII step for step (TestScoreASCIIAgrees).
+func scoreASCII(lowPat, low, bonus string) (score int, ok bool) {
+	m, n := len(lowPat), len(low)
+	if m == 0 || m > n {
+		return 0, false
+	}
+	// Nothing happens before the first occurrence of the first character:
+	// no candidate, and no commit without one.
+	j := strings.IndexByte(low, lowPat[0])
+	if j < 0 {
+		return 0, false
+	}
+	pi, nm := 0, 0
+	best, matchedIndex, lastPos, curAdj := -1, -1, -1, 0
+	pc := lowPat[0]
+	var nc byte // the next pattern character; 0 (never in low) after the last
+	if m > 1 {
+		nc = lowPat[1]
+	}
+	for ; j < n; j++ {
+		if low[j] == pc {
+			sc := int(bonus[j])
+			if nm > 0 && lastPos == j-1 {
+				b := curAdj*2 + adjacentMatchBonus
+				sc += b
+				curAdj += b
+			}
+			if sc > best {
+				best, matchedIndex = sc, j
+			}
+		}
+		// Jump over stretches where nothing can change. The adjacency bonus
+		// (the only one that grows) is possible only at a window's first
+		// byte, so past it no position scores over 20: once best is 20 the
+		// window's choice is made and only where it ends matters. In the last
+		// window (it runs to the end of the string) only the pattern's last
+		// character can change anything.
+		switch {
+		case pi == m-1 && best >= camelCaseMatchBonus:
+			j = n - 1
+		case pi == m-1:
+			if k := strings.IndexByte(low[j+1:], pc); k < 0 {
+				j = n - 1
+			} else {
+				j += k
+			}
+		case best >= camelCaseMatchBonus:
+			k := strings.IndexByte(low[j+1:], nc)
+			if k < 0 {
+				return 0, false // the next pattern character never comes
+			}
+			j += k
+		}
+		if (j+1 < n && low[j+1] == nc) || j+1 == n {
+			if matchedIndex > -1 {
+				if nm == 0 {
+					best += max(matchedIndex*unmatchedLeadingCharPenalty, maxUnmatchedLeadingCharPenalty)
+				}
+				score += best
+				lastPos = matchedIndex
+				nm++
+				best = -1
+				pi++
+				if pi == m {
+					break
+				}
+				pc = lowPat[pi]
+				nc = 0
+				if pi+1 < m {
+					nc = lowPat[pi+1]
+				}
+			}
+		}
+	}
+	if nm != m {
+		return 0, false
+	}
+	return score + nm - n, true
+}

@@ -35,3 +35,34 @@ func TestASCIIMatchAgreesWithFuzzy(t *testing.T) {
 		}
 	}
 }
+
+// TestScoreASCIIAgrees: the position-free scorer accepts exactly what the
+// library matches, with the same score, behind the letter-mask rejection.
+func TestScoreASCIIAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 13))
+	const alpha = "aAbBcCsSeEnNtT/-_ .\\xy1"
+	str := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alpha[rng.IntN(len(alpha))]
+		}
+		return string(b)
+	}
+	for i := 0; i < 400000; i++ {
+		pat := str(1 + rng.IntN(5))
+		s := str(rng.IntN(30))
+		want := fuzzy.Find(pat, []string{s})
+		lp, ls := strings.ToLower(pat), strings.ToLower(s)
+		var score int
+		ok := letterMask(lp)&^letterMask(ls) == 0
+		if ok {
+			score, ok = scoreASCII(lp, ls, staticBonus(s))
+		}
+		if ok != (len(want) == 1) {
+			t.Fatalf("pattern %q in %q: scoreASCII ok=%v, library matches=%d", pat, s, ok, len(want))
+		}
+		if ok && score != want[0].Score {
+			t.Fatalf("pattern %q in %q: scoreASCII %d, library %d", pat, s, score, want[0].Score)
+		}
+	}
+}

@@ -14,21 +14,27 @@ import (
 // is better) and the matched rune positions within Ref.Path() and Tagline, for
 // highlighting.
 type Match struct {
-	Index   int
-	Score   int
-	InRef   []int // byte offsets into Ref.Path()
-	InTag   []int // byte offsets into Tagline
-	matched []int
+	Index int
+	Score int
+	InRef []int // byte offsets into Ref.Path()
+	InTag []int // byte offsets into Tagline
+	// q is the query that matched, set while the highlight positions are
+	// still to be worked out: a search computes them only for the matches it
+	// orders (a screenful), since most matches are never shown.
+	q *query
 }
 
 // Index makes fuzzy search over a fixed list of entries cheap: the searched
-// text of each entry (ref, tagline, tags) is built once.
+// text of each entry (ref, tagline, tags) is built once, with what the ASCII
+// matcher needs precomputed.
 type Index struct {
 	entries []Entry
 	hay     []string
 	refLen  []int
 	ascii   []bool   // hay[i] is plain ASCII: the fast matcher applies
 	low     []string // hay[i] lower-cased, for the fast matcher
+	bonus   []string // per byte of an ASCII hay[i], the pattern-independent bonus of a match there
+	letters []uint64 // per entry, a bit for each byte value (mod 64) in low[i]: O(1) rejection
 
 	// rank is each entry's position in reference order, so ordering ties
 	// compares two ints instead of two strings. Built on first use.
@@ -38,7 +44,9 @@ type Index struct {
 
 // NewIndex indexes entries for Search. The slice is not copied.
 func NewIndex(entries []Entry) *Index {
-	ix := &Index{entries: entries, hay: make([]string, len(entries)), refLen: make([]int, len(entries)), ascii: make([]bool, len(entries)), low: make([]string, len(entries))}
+	n := len(entries)
+	ix := &Index{entries: entries, hay: make([]string, n), refLen: make([]int, n), ascii: make([]bool, n),
+		low: make([]string, n), bonus: make([]string, n), letters: make([]uint64, n)}
 	for i, e := range entries {
 		p := e.Ref.Path()
 		ix.refLen[i] = len(p)
@@ -46,6 +54,8 @@ func NewIndex(entries []Entry) *Index {
 		ix.ascii[i] = isASCII(ix.hay[i])
 		if ix.ascii[i] {
 			ix.low[i] = strings.ToLower(ix.hay[i])
+			ix.bonus[i] = staticBonus(ix.hay[i])
+			ix.letters[i] = letterMask(ix.low[i])
 		}
 	}
 	return ix
@@ -67,33 +77,35 @@ const parallelThreshold = 4096
 // Search returns the entries matching query, best match first (ties by
 // reference). An empty query matches everything in catalog order.
 func (ix *Index) Search(query string) []Match {
-	return ix.search(query, nil, -1)
+	return ix.search(query, nil, false, -1)
 }
 
 // Narrow searches only within prev, the matches of an earlier query that the
 // new query extends. Fuzzy matching is monotone: a string that fails to match
 // "ab" cannot match "abc", so narrowing returns the same hits as Search.
 func (ix *Index) Narrow(query string, prev []Match) []Match {
-	return ix.search(query, candidates(prev), -1)
+	return ix.search(query, prev, true, -1)
 }
 
 // SearchTop is Search for a list that shows a screenful: it returns every
-// match, but only the best k are ordered (best first) and carry highlight
-// positions; the rest follow in no particular order, without positions, until
-// Order is asked for more. Selecting the best k of n costs O(n), sorting
-// them O(k log k), where a full sort of a large catalog costs far more.
+// match with its score, but only the best k are ordered (best first) and
+// carry highlight positions; the rest follow in no particular order, without
+// positions, until Order is asked for more. Selecting the best k of n costs
+// O(n), sorting them O(k log k), where a full sort of a large catalog costs
+// far more.
 func (ix *Index) SearchTop(query string, k int) []Match {
-	return ix.search(query, nil, k)
+	return ix.search(query, nil, false, k)
 }
 
 // NarrowTop is Narrow with SearchTop's partial ordering. prev may be in any
 // order (a SearchTop result is fine).
 func (ix *Index) NarrowTop(query string, prev []Match, k int) []Match {
-	return ix.search(query, candidates(prev), k)
+	return ix.search(query, prev, true, k)
 }
 
 // Order extends the ordered prefix of a SearchTop or NarrowTop result from
-// sorted to k entries (all of them when k < 0). It reorders ms in place.
+// sorted to k entries (all of them when k < 0), with highlight positions. It
+// reorders ms in place.
 func (ix *Index) Order(ms []Match, sorted, k int) {
 	if sorted >= len(ms) || (k >= 0 && k <= sorted) {
 		return
@@ -104,102 +116,186 @@ func (ix *Index) Order(ms []Match, sorted, k int) {
 	ix.order(ms[sorted:], k)
 }
 
-func candidates(prev []Match) []int {
-	cand := make([]int, len(prev))
-	for i, m := range prev {
-		cand[i] = m.Index
-	}
-	return cand
+// query is a search query prepared once for every candidate.
+type query struct {
+	raw     string
+	low     string // lower-cased, for the ASCII matcher
+	ascii   bool
+	letters uint64
 }
 
-func (ix *Index) search(query string, cand []int, k int) []Match {
-	query = strings.TrimSpace(query)
+// hit is a match while a search is under way: small and pointer-free, so
+// that collecting tens of thousands of them costs the garbage collector
+// nothing.
+type hit struct {
+	idx, score int32
+}
+
+// hitPool recycles the per-worker hit buffers across keystrokes.
+var hitPool = sync.Pool{New: func() any { return new([]hit) }}
+
+func (ix *Index) search(raw string, prev []Match, narrow bool, k int) []Match {
+	raw = strings.TrimSpace(raw)
 	n := len(ix.hay)
-	if cand != nil {
-		n = len(cand)
+	if narrow {
+		n = len(prev)
 	}
-	if query == "" {
+	if raw == "" {
 		out := make([]Match, n)
 		for i := range out {
 			out[i].Index = i
-			if cand != nil {
-				out[i].Index = cand[i]
+			if narrow {
+				out[i].Index = prev[i].Index
 			}
 		}
 		return out
+	}
+	q := &query{raw: raw, low: strings.ToLower(raw), ascii: isASCII(raw)}
+	q.letters = letterMask(q.low)
+	if k < 0 || k > n {
+		k = n
 	}
 	workers := runtime.GOMAXPROCS(0)
 	if n < parallelThreshold || workers < 2 {
 		workers = 1
 	}
-	parts := make([][]Match, workers)
+	rank := ix.ranks()
+	// Each worker scores its share of the candidates and picks its own best
+	// k, so that only workers×k hits meet on one goroutine.
+	bufs := make([]*[]hit, workers)
+	tops := make([][]hit, workers)
 	var wg sync.WaitGroup
 	chunk := (n + workers - 1) / workers
-	for w := 0; w < workers; w++ {
+	for w := range workers {
 		lo, hi := w*chunk, min((w+1)*chunk, n)
+		bufs[w] = hitPool.Get().(*[]hit)
 		if lo >= hi {
+			(*bufs[w]) = (*bufs[w])[:0]
 			continue
 		}
 		wg.Add(1)
 		go func(w, lo, hi int) {
 			defer wg.Done()
-			parts[w] = ix.matchRange(query, cand, lo, hi)
+			hs := ix.scoreRange(q, prev, narrow, lo, hi, (*bufs[w])[:0])
+			*bufs[w] = hs
+			tops[w] = topHits(hs, k, rank)
 		}(w, lo, hi)
 	}
 	wg.Wait()
+
 	total := 0
-	for _, p := range parts {
-		total += len(p)
+	for _, b := range bufs {
+		total += len(*b)
 	}
-	out := make([]Match, 0, total)
-	for _, p := range parts {
-		out = append(out, p...)
+	k = min(k, total)
+	var best []hit
+	if workers == 1 {
+		best = tops[0]
+	} else {
+		for _, t := range tops {
+			best = append(best, t...)
+		}
+		best = topHits(best, k, rank)
 	}
-	ix.order(out, k)
+	slices.SortFunc(best[:k], func(a, b hit) int { return betterHit(a, b, rank) })
+
+	// The best k first, in order and with positions; then the rest in any
+	// order, positions left for Order to find if they are ever shown.
+	out := make([]Match, total)
+	for i, h := range best[:k] {
+		out[i] = Match{Index: int(h.idx), Score: int(h.score), q: q}
+		ix.split(&out[i])
+	}
+	if k < total {
+		inTop := make(map[int32]struct{}, k)
+		for _, h := range best[:k] {
+			inTop[h.idx] = struct{}{}
+		}
+		j := k
+		for _, b := range bufs {
+			for _, h := range *b {
+				if _, ok := inTop[h.idx]; !ok {
+					out[j] = Match{Index: int(h.idx), Score: int(h.score), q: q}
+					j++
+				}
+			}
+		}
+	}
+	for _, b := range bufs {
+		if cap(*b) <= 1<<20 {
+			hitPool.Put(b)
+		}
+	}
 	return out
 }
 
-// matchRange matches query against candidates lo..hi (of cand, or of the
-// whole index when cand is nil). ASCII haystacks take the fast matcher, with
-// matched positions carved from one shared buffer instead of a slice per
-// match; the rest go through sahilm/fuzzy, which scores them identically.
-func (ix *Index) matchRange(query string, cand []int, lo, hi int) []Match {
-	var out []Match
-	fast := isASCII(query)
-	lowQuery := strings.ToLower(query)
-	var slow []int // positions (lo..hi) that need the library
-	arena := make([]int, 0, 4096)
+// betterHit is the result order: score, then reference, then index. It is
+// total, so the result does not depend on how the work was split.
+func betterHit(a, b hit, rank []int32) int {
+	if c := cmp.Compare(b.score, a.score); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(rank[a.idx], rank[b.idx]); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.idx, b.idx)
+}
+
+// topHits returns the best k of hs (by betterHit) in no particular order. When
+// k is less than len(hs) the result is a new slice; hs is left as it was.
+func topHits(hs []hit, k int, rank []int32) []hit {
+	if k >= len(hs) {
+		return slices.Clone(hs)
+	}
+	if k <= 0 {
+		return nil
+	}
+	c := slices.Clone(hs)
+	selectBest(c, k, func(a, b *hit) int { return betterHit(*a, *b, rank) })
+	return c[:k]
+}
+
+// scoreRange scores the candidates lo..hi (of prev when narrowing, of the
+// whole index otherwise), appending the matches to out. ASCII haystacks take
+// the fast scorer; the rest go through sahilm/fuzzy, which scores them
+// identically.
+func (ix *Index) scoreRange(q *query, prev []Match, narrow bool, lo, hi int, out []hit) []hit {
+	var slow []int // entries that need the library
 	for i := lo; i < hi; i++ {
 		idx := i
-		if cand != nil {
-			idx = cand[i]
+		if narrow {
+			idx = prev[i].Index
 		}
-		if !fast || !ix.ascii[idx] {
-			slow = append(slow, i)
+		if !q.ascii || !ix.ascii[idx] {
+			slow = append(slow, idx)
 			continue
 		}
-		if cap(arena)-len(arena) < len(query) {
-			arena = make([]int, 0, max(4096, len(query)))
-		}
-		score, pos, ok := matchASCII(query, lowQuery, ix.hay[idx], ix.low[idx], arena)
-		if !ok {
+		if q.letters&^ix.letters[idx] != 0 {
 			continue
 		}
-		m := pos[len(arena):len(pos):len(pos)]
-		arena = pos
-		out = append(out, Match{Index: idx, Score: score, matched: m})
+		if score, ok := scoreASCII(q.low, ix.low[idx], ix.bonus[idx]); ok {
+			out = append(out, hit{idx: int32(idx), score: int32(score)})
+		}
 	}
 	if len(slow) > 0 {
-		src := haySource{ix: ix, cand: cand, pos: slow}
-		for _, m := range fuzzy.FindFromNoSort(query, src) {
-			idx := slow[m.Index]
-			if cand != nil {
-				idx = cand[idx]
-			}
-			out = append(out, Match{Index: idx, Score: m.Score, matched: m.MatchedIndexes})
+		src := haySource{ix: ix, idx: slow}
+		for _, m := range fuzzy.FindFromNoSort(q.raw, src) {
+			out = append(out, hit{idx: int32(slow[m.Index]), score: int32(m.Score)})
 		}
 	}
 	return out
+}
+
+// positions are the matched byte offsets of q in the haystack of entry idx.
+func (ix *Index) positions(q *query, idx int) []int {
+	if q.ascii && ix.ascii[idx] {
+		_, pos, _ := matchASCII(q.raw, q.low, ix.hay[idx], ix.low[idx], nil)
+		return pos
+	}
+	if ms := fuzzy.Find(q.raw, []string{ix.hay[idx]}); len(ms) == 1 {
+		return ms[0].MatchedIndexes
+	}
+	return nil
 }
 
 // ranks builds the reference order once.
@@ -251,7 +347,7 @@ func (ix *Index) order(ms []Match, k int) {
 
 // selectBest moves the k best of ms (by cmp, a total order) into ms[:k], in
 // no particular order: quickselect with a median-of-three pivot, O(len(ms)).
-func selectBest(ms []Match, k int, cmp func(a, b *Match) int) {
+func selectBest[T any](ms []T, k int, cmp func(a, b *T) int) {
 	lo, hi := 0, len(ms)-1
 	for lo < hi {
 		mid := lo + (hi-lo)/2
@@ -284,14 +380,15 @@ func selectBest(ms []Match, k int, cmp func(a, b *Match) int) {
 	}
 }
 
-// split turns positions in the haystack into positions in the ref and tagline.
+// split works out the highlight positions of a match whose query is known
+// and divides them between the ref and the tagline.
 func (ix *Index) split(m *Match) {
-	if m.matched == nil {
+	if m.q == nil {
 		return
 	}
 	rl := ix.refLen[m.Index]
 	tl := len(ix.entries[m.Index].Tagline)
-	for _, p := range m.matched {
+	for _, p := range ix.positions(m.q, m.Index) {
 		switch {
 		case p < rl:
 			m.InRef = append(m.InRef, p)
@@ -299,26 +396,18 @@ func (ix *Index) split(m *Match) {
 			m.InTag = append(m.InTag, p-rl-1)
 		}
 	}
-	m.matched = nil
+	m.q = nil
 }
 
-// haySource feeds the haystacks at positions pos (of cand, or of the whole
-// index) to sahilm/fuzzy.
+// haySource feeds the haystacks of the entries idx to sahilm/fuzzy.
 type haySource struct {
-	ix   *Index
-	cand []int
-	pos  []int
+	ix  *Index
+	idx []int
 }
 
-func (s haySource) String(i int) string {
-	i = s.pos[i]
-	if s.cand != nil {
-		i = s.cand[i]
-	}
-	return s.ix.hay[i]
-}
+func (s haySource) String(i int) string { return s.ix.hay[s.idx[i]] }
 
-func (s haySource) Len() int { return len(s.pos) }
+func (s haySource) Len() int { return len(s.idx) }
 
 // Search is a one-off fuzzy search over entries, best match first.
 func Search(entries []Entry, query string) []Entry {

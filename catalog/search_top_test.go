@@ -1,10 +1,14 @@
 package catalog
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/sahilm/fuzzy"
 )
 
 // TestSearchTopAgreesWithSearch: the ordered prefix of SearchTop and
@@ -60,6 +64,83 @@ func TestSearchTopAgreesWithSearch(t *testing.T) {
 			prev := ix.SearchTop(q[:1], 5)
 			if got := ix.NarrowTop(q, prev, 20); !same(got[:min(20, len(full))], full[:min(20, len(full))]) {
 				t.Fatalf("%q: NarrowTop prefix differs", q)
+			}
+		}
+	}
+}
+
+// TestSearchAgreesWithReference compares Search, SearchTop + Order and
+// NarrowTop on random catalogs (ASCII and not, above and below the parallel
+// threshold) with the plain way: sahilm/fuzzy over every haystack, sorted by
+// score, then reference, then index.
+func TestSearchAgreesWithReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, n := range []int{40, 6000} {
+		entries := randomEntries(rng, n)
+		for i := 0; i < n; i += 7 {
+			entries[i].Tagline += " Ünïcode ŝ café" // the library's path
+		}
+		ix := NewIndex(entries)
+		hays := make([]string, n)
+		for i, e := range entries {
+			hays[i] = e.Ref.Path() + " " + e.Tagline + " " + strings.Join(e.Tags, " ")
+		}
+		reference := func(q string) []Match {
+			var out []Match
+			for _, m := range fuzzy.FindNoSort(q, hays) {
+				mm := Match{Index: m.Index, Score: m.Score}
+				rl, tl := len(entries[m.Index].Ref.Path()), len(entries[m.Index].Tagline)
+				for _, p := range m.MatchedIndexes {
+					switch {
+					case p < rl:
+						mm.InRef = append(mm.InRef, p)
+					case p > rl && p <= rl+tl:
+						mm.InTag = append(mm.InTag, p-rl-1)
+					}
+				}
+				out = append(out, mm)
+			}
+			slices.SortStableFunc(out, func(a, b Match) int {
+				if c := cmp.Compare(b.Score, a.Score); c != 0 {
+					return c
+				}
+				if c := strings.Compare(entries[a.Index].Ref.Path(), entries[b.Index].Ref.Path()); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.Index, b.Index)
+			})
+			return out
+		}
+		for trial := 0; trial < 6; trial++ {
+			e := entries[rng.IntN(n)]
+			text := e.Ref.Path() + " " + e.Tagline
+			q := text[rng.IntN(len(text)/2+1):]
+			var prev []Match
+			for l := 1; l <= len(q) && l <= 8; l++ {
+				part := q[:l]
+				if strings.TrimSpace(part) == "" {
+					continue
+				}
+				want := reference(strings.TrimSpace(part))
+				if got := ix.Search(part); !sameMatches(got, want) {
+					t.Fatalf("n=%d Search(%q) = %v, reference %v", n, part, summary(got), summary(want))
+				}
+				const k = 17
+				var top []Match
+				if prev == nil {
+					top = ix.SearchTop(part, k)
+				} else {
+					top = ix.NarrowTop(part, prev, k)
+				}
+				nk := min(k, len(want))
+				if !sameMatches(top[:nk], want[:nk]) {
+					t.Fatalf("n=%d top(%q) prefix = %v, reference %v", n, part, summary(top[:nk]), summary(want[:nk]))
+				}
+				prev = slices.Clone(top)
+				ix.Order(top, nk, -1)
+				if !sameMatches(top, want) {
+					t.Fatalf("n=%d top(%q) then Order = %v, reference %v", n, part, summary(top), summary(want))
+				}
 			}
 		}
 	}
