@@ -332,7 +332,7 @@ func (p *chainPane) inputLine() string {
 			desc = describeValue(p.input)
 		}
 	}
-	return p.st.Muted.Render(fmt.Sprintf("input · %s · %s · o load file · I edit", p.c.Input, desc))
+	return p.st.Muted.Render(fmt.Sprintf("input · %s · %s · o load file · I edit · t kind", p.c.Input, desc))
 }
 
 // describeValue is a value in a few words.

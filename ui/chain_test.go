@@ -635,6 +635,16 @@ func TestChainInputCopyAndChainProblems(t *testing.T) {
 		t.Error("y did not copy the step's result")
 	}
 
+	// t cycles the chain's input kind; a typed input of the old kind is dropped.
+	press(t, m, "t")
+	if m.chain.c.Input != catalog.KindJSON || m.chain.inputSet {
+		t.Errorf("t: kind %s, input kept %v", m.chain.c.Input, m.chain.inputSet)
+	}
+	press(t, m, "t", "t")
+	if m.chain.c.Input != catalog.KindText {
+		t.Errorf("t three times: %s", m.chain.c.Input)
+	}
+
 	// A problem of the chain itself (its output mapping) shows in the builder.
 	m.chain.c.Output = ".steps.nope"
 	run(t, m, m.edited(m.chain.c.Compile()))

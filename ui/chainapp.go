@@ -725,6 +725,19 @@ func (m *Model) doChain(id action) tea.Cmd {
 		p.editor.Placeholder = "the chain's " + string(p.c.Input) + " input"
 		m.layout()
 		return p.editor.Focus()
+	case actChainKind:
+		if p.c == nil {
+			return nil
+		}
+		next := map[catalog.Kind]catalog.Kind{catalog.KindText: catalog.KindJSON, catalog.KindJSON: catalog.KindBinary}[p.c.Input]
+		if next == "" {
+			next = catalog.KindText
+		}
+		p.c.Input = next
+		if p.inputSet && p.input.Kind != next {
+			p.input, p.inputLabel, p.inputSet = catalog.Value{}, "", false
+		}
+		return tea.Batch(m.edited(p.c.Compile()), m.setStatus("the chain now takes "+string(next)+" input", statusInfo))
 	case actChainLoadIn:
 		if p.c == nil {
 			return nil

@@ -67,6 +67,7 @@ const (
 	actChainLoadIn   action = "chain_load_input"
 	actChainExport   action = "chain_export"
 	actChainCopyStep action = "chain_copy_result"
+	actChainKind     action = "chain_input_kind"
 )
 
 // scope says where a binding is active.
@@ -174,6 +175,7 @@ func defaultKeyMap() *KeyMap {
 	add(scopeChain, actChainRemove, "remove step", "x", "delete")
 	add(scopeChain, actChainInput, "edit the chain's input", "I")
 	add(scopeChain, actChainLoadIn, "load a file as the chain's input", "o")
+	add(scopeChain, actChainKind, "chain input kind text/json/binary", "t")
 	add(scopeChain, actChainExport, "export YAML/Go/shell", "e")
 	add(scopeChain, actChainCopyStep, "copy the step's result", "y")
 	add(scopeChain, actUp, "scroll up", "up")
