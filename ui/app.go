@@ -1605,6 +1605,11 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 		m.blurInputs()
 	}
 	if m.focus == focusChain {
+		// The pipeline is the second inner line: a click selects a step.
+		if i, ok := m.chain.stepAt(ms.X-1-m.st.Pane.GetPaddingLeft(), ms.Y-1); ok {
+			m.chain.sel = i
+			m.chain.vp.GotoTop()
+		}
 		return nil
 	}
 	if m.showStrip() && ms.Y >= m.h-2-stripHeight && ms.Y < m.h-2 {
@@ -1679,6 +1684,14 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		if m.overlay == overlayHelp {
 			_, maxOff := helpView(m.st, m.keys, min(m.w-2, 120), m.h-2, m.helpOff)
 			m.helpOff = max(0, min(m.helpOff+d, maxOff))
+		}
+		return nil
+	}
+	if m.focus == focusChain {
+		if d < 0 {
+			m.chain.vp.ScrollUp(-d)
+		} else {
+			m.chain.vp.ScrollDown(d)
 		}
 		return nil
 	}

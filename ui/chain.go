@@ -228,6 +228,34 @@ func (p *chainPane) pipeline(w int, spin string, selected bool) string {
 	return ansi.Truncate(line, w, p.st.Ellipsis)
 }
 
+// stepAt maps a cell of the builder's pipeline line (x from the text's
+// start, y from the first inner line) to a step, when the whole pipeline
+// is on screen.
+func (p *chainPane) stepAt(x, y int) (int, bool) {
+	if y != 1 || p.steps() == 0 || x < 0 {
+		return 0, false
+	}
+	iw := max(1, p.w-p.st.PaneFocused.GetHorizontalFrameSize())
+	if line := ansi.Strip(p.pipeline(iw, " ", true)); strings.HasPrefix(line, "…") {
+		return 0, false
+	}
+	pos := 0
+	for i, s := range p.c.Steps {
+		w := ansi.StringWidth(s.ID)
+		if s.Each != "" {
+			w += 2
+		}
+		if mk := p.mark(s.ID, " "); mk != "" {
+			w += 1 + ansi.StringWidth(mk)
+		}
+		if x >= pos && x < pos+w {
+			return i, true
+		}
+		pos += w + 3 // " → "
+	}
+	return 0, false
+}
+
 // runStatus is the run's state for the right of the title.
 func (p *chainPane) runStatus(spin string) string {
 	switch {

@@ -692,3 +692,23 @@ func TestChainRestoreOfferWithAFile(t *testing.T) {
 		t.Errorf("after discard the draft should be the open chain:\n%s", b)
 	}
 }
+
+func TestChainMouse(t *testing.T) {
+	m, _ := newChainModel(t, 100, 30)
+	addSteps(t, m, "test/Shout", "test/WordCount", "test/Pixels")
+	// A click on the strip opens the builder.
+	send(t, m, tea.MouseClickMsg{X: 10, Y: m.h - 3, Button: tea.MouseLeft})
+	if m.focus != focusChain {
+		t.Fatalf("a click on the strip did not open the builder")
+	}
+	// "shout → wordcount → pixels": the border and padding are 2 cells, "shout → " 8.
+	send(t, m, tea.MouseClickMsg{X: 2 + 8 + 3, Y: 2, Button: tea.MouseLeft})
+	if m.chain.sel != 1 {
+		t.Errorf("click on wordcount selected %d", m.chain.sel)
+	}
+	send(t, m, tea.MouseClickMsg{X: 2, Y: 2, Button: tea.MouseLeft})
+	if m.chain.sel != 0 {
+		t.Errorf("click on shout selected %d", m.chain.sel)
+	}
+	send(t, m, tea.MouseWheelMsg{X: 5, Y: 10, Button: tea.MouseWheelDown})
+}
