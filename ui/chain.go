@@ -325,19 +325,8 @@ func (p *chainPane) View(spin string) string {
 	lines = append(lines, p.mappingLines(iw)...)
 	p.refreshDetail()
 	lines = append(lines, p.vp.View())
-	if len(lines) > ih {
-		lines = lines[:ih]
-	}
-	for i, l := range lines {
-		if strings.Contains(l, "\n") {
-			continue
-		}
-		if ansi.StringWidth(l) > iw {
-			lines[i] = ansi.Truncate(l, iw, "")
-		}
-	}
-	body := strings.Join(lines, "\n")
-	bl := strings.Split(body, "\n")
+	// Never let the builder push the screen taller or wider than it is.
+	bl := strings.Split(strings.Join(lines, "\n"), "\n")
 	if len(bl) > ih {
 		bl = bl[:ih]
 	}
@@ -452,7 +441,11 @@ func (p *chainPane) previewLines(w int) []string {
 	case p.preview.IsZero():
 		return []string{p.st.Muted.Render("preview · …")}
 	}
-	head := p.st.Muted.Render("preview · " + string(p.preview.Kind) + " · " + describeValue(p.preview))
+	what := "preview · " + string(p.preview.Kind) + " · " + describeValue(p.preview)
+	if p.previewing {
+		what = "preview (updating) · " + string(p.preview.Kind)
+	}
+	head := p.st.Muted.Render(ansi.Truncate(what, w, p.st.Ellipsis))
 	body := strings.Split(renderValue(p.st, p.preview, w, maxLines), "\n")
 	if len(body) > maxLines-1 {
 		body = append(body[:maxLines-2], p.st.Muted.Render(fmt.Sprintf("… %d more lines", len(body)-(maxLines-2))))

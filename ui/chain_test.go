@@ -60,7 +60,7 @@ func retype(t *testing.T, m *Model, text string) {
 	press(t, m, "type:"+text, "enter")
 }
 
-// editMapping opens the editor on the selected step, types the mapping
+// typeMapping opens the editor on the selected step, types the mapping
 // (newlines as enter), optionally switches to `each`, and applies it.
 func typeMapping(t *testing.T, m *Model, mapping string, each bool) {
 	t.Helper()

@@ -284,7 +284,7 @@ func (m *Model) validateChain() tea.Cmd {
 	}
 }
 
-// chainKeyWhileEditing handles a key while the mapping editor has focus.
+// chainEditKey handles a key while the mapping editor has focus.
 func (m *Model) chainEditKey(msg tea.KeyPressMsg) tea.Cmd {
 	p := &m.chain
 	switch msg.String() {
