@@ -119,6 +119,8 @@ type Model struct {
 	confirm      *confirmBox
 	drafts       *draftSaver
 	draftGen     int
+	draftRead    bool // the previous draft has been read (or there is none)
+	draftPending bool // an edit came before that: save once it has been
 	exportFormat string
 
 	selected catalog.Entry

@@ -712,3 +712,30 @@ func TestChainMouse(t *testing.T) {
 	}
 	send(t, m, tea.MouseWheelMsg{X: 5, Y: 10, Button: tea.MouseWheelDown})
 }
+
+// TestChainEditBeforeTheDraftIsRead: a step added before the previous draft
+// has been read must not overwrite it.
+func TestChainEditBeforeTheDraftIsRead(t *testing.T) {
+	reg := testRegistry()
+	draft := filepath.Join(t.TempDir(), "draft.yaml")
+	old := "chain: v1\nname: me/Old\nversion: 1.0.0\ninput: text\nsteps:\n  - id: old\n    algo: test/Shout/1.0.0\n"
+	os.WriteFile(draft, []byte(old), 0o600)
+	m := New(Options{Client: client.NewLocal(reg, reg), Theme: "dark", DraftPath: draft, Now: func() time.Time { return testTime }})
+	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	start := m.startChain() // in flight while the user types
+	run(t, m, m.loadCatalog())
+	selectRef(t, m, "test/Shout")
+	press(t, m, "a")
+	if b, _ := os.ReadFile(draft); string(b) != old {
+		t.Fatalf("the old draft was overwritten before it was read:\n%s", b)
+	}
+	run(t, m, start)
+	if m.overlay != overlayConfirm {
+		t.Fatal("the old draft was not offered")
+	}
+	press(t, m, "d")
+	if b, _ := os.ReadFile(draft); !strings.Contains(string(b), "me/Untitled") {
+		t.Errorf("after discarding, the chain being built should be the draft:\n%s", b)
+	}
+}

@@ -93,6 +93,7 @@ func writeFileSynced(path string, data []byte, perm os.FileMode) error {
 func (m *Model) startChain() tea.Cmd {
 	path, draft := m.opt.ChainFile, m.opt.DraftPath
 	if path == "" && draft == "" {
+		m.draftRead = true
 		return nil
 	}
 	return func() tea.Msg {
@@ -131,6 +132,7 @@ func readChain(path string) (*pipebuilder.Chain, error) {
 }
 
 func (m *Model) chainStarted(msg chainStartMsg) tea.Cmd {
+	m.draftRead = true
 	var cmds []tea.Cmd
 	if msg.path != "" {
 		switch {
@@ -148,8 +150,13 @@ func (m *Model) chainStarted(msg chainStartMsg) tea.Cmd {
 		}
 	}
 	if msg.draft != nil && len(msg.draft.Steps) > 0 && (m.chain.c == nil || !msg.draft.Equal(m.chain.c)) {
+		// Steps added before the draft was read are saved by the answer
+		// (discard saves them; restore replaces them).
 		m.offerRestore(msg.draft, msg.draftErr, msg.draftTime)
+	} else if m.draftPending {
+		cmds = append(cmds, m.autosave())
 	}
+	m.draftPending = false
 	cmds = append(cmds, m.validateChain())
 	return tea.Batch(cmds...)
 }
@@ -240,6 +247,12 @@ func (m *Model) edited(err error) tea.Cmd {
 // nothing either.
 func (m *Model) autosave() tea.Cmd {
 	if m.opt.DraftPath == "" || m.chain.c == nil {
+		return nil
+	}
+	if !m.draftRead {
+		// The draft from last time has not been read yet: writing now
+		// would lose it. chainStarted saves once it has been read.
+		m.draftPending = true
 		return nil
 	}
 	m.draftGen++
