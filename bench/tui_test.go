@@ -88,8 +88,9 @@ func BenchmarkTUIFirstFrame(b *testing.B) {
 // BenchmarkTUIKeystroke is one filter keystroke while typing "sentiment":
 // "update" is what runs on the UI goroutine (the key handler, which only
 // starts the filter); "full" adds the filter itself (off the UI goroutine in
-// the program), installing the result and drawing the next frame. Each
-// iteration types the whole word; the figure reported is per key.
+// the program), installing the result and drawing the next frame, averaged
+// over the word; "first" is the first letter alone (a search of the whole
+// catalog) and "narrow" the last (narrowing from the previous matches).
 func BenchmarkTUIKeystroke(b *testing.B) {
 	const word = "sentiment"
 	for _, n := range tuiSizes {
@@ -136,6 +137,20 @@ func BenchmarkTUIKeystroke(b *testing.B) {
 					_ = m.View()
 					keys++
 				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(keys), "ms/key")
+		})
+		b.Run(fmt.Sprintf("%dk/first", n/1000), func(b *testing.B) {
+			// The first key of a query: a search of the whole catalog, with
+			// nothing to narrow from.
+			var keys int
+			for b.Loop() {
+				b.StopTimer()
+				reset()
+				b.StartTimer()
+				drive(m, key(rune(word[0])))
+				_ = m.View()
+				keys++
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(keys), "ms/key")
 		})

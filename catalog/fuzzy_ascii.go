@@ -131,23 +131,36 @@ func matchASCII(pattern, lowPat, s, low string, buf []int) (score int, matched [
 	return score, matched, true
 }
 
-// staticBonus is, for each byte of an ASCII haystack, the part of a match's
-// score there that does not depend on the pattern: the first-character,
-// camel-case and after-separator bonuses. The three exclude one another, so
-// one byte holds their sum.
-func staticBonus(s string) string {
-	b := make([]byte, len(s))
-	for j := range b {
+// appendStaticBonus appends, for each byte of an ASCII haystack, the part of
+// a match's score there that does not depend on the pattern: the
+// first-character, camel-case and after-separator bonuses. The three exclude
+// one another, so one byte holds their sum.
+func appendStaticBonus(dst []byte, s string) []byte {
+	for j := 0; j < len(s); j++ {
+		var b byte
 		switch {
 		case j == 0:
-			b[j] = firstCharMatchBonus
+			b = firstCharMatchBonus
 		case 'a' <= s[j-1] && s[j-1] <= 'z' && 'A' <= s[j] && s[j] <= 'Z':
-			b[j] = camelCaseMatchBonus
+			b = camelCaseMatchBonus
 		case isSepASCII(s[j-1]):
-			b[j] = matchFollowingSeparatorBonus
+			b = matchFollowingSeparatorBonus
 		}
+		dst = append(dst, b)
 	}
-	return string(b)
+	return dst
+}
+
+// appendLowerASCII appends s (ASCII) lower-cased.
+func appendLowerASCII(dst []byte, s string) []byte {
+	for j := 0; j < len(s); j++ {
+		c := s[j]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // letterMask has bit c%64 set for every byte c of s. A pattern whose mask
@@ -163,7 +176,7 @@ func letterMask(s string) uint64 {
 
 // scoreASCII is matchASCII's score without the positions, for the many
 // candidates that are matched and ranked but never shown: one pass over the
-// lower-cased haystack low with the static bonuses of staticBonus. It makes
+// lower-cased haystack low with the static bonuses of appendStaticBonus. It makes
 // the same decisions as matchASCII step for step (TestScoreASCIIAgrees).
 func scoreASCII(lowPat, low, bonus string) (score int, ok bool) {
 	m, n := len(lowPat), len(low)

@@ -56,7 +56,7 @@ func TestScoreASCIIAgrees(t *testing.T) {
 		var score int
 		ok := letterMask(lp)&^letterMask(ls) == 0
 		if ok {
-			score, ok = scoreASCII(lp, ls, staticBonus(s))
+			score, ok = scoreASCII(lp, ls, string(appendStaticBonus(nil, s)))
 		}
 		if ok != (len(want) == 1) {
 			t.Fatalf("pattern %q in %q: scoreASCII ok=%v, library matches=%d", pat, s, ok, len(want))

@@ -4,8 +4,25 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
+
+// cpuTime is the process's user+system CPU time so far. On a machine shared
+// with other work, CPU time per operation is far steadier than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU adds the CPU milliseconds per operation since start.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+}
 
 // benchCatalog mirrors bench's catalogOf: refs, six-word taglines, two tags.
 func benchCatalog(n int) []Entry {
@@ -38,18 +55,22 @@ func benchCatalog(n int) []Entry {
 func BenchmarkNarrowKey(b *testing.B) {
 	ix := NewIndex(benchCatalog(100_000))
 	b.Run("first", func(b *testing.B) {
+		start := cpuTime()
 		for b.Loop() {
 			ix.SearchTop("s", 256)
 		}
+		reportCPU(b, start)
 	})
 	prev := ix.SearchTop("s", 256)
 	for i := 2; i < len("sentiment"); i++ {
 		prev = ix.NarrowTop("sentiment"[:i], prev, 256)
 	}
 	b.Run("grow", func(b *testing.B) {
+		start := cpuTime()
 		for b.Loop() {
 			ix.NarrowTop("sentiment", prev, 256)
 		}
+		reportCPU(b, start)
 		b.ReportMetric(float64(len(prev)), "cands")
 	})
 }
