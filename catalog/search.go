@@ -228,14 +228,14 @@ func (ix *Index) search(raw string, prev []Match, narrow bool, k int) []Match {
 		ix.split(&out[i])
 	}
 	if k < total {
-		inTop := make(map[int32]struct{}, k)
+		inTop := make([]uint64, (len(ix.hay)+63)/64)
 		for _, h := range best[:k] {
-			inTop[h.idx] = struct{}{}
+			inTop[h.idx/64] |= 1 << (h.idx % 64)
 		}
 		j := k
 		for _, b := range bufs {
 			for _, h := range *b {
-				if _, ok := inTop[h.idx]; !ok {
+				if inTop[h.idx/64]&(1<<(h.idx%64)) == 0 {
 					out[j] = Match{Index: int(h.idx), Score: int(h.score), q: q}
 					j++
 				}
