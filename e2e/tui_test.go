@@ -20,6 +20,9 @@ func binary(t *testing.T) string {
 		t.Skip("end-to-end test: skipped with -short")
 	}
 	if _, err := exec.LookPath("tmux"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tmux is not installed, and CI must run the terminal end-to-end test: .ci/run installs it with apt-get")
+		}
 		t.Skip("tmux is not installed (apt-get install -y tmux); skipping the terminal end-to-end test")
 	}
 	// PIPETTE_BIN tests a binary built elsewhere (CI builds it once).

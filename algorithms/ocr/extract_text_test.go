@@ -8,6 +8,7 @@ import (
 	"image/draw"
 	"image/png"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,9 @@ import (
 func needTesseract(t testing.TB) {
 	t.Helper()
 	if _, err := exec.LookPath("tesseract"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("tesseract is not installed, and CI must run the OCR tests: " + tesseractInstall)
+		}
 		t.Skip("tesseract is not installed: " + tesseractInstall)
 	}
 }
