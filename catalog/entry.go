@@ -69,3 +69,18 @@ type Output struct {
 type Runner interface {
 	Run(ctx context.Context, ref Ref, in Value) (Output, error)
 }
+
+type stdoutWantedKey struct{}
+
+// WithStdoutWanted marks ctx as a call whose caller asked for the algorithm's
+// log (stdout=true). A Runner whose log is costly to build, such as a
+// published chain's per-step trace, builds it only when asked.
+func WithStdoutWanted(ctx context.Context) context.Context {
+	return context.WithValue(ctx, stdoutWantedKey{}, true)
+}
+
+// StdoutWanted reports whether the caller of this call asked for its log.
+func StdoutWanted(ctx context.Context) bool {
+	v, _ := ctx.Value(stdoutWantedKey{}).(bool)
+	return v
+}

@@ -34,6 +34,9 @@ func (l *local) call(ctx context.Context, ref catalog.Ref, in catalog.Value, opt
 		return nil, catalog.InputErrorf("%v", err)
 	}
 	start := time.Now()
+	if opt.Stdout {
+		ctx = catalog.WithStdoutWanted(ctx)
+	}
 	out, err := l.runner.Run(ctx, ref, in)
 	d := time.Since(start)
 	if err != nil {

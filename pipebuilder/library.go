@@ -250,7 +250,8 @@ func (l *Library) entry(c *Chain) catalog.Entry {
 
 // Run runs the chain ref names on in. A failed step comes back as a
 // *catalog.Error of the step's error type whose message names the step; the
-// run's trace is the output's Stdout, one JSON line per step.
+// run's trace is the output's Stdout, one JSON line per step, when the
+// caller asked for it (catalog.StdoutWanted).
 func (l *Library) Run(ctx context.Context, ref catalog.Ref, in catalog.Value) (catalog.Output, error) {
 	c, err := l.lookup(ref)
 	if err != nil {
@@ -259,10 +260,14 @@ func (l *Library) Run(ctx context.Context, ref catalog.Ref, in catalog.Value) (c
 	comb := l.Combined()
 	tr, err := Run(ctx, client.NewLocal(comb, comb), c, in, Options{})
 	var log bytes.Buffer
-	for _, s := range tr.Steps {
-		if line, err := s.MarshalJSON(); err == nil {
-			log.Write(line)
-			log.WriteByte('\n')
+	if catalog.StdoutWanted(ctx) {
+		// Each line carries the step's input and result; for an image chain
+		// that is several base64 copies of the photo, so only when asked.
+		for _, s := range tr.Steps {
+			if line, err := s.MarshalJSON(); err == nil {
+				log.Write(line)
+				log.WriteByte('\n')
+			}
 		}
 	}
 	if err != nil {

@@ -130,3 +130,25 @@ func TestLibrary(t *testing.T) {
 		t.Errorf("failing chain over HTTP: %v", err)
 	}
 }
+
+// A published chain's trace is its stdout, built only when the caller asks:
+// each line holds a step's input and result, which for an image chain means
+// several base64 copies of the photo on every call.
+func TestLibraryTraceOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	dir := writeChains(t, map[string]string{"shout.yaml": chainCalling("lib/Shout", "1.0.0", "test/Upper/1.0.0", "test/Length/1.0.0")})
+	reg := pipebuilder.NewTestRegistry()
+	lib, err := pipebuilder.LoadLibrary(context.Background(), dir, reg, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := catalog.MustParseRef("lib/Shout")
+	out, err := lib.Run(context.Background(), ref, catalog.Text("hi"))
+	if err != nil || out.Stdout != "" {
+		t.Errorf("without stdout wanted: err %v, stdout %q, want none", err, out.Stdout)
+	}
+	out, err = lib.Run(catalog.WithStdoutWanted(context.Background()), ref, catalog.Text("hi"))
+	if err != nil || strings.Count(out.Stdout, "\n") != 2 || !strings.Contains(out.Stdout, `"step":"sa"`) {
+		t.Errorf("with stdout wanted: err %v, stdout %q, want one line per step", err, out.Stdout)
+	}
+}

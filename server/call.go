@@ -127,6 +127,9 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 	}
 
 	ctx, cancel := context.WithTimeout(r.Context(), opt.timeout)
+	if opt.stdout {
+		ctx = catalog.WithStdoutWanted(ctx)
+	}
 	defer cancel()
 	out, err := s.run(ctx, ref, in)
 	oc.ran = !isNotFound(err)
