@@ -51,8 +51,7 @@ type FaceDetectionResult struct {
 }
 
 type faceDetectionRequest struct {
-	Image string `json:"image"`
-	detectOptions
+	detectRequest
 }
 
 const faceDetectionExpected = `an image (PNG, JPEG, GIF, BMP, TIFF or WebP bytes, or base64, a data URI or a URL as text), ` +
@@ -118,11 +117,7 @@ func FaceDetection() algorithms.Algorithm {
 
 func runFaceDetection(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog.Value, error) {
 	var req faceDetectionRequest
-	img, err := readRequest(ctx, in, &req, &req.Image, faceDetectionExpected)
-	if err != nil {
-		return catalog.Value{}, err
-	}
-	minScore, inputSize, err := req.resolve()
+	img, minScore, inputSize, err := readRequest(ctx, in, &req, faceDetectionExpected)
 	if err != nil {
 		return catalog.Value{}, err
 	}

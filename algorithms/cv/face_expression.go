@@ -50,9 +50,8 @@ type FaceExpressionResult struct {
 }
 
 type faceExpressionRequest struct {
-	Image string          `json:"image"`
+	detectRequest
 	Faces json.RawMessage `json:"faces"`
-	detectOptions
 }
 
 // maxExpressionFaces bounds one call's work (each face costs a network run).
@@ -132,11 +131,7 @@ type expressionTarget struct {
 
 func runFaceExpression(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog.Value, error) {
 	var req faceExpressionRequest
-	img, err := readRequest(ctx, in, &req, &req.Image, faceExpressionExpected)
-	if err != nil {
-		return catalog.Value{}, err
-	}
-	minScore, inputSize, err := req.resolve()
+	img, minScore, inputSize, err := readRequest(ctx, in, &req, faceExpressionExpected)
 	if err != nil {
 		return catalog.Value{}, err
 	}

@@ -99,10 +99,10 @@ func DominantColors() algorithms.Algorithm {
 
 func runDominantColors(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog.Value, error) {
 	var opts struct {
-		imageField
-		K *int `json:"k"`
+		Image string `json:"image"`
+		K     *int   `json:"k"`
 	}
-	data, _, err := imageRequest(ctx, in, &opts, dominantColorsExpected)
+	data, err := imagein.Request(ctx, in, &opts, &opts.Image, dominantColorsExpected)
 	if err != nil {
 		return catalog.Value{}, err
 	}

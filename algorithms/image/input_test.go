@@ -68,43 +68,6 @@ func wantErrorType(t *testing.T, err error, typ string, fragments ...string) {
 	}
 }
 
-func TestImageRequestForms(t *testing.T) {
-	t.Parallel()
-	raw := testImage(t, "text.png")
-	type opts struct {
-		imageField
-		K int `json:"k"`
-	}
-	forms := map[string]catalog.Value{
-		"bytes":             catalog.Bytes(raw),
-		"base64 text":       catalog.Text(b64(raw)),
-		"data URI string":   catalog.JSON("data:image/png;base64," + b64(raw)),
-		"object":            catalog.JSON(map[string]any{"image": b64(raw), "k": 3.0}),
-		"object typed text": catalog.Text(`{"image": "` + b64(raw) + `", "k": 3}`),
-	}
-	for name, in := range forms {
-		var o opts
-		data, _, err := imageRequest(context.Background(), in, &o, "an image")
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if !bytes.Equal(data, raw) {
-			t.Errorf("%s: got %d bytes, want the %d of text.png", name, len(data), len(raw))
-		}
-	}
-	bad := map[string]catalog.Value{
-		"list":          catalog.JSON([]any{1.0}),
-		"no image":      catalog.JSON(map[string]any{"k": 3.0}),
-		"unknown field": catalog.JSON(map[string]any{"image": b64(raw), "colour": "red"}),
-		"not base64":    catalog.Text("%% not an image %%"),
-	}
-	for name, in := range bad {
-		var o opts
-		_, _, err := imageRequest(context.Background(), in, &o, "an image")
-		t.Run(name, func(t *testing.T) { wantErrorType(t, err, catalog.InputError) })
-	}
-}
-
 func TestImageFromURL(t *testing.T) {
 	// Not parallel: it changes the process-wide policy.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

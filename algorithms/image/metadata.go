@@ -111,8 +111,10 @@ func Metadata() algorithms.Algorithm {
 }
 
 func runMetadata(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog.Value, error) {
-	var opts struct{ imageField }
-	data, _, err := imageRequest(ctx, in, &opts, metadataExpected)
+	var opts struct {
+		Image string `json:"image"`
+	}
+	data, err := imagein.Request(ctx, in, &opts, &opts.Image, metadataExpected)
 	if err != nil {
 		return catalog.Value{}, err
 	}

@@ -59,7 +59,7 @@ const (
 )
 
 type overlayRequest struct {
-	imageField
+	Image     string          `json:"image"`
 	Text      string          `json:"text"`
 	Position  string          `json:"position"`
 	Avoid     json.RawMessage `json:"avoid"`
@@ -142,7 +142,7 @@ func runOverlayText(ctx context.Context, in catalog.Value, _ io.Writer) (catalog
 		return catalog.Value{}, catalog.InputErrorf("an image alone carries no caption: send %s", overlayExpected)
 	}
 	var req overlayRequest
-	data, _, err := imageRequest(ctx, in, &req, overlayExpected)
+	data, err := imagein.Request(ctx, in, &req, &req.Image, overlayExpected)
 	if err != nil {
 		return catalog.Value{}, err
 	}

@@ -112,11 +112,11 @@ func PerceptualHash() algorithms.Algorithm {
 
 func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog.Value, error) {
 	var opts struct {
-		imageField
+		Image     string  `json:"image"`
 		Other     *string `json:"other"`
 		Threshold *int    `json:"threshold"`
 	}
-	data, _, err := imageRequest(ctx, in, &opts, perceptualHashExpected)
+	data, err := imagein.Request(ctx, in, &opts, &opts.Image, perceptualHashExpected)
 	if err != nil {
 		return catalog.Value{}, err
 	}

@@ -663,7 +663,7 @@ func Transform() algorithms.Algorithm {
 }
 
 func runTransform(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog.Value, error) {
-	raw, isObject, err := objectBytes(in)
+	raw, isObject, err := imagein.Object(in, transformExpected)
 	if err != nil {
 		return catalog.Value{}, err
 	}

@@ -138,12 +138,12 @@ func ExtractText() algorithms.Algorithm {
 
 func runExtractText(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog.Value, error) {
 	var opts struct {
-		imageField
+		Image string `json:"image"`
 		Lang  string `json:"lang"`
 		PSM   *int   `json:"psm"`
 		Scale *int   `json:"scale"`
 	}
-	data, err := imageRequest(ctx, in, &opts, extractTextExpected)
+	data, err := imagein.Request(ctx, in, &opts, &opts.Image, extractTextExpected)
 	if err != nil {
 		return catalog.Value{}, err
 	}
