@@ -149,7 +149,8 @@ type query struct {
 // that collecting tens of thousands of them costs the garbage collector
 // nothing.
 type hit struct {
-	idx, score int32
+	idx   int32
+	score int // int like the library's: long contiguous matches score in the billions
 }
 
 // hitPool recycles the per-worker hit buffers across keystrokes.
@@ -224,7 +225,7 @@ func (ix *Index) search(raw string, prev []Match, narrow bool, k int) []Match {
 	// order, positions left for Order to find if they are ever shown.
 	out := make([]Match, total)
 	for i, h := range best[:k] {
-		out[i] = Match{Index: int(h.idx), Score: int(h.score), q: q}
+		out[i] = Match{Index: int(h.idx), Score: h.score, q: q}
 		ix.split(&out[i])
 	}
 	if k < total {
@@ -236,7 +237,7 @@ func (ix *Index) search(raw string, prev []Match, narrow bool, k int) []Match {
 		for _, b := range bufs {
 			for _, h := range *b {
 				if inTop[h.idx/64]&(1<<(h.idx%64)) == 0 {
-					out[j] = Match{Index: int(h.idx), Score: int(h.score), q: q}
+					out[j] = Match{Index: int(h.idx), Score: h.score, q: q}
 					j++
 				}
 			}
@@ -295,13 +296,13 @@ func (ix *Index) scoreRange(q *query, prev []Match, narrow bool, lo, hi int, out
 			continue
 		}
 		if score, ok := scoreASCII(q.low, ix.low[idx], ix.bonus[idx]); ok {
-			out = append(out, hit{idx: int32(idx), score: int32(score)})
+			out = append(out, hit{idx: int32(idx), score: score})
 		}
 	}
 	if len(slow) > 0 {
 		src := haySource{ix: ix, idx: slow}
 		for _, m := range fuzzy.FindFromNoSort(q.raw, src) {
-			out = append(out, hit{idx: int32(slow[m.Index]), score: int32(m.Score)})
+			out = append(out, hit{idx: int32(slow[m.Index]), score: m.Score})
 		}
 	}
 	return out

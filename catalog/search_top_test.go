@@ -145,3 +145,24 @@ func TestSearchAgreesWithReference(t *testing.T) {
 		}
 	}
 }
+
+// TestLongQueryScore: the adjacency bonus triples with each contiguous
+// character, so a long query scores in the billions; the score must be the
+// library's, not a truncated one that would misorder the results.
+func TestLongQueryScore(t *testing.T) {
+	entries := []Entry{
+		entry("nlp/SentimentAnalysisOfLongDocuments", "long contiguous matches"),
+		entry("nlp/SentimentAnalysis", "short"),
+	}
+	ix := NewIndex(entries)
+	for _, q := range []string{"sentimentanalysisoflong", "nlp/SentimentAnalysisOfLongDoc"} {
+		want := fuzzy.Find(q, []string{ix.hay[0]})
+		got := ix.Search(q)
+		if len(want) != 1 || len(got) != 1 || got[0].Score != want[0].Score {
+			t.Fatalf("%q: got %v, library %v", q, got, want)
+		}
+		if want[0].Score <= 1<<31 {
+			t.Fatalf("%q: score %d is not large enough to test overflow", q, want[0].Score)
+		}
+	}
+}
