@@ -19,6 +19,7 @@ import (
 // server the config file names when neither --server nor $PIPETTE_API is set).
 func runTUI(cmd *cobra.Command, args []string) error {
 	cfg, cfgErr := ui.LoadConfig(ui.ConfigPath())
+	var err error
 
 	theme, _ := cmd.Flags().GetString("theme")
 	if !cmd.Flags().Changed("theme") && cfg.Theme != "" {
@@ -29,6 +30,16 @@ func runTUI(cmd *cobra.Command, args []string) error {
 	}
 	plain, _ := cmd.Flags().GetBool("plain")
 	noMouse, _ := cmd.Flags().GetBool("no-mouse")
+	images, _ := cmd.Flags().GetString("images")
+	if !cmd.Flags().Changed("images") && cfg.Images != "" {
+		images = cfg.Images
+	}
+	if images, err = ui.ParseImageMode(images); err != nil {
+		return usageErrorf(cmd, "%v", err)
+	}
+	if plain {
+		images = ui.ImagesOff
+	}
 
 	serverURL := os.Getenv(envServer)
 	if f := cmd.Flag("server"); f != nil && f.Changed {
@@ -36,7 +47,6 @@ func runTUI(cmd *cobra.Command, args []string) error {
 	}
 	keyEnv := envKey
 	var c *client.Client
-	var err error
 	if strings.TrimSpace(serverURL) == "" && cfg.Server != "" {
 		serverURL = cfg.Server
 		if cfg.APIKeyEnv != "" {
@@ -77,8 +87,14 @@ func runTUI(cmd *cobra.Command, args []string) error {
 		ServerURL:   strings.TrimSpace(serverURL),
 		APIKey:      os.Getenv(keyEnv) != "",
 		Dark:        true,
+		Images:      images,
 	})
-	if _, err := tea.NewProgram(m, opts...).Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
+	_, err = tea.NewProgram(m, opts...).Run()
+	if del := m.GraphicsCleanup(); del != "" {
+		// Quitting by a key deleted them already; an interrupt did not.
+		_, _ = os.Stdout.WriteString(del)
+	}
+	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		if errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil {
 			return nil
 		}
@@ -91,5 +107,6 @@ func runTUI(cmd *cobra.Command, args []string) error {
 func addTUIFlags(root *cobra.Command) {
 	root.Flags().String("theme", "auto", "colour theme: "+strings.Join(themes.Names, ", ")+" (auto follows the terminal's background)")
 	root.Flags().Bool("plain", false, "no colour, ASCII borders and a text spinner, for screen readers and dumb terminals")
+	root.Flags().String("images", ui.ImagesAuto, "image previews: "+strings.Join(ui.ImageModes, ", ")+" (auto uses kitty graphics where the terminal surely draws them, else half blocks)")
 	root.Flags().Bool("no-mouse", false, "leave the mouse to the terminal (text selection)")
 }

@@ -57,6 +57,10 @@ type Options struct {
 	// DraftPath is where the chain being built is autosaved; "" saves
 	// nothing (tests).
 	DraftPath string
+	// Images is how image results are previewed: ImagesAuto (kitty
+	// graphics when the terminal surely draws them, else half blocks),
+	// ImagesKitty, ImagesHalfBlocks or ImagesOff; "" is auto.
+	Images string
 	// Tick schedules a timed message (spinner frames, status expiry); nil
 	// means tea.Tick. Tests and benchmarks drive the model without a clock.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
@@ -99,6 +103,7 @@ const wideWidth = 100
 type Model struct {
 	opt  Options
 	st   *themes.Styles
+	gfx  *graphics
 	keys *KeyMap
 	now  func() time.Time
 
@@ -179,6 +184,12 @@ func New(opt Options) *Model {
 	m.try = newTryPane(m.st)
 	m.code = newCodePane(m.st)
 	m.chain = newChainPane(m.st)
+	mode, err := ParseImageMode(opt.Images)
+	if err != nil {
+		m.setStatus(err.Error(), statusError)
+	}
+	m.gfx = newGraphics(mode)
+	m.try.gfx, m.chain.gfx = m.gfx, m.gfx
 	m.drafts = &draftSaver{path: opt.DraftPath}
 	if err := m.keys.Remap(opt.Keys); err != nil {
 		m.setStatus(err.Error(), statusError)
@@ -277,8 +288,35 @@ func (m *Model) setTheme(pal themes.Palette) {
 }
 
 // Update routes messages: window size to every pane, keys to the overlay or
-// the focused pane, results of commands to whoever asked.
+// the focused pane, results of commands to whoever asked. Image
+// transmissions the new screen needs go out with the result.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	epoch := m.gfx.epoch()
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.EnvMsg:
+		cmd = m.gfx.setEnv(msg.Getenv)
+	default:
+		if _, ok := m.gfx.handle(msg); !ok {
+			_, cmd = m.update(msg)
+		}
+	}
+	if m.gfx.epoch() != epoch {
+		m.try.refreshOutput()
+	}
+	if m.gfx.kind == previewKitty && m.focus == focusChain && !m.quitting {
+		// The builder draws its images while rendering: render now so the
+		// images it shows are transmitted with this update, not the next.
+		_ = m.View()
+	}
+	return m, tea.Batch(cmd, m.gfx.flush())
+}
+
+// GraphicsCleanup is what deletes the images the terminal still holds for
+// this program; the caller writes it after the program ends ("" if none).
+func (m *Model) GraphicsCleanup() string { return m.gfx.cleanup() }
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := m.chainMsg(msg); ok {
 		return m, cmd
 	}
@@ -897,6 +935,11 @@ func (m *Model) quit() tea.Cmd {
 		m.chain.cancel()
 	}
 	m.quitting = true
+	if del := m.gfx.cleanup(); del != "" {
+		// Delete the images while still on the alternate screen, whose
+		// images the terminal keeps apart from the main screen's.
+		return tea.Sequence(tea.Raw(del), tea.Quit)
+	}
 	return tea.Quit
 }
 

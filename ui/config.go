@@ -15,6 +15,7 @@ import (
 //	server: http://localhost:8080      # default: the built-in catalog in-process
 //	api_key_env: PIPETTE_API_KEY       # which variable holds the server's key
 //	theme: auto                        # auto, dark, light, ansi, plain
+//	images: auto                       # auto, kitty, halfblocks, off
 //	mouse: true
 //	keys:                              # action or scope.action → key(s)
 //	  quit: [q, ctrl+q]
@@ -23,6 +24,7 @@ type Config struct {
 	Server    string             `yaml:"server"`
 	APIKeyEnv string             `yaml:"api_key_env"`
 	Theme     string             `yaml:"theme"`
+	Images    string             `yaml:"images"`
 	Mouse     *bool              `yaml:"mouse"`
 	Keys      map[string]keyList `yaml:"keys"`
 }

@@ -16,7 +16,7 @@ import (
 // renderOutput draws a call's answer for a w×h area, by content type: JSON
 // pretty-printed and coloured, text wrapped, images previewed, other bytes
 // described. Errors show their error_type.
-func renderOutput(st *themes.Styles, resp *client.Response, err error, w, h int) string {
+func renderOutput(st *themes.Styles, gfx *graphics, resp *client.Response, err error, w, h int) string {
 	if err != nil {
 		e := catalog.AsError(err)
 		// The error_type is on the status line just above.
@@ -40,29 +40,30 @@ func renderOutput(st *themes.Styles, resp *client.Response, err error, w, h int)
 	case catalog.KindText:
 		return wrapText(v.Text, w)
 	case catalog.KindBinary:
-		return describeBinary(st, v.Bytes, w, h)
+		return describeBinary(st, gfx, v.Bytes, w, h)
 	case catalog.KindVoid:
 		return st.Muted.Render("(no output)")
 	}
 	return st.Muted.Render(fmt.Sprintf("(%s)", v.Kind))
 }
 
-// describeBinary previews an image, or says what the bytes are.
-func describeBinary(st *themes.Styles, b []byte, w, h int) string {
+// describeBinary previews an image, or says what the bytes are. gfx picks
+// the pixels (kitty or half blocks, or none); nil means half blocks.
+func describeBinary(st *themes.Styles, gfx *graphics, b []byte, w, h int) string {
 	info, ok := sniffImage(b)
 	if !ok {
 		return st.Text.Render(fmt.Sprintf("%s of %s", humanBytes(len(b)), http.DetectContentType(b))) + "\n" +
 			st.Muted.Render("w saves it to a file")
 	}
 	head := st.Text.Render(fmt.Sprintf("%s image · %d×%d · %s", strings.ToUpper(info.format), info.w, info.h, humanBytes(len(b))))
-	if st.Palette.Plain || h < 3 {
+	if st.Palette.Plain || h < 3 || (gfx != nil && gfx.kind == previewText) {
 		return head + "\n" + st.Muted.Render("w saves it to a file")
 	}
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
 		return head + "\n" + st.Error.Render("cannot preview: "+err.Error())
 	}
-	return head + "\n" + halfBlocks(img, w, h-2) + "\n" + st.Muted.Render("w saves it to a file")
+	return head + "\n" + gfx.picture(img, b, info.format, w, h-2) + "\n" + st.Muted.Render("w saves it to a file")
 }
 
 func humanBytes(n int) string {

@@ -22,6 +22,7 @@ import (
 // tryPane is the input editor and the output of the last run.
 type tryPane struct {
 	st   *themes.Styles
+	gfx  *graphics
 	w, h int
 
 	entry  catalog.Entry
@@ -252,13 +253,13 @@ func (t *tryPane) done(msg runDoneMsg) bool {
 
 // refreshOutput re-renders the output for the current width.
 func (t *tryPane) refreshOutput() {
-	key := fmt.Sprintf("%d|%d|%p|%v|%s", t.w, t.out.Height(), t.resp, t.err, t.st.Palette.Name)
+	key := fmt.Sprintf("%d|%d|%p|%v|%s|%d", t.w, t.out.Height(), t.resp, t.err, t.st.Palette.Name, t.gfx.epoch())
 	if key == t.outKey {
 		return
 	}
 	t.outKey = key
 	y := t.out.YOffset()
-	t.out.SetContent(renderOutput(t.st, t.resp, t.err, max(10, t.w-1), t.out.Height()))
+	t.out.SetContent(renderOutput(t.st, t.gfx, t.resp, t.err, max(10, t.w-1), t.out.Height()))
 	t.out.SetYOffset(y)
 }
 
