@@ -264,7 +264,11 @@ func betterHit(a, b hit, rank []int32) int {
 }
 
 // topHits returns the best k of hs (by betterHit) in no particular order. When
-// k is less than len(hs) the result is a new slice; hs is left as it was.
+// k is less than len(hs) the result is a new slice; hs is left as it was:
+// the rest of the result lists hs in its order, which is index order, and
+// the next keystroke narrows from it in that order, reading the text block
+// front to back where the prefetcher helps most (selecting in place and
+// scrambling it costs that keystroke more than the copy).
 func topHits(hs []hit, k int, rank []int32) []hit {
 	if k >= len(hs) {
 		return slices.Clone(hs)
