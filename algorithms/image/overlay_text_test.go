@@ -15,7 +15,6 @@ import (
 	"sync"
 	"testing"
 
-	"pipette/algorithms"
 	"pipette/catalog"
 )
 
@@ -372,43 +371,25 @@ func TestOverlayCancelled(t *testing.T) {
 	}
 }
 
-// OverlayText is listed in All() and each of its samples runs through a
-// registry and gives a PNG the size of the sample image.
-func TestOverlaySamplesRunThroughRegistry(t *testing.T) {
-	t.Parallel()
-	r := algorithms.NewRegistry("test")
-	r.Register(All()...)
-	ref := catalog.Ref{Owner: "image", Name: "OverlayText"}
-	e, err := r.Get(context.Background(), ref)
+// overlaySampleSized checks that an OverlayText sample gives a PNG the size
+// of its input image.
+func overlaySampleSized(t *testing.T, e catalog.Entry, i int, out catalog.Value) {
+	s := e.Samples[i]
+	got, err := png.DecodeConfig(bytes.NewReader(out.Bytes))
 	if err != nil {
-		t.Fatalf("OverlayText is not registered by All(): %v", err)
+		t.Fatalf("sample %q: result is not a PNG: %v", s.Name, err)
 	}
-	if len(e.Samples) < 2 || e.Docs == "" || e.License == "" || len([]rune(e.Tagline)) >= 60 {
-		t.Errorf("entry incomplete: %d samples, tagline %q", len(e.Samples), e.Tagline)
+	src, _ := s.Input.JSON.(map[string]any)["image"].(string)
+	in, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(src, "data:image/jpeg;base64,"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, s := range e.Samples {
-		out, err := r.Run(context.Background(), ref, s.Input)
-		if err != nil {
-			t.Errorf("sample %q: %v", s.Name, err)
-			continue
-		}
-		got, err := png.DecodeConfig(bytes.NewReader(out.Value.Bytes))
-		if err != nil {
-			t.Errorf("sample %q: result is not a PNG: %v", s.Name, err)
-			continue
-		}
-		src, _ := s.Input.JSON.(map[string]any)["image"].(string)
-		in, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(src, "data:image/jpeg;base64,"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, _, err := goimage.DecodeConfig(bytes.NewReader(in))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.Width != want.Width || got.Height != want.Height {
-			t.Errorf("sample %q: output %d×%d, input %d×%d", s.Name, got.Width, got.Height, want.Width, want.Height)
-		}
+	want, _, err := goimage.DecodeConfig(bytes.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Width != want.Width || got.Height != want.Height {
+		t.Errorf("sample %q: output %d×%d, input %d×%d", s.Name, got.Width, got.Height, want.Width, want.Height)
 	}
 }
 

@@ -8,36 +8,10 @@ import (
 	"pipette/catalog"
 )
 
-// textAlgorithms are the in-project text algorithms of this package, tested
+// textAlgorithms are the in-project text algorithms of this package, fuzzed
 // and benchmarked together here.
 func textAlgorithms() []algorithms.Algorithm {
 	return []algorithms.Algorithm{SentenceSplit(), Summarize(), KeywordExtraction(), Readability(), LanguageDetection()}
-}
-
-// Each sample of these algorithms runs through a Registry, the way the Try
-// tab and the server run it, and returns a JSON result.
-func TestTextAlgorithmSamplesRunThroughRegistry(t *testing.T) {
-	reg := algorithms.NewRegistry("test")
-	reg.Register(textAlgorithms()...)
-	for _, a := range textAlgorithms() {
-		if len(a.Entry.Samples) < 2 {
-			t.Errorf("%s has %d samples, want at least 2", a.Entry.Ref, len(a.Entry.Samples))
-		}
-		if a.Entry.Ref.Version != "1.0.0" || len(a.Entry.InputSchema) == 0 {
-			t.Errorf("%s: want version 1.0.0 and an input schema", a.Entry.Ref)
-		}
-		for _, s := range a.Entry.Samples {
-			t.Run(a.Entry.Ref.Name+"/"+s.Name, func(t *testing.T) {
-				out, err := reg.Run(context.Background(), a.Entry.Ref, s.Input)
-				if err != nil {
-					t.Fatalf("%v", err)
-				}
-				if _, err := out.Value.WireResult(); err != nil {
-					t.Fatalf("result does not encode: %v", err)
-				}
-			})
-		}
-	}
 }
 
 func benchmarkFirstSample(b *testing.B, a algorithms.Algorithm) {

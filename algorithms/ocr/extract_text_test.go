@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"pipette/algorithms"
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -198,20 +199,11 @@ func TestParseTSV(t *testing.T) {
 func TestOCRSamplesThroughRegistry(t *testing.T) {
 	needTesseract(t)
 	t.Parallel()
-	r := algorithms.NewRegistry("test")
-	r.Register(All()...)
-	for _, a := range All() {
-		for _, s := range a.Entry.Samples {
-			out, err := r.Run(context.Background(), a.Entry.Ref, s.Input)
-			if err != nil {
-				t.Errorf("%s sample %q: %v", a.Entry.Ref, s.Name, err)
-				continue
-			}
-			if res, ok := out.Value.JSON.(OCRResult); !ok || res.Text == "" {
-				t.Errorf("%s sample %q read nothing: %+v", a.Entry.Ref, s.Name, out.Value)
-			}
+	algotest.RunSamples(t, All(), func(t *testing.T, e catalog.Entry, i int, out catalog.Value) {
+		if res, ok := out.JSON.(OCRResult); !ok || res.Text == "" {
+			t.Errorf("%s sample %q read nothing: %+v", e.Ref, e.Samples[i].Name, out)
 		}
-	}
+	})
 }
 
 func BenchmarkExtractText(b *testing.B) {

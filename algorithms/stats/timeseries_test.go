@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"pipette/algorithms"
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -154,26 +155,9 @@ func TestTimeSeriesCancelled(t *testing.T) {
 
 // Each sample runs through a Registry, as the Try tab and the server run it.
 func TestTimeSeriesSamplesRunThroughRegistry(t *testing.T) {
-	reg := algorithms.NewRegistry("test")
-	reg.Register(TimeSeries())
-	a := TimeSeries()
-	if len(a.Entry.Samples) < 2 || a.Entry.Ref.Version != "1.0.0" || len(a.Entry.InputSchema) == 0 {
-		t.Fatalf("entry incomplete")
-	}
-	for _, s := range a.Entry.Samples {
-		out, err := reg.Run(context.Background(), a.Entry.Ref, s.Input)
-		if err != nil {
-			t.Errorf("sample %q: %v", s.Name, err)
-			continue
-		}
-		if _, err := out.Value.WireResult(); err != nil {
-			t.Errorf("sample %q: result does not encode: %v", s.Name, err)
-		}
-	}
-	// The first sample's story: a weekly cycle and the day-38 burst.
-	res := runTS(t, a.Entry.Samples[0].Input)
-	if res.Period == nil || math.Round(res.Period.Period) != 7 || len(res.Anomalies) != 1 || res.Anomalies[0].Index != 38 {
-		t.Errorf("visits sample: period %+v, anomalies %+v", res.Period, res.Anomalies)
+	entries := algotest.RunSamples(t, []algorithms.Algorithm{TimeSeries()}, nil)
+	if v := entries[0].Ref.Version; v != "1.0.0" {
+		t.Fatalf("entry incomplete: version %s", v)
 	}
 }
 

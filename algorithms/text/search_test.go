@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"pipette/algorithms"
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -191,21 +192,13 @@ func TestSearchCancelled(t *testing.T) {
 
 // Each sample runs through a Registry, as the Try tab and the server run it.
 func TestSearchSamplesRunThroughRegistry(t *testing.T) {
-	reg := algorithms.NewRegistry("test")
-	reg.Register(Search())
-	a := Search()
-	if len(a.Entry.Samples) < 2 || a.Entry.Ref.Version != "1.0.0" || len(a.Entry.InputSchema) == 0 {
-		t.Fatalf("entry incomplete: %d samples, version %s", len(a.Entry.Samples), a.Entry.Ref.Version)
-	}
-	for _, s := range a.Entry.Samples {
-		out, err := reg.Run(context.Background(), a.Entry.Ref, s.Input)
-		if err != nil {
-			t.Errorf("sample %q: %v", s.Name, err)
-			continue
+	entries := algotest.RunSamples(t, []algorithms.Algorithm{Search()}, func(t *testing.T, e catalog.Entry, i int, out catalog.Value) {
+		if list, ok := out.JSON.([]searchHit); !ok || len(list) == 0 {
+			t.Errorf("sample %q returned %s, want hits", e.Samples[i].Name, out.Summary(80))
 		}
-		if list, ok := out.Value.JSON.([]searchHit); !ok || len(list) == 0 {
-			t.Errorf("sample %q returned %s, want hits", s.Name, out.Value.Summary(80))
-		}
+	})
+	if v := entries[0].Ref.Version; v != "1.0.0" {
+		t.Fatalf("entry incomplete: version %s", v)
 	}
 }
 

@@ -1,0 +1,78 @@
+// Package algotest holds the checks every algorithm package's tests make of
+// its catalog entries and samples, written once so that they stay the same
+// everywhere. Only tests import it.
+package algotest
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"unicode/utf8"
+
+	"pipette/algorithms"
+	"pipette/catalog"
+)
+
+// SampleCheck looks further at the result of sample i of entry e.
+type SampleCheck func(t *testing.T, e catalog.Entry, i int, out catalog.Value)
+
+// RunSamples registers algs in a fresh registry and runs every sample of
+// every entry it lists, the way the TUI's Try tab and the server run them.
+// Each entry must pass CheckEntry. Each sample is a subtest "Name/sample",
+// which fails when the run returns an error, nothing, or a result that does
+// not encode for the wire; check, when not nil, then looks further at the
+// result. It returns the registry's entries for further checks.
+func RunSamples(t *testing.T, algs []algorithms.Algorithm, check SampleCheck) []catalog.Entry {
+	t.Helper()
+	reg := algorithms.NewRegistry("test")
+	reg.Register(algs...)
+	entries, err := reg.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		CheckEntry(t, e)
+		for i, s := range e.Samples {
+			t.Run(e.Ref.Name+"/"+s.Name, func(t *testing.T) {
+				out, err := reg.Run(context.Background(), e.Ref, s.Input)
+				if err != nil {
+					t.Fatalf("sample %q: %v", s.Name, err)
+				}
+				if _, err := out.Value.WireResult(); err != nil {
+					t.Fatalf("sample %q: result does not encode: %v", s.Name, err)
+				}
+				if out.Value.Kind == catalog.KindVoid || out.Value.IsZero() {
+					t.Fatalf("sample %q returned nothing", s.Name)
+				}
+				if check != nil {
+					check(t, e, i, out.Value)
+				}
+			})
+		}
+	}
+	return entries
+}
+
+// CheckEntry fails t when e lacks what every catalog entry shows: at least
+// two samples, docs, a license, a one-line tagline under 60 characters and
+// an input schema, with every schema valid JSON.
+func CheckEntry(t *testing.T, e catalog.Entry) {
+	t.Helper()
+	if len(e.Samples) < 2 {
+		t.Errorf("%s has %d samples, want at least 2", e.Ref.Path(), len(e.Samples))
+	}
+	if e.Docs == "" || e.License == "" {
+		t.Errorf("%s: docs (%d bytes) or license (%q) missing", e.Ref.Path(), len(e.Docs), e.License)
+	}
+	if n := utf8.RuneCountInString(e.Tagline); n == 0 || n >= 60 {
+		t.Errorf("%s: tagline %q is %d characters; want one under 60", e.Ref.Path(), e.Tagline, n)
+	}
+	if len(e.InputSchema) == 0 {
+		t.Errorf("%s has no input schema", e.Ref.Path())
+	}
+	for _, schema := range []json.RawMessage{e.InputSchema, e.OutputSchema} {
+		if len(schema) > 0 && !json.Valid(schema) {
+			t.Errorf("%s: schema is not valid JSON", e.Ref.Path())
+		}
+	}
+}
