@@ -6,6 +6,8 @@ package algotest
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -73,6 +75,25 @@ func CheckEntry(t *testing.T, e catalog.Entry) {
 	for _, schema := range []json.RawMessage{e.InputSchema, e.OutputSchema} {
 		if len(schema) > 0 && !json.Valid(schema) {
 			t.Errorf("%s: schema is not valid JSON", e.Ref.Path())
+		}
+	}
+}
+
+// WantError fails t unless err is a *catalog.Error of type typ (InputError,
+// TooLargeError…) whose message contains every fragment: the sentence a
+// user reads must say what was wrong.
+func WantError(t testing.TB, err error, typ string, fragments ...string) {
+	t.Helper()
+	var e *catalog.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T), want a %s", err, err, typ)
+	}
+	if e.Type != typ {
+		t.Fatalf("error type %s (%q), want %s", e.Type, e.Message, typ)
+	}
+	for _, f := range fragments {
+		if !strings.Contains(e.Message, f) {
+			t.Errorf("message %q does not mention %q", e.Message, f)
 		}
 	}
 }

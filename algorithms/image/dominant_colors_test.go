@@ -11,6 +11,7 @@ import (
 
 	"github.com/lucasb-eyer/go-colorful"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -118,7 +119,7 @@ func TestDominantColorsBadInput(t *testing.T) {
 		{catalog.Bytes([]byte("hello, this is not a picture")), "not an image"},
 	} {
 		_, err := runDominantColors(context.Background(), c.in, io.Discard)
-		wantErrorType(t, err, catalog.InputError, c.want)
+		algotest.WantError(t, err, catalog.InputError, c.want)
 	}
 }
 

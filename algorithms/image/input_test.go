@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"errors"
 	"image"
 	"image/png"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"os"
 	"testing"
 
+	"pipette/algorithms/algotest"
 	"pipette/algorithms/imagein"
 	"pipette/catalog"
 )
@@ -50,24 +50,6 @@ func decodeOut(t testing.TB, v catalog.Value) (image.Image, string) {
 	return img, format
 }
 
-// wantInputError asserts err is an *catalog.Error of type typ whose message
-// contains every fragment.
-func wantErrorType(t *testing.T, err error, typ string, fragments ...string) {
-	t.Helper()
-	var e *catalog.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T), want a %s", err, err, typ)
-	}
-	if e.Type != typ {
-		t.Fatalf("error type %s (%q), want %s", e.Type, e.Message, typ)
-	}
-	for _, f := range fragments {
-		if !bytes.Contains([]byte(e.Message), []byte(f)) {
-			t.Errorf("message %q does not mention %q", e.Message, f)
-		}
-	}
-}
-
 func TestImageFromURL(t *testing.T) {
 	// Not parallel: it changes the process-wide policy.
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -82,7 +64,7 @@ func TestImageFromURL(t *testing.T) {
 	in := catalog.JSON(map[string]any{"image": srv.URL + "/photo.jpg"})
 
 	_, err := runMetadata(context.Background(), in, io.Discard)
-	wantErrorType(t, err, catalog.UnsupportedError, "does not fetch image URLs")
+	algotest.WantError(t, err, catalog.UnsupportedError, "does not fetch image URLs")
 
 	imagein.SetPolicy(imagein.Policy{AllowURLs: true, AllowPrivate: true})
 	defer imagein.SetPolicy(imagein.Policy{})
@@ -94,5 +76,5 @@ func TestImageFromURL(t *testing.T) {
 		t.Errorf("metadata of the fetched photo: %+v", md)
 	}
 	_, err = runMetadata(context.Background(), catalog.Text(srv.URL+"/missing.jpg"), io.Discard)
-	wantErrorType(t, err, catalog.InputError, "404")
+	algotest.WantError(t, err, catalog.InputError, "404")
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"testing"
 
+	"pipette/algorithms/algotest"
 	"pipette/algorithms/imagein"
 	"pipette/catalog"
 )
@@ -107,9 +108,9 @@ func TestMetadataOverLimitIsReported(t *testing.T) {
 func TestMetadataBadInput(t *testing.T) {
 	t.Parallel()
 	_, err := runMetadata(context.Background(), catalog.Bytes([]byte("plain words, no picture")), io.Discard)
-	wantErrorType(t, err, catalog.InputError, "not an image")
+	algotest.WantError(t, err, catalog.InputError, "not an image")
 	_, err = runMetadata(context.Background(), catalog.JSON(map[string]any{"image": b64(sampleCoffee), "deep": true}), io.Discard)
-	wantErrorType(t, err, catalog.InputError, "deep")
+	algotest.WantError(t, err, catalog.InputError, "deep")
 }
 
 func BenchmarkMetadata(b *testing.B) {

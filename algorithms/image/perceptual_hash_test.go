@@ -9,6 +9,7 @@ import (
 
 	"github.com/disintegration/imaging"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -82,7 +83,7 @@ func TestPerceptualHashBadInput(t *testing.T) {
 		{catalog.JSON(map[string]any{"image": src, "other": "https://example.org/a.png"}), catalog.UnsupportedError, `the "other" image`},
 	} {
 		_, err := runPerceptualHash(context.Background(), c.in, io.Discard)
-		wantErrorType(t, err, c.typ, c.want)
+		algotest.WantError(t, err, c.typ, c.want)
 	}
 }
 

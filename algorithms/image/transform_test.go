@@ -11,6 +11,7 @@ import (
 
 	"github.com/disintegration/imaging"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -218,7 +219,7 @@ func TestTransformBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := runTransform(context.Background(), c.in, io.Discard)
-			wantErrorType(t, err, c.typ, c.want...)
+			algotest.WantError(t, err, c.typ, c.want...)
 		})
 	}
 }

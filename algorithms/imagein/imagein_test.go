@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"image"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -45,22 +45,6 @@ func usePolicy(t *testing.T, p Policy) {
 	t.Helper()
 	SetPolicy(p)
 	t.Cleanup(func() { SetPolicy(Policy{}) })
-}
-
-func wantError(t *testing.T, err error, typ string, words ...string) {
-	t.Helper()
-	var e *catalog.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T), want a %s", err, err, typ)
-	}
-	if e.Type != typ {
-		t.Errorf("error type %s (%q), want %s", e.Type, e.Message, typ)
-	}
-	for _, w := range words {
-		if !strings.Contains(e.Message, w) {
-			t.Errorf("message %q does not say %q", e.Message, w)
-		}
-	}
 }
 
 func TestBytesAcceptsEveryEncoding(t *testing.T) {
@@ -118,16 +102,16 @@ func TestBadInputGetsASentence(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Bytes(ctx, c.in)
-			wantError(t, err, catalog.InputError, c.words...)
+			algotest.WantError(t, err, catalog.InputError, c.words...)
 		})
 	}
 	t.Run("bytes that are no image", func(t *testing.T) {
 		_, _, err := Decode([]byte("plain text, not a picture"))
-		wantError(t, err, catalog.InputError, "not an image pipette can read")
+		algotest.WantError(t, err, catalog.InputError, "not an image pipette can read")
 	})
 	t.Run("damaged PNG", func(t *testing.T) {
 		_, _, err := Decode(raw[:len(raw)-20])
-		wantError(t, err, catalog.InputError, "png image is damaged")
+		algotest.WantError(t, err, catalog.InputError, "png image is damaged")
 	})
 }
 
@@ -157,18 +141,18 @@ func TestHugeImageRefusedBeforeDecoding(t *testing.T) {
 	if d := time.Since(start); d > 100*time.Millisecond {
 		t.Errorf("refusing took %v: the pixels were decoded", d)
 	}
-	wantError(t, err, catalog.TooLargeError, "100000×100000", "10000.0 megapixels", "40.0 megapixels", "scale it down")
+	algotest.WantError(t, err, catalog.TooLargeError, "100000×100000", "10000.0 megapixels", "40.0 megapixels", "scale it down")
 
 	// Through base64 in JSON, as a client would send it.
 	_, _, err = LoadString(context.Background(), base64.StdEncoding.EncodeToString(data))
-	wantError(t, err, catalog.TooLargeError)
+	algotest.WantError(t, err, catalog.TooLargeError)
 }
 
 func TestPixelLimitIsConfigurable(t *testing.T) {
 	raw := samplePNG(t) // 7×5 = 35 pixels
 	usePolicy(t, Policy{MaxPixels: 34})
 	_, _, err := Decode(raw)
-	wantError(t, err, catalog.TooLargeError, "7×5")
+	algotest.WantError(t, err, catalog.TooLargeError, "7×5")
 	usePolicy(t, Policy{MaxPixels: 35})
 	if _, _, err := Decode(raw); err != nil {
 		t.Fatalf("an image exactly at the limit: %v", err)
@@ -214,13 +198,13 @@ func TestURLFetching(t *testing.T) {
 	t.Run("off by default", func(t *testing.T) {
 		usePolicy(t, Policy{})
 		_, err := Bytes(ctx, catalog.Text(url))
-		wantError(t, err, catalog.UnsupportedError, "does not fetch image URLs", "--allow-url-fetch")
+		algotest.WantError(t, err, catalog.UnsupportedError, "does not fetch image URLs", "--allow-url-fetch")
 	})
 	t.Run("loopback refused without AllowPrivate", func(t *testing.T) {
 		usePolicy(t, Policy{AllowURLs: true})
 		for _, u := range []string{url, strings.Replace(url, "127.0.0.1", "localhost", 1)} {
 			_, err := Bytes(ctx, catalog.JSON(u))
-			wantError(t, err, catalog.InputError, "loopback or private", "--allow-private-urls")
+			algotest.WantError(t, err, catalog.InputError, "loopback or private", "--allow-private-urls")
 		}
 	})
 	t.Run("fetched when allowed", func(t *testing.T) {
@@ -240,12 +224,12 @@ func TestURLFetching(t *testing.T) {
 	t.Run("error status", func(t *testing.T) {
 		usePolicy(t, Policy{AllowURLs: true, AllowPrivate: true})
 		_, err := Fetch(ctx, srv.URL+"/missing.png")
-		wantError(t, err, catalog.InputError, "404")
+		algotest.WantError(t, err, catalog.InputError, "404")
 	})
 	t.Run("download over MaxBytes", func(t *testing.T) {
 		usePolicy(t, Policy{AllowURLs: true, AllowPrivate: true, MaxBytes: int64(len(raw) - 1)})
 		_, err := Fetch(ctx, url)
-		wantError(t, err, catalog.TooLargeError, fmt.Sprintf("larger than the download limit of %d bytes", len(raw)-1))
+		algotest.WantError(t, err, catalog.TooLargeError, fmt.Sprintf("larger than the download limit of %d bytes", len(raw)-1))
 		usePolicy(t, Policy{AllowURLs: true, AllowPrivate: true, MaxBytes: int64(len(raw))})
 		if _, err := Fetch(ctx, url); err != nil {
 			t.Errorf("a download exactly at the limit: %v", err)
@@ -254,7 +238,7 @@ func TestURLFetching(t *testing.T) {
 	t.Run("not http", func(t *testing.T) {
 		usePolicy(t, Policy{AllowURLs: true})
 		_, err := Fetch(ctx, "ftp://example.org/a.png")
-		wantError(t, err, catalog.InputError, "not an http(s) URL")
+		algotest.WantError(t, err, catalog.InputError, "not an http(s) URL")
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		usePolicy(t, Policy{AllowURLs: true, AllowPrivate: true})

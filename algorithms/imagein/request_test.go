@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"testing"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -51,6 +52,6 @@ func TestRequestForms(t *testing.T) {
 	for name, c := range bad {
 		var o opts
 		_, err := Request(context.Background(), c.in, &o, &o.Image, "an image")
-		t.Run(name, func(t *testing.T) { wantError(t, err, catalog.InputError, c.words...) })
+		t.Run(name, func(t *testing.T) { algotest.WantError(t, err, catalog.InputError, c.words...) })
 	}
 }

@@ -39,19 +39,6 @@ func ocr(t *testing.T, in catalog.Value) OCRResult {
 	return v.JSON.(OCRResult)
 }
 
-func wantError(t *testing.T, err error, typ string, fragments ...string) {
-	t.Helper()
-	var e *catalog.Error
-	if !errors.As(err, &e) || e.Type != typ {
-		t.Fatalf("error %v, want a %s", err, typ)
-	}
-	for _, f := range fragments {
-		if !strings.Contains(e.Message, f) {
-			t.Errorf("message %q does not mention %q", e.Message, f)
-		}
-	}
-}
-
 func TestExtractTextInvoiceExact(t *testing.T) {
 	needTesseract(t)
 	t.Parallel()
@@ -132,7 +119,7 @@ func TestExtractTextBadInput(t *testing.T) {
 		{map[string]any{"lang": "eng"}, []string{`"image" field`}},
 	} {
 		_, err := runExtractText(context.Background(), catalog.JSON(c.in), io.Discard)
-		wantError(t, err, catalog.InputError, c.want...)
+		algotest.WantError(t, err, catalog.InputError, c.want...)
 	}
 }
 
@@ -166,7 +153,7 @@ func TestExtractTextUnavailableWithoutTesseract(t *testing.T) {
 	r := algorithms.NewRegistry("test")
 	r.Register(a)
 	_, err := r.Run(context.Background(), a.Entry.Ref, catalog.Bytes(sampleInvoice))
-	wantError(t, err, catalog.UnsupportedError, "tesseract")
+	algotest.WantError(t, err, catalog.UnsupportedError, "tesseract")
 }
 
 func TestParseTSV(t *testing.T) {

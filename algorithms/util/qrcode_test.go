@@ -3,7 +3,6 @@ package util
 import (
 	"bytes"
 	"context"
-	"errors"
 	"image"
 	"image/draw"
 	"image/png"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -23,19 +23,6 @@ func qr(t *testing.T, in catalog.Value) catalog.Value {
 		t.Fatal(err)
 	}
 	return v
-}
-
-func qrErr(t *testing.T, err error, typ string, fragments ...string) {
-	t.Helper()
-	var e *catalog.Error
-	if !errors.As(err, &e) || e.Type != typ {
-		t.Fatalf("error %v, want a %s", err, typ)
-	}
-	for _, f := range fragments {
-		if !strings.Contains(e.Message, f) {
-			t.Errorf("message %q does not mention %q", e.Message, f)
-		}
-	}
 }
 
 func TestQRCodeRoundTrip(t *testing.T) {
@@ -105,7 +92,7 @@ func TestQRCodeBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = runQRCode(context.Background(), catalog.Bytes(astro), io.Discard)
-	qrErr(t, err, catalog.InputError, "no QR code found", "512×512")
+	algotest.WantError(t, err, catalog.InputError, "no QR code found", "512×512")
 	for _, c := range []struct {
 		in   any
 		want string
@@ -124,7 +111,7 @@ func TestQRCodeBadInput(t *testing.T) {
 		{[]any{1.0}, "expected text to encode"},
 	} {
 		_, err := runQRCode(context.Background(), catalog.JSON(c.in), io.Discard)
-		qrErr(t, err, catalog.InputError, c.want)
+		algotest.WantError(t, err, catalog.InputError, c.want)
 	}
 }
 
