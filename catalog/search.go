@@ -174,12 +174,12 @@ func (ix *Index) search(raw string, prev []Match, narrow bool, k int) []Match {
 	}
 	q := &query{raw: raw, low: strings.ToLower(raw), ascii: isASCII(raw)}
 	q.letters = letterMask(q.low)
-	if k < 0 || k > n {
-		k = n
-	}
 	workers := runtime.GOMAXPROCS(0)
 	if n < parallelThreshold || workers < 2 {
 		workers = 1
+	}
+	if k < 0 || k >= n {
+		return ix.searchAll(q, prev, narrow, n, workers)
 	}
 	rank := ix.ranks()
 	// Each worker scores its share of the candidates and picks its own best
@@ -226,8 +226,8 @@ func (ix *Index) search(raw string, prev []Match, narrow bool, k int) []Match {
 	out := make([]Match, total)
 	for i, h := range best[:k] {
 		out[i] = Match{Index: int(h.idx), Score: h.score, q: q}
-		ix.split(&out[i])
 	}
+	ix.splitAll(out[:k], workers)
 	if k < total {
 		inTop := make([]uint64, (len(ix.hay)+63)/64)
 		for _, h := range best[:k] {
@@ -246,6 +246,65 @@ func (ix *Index) search(raw string, prev []Match, narrow bool, k int) []Match {
 	for _, b := range bufs {
 		if cap(*b) <= 1<<20 {
 			hitPool.Put(b)
+		}
+	}
+	return out
+}
+
+// searchAll is search with every match ordered and highlighted (Search,
+// Narrow): positions are worked out while matching, in one pass, since all
+// of them are wanted.
+func (ix *Index) searchAll(q *query, prev []Match, narrow bool, n, workers int) []Match {
+	parts := make([][]Match, workers)
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, n)
+		if lo >= hi {
+			continue
+		}
+		wg.Go(func() { parts[w] = ix.matchRange(q, prev, narrow, lo, hi) })
+	}
+	wg.Wait()
+	out := slices.Concat(parts...)
+	ix.order(out, -1)
+	return out
+}
+
+// matchRange matches and highlights the candidates lo..hi (of prev when
+// narrowing, of the whole index otherwise). The highlight positions of all
+// its matches are carved from shared blocks rather than allocated each.
+func (ix *Index) matchRange(q *query, prev []Match, narrow bool, lo, hi int) []Match {
+	var out []Match
+	var slow []int // entries that need the library
+	var buf, block []int
+	for i := lo; i < hi; i++ {
+		idx := i
+		if narrow {
+			idx = prev[i].Index
+		}
+		if !q.ascii || !ix.ascii[idx] {
+			slow = append(slow, idx)
+			continue
+		}
+		if q.letters&^ix.letters[idx] != 0 {
+			continue
+		}
+		score, pos, ok := matchASCII(q.raw, q.low, ix.hay[idx], ix.low[idx], buf[:0])
+		buf = pos
+		if !ok {
+			continue
+		}
+		m := Match{Index: idx, Score: score}
+		block = ix.splitInto(&m, pos, block)
+		out = append(out, m)
+	}
+	if len(slow) > 0 {
+		src := haySource{ix: ix, idx: slow}
+		for _, fm := range fuzzy.FindFromNoSort(q.raw, src) {
+			m := Match{Index: slow[fm.Index], Score: fm.Score}
+			block = ix.splitInto(&m, fm.MatchedIndexes, block)
+			out = append(out, m)
 		}
 	}
 	return out
@@ -366,9 +425,7 @@ func (ix *Index) order(ms []Match, k int) {
 		selectBest(ms, k, better)
 	}
 	slices.SortFunc(ms[:k], func(a, b Match) int { return better(&a, &b) })
-	for i := range ms[:k] {
-		ix.split(&ms[i])
-	}
+	ix.splitAll(ms[:k], runtime.GOMAXPROCS(0))
 }
 
 // selectBest moves the k best of ms (by cmp, a total order) into ms[:k], in
@@ -406,23 +463,66 @@ func selectBest[T any](ms []T, k int, cmp func(a, b *T) int) {
 	}
 }
 
+// splitAll works out the positions of ms, across workers goroutines when
+// there are many (a full Search orders and highlights every match).
+func (ix *Index) splitAll(ms []Match, workers int) {
+	if len(ms) < parallelThreshold || workers < 2 {
+		for i := range ms {
+			ix.split(&ms[i])
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (len(ms) + workers - 1) / workers
+	for lo := 0; lo < len(ms); lo += chunk {
+		part := ms[lo:min(lo+chunk, len(ms))]
+		wg.Go(func() {
+			for i := range part {
+				ix.split(&part[i])
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // split works out the highlight positions of a match whose query is known
 // and divides them between the ref and the tagline.
 func (ix *Index) split(m *Match) {
 	if m.q == nil {
 		return
 	}
+	ix.splitInto(m, ix.positions(m.q, m.Index), nil)
+	m.q = nil
+}
+
+// splitInto divides pos, positions in m's haystack, between the ref and the
+// tagline, carving InRef and InTag from block (a fresh block when it is too
+// small). It returns what is left of the block.
+func (ix *Index) splitInto(m *Match, pos []int, block []int) []int {
+	if cap(block)-len(block) < len(pos) {
+		block = make([]int, 0, max(4096, len(pos)))
+	}
 	rl := ix.refLen[m.Index]
 	tl := len(ix.entries[m.Index].Tagline)
-	for _, p := range ix.positions(m.q, m.Index) {
-		switch {
-		case p < rl:
-			m.InRef = append(m.InRef, p)
-		case p > rl && p <= rl+tl:
-			m.InTag = append(m.InTag, p-rl-1)
+	start := len(block)
+	for _, p := range pos {
+		if p < rl {
+			block = append(block, p)
 		}
 	}
-	m.q = nil
+	mid := len(block)
+	for _, p := range pos {
+		if p > rl && p <= rl+tl {
+			block = append(block, p-rl-1)
+		}
+	}
+	if mid > start {
+		m.InRef = block[start:mid:mid]
+	}
+	if len(block) > mid {
+		m.InTag = block[mid:len(block):len(block)]
+	}
+	return block[len(block):]
 }
 
 // haySource feeds the haystacks of the entries idx to sahilm/fuzzy.
