@@ -101,11 +101,13 @@ const wideWidth = 100
 
 // Model is the root model.
 type Model struct {
-	opt  Options
-	st   *themes.Styles
-	gfx  *graphics
-	keys *KeyMap
-	now  func() time.Time
+	opt Options
+	st  *themes.Styles
+	gfx *graphics
+	// gfxFlushGen names the newest pending graphics flush after a resize.
+	gfxFlushGen int
+	keys        *KeyMap
+	now         func() time.Time
 
 	dark      bool
 	themeName string
@@ -296,6 +298,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.EnvMsg:
 		cmd = m.gfx.setEnv(msg.Getenv)
+	case graphicsFlushMsg:
 	default:
 		if _, ok := m.gfx.handle(msg); !ok {
 			_, cmd = m.update(msg)
@@ -309,8 +312,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// images it shows are transmitted with this update, not the next.
 		_ = m.View()
 	}
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		// While the window is being resized, wait for the size to settle:
+		// only the last size's images are sent.
+		if len(m.gfx.pending) > 0 {
+			m.gfxFlushGen++
+			gen := m.gfxFlushGen
+			return m, tea.Batch(cmd, m.after(graphicsSettle, func(time.Time) tea.Msg { return graphicsFlushMsg{gen: gen} }))
+		}
+	case graphicsFlushMsg:
+		if msg.gen != m.gfxFlushGen {
+			return m, cmd
+		}
+	}
 	return m, tea.Batch(cmd, m.gfx.flush())
 }
+
+// graphicsSettle is how long a resize must pause before images are sent.
+const graphicsSettle = 150 * time.Millisecond
 
 // GraphicsCleanup is what deletes the images the terminal still holds for
 // this program; the caller writes it after the program ends ("" if none).

@@ -447,7 +447,7 @@ func (p *chainPane) previewLines(w int) []string {
 		what = "preview (updating) · " + string(p.preview.Kind)
 	}
 	head := p.st.Muted.Render(ansi.Truncate(what, w, p.st.Ellipsis))
-	body := strings.Split(renderValue(p.st, p.gfx, p.preview, w, maxLines), "\n")
+	body := strings.Split(renderValue(p.st, p.gfx, "chain.preview", p.preview, w, maxLines), "\n")
 	if len(body) > maxLines-1 {
 		body = append(body[:maxLines-2], p.st.Muted.Render(fmt.Sprintf("… %d more lines", len(body)-(maxLines-2))))
 	}
@@ -496,7 +496,7 @@ func (p *chainPane) refreshDetail() {
 		if len(st.Items) > 0 {
 			what = fmt.Sprintf("input · %d elements", len(st.Items))
 		}
-		in = rule(what) + renderValue(p.st, p.gfx, st.Input, colW, h)
+		in = rule(what) + renderValue(p.st, p.gfx, "chain.input", st.Input, colW, h)
 	}
 	switch {
 	case !st.Done:
@@ -504,7 +504,7 @@ func (p *chainPane) refreshDetail() {
 	case st.Err != nil:
 		out = rule("error · "+errorType(st.Err)+" · "+fmtDuration(st.Duration)) + p.st.Error.Render(wrapText(st.Err.Error(), colW))
 	default:
-		out = rule(fmt.Sprintf("result · %s · %s", st.ContentType, fmtDuration(st.Duration))) + renderValue(p.st, p.gfx, st.Result, colW, h)
+		out = rule(fmt.Sprintf("result · %s · %s", st.ContentType, fmtDuration(st.Duration))) + renderValue(p.st, p.gfx, "chain.result", st.Result, colW, h)
 	}
 	content := in + "\n" + out
 	switch {
@@ -525,7 +525,10 @@ const sideBySideWidth = 120
 
 // renderValue draws a step's value: JSON coloured with long strings (base64
 // images) shortened, text wrapped, images previewed.
-func renderValue(st *themes.Styles, gfx *graphics, v catalog.Value, w, h int) string {
+func renderValue(st *themes.Styles, gfx *graphics, slot string, v catalog.Value, w, h int) string {
+	if v.Kind != catalog.KindBinary {
+		gfx.forget(slot)
+	}
 	switch v.Kind {
 	case catalog.KindJSON:
 		b, err := json.MarshalIndent(elideStrings(v.JSON), "", "  ")
@@ -536,7 +539,7 @@ func renderValue(st *themes.Styles, gfx *graphics, v catalog.Value, w, h int) st
 	case catalog.KindText:
 		return wrapText(v.Text, w)
 	case catalog.KindBinary:
-		s := describeBinary(st, gfx, v.Bytes, w, h)
+		s := describeBinary(st, gfx, slot, v.Bytes, w, h)
 		// "w saves it" is the Try tab's key; here y copies and e exports.
 		return strings.TrimSuffix(s, "\n"+st.Muted.Render("w saves it to a file"))
 	case catalog.KindVoid:

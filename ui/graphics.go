@@ -117,9 +117,17 @@ type graphics struct {
 	images map[imageKey]*kittyImage
 	lru    []imageKey
 	// pending makes the sequences to write (transmissions, deletions); they
-	// run in a command, so encoding an image never holds up the UI.
-	pending []func() string
-	sums    map[*byte]uint64
+	// run in a command, so encoding an image never holds up the UI. Every
+	// sequence stands alone (a transmission creates its own placement; ids
+	// are not reused for a long while), so the order in which Bubble Tea
+	// delivers two flushes does not matter.
+	pending []pendingSeq
+	// slots are the places that show an image (the Try output, the
+	// builder's input, result and preview) and what each shows now: an
+	// image a slot stops showing is deleted at once, and one replaced
+	// before it was sent (a resize in progress) is never sent.
+	slots map[string]imageKey
+	sums  map[*byte]uint64
 }
 
 type imageKey struct {
@@ -128,11 +136,19 @@ type imageKey struct {
 }
 
 type kittyImage struct {
-	id int
+	id   int
+	sent bool // its transmission has been handed to Bubble Tea
+}
+
+// pendingSeq is a sequence to write; a transmission (key set) is dropped if
+// its image is gone by the time it would be written.
+type pendingSeq struct {
+	key      *imageKey
+	sequence func() string
 }
 
 func newGraphics(mode string) *graphics {
-	g := &graphics{mode: mode, images: map[imageKey]*kittyImage{}, sums: map[*byte]uint64{}, nextID: firstImageID - 1}
+	g := &graphics{mode: mode, images: map[imageKey]*kittyImage{}, slots: map[string]imageKey{}, sums: map[*byte]uint64{}, nextID: firstImageID - 1}
 	switch mode {
 	case ImagesOff:
 		g.kind = previewText
@@ -244,13 +260,29 @@ func (g *graphics) setKind(k previewKind) bool {
 	return true
 }
 
+// graphicsFlushMsg sends the images queued while a resize settled.
+type graphicsFlushMsg struct{ gen int }
+
 // flush returns the command that writes what is queued.
 func (g *graphics) flush() tea.Cmd {
 	if len(g.pending) == 0 {
 		return nil
 	}
-	fs := g.pending
+	var fs []func() string
+	for _, p := range g.pending {
+		if p.key != nil {
+			im, ok := g.images[*p.key]
+			if !ok {
+				continue // replaced or deleted before it went out
+			}
+			im.sent = true
+		}
+		fs = append(fs, p.sequence)
+	}
 	g.pending = nil
+	if len(fs) == 0 {
+		return nil
+	}
 	return func() tea.Msg {
 		var b strings.Builder
 		for _, f := range fs {
@@ -265,9 +297,11 @@ func (g *graphics) flush() tea.Cmd {
 func (g *graphics) cleanup() string {
 	var b strings.Builder
 	for _, k := range g.lru {
-		b.WriteString(g.wrap(kittyDelete(g.images[k].id)))
+		if im := g.images[k]; im.sent {
+			b.WriteString(g.wrap(kittyDelete(im.id)))
+		}
 	}
-	g.images, g.lru = map[imageKey]*kittyImage{}, nil
+	g.images, g.lru, g.slots, g.pending = map[imageKey]*kittyImage{}, nil, map[string]imageKey{}, nil
 	return b.String()
 }
 
@@ -302,8 +336,9 @@ func previewGrid(w, h, cols, rows int) (int, int) {
 }
 
 // picture draws img (whose encoded bytes are raw) in at most cols×rows
-// cells: kitty placeholders when kitty is on, half blocks otherwise.
-func (g *graphics) picture(img image.Image, raw []byte, format string, cols, rows int) string {
+// cells for slot (see graphics.slots): kitty placeholders when kitty is on,
+// half blocks otherwise.
+func (g *graphics) picture(slot string, img image.Image, raw []byte, format string, cols, rows int) string {
 	if g == nil || g.kind != previewKitty {
 		return halfBlocks(img, cols, rows)
 	}
@@ -318,13 +353,57 @@ func (g *graphics) picture(img image.Image, raw []byte, format string, cols, row
 		im = &kittyImage{id: g.allocID()}
 		g.images[key] = im
 		id, mux := im.id, g.mux
-		g.pending = append(g.pending, func() string {
+		g.pending = append(g.pending, pendingSeq{key: &key, sequence: func() string {
 			return wrapMux(mux, kittyTransmit(transmitPNG(img, raw, format), id, c, r))
-		})
-		g.evict()
+		}})
 	}
+	if prev, ok := g.slots[slot]; ok && prev != key {
+		g.slots[slot] = key
+		g.release(prev)
+	}
+	g.slots[slot] = key
 	g.touch(key)
+	g.evict()
 	return placeholderGrid(im.id, c, r)
+}
+
+// forget says slot shows no image now.
+func (g *graphics) forget(slot string) {
+	if g == nil {
+		return
+	}
+	if k, ok := g.slots[slot]; ok {
+		delete(g.slots, slot)
+		g.release(k)
+	}
+}
+
+// release deletes an image no slot shows any more.
+func (g *graphics) release(k imageKey) {
+	for _, x := range g.slots {
+		if x == k {
+			return
+		}
+	}
+	g.remove(k)
+}
+
+func (g *graphics) remove(k imageKey) {
+	im, ok := g.images[k]
+	if !ok {
+		return
+	}
+	delete(g.images, k)
+	for i, x := range g.lru {
+		if x == k {
+			g.lru = append(g.lru[:i], g.lru[i+1:]...)
+			break
+		}
+	}
+	if im.sent {
+		seq := g.wrap(kittyDelete(im.id))
+		g.pending = append(g.pending, pendingSeq{sequence: func() string { return seq }})
+	}
 }
 
 func (g *graphics) sum(raw []byte) uint64 {
@@ -376,10 +455,12 @@ func (g *graphics) touch(k imageKey) {
 func (g *graphics) evict() {
 	for len(g.images) > maxKittyImages && len(g.lru) > 0 {
 		old := g.lru[0]
-		g.lru = g.lru[1:]
-		seq := g.wrap(kittyDelete(g.images[old].id))
-		g.pending = append(g.pending, func() string { return seq })
-		delete(g.images, old)
+		for s, k := range g.slots {
+			if k == old {
+				delete(g.slots, s)
+			}
+		}
+		g.remove(old)
 		g.gen++
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -10,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -249,20 +251,28 @@ func TestParseImageMode(t *testing.T) {
 	}
 }
 
+// written runs a flush the way Bubble Tea would and returns what it wrote.
+func written(g *graphics) string {
+	cmd := g.flush()
+	if cmd == nil {
+		return ""
+	}
+	return cmd().(tea.RawMsg).Msg.(string)
+}
+
 func TestEvictionDeletesOldest(t *testing.T) {
 	g := newGraphics(ImagesKitty)
 	img, _ := png.Decode(bytes.NewReader(testPNG()))
-	first := g.picture(img, testPNG(), "png", 4, 2)
+	first := g.picture("s0", img, testPNG(), "png", 4, 2)
+	written(g)
+	var out strings.Builder
 	for i := range maxKittyImages {
 		// Other bytes are another image (the decoded img is only pixels).
-		g.picture(img, append(testPNG(), byte(i)), "png", 4, 2)
+		g.picture(fmt.Sprint("s", i+1), img, append(testPNG(), byte(i)), "png", 4, 2)
+		out.WriteString(written(g))
 	}
 	if len(g.images) != maxKittyImages {
 		t.Fatalf("%d images kept", len(g.images))
-	}
-	var out strings.Builder
-	for _, f := range g.pending {
-		out.WriteString(f())
 	}
 	id := regexp.MustCompile(`38;5;(\d+)m`).FindStringSubmatch(first)[1]
 	if !strings.Contains(out.String(), "\x1b_Ga=d,d=I,i="+id+",q=2\x1b\\") {
@@ -273,12 +283,49 @@ func TestEvictionDeletesOldest(t *testing.T) {
 	}
 }
 
+func TestSlotReplacement(t *testing.T) {
+	g := newGraphics(ImagesKitty)
+	img, _ := png.Decode(bytes.NewReader(testPNG()))
+	a, b := testPNG(), append(testPNG(), 1)
+	g.picture("try", img, a, "png", 4, 2)
+	if s := written(g); strings.Count(s, "a=T") != 1 {
+		t.Fatalf("first image not sent: %q", s)
+	}
+	// Drawn again: nothing to send.
+	g.picture("try", img, a, "png", 4, 2)
+	if s := written(g); s != "" {
+		t.Errorf("redraw sent %q", s)
+	}
+	// Replaced after it was sent: the old one is deleted, the new one sent.
+	g.picture("try", img, b, "png", 4, 2)
+	s := written(g)
+	if strings.Count(s, "a=d,d=I") != 1 || strings.Count(s, "a=T") != 1 || len(g.images) != 1 {
+		t.Errorf("replacement wrote %q, keeps %d images", s, len(g.images))
+	}
+	// Two sizes in a row before a flush (a resize in progress): only the
+	// last is sent, and the never-sent one needs no deletion.
+	g.picture("try", img, a, "png", 4, 2)
+	g.picture("try", img, a, "png", 2, 1)
+	s = written(g)
+	if strings.Count(s, "a=T") != 1 || !strings.Contains(s, "c=2,r=1") || strings.Count(s, "a=d") != 1 {
+		t.Errorf("resize wrote %q", s)
+	}
+	// The slot shows text now: its image goes.
+	g.forget("try")
+	if s := written(g); strings.Count(s, "a=d,d=I") != 1 || len(g.images) != 0 {
+		t.Errorf("forget wrote %q", s)
+	}
+	if g.cleanup() != "" {
+		t.Error("nothing left to clean up")
+	}
+}
+
 func TestForcedKittyInTmuxUsesPassthrough(t *testing.T) {
 	g := newGraphics(ImagesKitty)
 	g.setEnv(envOf("TMUX", "x", "TERM", "tmux-256color"))
 	img, _ := png.Decode(bytes.NewReader(testPNG()))
-	g.picture(img, testPNG(), "png", 10, 10)
-	seq := g.pending[0]()
+	g.picture("t", img, testPNG(), "png", 10, 10)
+	seq := written(g)
 	if !strings.HasPrefix(seq, "\x1bPtmux;\x1b\x1b_G") {
 		t.Errorf("not wrapped for tmux: %q", seq[:20])
 	}
@@ -470,5 +517,43 @@ func TestProbeAnswersFromTerminalBytes(t *testing.T) {
 		if g.kind != tc.kind {
 			t.Errorf("%q: kind %v, want %v", tc.reply, g.kind, tc.kind)
 		}
+	}
+}
+
+// While the window is resized, images wait until the size settles.
+func TestResizeDefersTransmission(t *testing.T) {
+	m := newTestModel(t, 100, 30, "dark")
+	m.gfx.setKind(previewKitty)
+	img, _ := png.Decode(bytes.NewReader(testPNG()))
+	m.gfx.picture("x", img, testPNG(), "png", 4, 2)
+	var raw strings.Builder
+	rawOf := func(cmd tea.Cmd) {
+		for _, msg := range collectMsgs(cmd) {
+			if r, ok := msg.(tea.RawMsg); ok {
+				raw.WriteString(r.Msg.(string))
+			}
+		}
+	}
+	var settle tea.Msg
+	m.after = func(_ time.Duration, f func(time.Time) tea.Msg) tea.Cmd {
+		settle = f(testTime)
+		return nil
+	}
+	_, cmd := m.Update(tea.WindowSizeMsg{Width: 90, Height: 30})
+	rawOf(cmd)
+	_, cmd = m.Update(tea.WindowSizeMsg{Width: 80, Height: 30})
+	rawOf(cmd)
+	if raw.Len() != 0 || settle == nil {
+		t.Fatalf("sent during the resize: %q", raw.String())
+	}
+	_, cmd = m.Update(graphicsFlushMsg{gen: 1}) // a stale settle timer
+	rawOf(cmd)
+	if raw.Len() != 0 {
+		t.Fatal("a stale timer flushed")
+	}
+	_, cmd = m.Update(settle)
+	rawOf(cmd)
+	if strings.Count(raw.String(), "a=T") != 1 {
+		t.Errorf("after settling sent %q", raw.String())
 	}
 }

@@ -17,6 +17,9 @@ import (
 // pretty-printed and coloured, text wrapped, images previewed, other bytes
 // described. Errors show their error_type.
 func renderOutput(st *themes.Styles, gfx *graphics, resp *client.Response, err error, w, h int) string {
+	if err != nil || resp == nil || resp.Value.Kind != catalog.KindBinary {
+		gfx.forget("try")
+	}
 	if err != nil {
 		e := catalog.AsError(err)
 		// The error_type is on the status line just above.
@@ -40,7 +43,7 @@ func renderOutput(st *themes.Styles, gfx *graphics, resp *client.Response, err e
 	case catalog.KindText:
 		return wrapText(v.Text, w)
 	case catalog.KindBinary:
-		return describeBinary(st, gfx, v.Bytes, w, h)
+		return describeBinary(st, gfx, "try", v.Bytes, w, h)
 	case catalog.KindVoid:
 		return st.Muted.Render("(no output)")
 	}
@@ -49,8 +52,11 @@ func renderOutput(st *themes.Styles, gfx *graphics, resp *client.Response, err e
 
 // describeBinary previews an image, or says what the bytes are. gfx picks
 // the pixels (kitty or half blocks, or none); nil means half blocks.
-func describeBinary(st *themes.Styles, gfx *graphics, b []byte, w, h int) string {
+func describeBinary(st *themes.Styles, gfx *graphics, slot string, b []byte, w, h int) string {
 	info, ok := sniffImage(b)
+	if !ok || st.Palette.Plain || h < 3 || (gfx != nil && gfx.kind == previewText) {
+		gfx.forget(slot)
+	}
 	if !ok {
 		return st.Text.Render(fmt.Sprintf("%s of %s", humanBytes(len(b)), http.DetectContentType(b))) + "\n" +
 			st.Muted.Render("w saves it to a file")
@@ -61,9 +67,10 @@ func describeBinary(st *themes.Styles, gfx *graphics, b []byte, w, h int) string
 	}
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
+		gfx.forget(slot)
 		return head + "\n" + st.Error.Render("cannot preview: "+err.Error())
 	}
-	return head + "\n" + gfx.picture(img, b, info.format, w, h-2) + "\n" + st.Muted.Render("w saves it to a file")
+	return head + "\n" + gfx.picture(slot, img, b, info.format, w, h-2) + "\n" + st.Muted.Render("w saves it to a file")
 }
 
 func humanBytes(n int) string {
