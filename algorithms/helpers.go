@@ -59,3 +59,34 @@ func goKind(t reflect.Type) string {
 	}
 	return fmt.Sprint(t)
 }
+
+// JSONKind names a decoded JSON value for error sentences: "a JSON number",
+// "a JSON list", "JSON null"…
+func JSONKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "JSON null"
+	case bool:
+		return "a JSON boolean"
+	case float64, int, int64, json.Number:
+		return "a JSON number"
+	case string:
+		return "a JSON string"
+	case []any:
+		return "a JSON list"
+	case map[string]any:
+		return "a JSON object"
+	}
+	return "an unexpected JSON value"
+}
+
+// JSONSample builds a catalog sample from a JSON literal. A malformed literal
+// is a mistake in the algorithm's source: it panics as soon as the entry is
+// built, which the package's sample test catches at once.
+func JSONSample(name, literal string) catalog.Sample {
+	v, err := catalog.DecodeJSON([]byte(literal))
+	if err != nil {
+		panic("sample " + name + ": " + err.Error())
+	}
+	return catalog.Sample{Name: name, Input: catalog.JSON(v)}
+}

@@ -1,6 +1,7 @@
 package algorithms
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -31,4 +32,35 @@ func TestDecodeJSONBytesSpeaksJSON(t *testing.T) {
 			t.Errorf("%s: %v names a Go type", raw, err)
 		}
 	}
+}
+
+func TestJSONKind(t *testing.T) {
+	for v, want := range map[any]string{
+		nil: "JSON null", true: "a JSON boolean", 2.5: "a JSON number", 7: "a JSON number",
+		"s": "a JSON string", struct{}{}: "an unexpected JSON value",
+	} {
+		if got := JSONKind(v); got != want {
+			t.Errorf("JSONKind(%#v) = %q, want %q", v, got, want)
+		}
+	}
+	if got := JSONKind([]any{1.0}); got != "a JSON list" {
+		t.Errorf("list: %q", got)
+	}
+	if got := JSONKind(map[string]any{}); got != "a JSON object" {
+		t.Errorf("object: %q", got)
+	}
+}
+
+func TestJSONSample(t *testing.T) {
+	s := JSONSample("k", `{"text": "hi", "limit": 2}`)
+	m, ok := s.Input.JSON.(map[string]any)
+	if s.Name != "k" || s.Input.Kind != catalog.KindJSON || !ok || m["text"] != "hi" {
+		t.Fatalf("JSONSample gave %+v", s)
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "sample broken") {
+			t.Errorf("a malformed literal should panic naming the sample; got %v", r)
+		}
+	}()
+	JSONSample("broken", `{"text": `)
 }

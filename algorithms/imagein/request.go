@@ -51,7 +51,7 @@ func Object(in catalog.Value, what string) (raw []byte, isObject bool, err error
 		case string:
 			return nil, false, nil
 		}
-		return nil, false, catalog.InputErrorf("expected %s; got a JSON %s", what, jsonKind(in.JSON))
+		return nil, false, catalog.InputErrorf("expected %s; got %s", what, algorithms.JSONKind(in.JSON))
 	case catalog.KindText:
 		if t := strings.TrimSpace(in.Text); strings.HasPrefix(t, "{") {
 			return []byte(t), true, nil
@@ -62,21 +62,4 @@ func Object(in catalog.Value, what string) (raw []byte, isObject bool, err error
 		}
 	}
 	return nil, false, nil
-}
-
-// jsonKind names a decoded JSON value for error sentences.
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case float64, json.Number:
-		return "number"
-	case []any:
-		return "list"
-	case string:
-		return "string"
-	}
-	return "object"
 }

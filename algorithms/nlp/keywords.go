@@ -79,8 +79,8 @@ func KeywordExtraction() algorithms.Algorithm {
 			License:     "MIT",
 			Samples: []catalog.Sample{
 				textSample("Apollo program", apolloText),
-				jsonSample("Product review, top 5", `{"text": "The noise-cancelling headphones are comfortable for long flights, and battery life is excellent: two weeks of commuting on one charge. The touch controls are fiddly, though, and the carrying case feels cheap. Noise cancelling on these headphones beats my old pair, but the companion app keeps asking for an account.", "limit": 5}`),
-				jsonSample("Apollo, single words by degree", `{"text": `+jsonQuote(apolloText)+`, "limit": 8, "max_words": 1, "metric": "degree"}`),
+				algorithms.JSONSample("Product review, top 5", `{"text": "The noise-cancelling headphones are comfortable for long flights, and battery life is excellent: two weeks of commuting on one charge. The touch controls are fiddly, though, and the carrying case feels cheap. Noise cancelling on these headphones beats my old pair, but the companion app keeps asking for an account.", "limit": 5}`),
+				algorithms.JSONSample("Apollo, single words by degree", `{"text": `+jsonQuote(apolloText)+`, "limit": 8, "max_words": 1, "metric": "degree"}`),
 			},
 		},
 		Run: runKeywords,

@@ -73,7 +73,7 @@ func LanguageDetection() algorithms.Algorithm {
 			Samples: []catalog.Sample{
 				textSample("French", "Le petit village se réveille lentement pendant que le boulanger sort les premières baguettes du four."),
 				textSample("Russian", "Вечером мы долго гуляли по набережной и разговаривали о книгах, которые прочитали летом."),
-				jsonSample("German among a few", `{"text": "Am Wochenende fahren wir mit dem Zug in die Berge, weil das Wetter endlich besser werden soll.", "languages": ["deu", "dan", "nld", "eng"], "candidates": 4}`),
+				algorithms.JSONSample("German among a few", `{"text": "Am Wochenende fahren wir mit dem Zug in die Berge, weil das Wetter endlich besser werden soll.", "languages": ["deu", "dan", "nld", "eng"], "candidates": 4}`),
 			},
 		},
 		Run: runLanguage,

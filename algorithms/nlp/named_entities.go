@@ -123,7 +123,7 @@ func NamedEntities() algorithms.Algorithm {
 }`),
 			Samples: []catalog.Sample{
 				textSample("people and places", "Steve Jobs and Steve Wozniak started the company in Los Altos, California, before moving it to Cupertino."),
-				jsonSample("with part-of-speech tokens", `{"text": "Barack Obama flew to Paris on Monday.", "tokens": true}`),
+				algorithms.JSONSample("with part-of-speech tokens", `{"text": "Barack Obama flew to Paris on Monday.", "tokens": true}`),
 				textSample("a news paragraph", "Angela Merkel met Emmanuel Macron in Berlin on Tuesday. Later that week, Macron travelled on to Madrid and Lisbon."),
 			},
 			SampleOutput: `{"entities": [{"text": "Steve Jobs", "label": "PERSON", "start": 0, "end": 10}, {"text": "Steve Wozniak", "label": "PERSON", "start": 15, "end": 28}, {"text": "Los Altos", "label": "GPE", "start": 52, "end": 61}, {"text": "California", "label": "GPE", "start": 63, "end": 73}, {"text": "Cupertino", "label": "GPE", "start": 95, "end": 104}]}`,

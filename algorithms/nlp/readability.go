@@ -75,7 +75,7 @@ func Readability() algorithms.Algorithm {
 			Samples: []catalog.Sample{
 				textSample("Apollo program", apolloText),
 				textSample("A children's story", "Tom had a red ball. He threw it up high. The ball went over the fence. Tom ran to get it. A big dog had the ball! The dog gave it back. Tom was glad."),
-				jsonSample("Legal prose", `{"text": "Notwithstanding any provision of this agreement to the contrary, the licensee shall indemnify, defend and hold harmless the licensor and its affiliates from and against any and all liabilities, damages, settlements, penalties, and reasonable attorneys' fees arising out of or relating to the licensee's unauthorized modification or redistribution of the licensed materials. The obligations established in this section shall survive termination of the agreement for an additional period of three consecutive years."}`),
+				algorithms.JSONSample("Legal prose", `{"text": "Notwithstanding any provision of this agreement to the contrary, the licensee shall indemnify, defend and hold harmless the licensor and its affiliates from and against any and all liabilities, damages, settlements, penalties, and reasonable attorneys' fees arising out of or relating to the licensee's unauthorized modification or redistribution of the licensed materials. The obligations established in this section shall survive termination of the agreement for an additional period of three consecutive years."}`),
 			},
 		},
 		Run: runReadability,

@@ -132,7 +132,7 @@ func SentenceSplit() algorithms.Algorithm {
 			License:     "MIT",
 			Samples: []catalog.Sample{
 				textSample("Abbreviations and quotes", `Dr. Smith arrived at 5 p.m. on Jan. 3rd. He said: "It's fine." Mr. Jones disagreed! Was it U.S. policy? Yes.`),
-				jsonSample("Words and stems", `{"text": "The runners were running faster than ever. St. Louis hosted the race at 9 a.m. and it rained.", "tokens": true, "stems": true}`),
+				algorithms.JSONSample("Words and stems", `{"text": "The runners were running faster than ever. St. Louis hosted the race at 9 a.m. and it rained.", "tokens": true, "stems": true}`),
 				textSample("Paragraphs and a heading", "A short history\n\nThe company was founded in 1998 by J. R. Hartley. It sold fly-fishing books, e.g. his own.\n\nSales grew 40% in 2003. Nobody knows why!"),
 			},
 		},

@@ -76,8 +76,8 @@ func Summarize() algorithms.Algorithm {
 			License:     "MIT",
 			Samples: []catalog.Sample{
 				textSample("Apollo program", apolloText),
-				jsonSample("Honeybees, two sentences", `{"text": `+jsonQuote(honeybeeText)+`, "count": 2}`),
-				jsonSample("Night trains, a third", `{"text": `+jsonQuote(nightTrainText)+`, "ratio": 0.34}`),
+				algorithms.JSONSample("Honeybees, two sentences", `{"text": `+jsonQuote(honeybeeText)+`, "count": 2}`),
+				algorithms.JSONSample("Night trains, a third", `{"text": `+jsonQuote(nightTrainText)+`, "ratio": 0.34}`),
 			},
 		},
 		Run: runSummarize,

@@ -46,7 +46,7 @@ func decodeTextRequest(in catalog.Value, dst textCarrier, what string) error {
 		}
 		switch in.JSON.(type) {
 		case nil, bool, float64, []any:
-			return catalog.InputErrorf("expected text or a JSON object %s; got %s", what, jsonKindName(in.JSON))
+			return catalog.InputErrorf("expected text or a JSON object %s; got %s", what, algorithms.JSONKind(in.JSON))
 		}
 		if err := algorithms.DecodeJSONInput(in, dst, what); err != nil {
 			return err
@@ -69,35 +69,7 @@ func decodeTextRequest(in catalog.Value, dst textCarrier, what string) error {
 	return nil
 }
 
-// jsonKindName describes a decoded JSON value for error messages.
-func jsonKindName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "JSON null"
-	case bool:
-		return "a JSON boolean"
-	case float64:
-		return "a JSON number"
-	case string:
-		return "a JSON string"
-	case []any:
-		return "a JSON list"
-	case map[string]any:
-		return "a JSON object"
-	}
-	return "an unexpected JSON value"
-}
-
-// textSample and jsonSample build catalog samples; jsonSample panics on a
-// malformed literal, which the package's sample test catches at once.
+// textSample builds a catalog sample of plain text.
 func textSample(name, text string) catalog.Sample {
 	return catalog.Sample{Name: name, Input: catalog.Text(text)}
-}
-
-func jsonSample(name, literal string) catalog.Sample {
-	v, err := catalog.DecodeJSON([]byte(literal))
-	if err != nil {
-		panic("nlp: sample " + name + ": " + err.Error())
-	}
-	return catalog.Sample{Name: name, Input: catalog.JSON(v)}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"math/cmplx"
@@ -226,7 +225,7 @@ func decodeTimeSeries(in catalog.Value) (timeSeriesRequest, error) {
 					req.Values[i] = &v
 				case nil:
 				default:
-					return req, catalog.InputErrorf("values[%d] is %s, not a number; expected %s", i, jsonKind(x), timeSeriesExpected)
+					return req, catalog.InputErrorf("values[%d] is %s, not a number; expected %s", i, algorithms.JSONKind(x), timeSeriesExpected)
 				}
 			}
 			return req, nil
@@ -247,20 +246,6 @@ func decodeTimeSeries(in catalog.Value) (timeSeriesRequest, error) {
 		}
 	}
 	return req, catalog.InputErrorf("expected JSON: %s; got %s input", timeSeriesExpected, in.Kind)
-}
-
-func jsonKind(x any) string {
-	switch x.(type) {
-	case string:
-		return "a string"
-	case bool:
-		return "true or false"
-	case []any:
-		return "a list"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", x)
 }
 
 func summarize(values []float64) seriesSummary {

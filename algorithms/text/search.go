@@ -154,14 +154,14 @@ func Search() algorithms.Algorithm {
 			InputSchema: []byte(searchSchema),
 			License:     "MIT",
 			Samples: []catalog.Sample{
-				jsonSample("Captions for a happy cat", `{"query": "cat happy", "limit": 5}`),
-				jsonSample("Your own documents", `{"query": "rocket launch delayed", "documents": [
+				algorithms.JSONSample("Captions for a happy cat", `{"query": "cat happy", "limit": 5}`),
+				algorithms.JSONSample("Your own documents", `{"query": "rocket launch delayed", "documents": [
   {"id": "a", "text": "The rocket launch was delayed by high winds over the pad.", "tags": ["space"]},
   {"id": "b", "text": "Bakery opens a second shop; the launch party is on Friday.", "tags": ["food"]},
   {"id": "c", "text": "Engineers test the rocket engine again after Tuesday's abort.", "tags": ["space"]},
   "Trains delayed all morning after a signal failure."
 ], "limit": 3}`),
-				jsonSample("Surprised captions about coffee", `{"query": "coffee", "collection": "captions", "tags": ["surprised", "fearful"], "limit": 5}`),
+				algorithms.JSONSample("Surprised captions about coffee", `{"query": "coffee", "collection": "captions", "tags": ["surprised", "fearful"], "limit": 5}`),
 			},
 		},
 		Run: runSearch,
@@ -318,13 +318,3 @@ func parseDocuments(items []any) ([]document, error) {
 }
 
 func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
-
-// jsonSample builds a catalog sample from a JSON literal; a malformed
-// literal panics, which the package's sample test catches at once.
-func jsonSample(name, literal string) catalog.Sample {
-	v, err := catalog.DecodeJSON([]byte(literal))
-	if err != nil {
-		panic("text: sample " + name + ": " + err.Error())
-	}
-	return catalog.Sample{Name: name, Input: catalog.JSON(v)}
-}

@@ -66,7 +66,7 @@ func Transform() algorithms.Algorithm {
   "description": "The program's first output (null when it has none), or with all: true the list of every output."
 }`),
 			Samples: []catalog.Sample{
-				transformSample("pick and reshape", `{
+				algorithms.JSONSample("pick and reshape", `{
   "program": ".items | map({name, stars: .stargazers_count, url: .html_url}) | sort_by(-.stars)",
   "input": {"total_count": 3, "items": [
     {"name": "gojq", "stargazers_count": 3400, "html_url": "https://github.com/itchyny/gojq", "fork": false},
@@ -74,7 +74,7 @@ func Transform() algorithms.Algorithm {
     {"name": "yq", "stargazers_count": 12500, "html_url": "https://github.com/mikefarah/yq", "fork": false}
   ]}
 }`),
-				transformSample("group and total", `{
+				algorithms.JSONSample("group and total", `{
   "program": "group_by(.team) | map({team: .[0].team, players: length, points: (map(.points) | add)}) | sort_by(-.points)",
   "input": [
     {"player": "Ana", "team": "red", "points": 12},
@@ -84,7 +84,7 @@ func Transform() algorithms.Algorithm {
     {"player": "Eli", "team": "green", "points": 9}
   ]
 }`),
-				transformSample("every output, with a variable", `{
+				algorithms.JSONSample("every output, with a variable", `{
   "program": ".[] | select(.price <= $budget) | \"\\(.name): \\(.price) €\"",
   "input": [{"name": "coffee", "price": 3.5}, {"name": "book", "price": 18}, {"name": "pen", "price": 2}],
   "vars": {"budget": 5},
@@ -98,18 +98,10 @@ func Transform() algorithms.Algorithm {
 	}
 }
 
-func transformSample(name, literal string) catalog.Sample {
-	v, err := catalog.DecodeJSON([]byte(literal))
-	if err != nil {
-		panic("util: sample " + name + ": " + err.Error())
-	}
-	return catalog.Sample{Name: name, Input: catalog.JSON(v)}
-}
-
 func runTransform(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog.Value, error) {
 	if in.Kind == catalog.KindJSON {
 		if _, ok := in.JSON.(map[string]any); !ok {
-			return catalog.Value{}, catalog.InputErrorf("expected %s; got %s", transformExpected, jqJSONKind(in.JSON))
+			return catalog.Value{}, catalog.InputErrorf("expected %s; got %s", transformExpected, algorithms.JSONKind(in.JSON))
 		}
 	}
 	var req transformRequest
@@ -293,20 +285,4 @@ func jqJSONSafe(v any) any {
 		return out
 	}
 	return v
-}
-
-func jqJSONKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "JSON null"
-	case bool:
-		return "a JSON boolean"
-	case float64, int, json.Number:
-		return "a JSON number"
-	case string:
-		return "a JSON string"
-	case []any:
-		return "a JSON list"
-	}
-	return fmt.Sprintf("%T", v)
 }
