@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -94,6 +95,19 @@ func WantError(t testing.TB, err error, typ string, fragments ...string) {
 	for _, f := range fragments {
 		if !strings.Contains(e.Message, f) {
 			t.Errorf("message %q does not mention %q", e.Message, f)
+		}
+	}
+}
+
+// BenchmarkSample runs sample i of a as the benchmark's loop: the samples are
+// the inputs users try first, so their speed is the one worth watching.
+func BenchmarkSample(b *testing.B, a algorithms.Algorithm, i int) {
+	b.Helper()
+	in := a.Entry.Samples[i].Input
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := a.Run(ctx, in, io.Discard); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -124,10 +124,5 @@ func TestDominantColorsBadInput(t *testing.T) {
 }
 
 func BenchmarkDominantColors(b *testing.B) {
-	in := DominantColors().Entry.Samples[0].Input
-	for b.Loop() {
-		if _, err := runDominantColors(context.Background(), in, io.Discard); err != nil {
-			b.Fatal(err)
-		}
-	}
+	algotest.BenchmarkSample(b, DominantColors(), 0)
 }

@@ -114,10 +114,5 @@ func TestMetadataBadInput(t *testing.T) {
 }
 
 func BenchmarkMetadata(b *testing.B) {
-	in := Metadata().Entry.Samples[0].Input
-	for b.Loop() {
-		if _, err := runMetadata(context.Background(), in, io.Discard); err != nil {
-			b.Fatal(err)
-		}
-	}
+	algotest.BenchmarkSample(b, Metadata(), 0)
 }

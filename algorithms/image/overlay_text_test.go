@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -353,9 +354,7 @@ func TestOverlayBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := OverlayText().Run(context.Background(), c.in, io.Discard)
-			if catalog.ErrorType(err) != catalog.InputError || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error = %v, want an InputError mentioning %q", err, c.want)
-			}
+			algotest.WantError(t, err, catalog.InputError, c.want)
 		})
 	}
 }

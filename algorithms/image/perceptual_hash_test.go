@@ -88,12 +88,7 @@ func TestPerceptualHashBadInput(t *testing.T) {
 }
 
 func BenchmarkPerceptualHash(b *testing.B) {
-	in := PerceptualHash().Entry.Samples[0].Input
-	for b.Loop() {
-		if _, err := runPerceptualHash(context.Background(), in, io.Discard); err != nil {
-			b.Fatal(err)
-		}
-	}
+	algotest.BenchmarkSample(b, PerceptualHash(), 0)
 }
 
 func TestPerceptualHashUsesEXIFOrientation(t *testing.T) {

@@ -235,12 +235,7 @@ func TestTransformCancelled(t *testing.T) {
 }
 
 func BenchmarkTransform(b *testing.B) {
-	in := Transform().Entry.Samples[0].Input
-	for b.Loop() {
-		if _, err := runTransform(context.Background(), in, io.Discard); err != nil {
-			b.Fatal(err)
-		}
-	}
+	algotest.BenchmarkSample(b, Transform(), 0)
 }
 
 func TestTransformAutoOrient(t *testing.T) {

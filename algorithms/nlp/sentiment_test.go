@@ -3,10 +3,10 @@ package nlp
 import (
 	"context"
 	"io"
-	"strings"
 	"sync"
 	"testing"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -150,12 +150,7 @@ func TestSentimentBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := runSentimentOn(t, c.in)
-			if catalog.ErrorType(err) != catalog.InputError {
-				t.Fatalf("error = %v, want an InputError", err)
-			}
-			if !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error = %q, want it to mention %q", err, c.want)
-			}
+			algotest.WantError(t, err, catalog.InputError, c.want)
 		})
 	}
 }

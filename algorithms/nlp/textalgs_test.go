@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"pipette/algorithms"
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -14,21 +15,11 @@ func textAlgorithms() []algorithms.Algorithm {
 	return []algorithms.Algorithm{SentenceSplit(), Summarize(), KeywordExtraction(), Readability(), LanguageDetection()}
 }
 
-func benchmarkFirstSample(b *testing.B, a algorithms.Algorithm) {
-	in := a.Entry.Samples[0].Input
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := a.Run(ctx, in, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkSentenceSplit(b *testing.B)     { benchmarkFirstSample(b, SentenceSplit()) }
-func BenchmarkSummarize(b *testing.B)         { benchmarkFirstSample(b, Summarize()) }
-func BenchmarkKeywordExtraction(b *testing.B) { benchmarkFirstSample(b, KeywordExtraction()) }
-func BenchmarkReadability(b *testing.B)       { benchmarkFirstSample(b, Readability()) }
-func BenchmarkLanguageDetection(b *testing.B) { benchmarkFirstSample(b, LanguageDetection()) }
+func BenchmarkSentenceSplit(b *testing.B)     { algotest.BenchmarkSample(b, SentenceSplit(), 0) }
+func BenchmarkSummarize(b *testing.B)         { algotest.BenchmarkSample(b, Summarize(), 0) }
+func BenchmarkKeywordExtraction(b *testing.B) { algotest.BenchmarkSample(b, KeywordExtraction(), 0) }
+func BenchmarkReadability(b *testing.B)       { algotest.BenchmarkSample(b, Readability(), 0) }
+func BenchmarkLanguageDetection(b *testing.B) { algotest.BenchmarkSample(b, LanguageDetection(), 0) }
 
 // Any text gets a result or an InputError from every algorithm, never a
 // panic or another kind of error.

@@ -195,10 +195,5 @@ func TestOCRSamplesThroughRegistry(t *testing.T) {
 
 func BenchmarkExtractText(b *testing.B) {
 	needTesseract(b)
-	in := ExtractText().Entry.Samples[0].Input
-	for b.Loop() {
-		if _, err := runExtractText(context.Background(), in, io.Discard); err != nil {
-			b.Fatal(err)
-		}
-	}
+	algotest.BenchmarkSample(b, ExtractText(), 0)
 }

@@ -162,11 +162,5 @@ func TestTimeSeriesSamplesRunThroughRegistry(t *testing.T) {
 }
 
 func BenchmarkTimeSeries(b *testing.B) {
-	a := TimeSeries()
-	in := a.Entry.Samples[0].Input
-	for b.Loop() {
-		if _, err := a.Run(context.Background(), in, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
+	algotest.BenchmarkSample(b, TimeSeries(), 0)
 }

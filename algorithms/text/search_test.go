@@ -203,13 +203,7 @@ func TestSearchSamplesRunThroughRegistry(t *testing.T) {
 }
 
 func BenchmarkSearch(b *testing.B) {
-	a := Search()
-	in := a.Entry.Samples[0].Input
-	for b.Loop() {
-		if _, err := a.Run(context.Background(), in, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
+	algotest.BenchmarkSample(b, Search(), 0)
 }
 
 // The shipped collection's index is shared; concurrent searches only read it.

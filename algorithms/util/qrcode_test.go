@@ -133,19 +133,9 @@ func qrSampleDecodes(t *testing.T, e catalog.Entry, i int, out catalog.Value) {
 }
 
 func BenchmarkQRCodeEncode(b *testing.B) {
-	in := QRCode().Entry.Samples[0].Input
-	for b.Loop() {
-		if _, err := runQRCode(context.Background(), in, io.Discard); err != nil {
-			b.Fatal(err)
-		}
-	}
+	algotest.BenchmarkSample(b, QRCode(), 0)
 }
 
 func BenchmarkQRCodeDecode(b *testing.B) {
-	in := QRCode().Entry.Samples[1].Input
-	for b.Loop() {
-		if _, err := runQRCode(context.Background(), in, io.Discard); err != nil {
-			b.Fatal(err)
-		}
-	}
+	algotest.BenchmarkSample(b, QRCode(), 1)
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -121,14 +122,7 @@ func TestTransformErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Transform().Run(context.Background(), c.in, io.Discard)
-			if catalog.ErrorType(err) != catalog.InputError {
-				t.Fatalf("error = %v, want an InputError", err)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			algotest.WantError(t, err, catalog.InputError, c.want...)
 		})
 	}
 }
