@@ -43,25 +43,20 @@ func newFaceExpressionNet(w *weightMap) (*faceExpressionNet, error) {
 		cin, cout := channels[i], channels[i+1]
 		blk := &n.blocks[i]
 		if i == 0 {
-			f, err := w.tensor(p+"conv0/filters", 3, 3, cin, cout)
+			c, err := w.conv(p+"conv0/", 3, cin, cout, 2, true, relu)
 			if err != nil {
 				return nil, err
 			}
-			b, err := w.tensor(p+"conv0/bias", cout)
-			if err != nil {
-				return nil, err
-			}
-			c := newConvLayer(f, b, 3, cin, cout, 2, true, relu)
 			blk.entryConv = &c
 		} else {
-			s, err := separable(w, p+"conv0/", cin, cout, 2, relu)
+			s, err := w.separable(p+"conv0/", cin, cout, 2, relu)
 			if err != nil {
 				return nil, err
 			}
 			blk.entrySep = &s
 		}
 		for j := range blk.convs {
-			s, err := separable(w, fmt.Sprintf("%sconv%d/", p, j+1), cout, cout, 1, linear)
+			s, err := w.separable(fmt.Sprintf("%sconv%d/", p, j+1), cout, cout, 1, linear)
 			if err != nil {
 				return nil, err
 			}
@@ -76,22 +71,6 @@ func newFaceExpressionNet(w *weightMap) (*faceExpressionNet, error) {
 		return nil, err
 	}
 	return n, nil
-}
-
-func separable(w *weightMap, prefix string, cin, cout, stride int, act activation) (separableLayer, error) {
-	dw, err := w.tensor(prefix+"depthwise_filter", 3, 3, cin, 1)
-	if err != nil {
-		return separableLayer{}, err
-	}
-	pw, err := w.tensor(prefix+"pointwise_filter", 1, 1, cin, cout)
-	if err != nil {
-		return separableLayer{}, err
-	}
-	b, err := w.tensor(prefix+"bias", cout)
-	if err != nil {
-		return separableLayer{}, err
-	}
-	return newSeparableLayer(dw, pw, b, cin, cout, stride, act), nil
 }
 
 func (b *denseBlock) forward(x tensor) tensor {

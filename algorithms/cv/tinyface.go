@@ -33,42 +33,21 @@ const (
 
 func newTinyFaceDetector(w *weightMap) (*tinyFaceDetector, error) {
 	d := &tinyFaceDetector{}
-	f, err := w.tensor("conv0/filters", 3, 3, 3, 16)
-	if err != nil {
+	var err error
+	if d.conv0, err = w.conv("conv0/", 3, 3, 16, 1, false, leaky); err != nil {
 		return nil, err
 	}
-	b, err := w.tensor("conv0/bias", 16)
-	if err != nil {
-		return nil, err
-	}
-	d.conv0 = newConvLayer(f, b, 3, 3, 16, 1, false, leaky)
 	channels := []int{16, 32, 64, 128, 256, 512}
 	for i := range d.convs {
 		name := fmt.Sprintf("conv%d/", i+1)
 		cin, cout := channels[i], channels[i+1]
-		dw, err := w.tensor(name+"depthwise_filter", 3, 3, cin, 1)
-		if err != nil {
+		if d.convs[i], err = w.separable(name, cin, cout, 1, leaky); err != nil {
 			return nil, err
 		}
-		pw, err := w.tensor(name+"pointwise_filter", 1, 1, cin, cout)
-		if err != nil {
-			return nil, err
-		}
-		bias, err := w.tensor(name+"bias", cout)
-		if err != nil {
-			return nil, err
-		}
-		d.convs[i] = newSeparableLayer(dw, pw, bias, cin, cout, 1, leaky)
 	}
-	hf, err := w.tensor("conv8/filters", 1, 1, 512, len(detectorAnchors)*anchorEncoded)
-	if err != nil {
+	if d.head, err = w.conv("conv8/", 1, 512, len(detectorAnchors)*anchorEncoded, 1, false, linear); err != nil {
 		return nil, err
 	}
-	hb, err := w.tensor("conv8/bias", len(detectorAnchors)*anchorEncoded)
-	if err != nil {
-		return nil, err
-	}
-	d.head = newConvLayer(hf, hb, 1, 512, len(detectorAnchors)*anchorEncoded, 1, false, linear)
 	return d, nil
 }
 

@@ -38,6 +38,37 @@ func (m *weightMap) tensor(name string, shape ...int) ([]float32, error) {
 	return v, nil
 }
 
+// conv loads a k×k convolution's "filters" and "bias" under prefix.
+func (m *weightMap) conv(prefix string, k, cin, cout, stride int, same bool, act activation) (convLayer, error) {
+	f, err := m.tensor(prefix+"filters", k, k, cin, cout)
+	if err != nil {
+		return convLayer{}, err
+	}
+	b, err := m.tensor(prefix+"bias", cout)
+	if err != nil {
+		return convLayer{}, err
+	}
+	return newConvLayer(f, b, k, cin, cout, stride, same, act), nil
+}
+
+// separable loads a 3×3 depthwise-separable convolution's tensors under
+// prefix.
+func (m *weightMap) separable(prefix string, cin, cout, stride int, act activation) (separableLayer, error) {
+	dw, err := m.tensor(prefix+"depthwise_filter", 3, 3, cin, 1)
+	if err != nil {
+		return separableLayer{}, err
+	}
+	pw, err := m.tensor(prefix+"pointwise_filter", 1, 1, cin, cout)
+	if err != nil {
+		return separableLayer{}, err
+	}
+	b, err := m.tensor(prefix+"bias", cout)
+	if err != nil {
+		return separableLayer{}, err
+	}
+	return newSeparableLayer(dw, pw, b, cin, cout, stride, act), nil
+}
+
 // tfjsManifest is the TensorFlow.js weights manifest format: groups of
 // weights stored back to back in the listed binary files.
 type tfjsManifest []struct {
