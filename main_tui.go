@@ -31,11 +31,14 @@ func runTUI(cmd *cobra.Command, args []string) error {
 	plain, _ := cmd.Flags().GetBool("plain")
 	noMouse, _ := cmd.Flags().GetBool("no-mouse")
 	images, _ := cmd.Flags().GetString("images")
-	if !cmd.Flags().Changed("images") && cfg.Images != "" {
+	if cmd.Flags().Changed("images") {
+		if images, err = ui.ParseImageMode(images); err != nil {
+			return usageErrorf(cmd, "%v", err)
+		}
+	} else if cfg.Images != "" {
+		// A bad value in the config is reported on the status line by the
+		// UI, which then starts with half blocks, like any config mistake.
 		images = cfg.Images
-	}
-	if images, err = ui.ParseImageMode(images); err != nil {
-		return usageErrorf(cmd, "%v", err)
 	}
 	if plain {
 		images = ui.ImagesOff

@@ -188,7 +188,8 @@ func New(opt Options) *Model {
 	m.chain = newChainPane(m.st)
 	mode, err := ParseImageMode(opt.Images)
 	if err != nil {
-		m.setStatus(err.Error(), statusError)
+		mode = ImagesHalfBlocks
+		m.setStatus("images setting: "+err.Error()+"; previews use half blocks", statusError)
 	}
 	m.gfx = newGraphics(mode)
 	m.try.gfx, m.chain.gfx = m.gfx, m.gfx

@@ -557,3 +557,13 @@ func TestResizeDefersTransmission(t *testing.T) {
 		t.Errorf("after settling sent %q", raw.String())
 	}
 }
+
+func TestBadImagesSettingIsReported(t *testing.T) {
+	m := New(Options{Images: "sixel"})
+	if m.gfx.kind != previewHalfBlocks || m.gfx.mode != ImagesHalfBlocks || !strings.Contains(m.status, "sixel image previews are not supported") {
+		t.Errorf("kind %v mode %q status %q", m.gfx.kind, m.gfx.mode, m.status)
+	}
+	if New(Options{}).gfx.mode != ImagesAuto {
+		t.Error("the default is auto")
+	}
+}
