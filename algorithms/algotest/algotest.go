@@ -111,3 +111,40 @@ func BenchmarkSample(b *testing.B, a algorithms.Algorithm, i int) {
 		}
 	}
 }
+
+// Result runs a on in and returns its result, which must be a T; an error or
+// a result of another type fails t.
+func Result[T any](t testing.TB, a algorithms.Algorithm, in catalog.Value) T {
+	t.Helper()
+	v := run(t, a, in)
+	res, ok := v.JSON.(T)
+	if !ok {
+		t.Fatalf("%s on %s returned %T, want %T", a.Entry.Ref.Path(), in.Summary(60), v.JSON, res)
+	}
+	return res
+}
+
+// WireResult runs a on in and decodes its result through JSON into a T, as
+// a caller over the wire sees it; an error fails t.
+func WireResult[T any](t testing.TB, a algorithms.Algorithm, in catalog.Value) T {
+	t.Helper()
+	v := run(t, a, in)
+	raw, err := json.Marshal(v.JSON)
+	if err != nil {
+		t.Fatalf("%s on %s: result does not encode: %v", a.Entry.Ref.Path(), in.Summary(60), err)
+	}
+	var res T
+	if err := json.Unmarshal(raw, &res); err != nil {
+		t.Fatalf("%s on %s: result %.300s does not decode into %T: %v", a.Entry.Ref.Path(), in.Summary(60), raw, res, err)
+	}
+	return res
+}
+
+func run(t testing.TB, a algorithms.Algorithm, in catalog.Value) catalog.Value {
+	t.Helper()
+	v, err := a.Run(context.Background(), in, io.Discard)
+	if err != nil {
+		t.Fatalf("%s on %s: %v", a.Entry.Ref.Path(), in.Summary(60), err)
+	}
+	return v
+}

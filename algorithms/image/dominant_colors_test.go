@@ -17,11 +17,7 @@ import (
 
 func dominant(t *testing.T, in catalog.Value) DominantColorsResult {
 	t.Helper()
-	v, err := runDominantColors(context.Background(), in, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v.JSON.(DominantColorsResult)
+	return algotest.Result[DominantColorsResult](t, DominantColors(), in)
 }
 
 func hsv(c DominantColor) (h, s, v float64) {

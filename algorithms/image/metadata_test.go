@@ -3,7 +3,6 @@ package image
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"image"
 	"image/jpeg"
 	"io"
@@ -14,22 +13,10 @@ import (
 	"pipette/catalog"
 )
 
+// metadata goes through JSON, as a caller sees the result.
 func metadata(t *testing.T, in catalog.Value) ImageMetadata {
 	t.Helper()
-	v, err := runMetadata(context.Background(), in, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Through JSON, as a caller sees it.
-	raw, err := json.Marshal(v.JSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var md ImageMetadata
-	if err := json.Unmarshal(raw, &md); err != nil {
-		t.Fatal(err)
-	}
-	return md
+	return algotest.WireResult[ImageMetadata](t, Metadata(), in)
 }
 
 func TestMetadataEXIF(t *testing.T) {

@@ -15,11 +15,7 @@ import (
 
 func phash(t *testing.T, in catalog.Value) PerceptualHashResult {
 	t.Helper()
-	v, err := runPerceptualHash(context.Background(), in, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v.JSON.(PerceptualHashResult)
+	return algotest.Result[PerceptualHashResult](t, PerceptualHash(), in)
 }
 
 func TestPerceptualHashOneImage(t *testing.T) {

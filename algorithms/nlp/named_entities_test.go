@@ -13,15 +13,7 @@ import (
 
 func runNER(t *testing.T, in catalog.Value) NamedEntitiesResult {
 	t.Helper()
-	out, err := NamedEntities().Run(context.Background(), in, io.Discard)
-	if err != nil {
-		t.Fatalf("%s: %v", in.Summary(60), err)
-	}
-	res, ok := out.JSON.(NamedEntitiesResult)
-	if !ok {
-		t.Fatalf("result is %T", out.JSON)
-	}
-	return res
+	return algotest.Result[NamedEntitiesResult](t, NamedEntities(), in)
 }
 
 func findEntity(res NamedEntitiesResult, text string) (NamedEntity, bool) {

@@ -32,11 +32,7 @@ func needTesseract(t testing.TB) {
 
 func ocr(t *testing.T, in catalog.Value) OCRResult {
 	t.Helper()
-	v, err := runExtractText(context.Background(), in, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v.JSON.(OCRResult)
+	return algotest.Result[OCRResult](t, ExtractText(), in)
 }
 
 func TestExtractTextInvoiceExact(t *testing.T) {

@@ -2,7 +2,6 @@ package stats
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -16,19 +15,7 @@ import (
 
 func runTS(t *testing.T, in catalog.Value) timeSeriesResult {
 	t.Helper()
-	out, err := TimeSeries().Run(context.Background(), in, io.Discard)
-	if err != nil {
-		t.Fatalf("time series: %v", err)
-	}
-	raw, err := json.Marshal(out.JSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res timeSeriesResult
-	if err := json.Unmarshal(raw, &res); err != nil {
-		t.Fatalf("decode %s: %v", raw, err)
-	}
-	return res
+	return algotest.WireResult[timeSeriesResult](t, TimeSeries(), in)
 }
 
 // synthetic is trend 0.5/step + a weekly cycle + small noise, with one

@@ -2,7 +2,6 @@ package text
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"math"
 	"slices"
@@ -26,19 +25,7 @@ func runSearchOn(t *testing.T, literal string) []searchHit {
 
 func runSearchValue(t *testing.T, in catalog.Value) []searchHit {
 	t.Helper()
-	out, err := Search().Run(context.Background(), in, io.Discard)
-	if err != nil {
-		t.Fatalf("search %s: %v", in.Summary(80), err)
-	}
-	raw, err := json.Marshal(out.JSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var hits []searchHit
-	if err := json.Unmarshal(raw, &hits); err != nil {
-		t.Fatalf("result %s is not a list of hits: %v", raw, err)
-	}
-	return hits
+	return algotest.WireResult[[]searchHit](t, Search(), in)
 }
 
 func TestSearchCaptionsByMood(t *testing.T) {
