@@ -92,12 +92,7 @@ func runTUI(cmd *cobra.Command, args []string) error {
 		Dark:        true,
 		Images:      images,
 	})
-	_, err = tea.NewProgram(m, opts...).Run()
-	if del := m.GraphicsCleanup(); del != "" {
-		// Quitting by a key deleted them already; an interrupt did not.
-		_, _ = os.Stdout.WriteString(del)
-	}
-	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
+	if _, err := tea.NewProgram(m, opts...).Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		if errors.Is(err, tea.ErrProgramKilled) && cmd.Context().Err() != nil {
 			return nil
 		}

@@ -300,6 +300,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.EnvMsg:
 		cmd = m.gfx.setEnv(msg.Getenv)
 	case graphicsFlushMsg:
+	case editorDoneMsg, tea.ResumeMsg:
+		// Bubble Tea re-entered the alternate screen, which dropped them.
+		m.gfx.lost()
+		_, cmd = m.update(msg)
 	default:
 		if _, ok := m.gfx.handle(msg); !ok {
 			_, cmd = m.update(msg)
@@ -332,10 +336,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // graphicsSettle is how long a resize must pause before images are sent.
 const graphicsSettle = 150 * time.Millisecond
-
-// GraphicsCleanup is what deletes the images the terminal still holds for
-// this program; the caller writes it after the program ends ("" if none).
-func (m *Model) GraphicsCleanup() string { return m.gfx.cleanup() }
 
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := m.chainMsg(msg); ok {
@@ -957,9 +957,9 @@ func (m *Model) quit() tea.Cmd {
 	}
 	m.quitting = true
 	if del := m.gfx.cleanup(); del != "" {
-		// Delete the images while still on the alternate screen, whose
-		// images the terminal keeps apart from the main screen's.
-		return tea.Sequence(tea.Raw(del), tea.Quit)
+		// Delete the images while still on the alternate screen: give
+		// Bubble Tea a couple of frames to write them before it leaves.
+		return tea.Sequence(tea.Raw(del), func() tea.Msg { time.Sleep(40 * time.Millisecond); return nil }, tea.Quit)
 	}
 	return tea.Quit
 }

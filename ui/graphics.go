@@ -294,6 +294,9 @@ func (g *graphics) flush() tea.Cmd {
 }
 
 // cleanup deletes every image we transmitted, freeing the terminal's memory.
+// It must be written while the alternate screen is still on: kitty keeps
+// that screen's images apart, and after leaving it the same ids could name
+// another program's images on the main screen.
 func (g *graphics) cleanup() string {
 	var b strings.Builder
 	for _, k := range g.lru {
@@ -365,6 +368,18 @@ func (g *graphics) picture(slot string, img image.Image, raw []byte, format stri
 	g.touch(key)
 	g.evict()
 	return placeholderGrid(im.id, c, r)
+}
+
+// lost forgets every image: the terminal dropped them, as kitty does with
+// the alternate screen's images each time a program enters it (after
+// $EDITOR or a suspend). Bumping gen redraws the previews, which sends the
+// images shown again.
+func (g *graphics) lost() {
+	if len(g.images) == 0 {
+		return
+	}
+	g.images, g.lru, g.slots, g.pending = map[imageKey]*kittyImage{}, nil, map[string]imageKey{}, nil
+	g.gen++
 }
 
 // forget says slot shows no image now.

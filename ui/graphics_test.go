@@ -360,8 +360,21 @@ func TestTryImageKittyPreview(t *testing.T) {
 			}
 		}
 	}
-	if del := m.GraphicsCleanup(); !strings.Contains(del, "a=d,d=I") {
-		t.Error("cleanup does not delete the image")
+	// Back from $EDITOR, Bubble Tea has re-entered the alternate screen,
+	// which kitty empties: the image shown is sent again.
+	_, cmd = m.Update(editorDoneMsg{text: "{}"})
+	var sent strings.Builder
+	for _, msg := range collectMsgs(cmd) {
+		if r, ok := msg.(tea.RawMsg); ok {
+			sent.WriteString(r.Msg.(string))
+		}
+	}
+	if strings.Count(sent.String(), "a=T") != 1 {
+		t.Errorf("after the editor sent %q", sent.String())
+	}
+	// Quitting deletes it (while still on the alternate screen).
+	if m.quit() == nil || len(m.gfx.images) != 0 {
+		t.Error("quit does not delete the image")
 	}
 }
 
