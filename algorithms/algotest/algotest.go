@@ -59,7 +59,7 @@ func RunSamples(t *testing.T, algs []algorithms.Algorithm, check SampleCheck) []
 // CheckEntry fails t when e lacks what every catalog entry shows: at least
 // two samples, docs, a license, a one-line tagline under 60 characters and
 // an input schema, with every schema valid JSON.
-func CheckEntry(t *testing.T, e catalog.Entry) {
+func CheckEntry(t testing.TB, e catalog.Entry) {
 	t.Helper()
 	if len(e.Samples) < 2 {
 		t.Errorf("%s has %d samples, want at least 2", e.Ref.Path(), len(e.Samples))
