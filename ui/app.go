@@ -301,7 +301,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.gfx.setEnv(msg.Getenv)
 	case graphicsFlushMsg:
 	case editorDoneMsg, tea.ResumeMsg:
-		// Bubble Tea re-entered the alternate screen, which dropped them.
+		// Bubble Tea re-entered the alternate screen: send images again.
 		m.gfx.lost()
 		_, cmd = m.update(msg)
 	default:

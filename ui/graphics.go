@@ -370,15 +370,30 @@ func (g *graphics) picture(slot string, img image.Image, raw []byte, format stri
 	return placeholderGrid(im.id, c, r)
 }
 
-// lost forgets every image: the terminal dropped them, as kitty does with
-// the alternate screen's images each time a program enters it (after
-// $EDITOR or a suspend). Bumping gen redraws the previews, which sends the
-// images shown again.
+// lost sends every image again under new ids after the terminal may have
+// dropped them: re-entering the alternate screen (after $EDITOR or a
+// suspend) empties its images in terminals that clear them with the screen
+// (kitty keeps virtual placements; others need not), and the program that
+// ran meanwhile may have reused our ids. The old ids are deleted in case
+// they survived; bumping gen redraws the previews, which sends them anew.
 func (g *graphics) lost() {
 	if len(g.images) == 0 {
 		return
 	}
-	g.images, g.lru, g.slots, g.pending = map[imageKey]*kittyImage{}, nil, map[string]imageKey{}, nil
+	keep := g.pending[:0]
+	for _, p := range g.pending {
+		if p.key == nil {
+			keep = append(keep, p)
+		}
+	}
+	g.pending = keep
+	for _, k := range g.lru {
+		if im := g.images[k]; im.sent {
+			seq := g.wrap(kittyDelete(im.id))
+			g.pending = append(g.pending, pendingSeq{sequence: func() string { return seq }})
+		}
+	}
+	g.images, g.lru, g.slots = map[imageKey]*kittyImage{}, nil, map[string]imageKey{}
 	g.gen++
 }
 

@@ -369,7 +369,7 @@ func TestTryImageKittyPreview(t *testing.T) {
 			sent.WriteString(r.Msg.(string))
 		}
 	}
-	if strings.Count(sent.String(), "a=T") != 1 {
+	if strings.Count(sent.String(), "a=T") != 1 || strings.Count(sent.String(), "a=d,d=I") != 1 || len(m.gfx.images) != 1 {
 		t.Errorf("after the editor sent %q", sent.String())
 	}
 	// Quitting deletes it (while still on the alternate screen).
