@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 
 	"pipette/catalog"
@@ -89,4 +90,16 @@ func JSONSample(name, literal string) catalog.Sample {
 		panic("sample " + name + ": " + err.Error())
 	}
 	return catalog.Sample{Name: name, Input: catalog.JSON(v)}
+}
+
+// Round rounds x to digits decimal places for a result, where 0.8123 reads
+// better than 0.812345678 and the extra digits are noise anyway. Infinities,
+// NaN and values too large to scale without losing precision come back as
+// they are.
+func Round(x float64, digits int) float64 {
+	if math.IsInf(x, 0) || math.IsNaN(x) || math.Abs(x) > 1e12 {
+		return x
+	}
+	p := math.Pow10(digits)
+	return math.Round(x*p) / p
 }

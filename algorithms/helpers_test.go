@@ -2,6 +2,7 @@ package algorithms
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -63,4 +64,23 @@ func TestJSONSample(t *testing.T) {
 		}
 	}()
 	JSONSample("broken", `{"text": `)
+}
+
+func TestRound(t *testing.T) {
+	cases := []struct {
+		x      float64
+		digits int
+		want   float64
+	}{
+		{0.123456, 4, 0.1235}, {-0.123456, 4, -0.1235}, {2.5, 0, 3}, {1.005, 2, 1}, {12.3456789, 6, 12.345679},
+		{math.Inf(1), 4, math.Inf(1)}, {3e15, 6, 3e15}, {1e300, 4, 1e300},
+	}
+	for _, c := range cases {
+		if got := Round(c.x, c.digits); got != c.want {
+			t.Errorf("Round(%v, %d) = %v, want %v", c.x, c.digits, got, c.want)
+		}
+	}
+	if !math.IsNaN(Round(math.NaN(), 2)) {
+		t.Error("NaN did not come back as NaN")
+	}
 }

@@ -130,7 +130,7 @@ func runFaceDetection(ctx context.Context, in catalog.Value, stdout io.Writer) (
 	res := FaceDetectionResult{Width: b.Dx(), Height: b.Dy(), Faces: []DetectedFace{}}
 	for _, f := range found {
 		if box, ok := f.pixelBox(b); ok {
-			res.Faces = append(res.Faces, DetectedFace{Box: box, Score: round4(f.score)})
+			res.Faces = append(res.Faces, DetectedFace{Box: box, Score: algorithms.Round(f.score, 4)})
 		}
 	}
 	fmt.Fprintf(stdout, "TinyFaceDetector at %d×%d on a %d×%d image: %d face(s) in %d ms\n",
@@ -160,8 +160,6 @@ func (f faceBox) pixelBox(bounds image.Rectangle) (Box, bool) {
 	}
 	return Box{X: int(x0), Y: int(y0), Width: int(x1 - x0), Height: int(y1 - y0)}, true
 }
-
-func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
 func dataURI(mime string, data []byte) string {
 	return "data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(data)

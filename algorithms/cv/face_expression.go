@@ -157,7 +157,7 @@ func runFaceExpression(ctx context.Context, in catalog.Value, stdout io.Writer) 
 			if !ok || !cropOK {
 				continue
 			}
-			score := round4(f.score)
+			score := algorithms.Round(f.score, 4)
 			targets = append(targets, expressionTarget{crop: crop, box: box, score: &score})
 		}
 		if len(targets) > maxExpressionFaces {
@@ -189,8 +189,8 @@ func runFaceExpression(ctx context.Context, in catalog.Value, stdout io.Writer) 
 			Score:      t.score,
 			Expression: expressionLabels[top],
 			Expressions: Expressions{
-				Neutral: round4(probs[0]), Happy: round4(probs[1]), Sad: round4(probs[2]), Angry: round4(probs[3]),
-				Fearful: round4(probs[4]), Disgusted: round4(probs[5]), Surprised: round4(probs[6]),
+				Neutral: algorithms.Round(probs[0], 4), Happy: algorithms.Round(probs[1], 4), Sad: algorithms.Round(probs[2], 4), Angry: algorithms.Round(probs[3], 4),
+				Fearful: algorithms.Round(probs[4], 4), Disgusted: algorithms.Round(probs[5], 4), Surprised: algorithms.Round(probs[6], 4),
 			},
 		})
 		if lead < 0 || outranks(t, targets[lead]) {

@@ -181,7 +181,7 @@ func palette(ctx context.Context, img image.Image, k int) (DominantColorsResult,
 		res.Colors = append(res.Colors, DominantColor{
 			Hex:   col.Hex(),
 			RGB:   [3]int{int(r), int(g), int(bl)},
-			Share: math.Round(weights[i]/float64(total)*1e4) / 1e4,
+			Share: algorithms.Round(weights[i]/float64(total), 4),
 		})
 	}
 	slices.SortStableFunc(res.Colors, func(x, y DominantColor) int {

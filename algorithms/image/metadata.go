@@ -234,7 +234,7 @@ func readEXIF(data []byte) (out *EXIF, note string) {
 		}
 	}
 	if lat, long, err := x.LatLong(); err == nil && !math.IsNaN(lat) && !math.IsNaN(long) && !(lat == 0 && long == 0) {
-		g := &GPS{Latitude: round6(lat), Longitude: round6(long)}
+		g := &GPS{Latitude: algorithms.Round(lat, 6), Longitude: algorithms.Round(long, 6)}
 		if alt := ratFloat(x, exif.GPSAltitude, 1); alt != 0 {
 			if t, err := x.Get(exif.GPSAltitudeRef); err == nil {
 				if ref, err := t.Int(0); err == nil && ref == 1 {
@@ -284,8 +284,6 @@ func ratFloat(x *exif.Exif, name exif.FieldName, decimals int) float64 {
 	p := math.Pow(10, float64(decimals))
 	return math.Round(float64(n)/float64(d)*p) / p
 }
-
-func round6(f float64) float64 { return math.Round(f*1e6) / 1e6 }
 
 // tagCollector writes every tag as text: strings as they are, numbers and
 // rationals as goexif prints them. Maker notes are opaque vendor blobs and

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"image"
 	"io"
-	"math"
 	"strings"
 
 	"github.com/corona10/goimagehash"
@@ -171,7 +170,7 @@ func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) 
 		}
 	}
 	near := d.PHash <= threshold
-	sim := math.Round((1-float64(d.PHash)/64)*1e4) / 1e4
+	sim := algorithms.Round(1-float64(d.PHash)/64, 4)
 	res.Other, res.Distance, res.Similarity, res.NearDuplicate, res.Threshold = &otherHashes, &d, &sim, &near, &threshold
 	fmt.Fprintf(stdout, "pHash distance %d (threshold %d): near duplicate %v\n", d.PHash, threshold, near)
 	return catalog.JSON(res), nil

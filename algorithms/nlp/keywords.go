@@ -177,7 +177,7 @@ func rake(ctx context.Context, text string, maxWords int, metric func(degree, fr
 		for _, w := range p {
 			score += metric(degree[w], freq[w])
 		}
-		k := &keyword{Text: key, Score: round4(score), Count: 1}
+		k := &keyword{Text: key, Score: algorithms.Round(score, 4), Count: 1}
 		byText[key] = k
 		order = append(order, k)
 	}

@@ -107,7 +107,7 @@ func runLanguage(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.Va
 	res := languageResult{
 		languageGuess: guessOf(info.Lang),
 		Script:        scriptName(info.Script),
-		Confidence:    round4(info.Confidence),
+		Confidence:    algorithms.Round(info.Confidence, 4),
 		Reliable:      info.IsReliable(),
 		Candidates:    []languageGuess{},
 	}

@@ -117,7 +117,7 @@ func runReadability(ctx context.Context, in catalog.Value, _ io.Writer) (catalog
 	res := readabilityResult{
 		Scores: s,
 		Counts: c,
-		Grade:  round2((s.FleschKincaidGrade + s.GunningFog + s.SMOG + s.ColemanLiau + s.ARI) / 5),
+		Grade:  algorithms.Round((s.FleschKincaidGrade+s.GunningFog+s.SMOG+s.ColemanLiau+s.ARI)/5, 2),
 		Ease:   easeLabel(s.FleschReadingEase),
 	}
 	return catalog.JSON(res), nil
@@ -130,12 +130,12 @@ func readabilityFormulas(c readabilityCounts) readabilityScores {
 	wps := words / sents
 	spw := float64(c.Syllables) / words
 	return readabilityScores{
-		FleschKincaidGrade: round2(0.39*wps + 11.8*spw - 15.59),
-		FleschReadingEase:  round2(206.835 - 1.015*wps - 84.6*spw),
-		GunningFog:         round2(0.4 * (wps + 100*float64(c.ComplexWords)/words)),
-		SMOG:               round2(1.0430*math.Sqrt(float64(c.Polysyllables)*30/sents) + 3.1291),
-		ColemanLiau:        round2(0.0588*(100*float64(c.Characters)/words) - 0.296*(100*sents/words) - 15.8),
-		ARI:                round2(4.71*float64(c.Characters)/words + 0.5*wps - 21.43),
+		FleschKincaidGrade: algorithms.Round(0.39*wps+11.8*spw-15.59, 2),
+		FleschReadingEase:  algorithms.Round(206.835-1.015*wps-84.6*spw, 2),
+		GunningFog:         algorithms.Round(0.4*(wps+100*float64(c.ComplexWords)/words), 2),
+		SMOG:               algorithms.Round(1.0430*math.Sqrt(float64(c.Polysyllables)*30/sents)+3.1291, 2),
+		ColemanLiau:        algorithms.Round(0.0588*(100*float64(c.Characters)/words)-0.296*(100*sents/words)-15.8, 2),
+		ARI:                algorithms.Round(4.71*float64(c.Characters)/words+0.5*wps-21.43, 2),
 	}
 }
 
@@ -157,8 +157,6 @@ func easeLabel(ease float64) string {
 	}
 	return "very confusing"
 }
-
-func round2(x float64) float64 { return math.Round(x*100) / 100 }
 
 func countLettersDigits(w string) int {
 	n := 0

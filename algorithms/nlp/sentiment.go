@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -121,10 +120,10 @@ func runSentiment(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.V
 		s := an.PolarityScores(t)
 		out[i] = SentimentScore{
 			Text:     t,
-			Compound: roundScore(s.Compound),
-			Positive: roundScore(s.Positive),
-			Neutral:  roundScore(s.Neutral),
-			Negative: roundScore(s.Negative),
+			Compound: algorithms.Round(s.Compound, 4),
+			Positive: algorithms.Round(s.Positive, 4),
+			Neutral:  algorithms.Round(s.Neutral, 4),
+			Negative: algorithms.Round(s.Negative, 4),
 		}
 	}
 	if !list {
@@ -202,8 +201,6 @@ func sentimentWhere(where string) string {
 	}
 	return where + ": "
 }
-
-func roundScore(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
 func sentimentJSONType(v any) string {
 	switch v.(type) {

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"pipette/algorithms"
 	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
@@ -123,7 +124,7 @@ func TestSentimentRounds(t *testing.T) {
 	}
 	s := out.JSON.(SentimentScore)
 	for _, x := range []float64{s.Compound, s.Positive, s.Neutral, s.Negative} {
-		if r := roundScore(x); r != x {
+		if r := algorithms.Round(x, 4); r != x {
 			t.Errorf("%v is not rounded to 4 decimals", x)
 		}
 	}

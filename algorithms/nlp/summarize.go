@@ -136,7 +136,7 @@ func runSummarize(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.V
 	res := summarizeResult{SentenceCount: len(spans), Sentences: make([]rankedSentence, 0, n)}
 	texts := make([]string, 0, n)
 	for _, i := range keep {
-		res.Sentences = append(res.Sentences, rankedSentence{Text: spans[i].Text, Score: round4(scores[i]), Index: i})
+		res.Sentences = append(res.Sentences, rankedSentence{Text: spans[i].Text, Score: algorithms.Round(scores[i], 4), Index: i})
 		texts = append(texts, spans[i].Text)
 	}
 	res.Summary = strings.Join(texts, " ")
@@ -236,8 +236,6 @@ func textRank(ctx context.Context, bags []map[string]int) ([]float64, error) {
 	}
 	return scores, nil
 }
-
-func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 
 // jsonQuote quotes s as a JSON string for sample literals.
 func jsonQuote(s string) string {

@@ -353,26 +353,19 @@ func removeSeason(resid []float64, season int) {
 	}
 }
 
-func round6(x float64) float64 {
-	if math.IsInf(x, 0) || math.IsNaN(x) || math.Abs(x) > 1e12 {
-		return x
-	}
-	return math.Round(x*1e6) / 1e6
-}
-
 func roundResult(r *timeSeriesResult) {
 	s := &r.Summary
 	for _, p := range []*float64{&s.Mean, &s.Std, &s.Min, &s.Max, &s.Quantiles.P5, &s.Quantiles.P25, &s.Quantiles.P50, &s.Quantiles.P75, &s.Quantiles.P95,
 		&r.Trend.Slope, &r.Trend.Intercept, &r.Trend.R2} {
-		*p = round6(*p)
+		*p = algorithms.Round(*p, 6)
 	}
 	for _, p := range []*periodicity{r.Period, r.Hint} {
 		if p != nil {
-			p.Period, p.Strength, p.Frequency = round6(p.Period), round6(p.Strength), round6(p.Frequency)
+			p.Period, p.Strength, p.Frequency = algorithms.Round(p.Period, 6), algorithms.Round(p.Strength, 6), algorithms.Round(p.Frequency, 6)
 		}
 	}
 	for i := range r.Anomalies {
-		r.Anomalies[i].Z = round6(r.Anomalies[i].Z)
+		r.Anomalies[i].Z = algorithms.Round(r.Anomalies[i].Z, 6)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"fmt"
 	"io"
-	"math"
 	"path"
 	"slices"
 	"sort"
@@ -250,7 +249,7 @@ func runSearch(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.Valu
 		if tags == nil {
 			tags = []string{}
 		}
-		out[i] = searchHit{ID: d.ID, Text: d.Text, Score: round4(h.score), Tags: tags}
+		out[i] = searchHit{ID: d.ID, Text: d.Text, Score: algorithms.Round(h.score, 4), Tags: tags}
 	}
 	return catalog.JSON(out), nil
 }
@@ -316,5 +315,3 @@ func parseDocuments(items []any) ([]document, error) {
 	}
 	return docs, nil
 }
-
-func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
