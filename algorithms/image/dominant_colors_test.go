@@ -64,7 +64,7 @@ func TestDominantColorsAstronautHasOrangeSuit(t *testing.T) {
 
 func TestDominantColorsCoffeeIsBrown(t *testing.T) {
 	t.Parallel()
-	res := dominant(t, catalog.JSON(map[string]any{"image": b64(testImage(t, "coffee.png")), "k": 3.0}))
+	res := dominant(t, catalog.JSON(map[string]any{"image": encodeB64(testImage(t, "coffee.png")), "k": 3.0}))
 	if len(res.Colors) != 3 {
 		t.Fatalf("got %d colours, want 3", len(res.Colors))
 	}
@@ -94,7 +94,7 @@ func TestDominantColorsExactOnFlatImage(t *testing.T) {
 			img.Set(x, y, c)
 		}
 	}
-	res := dominant(t, catalog.JSON(map[string]any{"image": b64(pngBytes(t, img)), "k": 8.0}))
+	res := dominant(t, catalog.JSON(map[string]any{"image": encodeB64(pngBytes(t, img)), "k": 8.0}))
 	want := []DominantColor{{Hex: "#0000ff", RGB: [3]int{0, 0, 255}, Share: 0.75}, {Hex: "#ff0000", RGB: [3]int{255, 0, 0}, Share: 0.25}}
 	if !reflect.DeepEqual(res.Colors, want) || res.Pixels != 16 {
 		t.Errorf("got %+v (%d pixels), want %+v from 16 pixels", res.Colors, res.Pixels, want)
@@ -103,7 +103,7 @@ func TestDominantColorsExactOnFlatImage(t *testing.T) {
 
 func TestDominantColorsBadInput(t *testing.T) {
 	t.Parallel()
-	src := b64(testImage(t, "text.png"))
+	src := encodeB64(testImage(t, "text.png"))
 	for _, c := range []struct {
 		in   catalog.Value
 		want string
@@ -111,7 +111,7 @@ func TestDominantColorsBadInput(t *testing.T) {
 		{catalog.JSON(map[string]any{"image": src, "k": 0.0}), `"k" is 0`},
 		{catalog.JSON(map[string]any{"image": src, "k": 17.0}), "1 to 16"},
 		{catalog.JSON(map[string]any{"image": src, "k": 2.5}), `"k"`},
-		{catalog.JSON(map[string]any{"image": b64(pngBytes(t, image.NewNRGBA(image.Rect(0, 0, 3, 3))))}), "transparent"},
+		{catalog.JSON(map[string]any{"image": encodeB64(pngBytes(t, image.NewNRGBA(image.Rect(0, 0, 3, 3))))}), "transparent"},
 		{catalog.Bytes([]byte("hello, this is not a picture")), "not an image"},
 	} {
 		_, err := runDominantColors(context.Background(), c.in, io.Discard)

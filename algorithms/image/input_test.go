@@ -3,7 +3,6 @@ package image
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"image"
 	"image/png"
 	"io"
@@ -35,8 +34,6 @@ func pngBytes(t testing.TB, img image.Image) []byte {
 	}
 	return buf.Bytes()
 }
-
-func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
 func decodeOut(t testing.TB, v catalog.Value) (image.Image, string) {
 	t.Helper()

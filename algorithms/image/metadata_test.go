@@ -50,7 +50,7 @@ func TestMetadataEXIF(t *testing.T) {
 
 func TestMetadataWithoutEXIF(t *testing.T) {
 	t.Parallel()
-	md := metadata(t, catalog.JSON(map[string]any{"image": b64(testImage(t, "chelsea.png"))}))
+	md := metadata(t, catalog.JSON(map[string]any{"image": encodeB64(testImage(t, "chelsea.png"))}))
 	if md.Format != "png" || md.Width != 451 || md.Height != 300 || md.ColorModel != "RGBA" || md.EXIF != nil || md.EXIFError != "" {
 		t.Errorf("chelsea.png: %+v", md)
 	}
@@ -96,7 +96,7 @@ func TestMetadataBadInput(t *testing.T) {
 	t.Parallel()
 	_, err := runMetadata(context.Background(), catalog.Bytes([]byte("plain words, no picture")), io.Discard)
 	algotest.WantError(t, err, catalog.InputError, "not an image")
-	_, err = runMetadata(context.Background(), catalog.JSON(map[string]any{"image": b64(sampleCoffee), "deep": true}), io.Discard)
+	_, err = runMetadata(context.Background(), catalog.JSON(map[string]any{"image": encodeB64(sampleCoffee), "deep": true}), io.Discard)
 	algotest.WantError(t, err, catalog.InputError, "deep")
 }
 

@@ -30,7 +30,7 @@ func TestPerceptualHashOneImage(t *testing.T) {
 		t.Errorf("comparison fields set without \"other\": %+v", res)
 	}
 	// The same picture as base64 text hashes the same.
-	if again := phash(t, catalog.Text(b64(testImage(t, "astronaut.png")))); again.ImageHashes != res.ImageHashes {
+	if again := phash(t, catalog.Text(encodeB64(testImage(t, "astronaut.png")))); again.ImageHashes != res.ImageHashes {
 		t.Errorf("bytes and base64 of one image hash differently: %+v vs %+v", res.ImageHashes, again.ImageHashes)
 	}
 }
@@ -43,14 +43,14 @@ func TestPerceptualHashNearDuplicates(t *testing.T) {
 		t.Fatal(err)
 	}
 	blurred := pngBytes(t, imaging.Blur(img, 2))
-	res := phash(t, catalog.JSON(map[string]any{"image": b64(astro), "other": b64(blurred)}))
+	res := phash(t, catalog.JSON(map[string]any{"image": encodeB64(astro), "other": encodeB64(blurred)}))
 	if res.Distance.PHash > 6 || !*res.NearDuplicate {
 		t.Errorf("astronaut vs blurred astronaut: pHash distance %d, near duplicate %v; want ≤ 6 and true", res.Distance.PHash, *res.NearDuplicate)
 	}
 	if *res.Threshold != defaultNearDuplicate || *res.Similarity < 0.9 {
 		t.Errorf("threshold %d, similarity %.3f; want %d and ≥ 0.9", *res.Threshold, *res.Similarity, defaultNearDuplicate)
 	}
-	res = phash(t, catalog.JSON(map[string]any{"image": b64(astro), "other": b64(sampleCoffee)}))
+	res = phash(t, catalog.JSON(map[string]any{"image": encodeB64(astro), "other": encodeB64(sampleCoffee)}))
 	if res.Distance.PHash < 20 || *res.NearDuplicate {
 		t.Errorf("astronaut vs coffee: pHash distance %d, near duplicate %v; want ≥ 20 and false", res.Distance.PHash, *res.NearDuplicate)
 	}
@@ -58,7 +58,7 @@ func TestPerceptualHashNearDuplicates(t *testing.T) {
 		t.Errorf("the other image's hashes are missing or equal: %+v", res.Other)
 	}
 	// A strict threshold turns the blurred copy into a non-duplicate only if it differs at all.
-	strict := phash(t, catalog.JSON(map[string]any{"image": b64(astro), "other": b64(blurred), "threshold": 0.0}))
+	strict := phash(t, catalog.JSON(map[string]any{"image": encodeB64(astro), "other": encodeB64(blurred), "threshold": 0.0}))
 	if *strict.NearDuplicate != (strict.Distance.PHash == 0) {
 		t.Errorf("threshold 0 with distance %d gave near duplicate %v", strict.Distance.PHash, *strict.NearDuplicate)
 	}
@@ -66,7 +66,7 @@ func TestPerceptualHashNearDuplicates(t *testing.T) {
 
 func TestPerceptualHashBadInput(t *testing.T) {
 	t.Parallel()
-	src := b64(testImage(t, "text.png"))
+	src := encodeB64(testImage(t, "text.png"))
 	for _, c := range []struct {
 		in   catalog.Value
 		typ  string
@@ -95,7 +95,7 @@ func TestPerceptualHashUsesEXIFOrientation(t *testing.T) {
 	}
 	// An upright copy, as an editor would save it: PNG, no EXIF.
 	uprightCopy := pngBytes(t, imaging.Rotate270(raw))
-	res := phash(t, catalog.JSON(map[string]any{"image": b64(sampleIPhoneEXIF), "other": b64(uprightCopy)}))
+	res := phash(t, catalog.JSON(map[string]any{"image": encodeB64(sampleIPhoneEXIF), "other": encodeB64(uprightCopy)}))
 	if res.Distance.PHash > 4 || !*res.NearDuplicate {
 		t.Errorf("sideways-stored photo vs its upright copy: pHash distance %d, want ≤ 4", res.Distance.PHash)
 	}

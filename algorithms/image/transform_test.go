@@ -69,7 +69,7 @@ func isRed(c color.Color) bool {
 
 func TestTransformGeometry(t *testing.T) {
 	t.Parallel()
-	src := b64(pngBytes(t, quadrants()))
+	src := encodeB64(pngBytes(t, quadrants()))
 	cases := []struct {
 		name   string
 		ops    []any
@@ -108,7 +108,7 @@ func TestTransformGeometry(t *testing.T) {
 func TestTransformResizeKeepsAspect(t *testing.T) {
 	t.Parallel()
 	// A flat 600×400 image: the sizes matter here, not the content.
-	src := b64(pngBytes(t, image.NewGray(image.Rect(0, 0, 600, 400))))
+	src := encodeB64(pngBytes(t, image.NewGray(image.Rect(0, 0, 600, 400))))
 	v, err := runT(t, map[string]any{"image": src, "op": "resize", "width": 300})
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestTransformResizeKeepsAspect(t *testing.T) {
 func TestTransformJPEGFlattensOntoWhite(t *testing.T) {
 	t.Parallel()
 	v, err := runT(t, map[string]any{
-		"image":      b64(pngBytes(t, quadrants())),
+		"image":      encodeB64(pngBytes(t, quadrants())),
 		"operations": []any{map[string]any{"op": "resize", "width": 64, "height": 64}, map[string]any{"op": "rotate", "angle": 45}},
 		"format":     "jpg",
 	})
@@ -153,7 +153,7 @@ func TestTransformFilters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := b64(pngBytes(t, imaging.Resize(camera, 128, 0, imaging.Box)))
+	src := encodeB64(pngBytes(t, imaging.Resize(camera, 128, 0, imaging.Box)))
 	mean := func(ops ...any) float64 {
 		v, err := runT(t, map[string]any{"image": src, "operations": ops})
 		if err != nil {
@@ -184,7 +184,7 @@ func TestTransformFilters(t *testing.T) {
 
 func TestTransformBadInput(t *testing.T) {
 	t.Parallel()
-	src := b64(testImage(t, "text.png"))
+	src := encodeB64(testImage(t, "text.png"))
 	cases := []struct {
 		name string
 		in   catalog.Value
@@ -228,7 +228,7 @@ func TestTransformCancelled(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := runTransform(ctx, catalog.JSON(map[string]any{"image": b64(testImage(t, "text.png")), "op": "grayscale"}), io.Discard)
+	_, err := runTransform(ctx, catalog.JSON(map[string]any{"image": encodeB64(testImage(t, "text.png")), "op": "grayscale"}), io.Discard)
 	if err == nil {
 		t.Fatal("a cancelled call succeeded")
 	}
@@ -245,7 +245,7 @@ func TestTransformAutoOrient(t *testing.T) {
 		orient any
 		w, h   int
 	}{{nil, 102, 205}, {true, 102, 205}, {false, 205, 102}} {
-		in := map[string]any{"image": b64(sampleIPhoneEXIF), "op": "grayscale"}
+		in := map[string]any{"image": encodeB64(sampleIPhoneEXIF), "op": "grayscale"}
 		if c.orient != nil {
 			in["auto_orient"] = c.orient
 		}
