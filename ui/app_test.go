@@ -525,6 +525,15 @@ func TestConfig(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("malformed config error = %v, want the line", err)
 	}
+	// An unknown theme keeps the rest of the file and names the line.
+	if err := os.WriteFile(path, []byte("mouse: false\ntheme: purple\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err = LoadConfig(path)
+	if err == nil || !strings.Contains(err.Error(), "line 2") || !strings.Contains(err.Error(), `unknown theme "purple"`) ||
+		c.Theme != "" || c.MouseEnabled() {
+		t.Errorf("unknown theme: config %+v, error %v; want the line, no theme, mouse still off", c, err)
+	}
 	_, err = os.Stat(filepath.Join(dir, "missing.yaml"))
 	if c, err := LoadConfig(filepath.Join(dir, "missing.yaml")); err != nil || c.Theme != "" {
 		t.Errorf("missing config: %v", err)

@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+
+	"pipette/themes"
 )
 
 // Config is $XDG_CONFIG_HOME/pipette/config.yaml.
@@ -93,7 +96,32 @@ func LoadConfig(path string) (Config, error) {
 	if err := yaml.UnmarshalWithOptions(data, &c, yaml.DisallowUnknownField()); err != nil {
 		return Config{}, configError(path, err)
 	}
+	// A theme name that does not exist is a mistake like any other in the
+	// file: reported with its line, and the rest of the config still applies.
+	if c.Theme != "" {
+		if _, err := themes.ByName(c.Theme, true); err != nil {
+			c.Theme = ""
+			return c, fmt.Errorf("config %s line %d: %v; started with the auto theme", path, settingLine(data, "theme"), err)
+		}
+	}
 	return c, nil
+}
+
+// settingLine is the line of a top-level setting in a config file, or 0.
+func settingLine(data []byte, key string) int {
+	p, err := yaml.PathString("$." + key)
+	if err != nil {
+		return 0
+	}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return 0
+	}
+	n, err := p.FilterFile(f)
+	if err != nil || n == nil || n.GetToken() == nil {
+		return 0
+	}
+	return n.GetToken().Position.Line
 }
 
 func configError(path string, err error) error {
