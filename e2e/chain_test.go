@@ -14,7 +14,7 @@ import (
 func (tm *term) childPID() int {
 	tm.t.Helper()
 	shell := strings.TrimSpace(tm.tmux("display-message", "-p", "-t", "e2e", "#{pane_pid}"))
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		b, err := os.ReadFile(filepath.Join("/proc", shell, "task", shell, "children"))
 		if err == nil {
@@ -69,7 +69,7 @@ func TestChainDraftSurvivesSIGKILL(t *testing.T) {
 	tm.typeText("{text: .input}")
 	tm.waitFor("{text: .input}")
 	// The draft catches up once typing pauses.
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if b, _ := os.ReadFile(filepath.Join(state, "pipette", "draft.yaml")); strings.Contains(string(b), "{text: .input}") {
 			break

@@ -91,7 +91,7 @@ func (tm *term) typeText(s string) {
 // waitFor polls the screen until it contains every string.
 func (tm *term) waitFor(what ...string) string {
 	tm.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(45 * time.Second)
 	var s string
 	for time.Now().Before(deadline) {
 		s = tm.screen()
