@@ -467,32 +467,29 @@ func selectBest[T any](ms []T, k int, cmp func(a, b *T) int) {
 // there are many (a full Search orders and highlights every match).
 func (ix *Index) splitAll(ms []Match, workers int) {
 	if len(ms) < parallelThreshold || workers < 2 {
-		for i := range ms {
-			ix.split(&ms[i])
-		}
+		ix.splitRange(ms)
 		return
 	}
 	var wg sync.WaitGroup
 	chunk := (len(ms) + workers - 1) / workers
 	for lo := 0; lo < len(ms); lo += chunk {
 		part := ms[lo:min(lo+chunk, len(ms))]
-		wg.Go(func() {
-			for i := range part {
-				ix.split(&part[i])
-			}
-		})
+		wg.Go(func() { ix.splitRange(part) })
 	}
 	wg.Wait()
 }
 
-// split works out the highlight positions of a match whose query is known
-// and divides them between the ref and the tagline.
-func (ix *Index) split(m *Match) {
-	if m.q == nil {
-		return
+// splitRange works out the highlight positions of the matches in ms whose
+// query is known and divides them between the ref and the tagline, carving
+// them from shared blocks.
+func (ix *Index) splitRange(ms []Match) {
+	var block []int
+	for i := range ms {
+		if m := &ms[i]; m.q != nil {
+			block = ix.splitInto(m, ix.positions(m.q, m.Index), block)
+			m.q = nil
+		}
 	}
-	ix.splitInto(m, ix.positions(m.q, m.Index), nil)
-	m.q = nil
 }
 
 // splitInto divides pos, positions in m's haystack, between the ref and the
@@ -500,7 +497,7 @@ func (ix *Index) split(m *Match) {
 // small). It returns what is left of the block.
 func (ix *Index) splitInto(m *Match, pos []int, block []int) []int {
 	if cap(block)-len(block) < len(pos) {
-		block = make([]int, 0, max(4096, len(pos)))
+		block = make([]int, 0, max(1024, len(pos)))
 	}
 	rl := ix.refLen[m.Index]
 	tl := len(ix.entries[m.Index].Tagline)
