@@ -256,3 +256,16 @@ func scoreASCII(lowPat, low, bonus string) (score int, ok bool) {
 	}
 	return score + nm - n, true
 }
+
+// isSubsequence reports whether the bytes of pat appear in s in order.
+func isSubsequence(pat, s string) bool {
+	from := 0
+	for i := 0; i < len(pat); i++ {
+		j := strings.IndexByte(s[from:], pat[i])
+		if j < 0 {
+			return false
+		}
+		from += j + 1
+	}
+	return true
+}

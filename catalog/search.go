@@ -358,6 +358,12 @@ func (ix *Index) scoreRange(q *query, prev []Match, narrow bool, lo, hi int, out
 		if q.letters&^ix.letters[idx] != 0 {
 			continue
 		}
+		// From scratch most entries may fail a long query late in their text:
+		// a subsequence test (a few IndexByte calls) rejects them cheaper than
+		// scoring. Narrowing candidates nearly all match, so it would be waste.
+		if !narrow && len(q.low) > 1 && !isSubsequence(q.low, ix.low[idx]) {
+			continue
+		}
 		if score, ok := scoreASCII(q.low, ix.low[idx], ix.bonus[idx]); ok {
 			out = append(out, hit{idx: int32(idx), score: score})
 		}
