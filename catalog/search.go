@@ -295,19 +295,54 @@ func (ix *Index) matchRange(q *query, prev []Match, narrow bool, lo, hi int) []M
 		if !ok {
 			continue
 		}
-		m := Match{Index: idx, Score: score}
+		m := Match{Index: idx, Score: score + ix.nameBonus(q, idx)}
 		block = ix.splitInto(&m, pos, block)
 		out = append(out, m)
 	}
 	if len(slow) > 0 {
 		src := haySource{ix: ix, idx: slow}
 		for _, fm := range fuzzy.FindFromNoSort(q.raw, src) {
-			m := Match{Index: slow[fm.Index], Score: fm.Score}
+			m := Match{Index: slow[fm.Index], Score: fm.Score + ix.nameBonus(q, slow[fm.Index])}
 			block = ix.splitInto(&m, fm.MatchedIndexes, block)
 			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// nameBonusScore lifts every entry whose reference alone holds the query (its
+// letters in order, in any case) above every entry that matches only through
+// its tagline or tags: someone typing "face" wants cv/FaceDetection before a
+// model whose tagline mentions faces. Within each group the order is
+// sahilm/fuzzy's score. That score triples with each contiguous character, so
+// it stays below the bonus up to about 37 of them (and overflows int64 in the
+// library itself past 39).
+const nameBonusScore = 1 << 60
+
+func (ix *Index) nameBonus(q *query, idx int) int {
+	rl := ix.refLen[idx]
+	if q.ascii && ix.ascii[idx] {
+		if isSubsequence(q.low, ix.low[idx][:rl]) {
+			return nameBonusScore
+		}
+		return 0
+	}
+	if foldSubsequence(q.raw, ix.hay[idx][:rl]) {
+		return nameBonusScore
+	}
+	return 0
+}
+
+// foldSubsequence reports whether pat's runes appear in s in order, ignoring case.
+func foldSubsequence(pat, s string) bool {
+	p := []rune(strings.ToLower(pat))
+	i := 0
+	for _, r := range strings.ToLower(s) {
+		if i < len(p) && r == p[i] {
+			i++
+		}
+	}
+	return i == len(p)
 }
 
 // betterHit is the result order: score, then reference, then index. It is
@@ -365,13 +400,13 @@ func (ix *Index) scoreRange(q *query, prev []Match, narrow bool, lo, hi int, out
 			continue
 		}
 		if score, ok := scoreASCII(q.low, ix.low[idx], ix.bonus[idx]); ok {
-			out = append(out, hit{idx: int32(idx), score: score})
+			out = append(out, hit{idx: int32(idx), score: score + ix.nameBonus(q, idx)})
 		}
 	}
 	if len(slow) > 0 {
 		src := haySource{ix: ix, idx: slow}
 		for _, m := range fuzzy.FindFromNoSort(q.raw, src) {
-			out = append(out, hit{idx: int32(slow[m.Index]), score: m.Score})
+			out = append(out, hit{idx: int32(slow[m.Index]), score: m.Score + ix.nameBonus(q, slow[m.Index])})
 		}
 	}
 	return out

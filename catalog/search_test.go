@@ -114,6 +114,28 @@ func isSubsequenceFold(s, of string) bool {
 	return i == len([]rune(strings.ToLower(s))) || i == len(q)
 }
 
+// A query that spells part of a name ranks that name above entries that
+// match only through their tagline, however well the tagline scores.
+func TestSearchNamesFirst(t *testing.T) {
+	t.Parallel()
+	entries := []Entry{
+		entry("image/OverlayText", "Caption an image meme-style, clear of faces", "image"),
+		entry("cv/FaceDetection", "Find faces in a photo: boxes and confidence", "cv"),
+		entry("cv/FaceExpression", "Each face's expression and the mood", "cv"),
+	}
+	ix := NewIndex(entries)
+	for _, search := range []func(string) []Match{ix.Search, func(q string) []Match { return ix.SearchTop(q, 2) }} {
+		got := search("face")
+		var refs []string
+		for _, m := range got {
+			refs = append(refs, entries[m.Index].Ref.Path())
+		}
+		if len(refs) < 2 || !strings.HasPrefix(refs[0], "cv/Face") || !strings.HasPrefix(refs[1], "cv/Face") {
+			t.Errorf(`search "face" = %v, want the two cv/Face… models first`, refs)
+		}
+	}
+}
+
 func TestSearchFunction(t *testing.T) {
 	t.Parallel()
 	got := Search(sampleEntries, "transform")

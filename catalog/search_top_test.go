@@ -89,6 +89,9 @@ func TestSearchAgreesWithReference(t *testing.T) {
 			var out []Match
 			for _, m := range fuzzy.FindNoSort(q, hays) {
 				mm := Match{Index: m.Index, Score: m.Score}
+				if foldSubsequence(q, entries[m.Index].Ref.Path()) {
+					mm.Score += nameBonusScore // name matches first
+				}
 				rl, tl := len(entries[m.Index].Ref.Path()), len(entries[m.Index].Tagline)
 				for _, p := range m.MatchedIndexes {
 					switch {
@@ -158,7 +161,8 @@ func TestLongQueryScore(t *testing.T) {
 	for _, q := range []string{"sentimentanalysisoflong", "nlp/SentimentAnalysisOfLongDoc"} {
 		want := fuzzy.Find(q, []string{ix.hay[0]})
 		got := ix.Search(q)
-		if len(want) != 1 || len(got) != 1 || got[0].Score != want[0].Score {
+		// Both queries are in the reference, so the name tier is added.
+		if len(want) != 1 || len(got) != 1 || got[0].Score != want[0].Score+nameBonusScore {
 			t.Fatalf("%q: got %v, library %v", q, got, want)
 		}
 		if want[0].Score <= 1<<31 {
