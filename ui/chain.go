@@ -69,28 +69,14 @@ type chainPane struct {
 }
 
 func newChainPane(st *themes.Styles) chainPane {
-	ed := textarea.New()
-	ed.ShowLineNumbers = false
-	ed.Prompt = ""
-	ed.CharLimit = 0
-	ed.MaxHeight = 0
-	vp := viewport.New()
-	vp.MouseWheelEnabled = true
-	vp.SoftWrap = true
-	p := chainPane{st: st, editor: ed, vp: vp, live: map[string]pipebuilder.StepTrace{}}
+	p := chainPane{st: st, editor: newEditor(), vp: newOutputViewport(), live: map[string]pipebuilder.StepTrace{}}
 	p.setStyles(st)
 	return p
 }
 
 func (p *chainPane) setStyles(st *themes.Styles) {
 	p.st = st
-	s := textarea.DefaultStyles(st.Palette.Dark)
-	s.Cursor.Blink = false
-	s.Focused.Text = st.Text
-	s.Blurred.Text = st.Text
-	s.Focused.Placeholder = st.Muted
-	s.Blurred.Placeholder = st.Muted
-	p.editor.SetStyles(s)
+	p.editor.SetStyles(editorStyles(st))
 	p.vpKey = ""
 }
 

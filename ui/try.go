@@ -50,29 +50,46 @@ type tryPane struct {
 }
 
 func newTryPane(st *themes.Styles) tryPane {
-	ed := textarea.New()
-	ed.ShowLineNumbers = false
-	ed.Prompt = ""
-	ed.CharLimit = 0
-	ed.MaxHeight = 0
-	out := viewport.New()
-	out.MouseWheelEnabled = true
-	out.SoftWrap = true // long JSON strings wrap instead of vanishing at the edge
-	t := tryPane{st: st, editor: ed, out: out}
+	t := tryPane{st: st, editor: newEditor(), out: newOutputViewport()}
 	t.setStyles(st)
 	return t
 }
 
 func (t *tryPane) setStyles(st *themes.Styles) {
 	t.st = st
+	t.editor.SetStyles(editorStyles(st))
+	t.outKey = ""
+}
+
+// newEditor is the input editor of the Try tab and of the chain builder's
+// mappings: no line numbers, no prompt, no length limit.
+func newEditor() textarea.Model {
+	ed := textarea.New()
+	ed.ShowLineNumbers = false
+	ed.Prompt = ""
+	ed.CharLimit = 0
+	ed.MaxHeight = 0
+	return ed
+}
+
+// editorStyles colours an editor from the theme, with a steady cursor.
+func editorStyles(st *themes.Styles) textarea.Styles {
 	s := textarea.DefaultStyles(st.Palette.Dark)
 	s.Cursor.Blink = false
 	s.Focused.Text = st.Text
 	s.Blurred.Text = st.Text
 	s.Focused.Placeholder = st.Muted
 	s.Blurred.Placeholder = st.Muted
-	t.editor.SetStyles(s)
-	t.outKey = ""
+	return s
+}
+
+// newOutputViewport shows a result: wheel-scrollable, and long JSON strings
+// wrap instead of vanishing at the edge.
+func newOutputViewport() viewport.Model {
+	vp := viewport.New()
+	vp.MouseWheelEnabled = true
+	vp.SoftWrap = true
+	return vp
 }
 
 // editorHeight is the share of the pane given to the input.
