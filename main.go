@@ -82,7 +82,7 @@ named by --server (or $PIPETTE_API; its key in $PIPETTE_API_KEY).`,
   pipette serve --addr 127.0.0.1:8080
 
   # run a chain of models, check it, export it as a Go program
-  pipette run examples/sentence_mood.yaml -t "What a launch! Then the coffee machine broke."
+  pipette run examples/sentence_mood.yaml -t "What a wonderful launch! Then the coffee machine broke."
   pipette validate examples/*.yaml
   pipette export examples/text_card.yaml --go -o card/main.go`,
 		Args:          cobra.MaximumNArgs(1),
