@@ -99,15 +99,9 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 		return oc
 	}
 
-	raw := r.PathValue("owner") + "/" + r.PathValue("name")
-	if v := r.PathValue("version"); v != "" {
-		raw += "/" + v
-	}
-	ref, err := catalog.ParseRef(raw)
-	if err != nil {
-		// A version that cannot be parsed names a version that cannot
-		// exist: the API's "unknown version" answer.
-		return fail(catalog.NotFound("%v", err))
+	ref, perr := pathRef(r, r.PathValue("version"))
+	if perr != nil {
+		return fail(perr)
 	}
 	oc.ref, oc.refOK = ref, true
 

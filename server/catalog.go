@@ -215,7 +215,9 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// pathRef reads {owner}/{name} and an optional version into a Ref.
+// pathRef reads {owner}/{name} and an optional version into a Ref. A
+// reference that cannot be parsed (a version that cannot exist, say) names
+// nothing this server has: the API's 404 answer.
 func pathRef(r *http.Request, version string) (catalog.Ref, *catalog.Error) {
 	raw := r.PathValue("owner") + "/" + r.PathValue("name")
 	if version != "" {
