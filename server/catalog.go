@@ -193,26 +193,30 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		writePlatformError(w, sourceError(err))
 		return
 	}
-	tag := strings.TrimSpace(q.Get("tag"))
-	var hits []catalog.Entry
-	for _, m := range ix.Search(q.Get("q")) {
-		e := ix.Entry(m.Index)
-		if tag != "" && len(catalog.FilterTag([]catalog.Entry{e}, tag)) == 0 {
-			continue
-		}
-		hits = append(hits, e)
+	ms := ix.Search(q.Get("q"))
+	hits := make([]catalog.Entry, len(ms))
+	for i, m := range ms {
+		hits[i] = ix.Entry(m.Index)
 	}
+	hits = catalog.FilterTag(hits, strings.TrimSpace(q.Get("tag")))
 	pg := paginate(r, hits, p)
 	out := client.Page[client.AlgorithmJSON]{Marker: pg.Marker, NextLink: pg.NextLink, Results: make([]client.AlgorithmJSON, 0, len(pg.Results))}
 	for _, e := range pg.Results {
 		a, err := client.EntryToJSON(e, algorithmLink(r, catalog.Ref{Owner: e.Ref.Owner, Name: e.Ref.Name}))
 		if err != nil {
-			writePlatformError(w, &catalog.Error{Type: catalog.AlgorithmError, Status: http.StatusInternalServerError, Message: err.Error()})
+			writePlatformError(w, entryError(err))
 			return
 		}
 		out.Results = append(out.Results, a)
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// entryError is the 500 for an entry that cannot be written as the API's
+// algorithm JSON (a sample that does not encode): the server's fault, not
+// the caller's.
+func entryError(err error) *catalog.Error {
+	return &catalog.Error{Type: catalog.AlgorithmError, Status: http.StatusInternalServerError, Message: err.Error()}
 }
 
 // pathRef reads {owner}/{name} and an optional version into a Ref. A
@@ -250,7 +254,7 @@ func (s *Server) handleAlgorithm(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := client.EntryToJSON(e, algorithmLink(r, link))
 	if err != nil {
-		writePlatformError(w, &catalog.Error{Type: catalog.AlgorithmError, Status: http.StatusInternalServerError, Message: err.Error()})
+		writePlatformError(w, entryError(err))
 		return
 	}
 	writeJSON(w, http.StatusOK, a)
