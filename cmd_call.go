@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -209,7 +208,7 @@ func flagName(f *pflag.Flag) string {
 // guessKind is `algo run`'s guess: JSON if it parses, else text if it is
 // UTF-8, else binary.
 func guessKind(b []byte) catalog.Value {
-	if t := bytes.TrimSpace(b); len(t) > 0 && json.Valid(t) {
+	if t := bytes.TrimSpace(b); len(t) > 0 {
 		if v, err := catalog.DecodeJSON(t); err == nil {
 			return catalog.JSON(v)
 		}
