@@ -120,7 +120,7 @@ func decodeBase64(s string) ([]byte, error) {
 // using only the header, so a huge image costs nothing. It returns the image
 // and its format name ("png", "jpeg", …).
 func Decode(data []byte) (image.Image, string, error) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return nil, "", catalog.InputErrorf("the input is not an image pipette can read (PNG, JPEG, GIF, BMP, TIFF or WebP): %v", err)
 	}
