@@ -264,7 +264,7 @@ var orientations = map[int]string{
 
 func exposureText(n, d int64) string {
 	if n >= d {
-		return fmt.Sprintf("%g s", math.Round(float64(n)/float64(d)*10)/10)
+		return fmt.Sprintf("%g s", algorithms.Round(float64(n)/float64(d), 1))
 	}
 	if d%n == 0 {
 		return fmt.Sprintf("1/%d s", d/n)
@@ -281,8 +281,7 @@ func ratFloat(x *exif.Exif, name exif.FieldName, decimals int) float64 {
 	if err != nil || d == 0 {
 		return 0
 	}
-	p := math.Pow(10, float64(decimals))
-	return math.Round(float64(n)/float64(d)*p) / p
+	return algorithms.Round(float64(n)/float64(d), decimals)
 }
 
 // tagCollector writes every tag as text: strings as they are, numbers and

@@ -417,7 +417,7 @@ func parseTSV(tsv []byte, scale int) (OCRResult, error) {
 		confSum += conf
 		res.Words = append(res.Words, OCRWord{
 			Text: word,
-			Conf: math.Round(conf*10) / 10,
+			Conf: algorithms.Round(conf, 1),
 			Box:  OCRBox{X: n[6] / scale, Y: n[7] / scale, Width: divUp(n[8], scale), Height: divUp(n[9], scale)},
 			Line: len(res.Lines),
 		})
@@ -428,7 +428,7 @@ func parseTSV(tsv []byte, scale int) (OCRResult, error) {
 	flush()
 	res.Text = text.String()
 	if len(res.Words) > 0 {
-		res.Confidence = math.Round(confSum/float64(len(res.Words))*10) / 10
+		res.Confidence = algorithms.Round(confSum/float64(len(res.Words)), 1)
 	}
 	return res, nil
 }

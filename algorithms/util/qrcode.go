@@ -9,7 +9,6 @@ import (
 	"image"
 	"image/color"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -318,8 +317,8 @@ func decodeQR(ctx context.Context, data []byte, stdout io.Writer) (catalog.Value
 		}
 		for _, p := range res.GetResultPoints() {
 			out.Points = append(out.Points, QRPoint{
-				X: math.Round(p.GetX()*try.scale*10) / 10,
-				Y: math.Round(p.GetY()*try.scale*10) / 10,
+				X: algorithms.Round(p.GetX()*try.scale, 1),
+				Y: algorithms.Round(p.GetY()*try.scale, 1),
 			})
 		}
 		fmt.Fprintf(stdout, "found a QR code (%s): %d characters\n", try.name, utf8.RuneCountInString(out.Text))
