@@ -63,6 +63,12 @@ type chainPane struct {
 	preview    catalog.Value
 	previewErr error
 	previewing bool
+	// previewGen counts changes of preview and previewErr; previewShown is
+	// the preview drawn for it, kept because View draws the mapping lines
+	// twice a frame (for the layout and the screen) and a large value or
+	// an image would otherwise be rendered again on every key and tick.
+	previewGen   int
+	previewShown shownPreview
 
 	vp    viewport.Model
 	vpKey string
@@ -428,16 +434,41 @@ func (p *chainPane) previewLines(w int) []string {
 	case p.preview.IsZero():
 		return []string{p.st.Muted.Render("preview · …")}
 	}
-	what := "preview · " + string(p.preview.Kind) + " · " + describeValue(p.preview)
+	shown := p.shownPreview(w, maxLines)
+	what := "preview · " + string(p.preview.Kind) + " · " + shown.what
 	if p.previewing {
 		what = "preview (updating) · " + string(p.preview.Kind)
 	}
 	head := p.st.Muted.Render(ansi.Truncate(what, w, p.st.Ellipsis))
+	return append([]string{head}, shown.body...)
+}
+
+// shownPreview is a rendered preview and what it was rendered for.
+type shownPreview struct {
+	key  string
+	what string   // describeValue of the preview
+	body []string // at most maxLines-1 lines
+}
+
+// setPreview installs a preview (or its jq error).
+func (p *chainPane) setPreview(v catalog.Value, err error) {
+	p.preview, p.previewErr = v, err
+	p.previewGen++
+}
+
+// shownPreview renders the preview's description and body once per
+// preview, width, theme and image epoch.
+func (p *chainPane) shownPreview(w, maxLines int) shownPreview {
+	key := fmt.Sprintf("%d|%d|%s|%d", p.previewGen, w, p.st.Palette.Name, p.gfx.epoch())
+	if p.previewShown.key == key {
+		return p.previewShown
+	}
 	body := strings.Split(renderValue(p.st, p.gfx, "chain.preview", p.preview, w, maxLines), "\n")
 	if len(body) > maxLines-1 {
 		body = append(body[:maxLines-2], p.st.Muted.Render(fmt.Sprintf("… %d more lines", len(body)-(maxLines-2))))
 	}
-	return append([]string{head}, body...)
+	p.previewShown = shownPreview{key: key, what: describeValue(p.preview), body: body}
+	return p.previewShown
 }
 
 // refreshDetail renders the selected step's input and result into the

@@ -429,7 +429,7 @@ func (m *Model) editMapping() tea.Cmd {
 	p.editor.SetValue(strings.TrimRight(text, "\n"))
 	p.editor.MoveToBegin()
 	p.editor.Placeholder = "jq, e.g. {text: .steps." + s.ID + "}; empty sends the previous result"
-	p.preview, p.previewErr = catalog.Value{}, nil
+	p.setPreview(catalog.Value{}, nil)
 	m.layout()
 	return tea.Batch(p.editor.Focus(), m.schedulePreview(), m.previewCmdNow())
 }
@@ -562,7 +562,7 @@ func (m *Model) chainMsg(msg tea.Msg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		p.previewing = false
-		p.preview, p.previewErr = msg.value, msg.err
+		p.setPreview(msg.value, msg.err)
 		m.layout()
 		return nil, true
 	case draftSavedMsg:

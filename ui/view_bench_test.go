@@ -1,0 +1,75 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"testing"
+	"time"
+
+	"pipette/catalog"
+	"pipette/client"
+	"pipette/pipebuilder"
+	"pipette/themes"
+)
+
+// bigJSON is a result of a few thousand lines, as a large model answer.
+func bigJSON() catalog.Value {
+	rows := make([]any, 2000)
+	for i := range rows {
+		rows[i] = map[string]any{"id": i, "label": fmt.Sprintf("item %d", i), "score": float64(i) / 7, "ok": i%2 == 0}
+	}
+	return catalog.JSON(map[string]any{"rows": rows})
+}
+
+// BenchmarkTryViewJSON is one frame (a spinner tick or a key) of the Try
+// tab showing a large JSON result.
+func BenchmarkTryViewJSON(b *testing.B) {
+	st := themes.New(themes.Dark())
+	t := newTryPane(st)
+	t.entry, t.has = catalog.Entry{Ref: catalog.MustParseRef("test/Big/1.0.0"), InputKind: catalog.KindJSON}, true
+	t.SetSize(120, 40)
+	t.resp = &client.Response{Value: bigJSON(), ContentType: "application/json", Duration: time.Millisecond}
+	t.refreshOutput()
+	b.ResetTimer()
+	for b.Loop() {
+		_ = t.View("⠋")
+	}
+}
+
+func benchChainEditing(b *testing.B, preview catalog.Value) {
+	st := themes.New(themes.Dark())
+	p := newChainPane(st)
+	p.c = &pipebuilder.Chain{Name: "big", Steps: []pipebuilder.Step{{ID: "a", Algo: "test/Big"}, {ID: "b", Algo: "test/Big"}}}
+	p.trace = &pipebuilder.Trace{Steps: []pipebuilder.StepTrace{{ID: "a", Result: bigJSON(), Done: true}}}
+	p.sel, p.editing, p.target = 1, true, "input"
+	p.setPreview(preview, nil)
+	p.SetSize(120, 40)
+	b.ResetTimer()
+	for b.Loop() {
+		_ = p.View("⠋")
+	}
+}
+
+// BenchmarkChainViewPreviewJSON is one frame of the builder while a mapping
+// is edited over a large JSON preview.
+func BenchmarkChainViewPreviewJSON(b *testing.B) { benchChainEditing(b, bigJSON()) }
+
+// BenchmarkChainViewPreviewImage is the same over an image preview.
+func BenchmarkChainViewPreviewImage(b *testing.B) {
+	benchChainEditing(b, catalog.Bytes(gradientPNG(640, 480)))
+}
+
+func gradientPNG(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.Set(x, y, color.RGBA{R: uint8(x), G: uint8(y), B: 200, A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	_ = png.Encode(&buf, img)
+	return buf.Bytes()
+}
