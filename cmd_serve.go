@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -64,16 +65,6 @@ and left out; the rest are served.`,
 			if maxPixels < 0 {
 				return usageErrorf(cmd, "--max-pixels %d is negative: give a pixel count", maxPixels)
 			}
-			all := append([]string(nil), keys...)
-			for _, k := range strings.Split(os.Getenv(envKeys), ",") {
-				all = append(all, k)
-			}
-			keys := all[:0]
-			for _, k := range all {
-				if k = strings.TrimSpace(k); k != "" {
-					keys = append(keys, k)
-				}
-			}
 			imagein.SetPolicy(imagein.Policy{AllowURLs: allowURLs, AllowPrivate: allowPrivate, MaxPixels: maxPixels})
 
 			reg := builtinCatalog()
@@ -99,9 +90,11 @@ and left out; the rest are served.`,
 			defer stop()
 			out := cmd.OutOrStdout()
 			cfg := server.Config{
-				Source:  src,
-				Runner:  runner,
-				Keys:    keys,
+				Source: src,
+				Runner: runner,
+				// server.New trims the keys and drops blank ones (an unset
+				// or trailing-comma $PIPETTE_API_KEYS).
+				Keys:    append(slices.Clone(keys), strings.Split(os.Getenv(envKeys), ",")...),
 				MaxBody: maxBody,
 				Logger:  slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)),
 			}

@@ -210,3 +210,19 @@ func TestListenGraceEnds(t *testing.T) {
 		t.Error("the in-flight call was left hanging")
 	}
 }
+
+// Keys are trimmed and blank ones dropped here, in the server, so that an
+// unset or trailing-comma $PIPETTE_API_KEYS passed straight through never
+// counts as a key.
+func TestBlankKeysAreNoKeys(t *testing.T) {
+	t.Parallel()
+	reg := testRegistry(nil)
+	cfg := Config{Source: reg, Runner: reg, Keys: []string{"", "  ", "\t"}}
+	if err := ListenAndServe(context.Background(), cfg, ListenOptions{Addr: "0.0.0.0:0"}); !errors.Is(err, ErrAnonymousPublic) {
+		t.Fatalf("blank keys on a public address: err = %v, want ErrAnonymousPublic", err)
+	}
+	s := New(Config{Source: reg, Runner: reg, Keys: []string{" k ", ""}})
+	if len(s.keys) != 1 || !s.validKey("k") || s.validKey("") || s.validKey(" k ") {
+		t.Errorf("keys %q: want exactly the trimmed key k accepted", []string{" k ", ""})
+	}
+}

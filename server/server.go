@@ -27,7 +27,7 @@ const DefaultMaxBody = 10 << 20
 type Config struct {
 	Source  catalog.Source // what the catalog endpoints list
 	Runner  catalog.Runner // what POST /v1/algo runs
-	Keys    []string       // accepted API keys; empty = anonymous calls allowed
+	Keys    []string       // accepted API keys, trimmed, blank ones ignored; none = anonymous calls allowed
 	MaxBody int64          // request body limit in bytes; 0 = 10 MiB
 	Logger  *slog.Logger   // nil = discard
 }
