@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -31,15 +32,7 @@ func readTestImage(t testing.TB, name string) []byte {
 
 func runDetection(t testing.TB, in catalog.Value) FaceDetectionResult {
 	t.Helper()
-	v, err := runFaceDetection(context.Background(), in, io.Discard)
-	if err != nil {
-		t.Fatalf("FaceDetection: %v", err)
-	}
-	res, ok := v.JSON.(FaceDetectionResult)
-	if !ok {
-		t.Fatalf("FaceDetection returned %T", v.JSON)
-	}
-	return res
+	return algotest.Result[FaceDetectionResult](t, FaceDetection(), in)
 }
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }

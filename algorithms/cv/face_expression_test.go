@@ -11,20 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
 func runExpression(t testing.TB, in catalog.Value) FaceExpressionResult {
 	t.Helper()
-	v, err := runFaceExpression(context.Background(), in, io.Discard)
-	if err != nil {
-		t.Fatalf("FaceExpression: %v", err)
-	}
-	res, ok := v.JSON.(FaceExpressionResult)
-	if !ok {
-		t.Fatalf("FaceExpression returned %T", v.JSON)
-	}
-	return res
+	return algotest.Result[FaceExpressionResult](t, FaceExpression(), in)
 }
 
 func (e Expressions) sum() float64 {
