@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -102,7 +103,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	values := []catalog.Value{
 		catalog.Text("plain"), catalog.Text(""), catalog.Text("ünïcode ✓ \x00 nul"),
 		catalog.Bytes(nil), catalog.Bytes([]byte("\x89PNG\r\n\x1a\n")),
-		catalog.JSON(nil), catalog.JSON(true), catalog.JSON(3.25), catalog.JSON(-0.0),
+		catalog.JSON(nil), catalog.JSON(true), catalog.JSON(3.25), catalog.JSON(math.Copysign(0, -1)),
 		catalog.JSON([]any{"a", 1, nil, map[string]any{"k": []any{}}}),
 		catalog.JSON(point{X: 1, Y: -2, Tag: "<&>"}),
 		catalog.JSON(map[string]int{"z": 1, "a": 2}),
