@@ -492,7 +492,7 @@ func (p *chainPane) refreshDetail() {
 		if p.running {
 			msg = "waiting for the steps before it"
 		}
-		p.vp.SetContent(p.st.Muted.Render(msg))
+		setOutput(&p.vp, p.st.Muted.Render(msg))
 		return
 	}
 	// Wide terminals show the input and the result side by side.
@@ -532,7 +532,7 @@ func (p *chainPane) refreshDetail() {
 		content = out
 	}
 	y := p.vp.YOffset()
-	p.vp.SetContent(content)
+	setOutput(&p.vp, content)
 	p.vp.SetYOffset(y)
 }
 

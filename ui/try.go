@@ -92,6 +92,22 @@ func newOutputViewport() viewport.Model {
 	return vp
 }
 
+// setOutput puts content in an output viewport. The viewport's soft wrap
+// measures every line of the content on every View (thousands of lines for
+// a large JSON result, on each key and spinner frame), so it is on only
+// when some line is wider than the viewport; otherwise the two draw the same.
+func setOutput(vp *viewport.Model, content string) {
+	w := vp.Width() - vp.Style.GetHorizontalFrameSize()
+	vp.SoftWrap = false
+	for line := range strings.SplitSeq(content, "\n") {
+		if ansi.StringWidth(line) > w {
+			vp.SoftWrap = true
+			break
+		}
+	}
+	vp.SetContent(content)
+}
+
 // editorHeight is the share of the pane given to the input.
 func (t *tryPane) editorHeight() int {
 	return max(2, min(12, (t.h-3)*2/5))
@@ -276,7 +292,7 @@ func (t *tryPane) refreshOutput() {
 	}
 	t.outKey = key
 	y := t.out.YOffset()
-	t.out.SetContent(renderOutput(t.st, t.gfx, t.resp, t.err, max(10, t.w-1), t.out.Height()))
+	setOutput(&t.out, renderOutput(t.st, t.gfx, t.resp, t.err, max(10, t.w-1), t.out.Height()))
 	t.out.SetYOffset(y)
 }
 
