@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/itchyny/gojq"
 
@@ -108,11 +109,7 @@ func joinVersions(v []string) string {
 	if len(v) == 0 {
 		return "none"
 	}
-	out := v[0]
-	for _, s := range v[1:] {
-		out += ", " + s
-	}
-	return out
+	return strings.Join(v, ", ")
 }
 
 // staticKind is the kind of value a mapping builds when its shape says so: an
