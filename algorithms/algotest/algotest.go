@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -147,4 +149,16 @@ func run(t testing.TB, a algorithms.Algorithm, in catalog.Value) catalog.Value {
 		t.Fatalf("%s on %s: %v", a.Entry.Ref.Path(), in.Summary(60), err)
 	}
 	return v
+}
+
+// TestImage reads one of the shared test images in algorithms/testdata/images
+// (their origins are in SOURCES.md there). Tests run in their package's
+// directory, which sits directly under algorithms/.
+func TestImage(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "images", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"pipette/algorithms/algotest"
 	"pipette/algorithms/builtin"
 	"pipette/client"
 	"pipette/server"
@@ -95,10 +96,7 @@ func makeMeme(ctx context.Context, t *testing.T, c *client.Client, photo []byte)
 
 func TestMemePipeline(t *testing.T) {
 	ctx := context.Background()
-	photo, err := os.ReadFile(filepath.Join("..", "testdata", "images", "astronaut.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	photo := algotest.TestImage(t, "astronaut.png")
 	reg := builtin.Registry()
 	local := makeMeme(ctx, t, client.NewLocal(reg, reg), photo)
 	t.Logf("mood %s; %d captions; chose %q (compound %.4f)", local.mood, len(local.captions), local.caption, local.compound)

@@ -12,23 +12,12 @@ import (
 	"image/png"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
-
-func readTestImage(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "images", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func runDetection(t testing.TB, in catalog.Value) FaceDetectionResult {
 	t.Helper()
@@ -42,7 +31,7 @@ func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 // [163,76,279,187] score 0.975, cameraman score 0.669 (research notes).
 func TestFaceDetectionMatchesReference(t *testing.T) {
 	t.Parallel()
-	astro := runDetection(t, catalog.Bytes(readTestImage(t, "astronaut.png")))
+	astro := runDetection(t, catalog.Bytes(algotest.TestImage(t, "astronaut.png")))
 	if astro.Width != 512 || astro.Height != 512 || len(astro.Faces) != 1 {
 		t.Fatalf("astronaut: got %+v, want one face in 512×512", astro)
 	}
@@ -58,7 +47,7 @@ func TestFaceDetectionMatchesReference(t *testing.T) {
 		t.Errorf("astronaut score %.4f, want 0.975 ± 0.005", f.Score)
 	}
 
-	camera := runDetection(t, catalog.Bytes(readTestImage(t, "camera.png")))
+	camera := runDetection(t, catalog.Bytes(algotest.TestImage(t, "camera.png")))
 	if len(camera.Faces) != 1 {
 		t.Fatalf("cameraman: got %+v, want one face", camera)
 	}
@@ -75,7 +64,7 @@ func TestFaceDetectionNoFaces(t *testing.T) {
 		images = images[:1]
 	}
 	for _, name := range images {
-		res := runDetection(t, catalog.Bytes(readTestImage(t, name)))
+		res := runDetection(t, catalog.Bytes(algotest.TestImage(t, name)))
 		if len(res.Faces) != 0 {
 			t.Errorf("%s: found %+v, want no face", name, res.Faces)
 		}
@@ -87,7 +76,7 @@ func TestFaceDetectionNoFaces(t *testing.T) {
 
 func TestFaceDetectionOptions(t *testing.T) {
 	t.Parallel()
-	uri := "data:image/png;base64," + base64.StdEncoding.EncodeToString(readTestImage(t, "astronaut.png"))
+	uri := "data:image/png;base64," + base64.StdEncoding.EncodeToString(algotest.TestImage(t, "astronaut.png"))
 	sizes := []int{224, 320, 608}
 	if raceEnabled {
 		sizes = sizes[:1]
@@ -121,7 +110,7 @@ func TestFaceDetectionOptions(t *testing.T) {
 // and the correction factors: the box must follow the face.
 func TestFaceDetectionNonSquareAndOffset(t *testing.T) {
 	t.Parallel()
-	src, err := png.Decode(bytes.NewReader(readTestImage(t, "astronaut.png")))
+	src, err := png.Decode(bytes.NewReader(algotest.TestImage(t, "astronaut.png")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +170,7 @@ func TestFaceDetectionTinyImages(t *testing.T) {
 
 func TestFaceDetectionBadInput(t *testing.T) {
 	t.Parallel()
-	astro := base64.StdEncoding.EncodeToString(readTestImage(t, "astronaut.png"))
+	astro := base64.StdEncoding.EncodeToString(algotest.TestImage(t, "astronaut.png"))
 	cases := []struct {
 		name string
 		in   catalog.Value

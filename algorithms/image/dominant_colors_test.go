@@ -40,7 +40,7 @@ func checkShares(t *testing.T, res DominantColorsResult) {
 
 func TestDominantColorsAstronautHasOrangeSuit(t *testing.T) {
 	t.Parallel()
-	res := dominant(t, catalog.Bytes(testImage(t, "astronaut.png")))
+	res := dominant(t, catalog.Bytes(algotest.TestImage(t, "astronaut.png")))
 	if len(res.Colors) != 5 {
 		t.Fatalf("got %d colours, want the default 5", len(res.Colors))
 	}
@@ -56,7 +56,7 @@ func TestDominantColorsAstronautHasOrangeSuit(t *testing.T) {
 		t.Errorf("no orange among the top colours of the astronaut: %+v", res.Colors)
 	}
 	// Repeatable: a second run gives exactly the same palette.
-	again := dominant(t, catalog.Bytes(testImage(t, "astronaut.png")))
+	again := dominant(t, catalog.Bytes(algotest.TestImage(t, "astronaut.png")))
 	if !reflect.DeepEqual(res, again) {
 		t.Errorf("two runs differ:\n%+v\n%+v", res, again)
 	}
@@ -64,7 +64,7 @@ func TestDominantColorsAstronautHasOrangeSuit(t *testing.T) {
 
 func TestDominantColorsCoffeeIsBrown(t *testing.T) {
 	t.Parallel()
-	res := dominant(t, catalog.JSON(map[string]any{"image": encodeB64(testImage(t, "coffee.png")), "k": 3.0}))
+	res := dominant(t, catalog.JSON(map[string]any{"image": encodeB64(algotest.TestImage(t, "coffee.png")), "k": 3.0}))
 	if len(res.Colors) != 3 {
 		t.Fatalf("got %d colours, want 3", len(res.Colors))
 	}
@@ -103,7 +103,7 @@ func TestDominantColorsExactOnFlatImage(t *testing.T) {
 
 func TestDominantColorsBadInput(t *testing.T) {
 	t.Parallel()
-	src := encodeB64(testImage(t, "text.png"))
+	src := encodeB64(algotest.TestImage(t, "text.png"))
 	for _, c := range []struct {
 		in   catalog.Value
 		want string

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 
 	"pipette/algorithms/algotest"
@@ -17,15 +16,6 @@ import (
 )
 
 // testImage reads one of the shared test images.
-func testImage(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("../testdata/images/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func pngBytes(t testing.TB, img image.Image) []byte {
 	t.Helper()
 	var buf bytes.Buffer

@@ -50,11 +50,11 @@ func TestMetadataEXIF(t *testing.T) {
 
 func TestMetadataWithoutEXIF(t *testing.T) {
 	t.Parallel()
-	md := metadata(t, catalog.JSON(map[string]any{"image": encodeB64(testImage(t, "chelsea.png"))}))
+	md := metadata(t, catalog.JSON(map[string]any{"image": encodeB64(algotest.TestImage(t, "chelsea.png"))}))
 	if md.Format != "png" || md.Width != 451 || md.Height != 300 || md.ColorModel != "RGBA" || md.EXIF != nil || md.EXIFError != "" {
 		t.Errorf("chelsea.png: %+v", md)
 	}
-	md = metadata(t, catalog.Bytes(testImage(t, "camera.png")))
+	md = metadata(t, catalog.Bytes(algotest.TestImage(t, "camera.png")))
 	if md.ColorModel != "Gray" {
 		t.Errorf("camera.png colour model %q, want Gray", md.ColorModel)
 	}
@@ -86,7 +86,7 @@ func TestMetadataOverLimitIsReported(t *testing.T) {
 	// Not parallel: it changes the process-wide policy.
 	imagein.SetPolicy(imagein.Policy{MaxPixels: 1000})
 	defer imagein.SetPolicy(imagein.Policy{})
-	md := metadata(t, catalog.Bytes(testImage(t, "astronaut.png")))
+	md := metadata(t, catalog.Bytes(algotest.TestImage(t, "astronaut.png")))
 	if md.WithinPixelLimit || md.Width != 512 || md.Megapixels != 0.26 {
 		t.Errorf("over the limit: %+v", md)
 	}

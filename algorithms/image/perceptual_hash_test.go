@@ -20,7 +20,7 @@ func phash(t *testing.T, in catalog.Value) PerceptualHashResult {
 
 func TestPerceptualHashOneImage(t *testing.T) {
 	t.Parallel()
-	res := phash(t, catalog.Bytes(testImage(t, "astronaut.png")))
+	res := phash(t, catalog.Bytes(algotest.TestImage(t, "astronaut.png")))
 	for kind, h := range map[string]string{"p": res.PHash, "a": res.AHash, "d": res.DHash} {
 		if !regexp.MustCompile(`^` + kind + `:[0-9a-f]{16}$`).MatchString(h) {
 			t.Errorf("hash %q is not %s: and 16 hex digits", h, kind)
@@ -30,7 +30,7 @@ func TestPerceptualHashOneImage(t *testing.T) {
 		t.Errorf("comparison fields set without \"other\": %+v", res)
 	}
 	// The same picture as base64 text hashes the same.
-	if again := phash(t, catalog.Text(encodeB64(testImage(t, "astronaut.png")))); again.ImageHashes != res.ImageHashes {
+	if again := phash(t, catalog.Text(encodeB64(algotest.TestImage(t, "astronaut.png")))); again.ImageHashes != res.ImageHashes {
 		t.Errorf("bytes and base64 of one image hash differently: %+v vs %+v", res.ImageHashes, again.ImageHashes)
 	}
 }
@@ -66,7 +66,7 @@ func TestPerceptualHashNearDuplicates(t *testing.T) {
 
 func TestPerceptualHashBadInput(t *testing.T) {
 	t.Parallel()
-	src := encodeB64(testImage(t, "text.png"))
+	src := encodeB64(algotest.TestImage(t, "text.png"))
 	for _, c := range []struct {
 		in   catalog.Value
 		typ  string

@@ -149,7 +149,7 @@ func TestTransformJPEGFlattensOntoWhite(t *testing.T) {
 
 func TestTransformFilters(t *testing.T) {
 	t.Parallel()
-	camera, err := imaging.Decode(bytes.NewReader(testImage(t, "camera.png")))
+	camera, err := imaging.Decode(bytes.NewReader(algotest.TestImage(t, "camera.png")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,14 +184,14 @@ func TestTransformFilters(t *testing.T) {
 
 func TestTransformBadInput(t *testing.T) {
 	t.Parallel()
-	src := encodeB64(testImage(t, "text.png"))
+	src := encodeB64(algotest.TestImage(t, "text.png"))
 	cases := []struct {
 		name string
 		in   catalog.Value
 		typ  string
 		want []string
 	}{
-		{"image alone", catalog.Bytes(testImage(t, "text.png")), catalog.InputError, []string{"operations"}},
+		{"image alone", catalog.Bytes(algotest.TestImage(t, "text.png")), catalog.InputError, []string{"operations"}},
 		{"no operations", catalog.JSON(map[string]any{"image": src}), catalog.InputError, []string{"no operation"}},
 		{"unknown op", catalog.JSON(map[string]any{"image": src, "operations": []any{
 			map[string]any{"op": "grayscale"}, map[string]any{"op": "swirl"}}}), catalog.InputError, []string{"operation 2", "swirl", "resize"}},
@@ -228,7 +228,7 @@ func TestTransformCancelled(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := runTransform(ctx, catalog.JSON(map[string]any{"image": encodeB64(testImage(t, "text.png")), "op": "grayscale"}), io.Discard)
+	_, err := runTransform(ctx, catalog.JSON(map[string]any{"image": encodeB64(algotest.TestImage(t, "text.png")), "op": "grayscale"}), io.Discard)
 	if err == nil {
 		t.Fatal("a cancelled call succeeded")
 	}

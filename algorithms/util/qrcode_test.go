@@ -87,11 +87,8 @@ func TestQRCodeInvertedAndLarge(t *testing.T) {
 
 func TestQRCodeBadInput(t *testing.T) {
 	t.Parallel()
-	astro, err := osReadTestImage("astronaut.png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = runQRCode(context.Background(), catalog.Bytes(astro), io.Discard)
+	astro := algotest.TestImage(t, "astronaut.png")
+	_, err := runQRCode(context.Background(), catalog.Bytes(astro), io.Discard)
 	algotest.WantError(t, err, catalog.InputError, "no QR code found", "512×512")
 	for _, c := range []struct {
 		in   any
