@@ -28,7 +28,7 @@ func (e Expressions) sum() float64 {
 // happy (1.000) and the cameraman as neutral (0.919).
 func TestFaceExpressionReference(t *testing.T) {
 	t.Parallel()
-	astro := runExpression(t, catalog.Bytes(readTestImage(t, "astronaut.png")))
+	astro := runExpression(t, catalog.Bytes(algotest.TestImage(t, "astronaut.png")))
 	if len(astro.Faces) != 1 {
 		t.Fatalf("astronaut: %+v, want one face", astro)
 	}
@@ -44,7 +44,7 @@ func TestFaceExpressionReference(t *testing.T) {
 		t.Errorf("astronaut: probabilities sum to %v", f.Expressions.sum())
 	}
 
-	camera := runExpression(t, catalog.Bytes(readTestImage(t, "camera.png")))
+	camera := runExpression(t, catalog.Bytes(algotest.TestImage(t, "camera.png")))
 	if len(camera.Faces) != 1 {
 		t.Fatalf("cameraman: %+v, want one face", camera)
 	}
@@ -56,7 +56,7 @@ func TestFaceExpressionReference(t *testing.T) {
 
 func TestFaceExpressionNoFace(t *testing.T) {
 	t.Parallel()
-	res := runExpression(t, catalog.Bytes(readTestImage(t, "coffee.png")))
+	res := runExpression(t, catalog.Bytes(algotest.TestImage(t, "coffee.png")))
 	if len(res.Faces) != 0 || res.Faces == nil || res.Mood != "neutral" {
 		t.Errorf("coffee: %+v, want no faces ([]) and mood neutral", res)
 	}
@@ -66,7 +66,7 @@ func TestFaceExpressionNoFace(t *testing.T) {
 // same answer as letting FaceExpression detect; an empty list reads nothing.
 func TestFaceExpressionGivenFaces(t *testing.T) {
 	t.Parallel()
-	png := readTestImage(t, "astronaut.png")
+	png := algotest.TestImage(t, "astronaut.png")
 	uri := "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
 	det := runDetection(t, catalog.Bytes(png))
 	// Round-trip through JSON as a chain would.
