@@ -161,29 +161,27 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 		return oc
 	}
 	md.ContentType = string(v.Kind)
-	writeJSON(w, http.StatusOK, successResponse{Result: result, Metadata: md})
+	writeSuccess(w, result, md)
 	oc.status = http.StatusOK
 	return oc
 }
 
-type successResponse struct {
-	Result   []byte          `json:"-"`
-	Metadata client.Metadata `json:"metadata"`
-}
-
-// MarshalJSON keeps the key order of the API ("result" first) and writes the
-// already encoded result as it is.
-func (r successResponse) MarshalJSON() ([]byte, error) {
-	md, err := catalog.MarshalJSON(r.Metadata)
+// writeSuccess answers a result in the API's key order ("result" first). The
+// result is already encoded JSON (WireResult) and is written as it is: going
+// through json.Marshal again would scan and copy it once more, which for an
+// image result is megabytes of base64.
+func writeSuccess(w http.ResponseWriter, result []byte, md client.Metadata) {
+	m, err := catalog.MarshalJSON(md)
 	if err != nil {
-		return nil, err
+		writeJSONBytes(w, http.StatusInternalServerError, []byte(encodeFailed))
+		return
 	}
-	b := make([]byte, 0, len(r.Result)+len(md)+32)
+	b := make([]byte, 0, len(result)+len(m)+32)
 	b = append(b, `{"result":`...)
-	b = append(b, r.Result...)
+	b = append(b, result...)
 	b = append(b, `,"metadata":`...)
-	b = append(b, md...)
-	return append(b, '}'), nil
+	b = append(b, m...)
+	writeJSONBytes(w, http.StatusOK, append(b, '}'))
 }
 
 // writeRaw answers output=raw: the result itself, typed by its kind.

@@ -82,11 +82,18 @@ func headerSafe(s string) string {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := catalog.MarshalJSON(v)
 	if err != nil {
-		// Only a value built by this package gets here; it is always
-		// encodable, so this is a bug worth a clear 500 rather than a panic.
-		b = []byte(`{"error":{"message":"the server could not encode its answer","error_type":"AlgorithmError"}}`)
-		status = http.StatusInternalServerError
+		b, status = []byte(encodeFailed), http.StatusInternalServerError
 	}
+	writeJSONBytes(w, status, b)
+}
+
+// encodeFailed answers when the server cannot encode its own answer. Only
+// values built by this package are encoded, and they always are encodable,
+// so this is a bug worth a clear 500 rather than a panic.
+const encodeFailed = `{"error":{"message":"the server could not encode its answer","error_type":"AlgorithmError"}}`
+
+// writeJSONBytes writes already encoded JSON as the whole answer.
+func writeJSONBytes(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
