@@ -428,6 +428,13 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.setStatus(msg.err.Error(), statusWarn)
 		}
 		m.history = append(m.history, msg.records...)
+		var compact tea.Cmd
+		if len(msg.records) > historyLimit && m.opt.HistoryPath != "" {
+			// Runs are appended; the file is trimmed here, once a session.
+			m.history = m.history[:historyLimit]
+			recs, path := append([]Record(nil), m.history...), m.opt.HistoryPath
+			compact = func() tea.Msg { return historySavedMsg{err: saveHistory(path, recs)} }
+		}
 		for _, r := range m.history {
 			if ref, err := catalog.ParseRef(r.Ref); err == nil {
 				if _, seen := m.cat.recent[ref.Path()]; !seen {
@@ -435,7 +442,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				}
 			}
 		}
-		return m, nil
+		return m, compact
 
 	case historySavedMsg:
 		if msg.err != nil {
@@ -936,9 +943,8 @@ func (m *Model) recordRun(msg runDoneMsg) tea.Cmd {
 		cmds = append(cmds, m.setStatus(msg.ref.Path()+" failed: "+catalog.AsError(msg.err).Type+": "+oneLine(catalog.AsError(msg.err).Message), statusWarn))
 	}
 	if m.opt.HistoryPath != "" {
-		recs := append([]Record(nil), m.history...)
 		path := m.opt.HistoryPath
-		cmds = append(cmds, func() tea.Msg { return historySavedMsg{err: saveHistory(path, recs)} })
+		cmds = append(cmds, func() tea.Msg { return historySavedMsg{err: appendHistory(path, r)} })
 	}
 	return tea.Batch(cmds...)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 )
 
@@ -22,7 +23,8 @@ type Record struct {
 	Duration time.Duration `json:"duration_ns"`
 }
 
-// historyLimit bounds the file: older runs are dropped when it is rewritten.
+// historyLimit bounds the history: a run is appended to the file, and a
+// file found holding more at start is rewritten with the newest.
 const historyLimit = 500
 
 // maxHistoryInput keeps one huge input from bloating the file.
@@ -51,6 +53,31 @@ func loadHistory(path string) ([]Record, error) {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out, nil
+}
+
+// appendHistory adds one run to the file: one write of one line, instead of
+// rewriting up to historyLimit records (inputs of up to 64 KiB each) on
+// every run.
+func appendHistory(path string, r Record) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("save history %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("save history %s: %w", path, err)
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("save history %s: %w", path, err)
+	}
+	_, err = f.Write(append(b, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("save history %s: %w", path, err)
+	}
+	return nil
 }
 
 // saveHistory writes records (newest first) back oldest first, atomically.
