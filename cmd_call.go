@@ -242,11 +242,7 @@ func readInputFile(cmd *cobra.Command, name string) ([]byte, error) {
 	case errors.Is(err, fs.ErrPermission):
 		return nil, fmt.Errorf("cannot read input file %s: permission denied", name)
 	case err != nil:
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("cannot read input file %s: %v", name, err)
+		return nil, fmt.Errorf("cannot read input file %s: %v", name, osReason(err))
 	}
 	return b, nil
 }
@@ -335,11 +331,7 @@ func writeValue(cmd *cobra.Command, what, again string, resp *client.Response, o
 	}
 	if output != "" && output != "-" {
 		if err := os.WriteFile(output, body, 0o644); err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return fmt.Errorf("cannot write the result to %s: %v", output, err)
+			return fmt.Errorf("cannot write the result to %s: %v", output, osReason(err))
 		}
 		if isTerminal(errw) {
 			fmt.Fprintf(errw, "wrote %s (%s) to %s\n", sizeString(len(body)), resp.ContentType, output)

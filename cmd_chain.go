@@ -106,19 +106,11 @@ func stepList(c *pipebuilder.Chain) string {
 func writeFileAll(path string, data []byte, perm os.FileMode) error {
 	if dir := filepath.Dir(path); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return fmt.Errorf("cannot make folder %s: %v", dir, err)
+			return fmt.Errorf("cannot make folder %s: %v", dir, osReason(err))
 		}
 	}
 	if err := os.WriteFile(path, data, perm); err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("cannot write %s: %v", path, err)
+		return fmt.Errorf("cannot write %s: %v", path, osReason(err))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 
 	"charm.land/fang/v2"
@@ -69,4 +70,15 @@ func describeCatalogError(e *catalog.Error) string {
 		return msg
 	}
 	return e.Type + ": " + msg
+}
+
+// osReason is what went wrong in a file operation without the operation and
+// path that *fs.PathError repeats, for sentences that name the file
+// themselves ("cannot write out.png: permission denied").
+func osReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
