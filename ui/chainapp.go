@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -27,11 +28,14 @@ const previewDelay = 150 * time.Millisecond
 
 // draftSaver writes the autosaved draft. Saves run in commands, possibly
 // overlapping; the generation keeps an older snapshot from landing after a
-// newer one.
+// newer one. A snapshot equal to the one last written is not written again
+// (closing the editor, ctrl+t there and back, reopening the same file): each
+// write is synced to disk.
 type draftSaver struct {
 	mu   sync.Mutex
 	path string
 	gen  int
+	last []byte // what the file holds, as we last wrote it
 }
 
 func (d *draftSaver) save(gen int, data []byte) error {
@@ -41,10 +45,22 @@ func (d *draftSaver) save(gen int, data []byte) error {
 		return nil
 	}
 	d.gen = gen
+	if d.last != nil && bytes.Equal(data, d.last) {
+		return nil
+	}
+	d.last = nil
 	if err := writeFileSynced(d.path, data, 0o600); err != nil {
 		return fmt.Errorf("cannot autosave the chain to %s: %w", d.path, unwrapPathErr(err))
 	}
+	d.last = data
 	return nil
+}
+
+// moved says the draft file was moved away: the next save writes.
+func (d *draftSaver) moved() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.last = nil
 }
 
 // writeFileSynced is writeFileAtomic with the data and the directory entry
@@ -192,11 +208,12 @@ func (m *Model) offerRestore(draft *pipebuilder.Chain, problems error, at time.T
 			{key: "d", label: "discard (kept as draft.yaml.bak)", run: func() tea.Cmd {
 				// Set the draft aside first, then save the open chain (if
 				// any) as the new draft: one command, so in this order.
-				path, save := m.opt.DraftPath, m.autosave()
+				path, save, saver := m.opt.DraftPath, m.autosave(), m.drafts
 				return func() tea.Msg {
 					if err := os.Rename(path, path+".bak"); err != nil {
 						return draftDiscardedMsg{path: path + ".bak", err: err}
 					}
+					saver.moved()
 					if save != nil {
 						if msg, ok := save().(draftSavedMsg); ok && msg.err != nil {
 							return draftDiscardedMsg{path: path + ".bak", err: msg.err}
