@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -69,7 +68,8 @@ The result goes to stdout, or to -o FILE (its folder is made if needed).`,
 				src, err = pipebuilder.ExportShell(c)
 				perm, kind = 0o755, "shell script"
 			default:
-				src, err = pipebuilder.ExportGo(c, pipebuilder.GoExportOptions{Server: serverFlag(cmd)})
+				_, server := serverAddress(cmd)
+				src, err = pipebuilder.ExportGo(c, pipebuilder.GoExportOptions{Server: server})
 				kind = "Go program"
 			}
 			if err != nil {
@@ -100,18 +100,4 @@ The result goes to stdout, or to -o FILE (its folder is made if needed).`,
 	fl.BoolVar(&asShell, "shell", false, "a bash script of curl and jq")
 	fl.StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
 	return cmd
-}
-
-// serverFlag is the server address the command was pointed at (--server or
-// $PIPETTE_API), "" for the built-in catalog.
-func serverFlag(cmd *cobra.Command) string {
-	addr := os.Getenv(envServer)
-	if f := cmd.Flag("server"); f != nil && f.Changed {
-		addr = f.Value.String()
-	}
-	addr = strings.TrimSpace(addr)
-	if addr != "" && !strings.Contains(addr, "://") {
-		addr = "http://" + addr
-	}
-	return addr
 }

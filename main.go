@@ -103,24 +103,32 @@ named by --server (or $PIPETTE_API; its key in $PIPETTE_API_KEY).`,
 // built-in registry in this process, or the server that --server or
 // $PIPETTE_API names, authenticated with $PIPETTE_API_KEY.
 func newClient(cmd *cobra.Command) (*client.Client, error) {
-	addr := os.Getenv(envServer)
-	if f := cmd.Flag("server"); f != nil && f.Changed {
-		addr = f.Value.String()
-	}
-	addr = strings.TrimSpace(addr)
+	addr, full := serverAddress(cmd)
 	if addr == "" {
 		reg := builtinCatalog()
 		return client.NewLocal(reg, reg), nil
-	}
-	full := addr
-	if !strings.Contains(full, "://") {
-		full = "http://" + full
 	}
 	u, err := url.Parse(full)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(addr, " \t") {
 		return nil, usageErrorf(cmd, "server address %q is not a URL: write it like http://127.0.0.1:8080", addr)
 	}
 	return client.New(full, os.Getenv(envKey)), nil
+}
+
+// serverAddress is the server the command was pointed at, by --server or
+// $PIPETTE_API: as written (trimmed), for messages, and as a URL (http://
+// when no scheme is given). Both are "" for the built-in catalog.
+func serverAddress(cmd *cobra.Command) (written, full string) {
+	written = os.Getenv(envServer)
+	if f := cmd.Flag("server"); f != nil && f.Changed {
+		written = f.Value.String()
+	}
+	written = strings.TrimSpace(written)
+	full = written
+	if full != "" && !strings.Contains(full, "://") {
+		full = "http://" + full
+	}
+	return written, full
 }
 
 // usageError is a mistake in how the command was invoked; it exits with 2.
