@@ -49,7 +49,7 @@ func (d *draftSaver) save(gen int, data []byte) error {
 		return nil
 	}
 	d.last = nil
-	if err := writeFileSynced(d.path, data, 0o600); err != nil {
+	if err := writeFileAtomic(d.path, data, 0o600); err != nil {
 		return fmt.Errorf("cannot autosave the chain to %s: %w", d.path, unwrapPathErr(err))
 	}
 	d.last = data
@@ -61,48 +61,6 @@ func (d *draftSaver) moved() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.last = nil
-}
-
-// writeFileSynced is writeFileAtomic with the data and the directory entry
-// flushed to disk, so a crash or power loss right after leaves either the
-// old draft or the new one, never an empty file.
-func writeFileSynced(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Chmod(perm); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync() // best effort: not every file system syncs directories
-		d.Close()
-	}
-	return nil
 }
 
 // startChain reads the chain named on the command line and the draft.

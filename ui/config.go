@@ -136,29 +136,46 @@ func configError(path string, err error) error {
 	return fmt.Errorf("config %s: %v; started with defaults", path, err)
 }
 
-// writeFileAtomic writes data to path through a temp file and a rename, so a
-// crash never leaves a half-written file.
+// writeFileAtomic writes data to path through a temp file and a rename,
+// with the data and the directory entry flushed to disk, so a crash or a
+// power loss leaves the old file or the new one, never a half-written or
+// empty one. A directory it creates gets x where perm has r: a private
+// file (the draft, the history) gets a private directory.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, perm|(perm&0o444)>>2); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
+	fail := func(err error) error {
 		f.Close()
 		os.Remove(tmp)
 		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		return fail(err)
+	}
+	if err := f.Chmod(perm); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(tmp)
 		return err
 	}
-	if err := os.Chmod(tmp, perm); err != nil {
+	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return err
 	}
-	return os.Rename(tmp, path)
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync() // best effort: not every file system syncs directories
+		d.Close()
+	}
+	return nil
 }
