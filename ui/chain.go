@@ -556,9 +556,7 @@ func renderValue(st *themes.Styles, gfx *graphics, slot string, v catalog.Value,
 	case catalog.KindText:
 		return wrapText(v.Text, w)
 	case catalog.KindBinary:
-		s := describeBinary(st, gfx, slot, v.Bytes, w, h)
-		// "w saves it" is the Try tab's key; here y copies and e exports.
-		return strings.TrimSuffix(s, "\n"+st.Muted.Render("w saves it to a file"))
+		return describeBinary(st, gfx, slot, v.Bytes, w, h)
 	case catalog.KindVoid:
 		return st.Muted.Render("(nothing)")
 	}

@@ -43,7 +43,7 @@ func renderOutput(st *themes.Styles, gfx *graphics, resp *client.Response, err e
 	case catalog.KindText:
 		return wrapText(v.Text, w)
 	case catalog.KindBinary:
-		return describeBinary(st, gfx, "try", v.Bytes, w, h)
+		return describeBinary(st, gfx, "try", v.Bytes, w, h) + "\n" + st.Muted.Render("w saves it to a file")
 	case catalog.KindVoid:
 		return st.Muted.Render("(no output)")
 	}
@@ -51,26 +51,26 @@ func renderOutput(st *themes.Styles, gfx *graphics, resp *client.Response, err e
 }
 
 // describeBinary previews an image, or says what the bytes are. gfx picks
-// the pixels (kitty or half blocks, or none); nil means half blocks.
+// the pixels (kitty or half blocks, or none); nil means half blocks. Keys
+// for the bytes are the caller's to add: they differ by pane.
 func describeBinary(st *themes.Styles, gfx *graphics, slot string, b []byte, w, h int) string {
 	info, ok := sniffImage(b)
 	if !ok || st.Palette.Plain || h < 3 || (gfx != nil && gfx.kind == previewText) {
 		gfx.forget(slot)
 	}
 	if !ok {
-		return st.Text.Render(fmt.Sprintf("%s of %s", humanBytes(len(b)), http.DetectContentType(b))) + "\n" +
-			st.Muted.Render("w saves it to a file")
+		return st.Text.Render(fmt.Sprintf("%s of %s", humanBytes(len(b)), http.DetectContentType(b)))
 	}
 	head := st.Text.Render(fmt.Sprintf("%s image · %d×%d · %s", strings.ToUpper(info.format), info.w, info.h, humanBytes(len(b))))
 	if st.Palette.Plain || h < 3 || (gfx != nil && gfx.kind == previewText) {
-		return head + "\n" + st.Muted.Render("w saves it to a file")
+		return head
 	}
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
 		gfx.forget(slot)
 		return head + "\n" + st.Error.Render("cannot preview: "+err.Error())
 	}
-	return head + "\n" + gfx.picture(slot, img, b, info.format, w, h-2) + "\n" + st.Muted.Render("w saves it to a file")
+	return head + "\n" + gfx.picture(slot, img, b, info.format, w, h-2)
 }
 
 func humanBytes(n int) string {
