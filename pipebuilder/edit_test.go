@@ -130,3 +130,19 @@ func TestInputValue(t *testing.T) {
 		t.Errorf("binary input: %v", v)
 	}
 }
+
+// A preview sends a binary value of the trace passed through a mapping as
+// bytes again, as Run does, and leaves other strings text.
+func TestPreviewKeepsBinary(t *testing.T) {
+	t.Parallel()
+	png := []byte("\x89PNG\r\n\x1a\n")
+	tr := &Trace{Input: catalog.Bytes(png), Steps: []StepTrace{{ID: "a", Done: true, Result: catalog.Text("hi")}}}
+	v, err := tr.Preview(context.Background(), `.input`, false, false)
+	if err != nil || v.Kind != catalog.KindBinary || string(v.Bytes) != string(png) {
+		t.Errorf("Preview(.input) = %#v, %v; want the input's bytes", v, err)
+	}
+	v, err = tr.Preview(context.Background(), `.steps.a`, false, false)
+	if err != nil || v.Kind != catalog.KindText || v.Text != "hi" {
+		t.Errorf("Preview(.steps.a) = %#v, %v; want the text hi", v, err)
+	}
+}

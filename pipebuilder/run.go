@@ -181,18 +181,14 @@ func Run(ctx context.Context, cl *client.Client, c *Chain, input catalog.Value, 
 }
 
 // wire is v as mappings see it, as on the wire: binary as standard base64.
+// It remembers binary values, so that a mapping passing one through sends
+// bytes again (see value).
 func (r *run) wire(v catalog.Value) any {
-	switch v.Kind {
-	case catalog.KindText:
-		return v.Text
-	case catalog.KindBinary:
-		s := base64.StdEncoding.EncodeToString(v.Bytes)
-		r.binary[s] = true
-		return s
-	case catalog.KindJSON:
-		return v.JSON
+	x := wireAny(v)
+	if v.Kind == catalog.KindBinary {
+		r.binary[x.(string)] = true
 	}
-	return nil
+	return x
 }
 
 // value turns a mapping's result into what is sent (see Run).

@@ -61,14 +61,17 @@ func wireOrNull(v catalog.Value) (json.RawMessage, error) {
 
 // Env is what mappings see after the trace's steps: {input, steps: {id:
 // result}}, binary values as base64. The builder previews a mapping over it.
-func (t *Trace) Env() map[string]any {
+func (t *Trace) Env() map[string]any { return t.env(wireAny) }
+
+// env is Env with each value turned into what mappings see by wire.
+func (t *Trace) env(wire func(catalog.Value) any) map[string]any {
 	steps := map[string]any{}
 	for _, s := range t.Steps {
 		if s.Done && s.Err == nil {
-			steps[s.ID] = wireAny(s.Result)
+			steps[s.ID] = wire(s.Result)
 		}
 	}
-	return map[string]any{"input": wireAny(t.Input), "steps": steps}
+	return map[string]any{"input": wire(t.Input), "steps": steps}
 }
 
 func wireAny(v catalog.Value) any {
@@ -99,14 +102,12 @@ func (t *Trace) Preview(ctx context.Context, expr string, each, binaryOnly bool)
 	if err != nil {
 		return catalog.Value{}, err
 	}
+	// r.wire builds the env and remembers its binary values, so that a
+	// mapping passing one through sends bytes, as Run would; each value is
+	// encoded once (an image's base64 is megabytes, and this runs as the
+	// user types).
 	r := &run{binary: map[string]bool{}}
-	r.wire(t.Input)
-	for _, s := range t.Steps {
-		if s.Done && s.Err == nil {
-			r.wire(s.Result)
-		}
-	}
-	x, err := evalOne(ctx, code, t.Env())
+	x, err := evalOne(ctx, code, t.env(r.wire))
 	if err != nil {
 		return catalog.Value{}, err
 	}
