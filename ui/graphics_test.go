@@ -411,7 +411,7 @@ func TestTryImageInTmuxStaysHalfBlocks(t *testing.T) {
 }
 
 // gridModel shows a placeholder grid inside a bordered box and quits.
-type gridModel struct{ frames int }
+type gridModel struct{}
 
 func (g *gridModel) Init() tea.Cmd { return nil }
 func (g *gridModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
