@@ -75,6 +75,13 @@ type callOutcome struct {
 	output    string
 }
 
+// fail answers the platform error e and records it in the outcome.
+func (oc callOutcome) fail(w http.ResponseWriter, e *catalog.Error) callOutcome {
+	writePlatformError(w, e)
+	oc.status, oc.errorType = e.Status, e.Type
+	return oc
+}
+
 // handleCall is POST /v1/algo/{owner}/{name}[/{version}].
 func (s *Server) handleCall(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
@@ -93,27 +100,22 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request) {
 // call does the work of handleCall and reports what happened.
 func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start time.Time) callOutcome {
 	var oc callOutcome
-	fail := func(e *catalog.Error) callOutcome {
-		writePlatformError(w, e)
-		oc.status, oc.errorType = e.Status, e.Type
-		return oc
-	}
 
 	ref, perr := pathRef(r, r.PathValue("version"))
 	if perr != nil {
-		return fail(perr)
+		return oc.fail(w, perr)
 	}
 	oc.ref, oc.refOK = ref, true
 
 	opt, perr := parseCallOptions(r.URL.Query())
 	if perr != nil {
-		return fail(perr)
+		return oc.fail(w, perr)
 	}
 	oc.output = opt.output
 
 	in, perr := s.readInput(w, r)
 	if perr != nil {
-		return fail(perr)
+		return oc.fail(w, perr)
 	}
 
 	if opt.output == "void" {
@@ -137,7 +139,7 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 		e := client.CallError(ref, err, opt.timeout)
 		oc.errorType = e.Type
 		if e.Status != 0 {
-			return fail(e)
+			return oc.fail(w, e)
 		}
 		writeAlgorithmError(w, e, md)
 		oc.status = http.StatusOK
@@ -285,17 +287,12 @@ func (s *Server) run(ctx context.Context, ref catalog.Ref, in catalog.Value) (ca
 func (s *Server) startVoid(w http.ResponseWriter, r *http.Request, oc callOutcome, ref catalog.Ref, in catalog.Value, opt callOptions, id string) callOutcome {
 	if _, err := s.src.Get(r.Context(), ref); err != nil {
 		if e := catalog.AsError(err); e.Status != 0 {
-			writePlatformError(w, e)
-			oc.status, oc.errorType = e.Status, e.Type
-			return oc
+			return oc.fail(w, e)
 		}
 	}
 	if !s.startBackground() {
-		e := &catalog.Error{Type: catalog.UnsupportedError, Status: http.StatusServiceUnavailable,
-			Message: "the server is shutting down and takes no new background calls; try again on another instance"}
-		writePlatformError(w, e)
-		oc.status, oc.errorType = e.Status, e.Type
-		return oc
+		return oc.fail(w, &catalog.Error{Type: catalog.UnsupportedError, Status: http.StatusServiceUnavailable,
+			Message: "the server is shutting down and takes no new background calls; try again on another instance"})
 	}
 	writeJSON(w, http.StatusOK, client.AsyncResponse{Async: "void", RequestID: id})
 	oc.status = http.StatusOK
