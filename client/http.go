@@ -82,19 +82,14 @@ func (r *remote) call(ctx context.Context, ref catalog.Ref, in catalog.Value, op
 		return nil, fmt.Errorf("call %s: reading the answer from %s: %w", ref, r.base, err)
 	}
 	var cr CallResponse
-	if err := json.Unmarshal(raw, &cr); err != nil {
-		if e := platformError(resp, raw); e != nil {
-			return nil, e
-		}
-		return nil, fmt.Errorf("call %s: %s answered with something that is not the algorithm API (%s)", ref, r.base, resp.Status)
-	}
-	if cr.Error != nil {
+	err = json.Unmarshal(raw, &cr)
+	switch {
+	case err == nil && cr.Error != nil:
 		return nil, errorFromBody(resp.StatusCode, cr.Error)
-	}
-	if resp.StatusCode/100 != 2 {
-		if e := platformError(resp, raw); e != nil {
-			return nil, e
-		}
+	case resp.StatusCode/100 != 2:
+		return nil, statusError(resp)
+	case err != nil:
+		return nil, fmt.Errorf("call %s: %s answered with something that is not the algorithm API (%s)", ref, r.base, resp.Status)
 	}
 	if cr.Metadata == nil {
 		return nil, fmt.Errorf("call %s: the answer has no metadata", ref)
@@ -162,8 +157,8 @@ func errorFromBody(status int, b *ErrorBody) *catalog.Error {
 	return e
 }
 
-// platformError reads an error answer that lacks a JSON error body, from the
-// X-Error-Message header or the status line.
+// platformError reads a non-2xx answer: its JSON error body when it has
+// one, else the header or status line (statusError). nil for a 2xx answer.
 func platformError(resp *http.Response, raw []byte) *catalog.Error {
 	if resp.StatusCode/100 == 2 {
 		return nil
@@ -172,6 +167,12 @@ func platformError(resp *http.Response, raw []byte) *catalog.Error {
 	if json.Unmarshal(raw, &cr) == nil && cr.Error != nil {
 		return errorFromBody(resp.StatusCode, cr.Error)
 	}
+	return statusError(resp)
+}
+
+// statusError is a non-2xx answer without an error body, read from the
+// X-Error-Message header or the status line.
+func statusError(resp *http.Response) *catalog.Error {
 	msg := resp.Header.Get("X-Error-Message")
 	if msg == "" {
 		msg = fmt.Sprintf("the server answered %s", resp.Status)
