@@ -20,6 +20,16 @@ func (c *Chain) Compile() error {
 	return ps.list.orNil()
 }
 
+// ensureCompiled compiles the chain unless it already has: Run, Validate
+// and the exports need its compiled mappings, and a chain loaded once and
+// run many times (a published one) must not be checked again on each call.
+func (c *Chain) ensureCompiled() error {
+	if c.compiled {
+		return nil
+	}
+	return c.Compile()
+}
+
 func kindOf(s string) catalog.Kind { return catalog.Kind(strings.TrimSpace(s)) }
 
 // isIdent reports whether id can be written `.steps.ID` in jq.

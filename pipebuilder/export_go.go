@@ -28,10 +28,8 @@ type GoExportOptions struct {
 // Validate the chain first: steps whose algorithm takes only binary input
 // then get base64 strings decoded to bytes, exactly as Run does.
 func ExportGo(c *Chain, opt GoExportOptions) ([]byte, error) {
-	if !c.compiled {
-		if err := c.Compile(); err != nil {
-			return nil, err
-		}
+	if err := c.ensureCompiled(); err != nil {
+		return nil, err
 	}
 	server := opt.Server
 	if server == "" {

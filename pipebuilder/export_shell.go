@@ -22,10 +22,8 @@ func ShellQuote(s string) string {
 // chain string holding a NUL byte cannot be written in a shell script and is
 // refused.
 func ExportShell(c *Chain) ([]byte, error) {
-	if !c.compiled {
-		if err := c.Compile(); err != nil {
-			return nil, err
-		}
+	if err := c.ensureCompiled(); err != nil {
+		return nil, err
 	}
 	for _, s := range []string{c.Name, c.Version, c.Output} {
 		if strings.ContainsRune(s, 0) {

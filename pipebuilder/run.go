@@ -127,10 +127,8 @@ func Run(ctx context.Context, cl *client.Client, c *Chain, input catalog.Value, 
 		tr.Err, tr.Duration = err, time.Since(start)
 		return tr, err
 	}
-	if !c.compiled {
-		if err := c.Compile(); err != nil {
-			return fail(err)
-		}
+	if err := c.ensureCompiled(); err != nil {
+		return fail(err)
 	}
 	last := len(c.Steps) - 1
 	if opt.UpTo != "" {

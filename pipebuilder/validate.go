@@ -22,10 +22,8 @@ import (
 // Validate compiles the chain first when needed. It changes the chain, so do
 // not call it while the same chain runs.
 func (c *Chain) Validate(ctx context.Context, src catalog.Source) error {
-	if !c.compiled {
-		if err := c.Compile(); err != nil {
-			return err
-		}
+	if err := c.ensureCompiled(); err != nil {
+		return err
 	}
 	ps := &problems{c: c}
 	for i := range c.Steps {
