@@ -316,7 +316,9 @@ func (p *chainPane) View(spin string) string {
 		lines = append(lines, p.st.Muted.Render("select a model on the catalog and press a; ctrl+o opens a chain file"))
 	}
 	lines = append(lines, p.mappingLines(iw)...)
-	p.refreshDetail()
+	// What is above the detail is drawn: its height is known without
+	// headLines drawing the mapping (editor, preview) a second time.
+	p.refreshDetail(ih - len(lines))
 	lines = append(lines, p.vp.View())
 	// Never let the builder push the screen taller or wider than it is.
 	bl := strings.Split(strings.Join(lines, "\n"), "\n")
@@ -472,9 +474,9 @@ func (p *chainPane) shownPreview(w, maxLines int) shownPreview {
 }
 
 // refreshDetail renders the selected step's input and result into the
-// viewport when something changed.
-func (p *chainPane) refreshDetail() {
-	p.vp.SetHeight(max(1, p.detailHeight()))
+// viewport, height lines high, when something changed.
+func (p *chainPane) refreshDetail(height int) {
+	p.vp.SetHeight(max(1, height))
 	s, ok := p.selectedStep()
 	if !ok {
 		p.vp.SetContent("")
