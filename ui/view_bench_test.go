@@ -73,3 +73,20 @@ func gradientPNG(w, h int) []byte {
 	_ = png.Encode(&buf, img)
 	return buf.Bytes()
 }
+
+// BenchmarkModelTickTryJSON is a spinner frame of the whole program (the
+// tick's Update and the View) while a large JSON result is in the Try tab
+// and another run is under way.
+func BenchmarkModelTickTryJSON(b *testing.B) {
+	m := newTestModel(b, 160, 48, "dark")
+	selectRef(b, m, "test/Shout")
+	press(b, m, "enter")
+	m.try.resp = &client.Response{Value: bigJSON(), ContentType: "application/json", Duration: time.Millisecond}
+	m.try.refreshOutput()
+	m.try.running = true
+	b.ResetTimer()
+	for b.Loop() {
+		m.Update(tickMsg{gen: m.tickGen, at: testTime})
+		_ = m.View()
+	}
+}
