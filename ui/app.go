@@ -833,23 +833,7 @@ func (m *Model) confirmPrompt() tea.Cmd {
 	m.overlay, m.prompt = overlayNone, nil
 	switch purpose {
 	case promptLoadFile:
-		return func() tea.Msg {
-			st, err := os.Stat(path)
-			if err != nil {
-				return fileLoadedMsg{path: path, err: fmt.Errorf("cannot load %s: %w", path, unwrapPathErr(err))}
-			}
-			if st.IsDir() {
-				return fileLoadedMsg{path: path, err: fmt.Errorf("%s is a directory; give a file", path)}
-			}
-			if st.Size() > maxInputFile {
-				return fileLoadedMsg{path: path, err: fmt.Errorf("%s is %s; inputs are limited to %s", path, humanBytes(int(st.Size())), humanBytes(maxInputFile))}
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return fileLoadedMsg{path: path, err: fmt.Errorf("cannot load %s: %w", path, unwrapPathErr(err))}
-			}
-			return fileLoadedMsg{path: path, data: b}
-		}
+		return loadInputFile(path, false)
 	case promptSaveOutput:
 		data := outputBytes(m.try.resp)
 		return func() tea.Msg {
@@ -947,6 +931,29 @@ func (m *Model) recordRun(msg runDoneMsg) tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return historySavedMsg{err: appendHistory(path, r)} })
 	}
 	return tea.Batch(cmds...)
+}
+
+// loadInputFile reads a file to use as an input, for the Try tab or (chain)
+// for the chain builder, refusing a directory or a file over maxInputFile.
+func loadInputFile(path string, chain bool) tea.Cmd {
+	return func() tea.Msg {
+		fail := func(err error) tea.Msg { return fileLoadedMsg{path: path, err: err, chain: chain} }
+		st, err := os.Stat(path)
+		if err != nil {
+			return fail(fmt.Errorf("cannot load %s: %w", path, unwrapPathErr(err)))
+		}
+		if st.IsDir() {
+			return fail(fmt.Errorf("%s is a directory; give a file", path))
+		}
+		if st.Size() > maxInputFile {
+			return fail(fmt.Errorf("%s is %s; inputs are limited to %s", path, humanBytes(int(st.Size())), humanBytes(maxInputFile)))
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return fail(fmt.Errorf("cannot load %s: %w", path, unwrapPathErr(err)))
+		}
+		return fileLoadedMsg{path: path, data: b, chain: chain}
+	}
 }
 
 func oneLine(s string) string {

@@ -909,20 +909,7 @@ func (m *Model) confirmChainPrompt(purpose promptPurpose, raw string) tea.Cmd {
 	case promptExportChain:
 		return m.exportCmd(m.exportFormat, path)
 	case promptChainInput:
-		return func() tea.Msg {
-			st, err := os.Stat(path)
-			if err != nil {
-				return fileLoadedMsg{path: path, err: fmt.Errorf("cannot load %s: %w", path, unwrapPathErr(err)), chain: true}
-			}
-			if st.Size() > maxInputFile {
-				return fileLoadedMsg{path: path, err: fmt.Errorf("%s is %s; inputs are limited to %s", path, humanBytes(int(st.Size())), humanBytes(maxInputFile)), chain: true}
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return fileLoadedMsg{path: path, err: fmt.Errorf("cannot load %s: %w", path, unwrapPathErr(err)), chain: true}
-			}
-			return fileLoadedMsg{path: path, data: b, chain: true}
-		}
+		return loadInputFile(path, true)
 	}
 	return nil
 }
