@@ -96,7 +96,8 @@ func (p *chainPane) SetSize(w, h int) {
 	p.editor.SetHeight(p.editorHeight())
 	p.vp.SetWidth(iw)
 	p.vp.SetHeight(max(1, p.detailHeight()))
-	p.vpKey = ""
+	// vpKey holds the width and the detail's height: the detail is drawn
+	// again only if they changed, not on every layout (each preview answer).
 }
 
 func (p *chainPane) innerHeight() int { return max(1, p.h-p.st.Pane.GetVerticalFrameSize()) }

@@ -90,3 +90,21 @@ func BenchmarkModelTickTryJSON(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkChainLayoutView is what the builder does on a preview's answer or
+// another message that lays the screen out again: SetSize at the same size,
+// then View, with a large JSON result in the step detail.
+func BenchmarkChainLayoutView(b *testing.B) {
+	st := themes.New(themes.Dark())
+	p := newChainPane(st)
+	p.c = &pipebuilder.Chain{Name: "big", Steps: []pipebuilder.Step{{ID: "a", Algo: "test/Big"}}}
+	p.trace = &pipebuilder.Trace{Steps: []pipebuilder.StepTrace{{ID: "a", Input: catalog.JSON(map[string]any{"n": 1}), Result: bigJSON(), ContentType: "json", Done: true}}}
+	p.live["a"] = p.trace.Steps[0]
+	p.SetSize(120, 40)
+	_ = p.View("⠋")
+	b.ResetTimer()
+	for b.Loop() {
+		p.SetSize(120, 40)
+		_ = p.View("⠋")
+	}
+}
