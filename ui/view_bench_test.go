@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -106,5 +107,16 @@ func BenchmarkChainLayoutView(b *testing.B) {
 	for b.Loop() {
 		p.SetSize(120, 40)
 		_ = p.View("⠋")
+	}
+}
+
+// BenchmarkColorJSON is what a finished run, a resize or a theme change
+// costs the Try tab with a 200 KB JSON result.
+func BenchmarkColorJSON(b *testing.B) {
+	st := themes.New(themes.Dark())
+	bs, _ := json.MarshalIndent(bigJSON().JSON, "", "  ")
+	b.SetBytes(int64(len(bs)))
+	for b.Loop() {
+		_ = colorJSON(st, string(bs))
 	}
 }
