@@ -311,7 +311,7 @@ func writeValue(cmd *cobra.Command, what, again string, resp *client.Response, o
 		}
 		body = b
 		if output == "" && isTerminal(out) {
-			_, err := io.WriteString(colorWriter(out), colorJSON(b, newJSONPalette(hasDarkBackground(cmd.InOrStdin(), out))))
+			_, err := io.WriteString(colorWriter(out), jsonStyles(hasDarkBackground(cmd.InOrStdin(), out)).ColorJSON(string(b)))
 			return err
 		}
 	case catalog.KindBinary:

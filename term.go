@@ -10,6 +10,8 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
+
+	"pipette/themes"
 )
 
 // isTerminal reports whether x (a reader or writer) is an interactive
@@ -56,20 +58,13 @@ var hasDarkBackground = func(in io.Reader, out io.Writer) bool {
 	return lipgloss.HasDarkBackground(fi, fo)
 }
 
-// jsonPalette colors pretty-printed JSON on a terminal.
-type jsonPalette struct {
-	key, str, num, lit, punct lipgloss.Style
-}
-
-func newJSONPalette(dark bool) jsonPalette {
-	ld := lipgloss.LightDark(dark)
-	return jsonPalette{
-		key:   lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#0550AE"), lipgloss.Color("#79C0FF"))),
-		str:   lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#0A3069"), lipgloss.Color("#A5D6FF"))),
-		num:   lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#953800"), lipgloss.Color("#FFA657"))),
-		lit:   lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#8250DF"), lipgloss.Color("#D2A8FF"))),
-		punct: lipgloss.NewStyle().Faint(true),
+// jsonStyles colours JSON on a terminal as the TUI does, in its dark or
+// light theme.
+func jsonStyles(dark bool) *themes.Styles {
+	if dark {
+		return themes.New(themes.Dark())
 	}
+	return themes.New(themes.Light())
 }
 
 // prettyJSON indents v with two spaces and keeps "<", ">" and "&" readable.
@@ -82,56 +77,4 @@ func prettyJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// colorJSON colors already indented, valid JSON token by token. Strings
-// followed by a colon are keys.
-func colorJSON(src []byte, p jsonPalette) string {
-	var out bytes.Buffer
-	for i := 0; i < len(src); {
-		c := src[i]
-		switch {
-		case c == '"':
-			j := i + 1
-			for j < len(src) && src[j] != '"' {
-				if src[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			j = min(j+1, len(src))
-			tok := string(src[i:j])
-			k := j
-			for k < len(src) && (src[k] == ' ' || src[k] == '\n' || src[k] == '\t' || src[k] == '\r') {
-				k++
-			}
-			if k < len(src) && src[k] == ':' {
-				out.WriteString(p.key.Render(tok))
-			} else {
-				out.WriteString(p.str.Render(tok))
-			}
-			i = j
-		case c == '-' || (c >= '0' && c <= '9'):
-			j := i
-			for j < len(src) && bytes.IndexByte([]byte("+-.eE0123456789"), src[j]) >= 0 {
-				j++
-			}
-			out.WriteString(p.num.Render(string(src[i:j])))
-			i = j
-		case c == 't' || c == 'f' || c == 'n':
-			j := i
-			for j < len(src) && src[j] >= 'a' && src[j] <= 'z' {
-				j++
-			}
-			out.WriteString(p.lit.Render(string(src[i:j])))
-			i = j
-		case bytes.IndexByte([]byte("{}[],:"), c) >= 0:
-			out.WriteString(p.punct.Render(string(c)))
-			i++
-		default:
-			out.WriteByte(c)
-			i++
-		}
-	}
-	return out.String()
 }

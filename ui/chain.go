@@ -555,7 +555,7 @@ func renderValue(st *themes.Styles, gfx *graphics, slot string, v catalog.Value,
 		if err != nil {
 			return st.Error.Render(err.Error())
 		}
-		return colorJSON(st, string(b))
+		return st.ColorJSON(string(b))
 	case catalog.KindText:
 		return wrapText(v.Text, w)
 	case catalog.KindBinary:

@@ -66,18 +66,18 @@ func TestColorJSONMatchesRenderPerToken(t *testing.T) {
 	}
 	for _, pal := range []themes.Palette{themes.Dark(), themes.Light(), themes.ANSI(true), themes.ANSI(false), themes.Plain()} {
 		st := themes.New(pal)
-		if got, want := colorJSON(st, string(b)), colorJSONByRender(st, string(b)); got != want {
+		if got, want := st.ColorJSON(string(b)), colorJSONByRender(st, string(b)); got != want {
 			t.Errorf("%s: colorJSON differs from Render per token\n got %q\nwant %q", pal.Name, got, want)
 		}
 	}
 	// A style that does not simply wrap its text is rendered per token.
 	st := themes.New(themes.Dark())
 	st.JSONKey = st.JSONKey.Bold(true).Underline(true)
-	if got, want := colorJSON(st, string(b)), colorJSONByRender(st, string(b)); got != want {
+	if got, want := st.ColorJSON(string(b)), colorJSONByRender(st, string(b)); got != want {
 		t.Errorf("bold underlined keys differ\n got %q\nwant %q", got, want)
 	}
 	st.JSONString = lipgloss.NewStyle().Width(40)
-	if got, want := colorJSON(st, string(b)), colorJSONByRender(st, string(b)); got != want {
+	if got, want := st.ColorJSON(string(b)), colorJSONByRender(st, string(b)); got != want {
 		t.Errorf("padded strings differ\n got %q\nwant %q", got, want)
 	}
 }

@@ -117,6 +117,6 @@ func BenchmarkColorJSON(b *testing.B) {
 	bs, _ := json.MarshalIndent(bigJSON().JSON, "", "  ")
 	b.SetBytes(int64(len(bs)))
 	for b.Loop() {
-		_ = colorJSON(st, string(bs))
+		_ = st.ColorJSON(string(bs))
 	}
 }
