@@ -44,13 +44,10 @@ func runTUI(cmd *cobra.Command, args []string) error {
 		images = ui.ImagesOff
 	}
 
-	serverURL := os.Getenv(envServer)
-	if f := cmd.Flag("server"); f != nil && f.Changed {
-		serverURL = f.Value.String()
-	}
+	serverURL, _ := serverAddress(cmd) // as written: the TUI shows it
 	keyEnv := envKey
 	var c *client.Client
-	if strings.TrimSpace(serverURL) == "" && cfg.Server != "" {
+	if serverURL == "" && cfg.Server != "" {
 		serverURL = cfg.Server
 		if cfg.APIKeyEnv != "" {
 			keyEnv = cfg.APIKeyEnv
