@@ -11,6 +11,29 @@ import (
 	"pipette/client"
 )
 
+// programOutput keeps everything a teatest program printed, and its waits
+// look at all of it. teatest.WaitFor starts from nothing on each call, so
+// text that one wait read past was lost to the next, and the diffing renderer
+// never prints unchanged text again: that wait timed out (rarely, under
+// load). So each text waited for must be one that can only appear after the
+// keys sent before its wait.
+type programOutput struct {
+	tm  *teatest.TestModel
+	out bytes.Buffer
+}
+
+func (s *programOutput) waitFor(t *testing.T) func(what string) {
+	return func(what string) {
+		t.Helper()
+		var read []byte // all this wait has read so far
+		teatest.WaitFor(t, s.tm.Output(), func(b []byte) bool {
+			read = b
+			return bytes.Contains(s.out.Bytes(), []byte(what)) || bytes.Contains(b, []byte(what))
+		}, teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+		s.out.Write(read)
+	}
+}
+
 // TestProgramEndToEnd runs the real Bubble Tea program (renderer, command
 // scheduling, ticks) on the test catalog: filter, open the docs, run the
 // first sample, see its output, quit.
@@ -18,11 +41,8 @@ func TestProgramEndToEnd(t *testing.T) {
 	reg := testRegistry()
 	m := New(Options{Client: client.NewLocal(reg, reg), Theme: "dark", HistoryPath: t.TempDir() + "/h.jsonl"})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
-	wait := func(what string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
+	scr := &programOutput{tm: tm}
+	wait := scr.waitFor(t)
 	wait("5 models")
 	// The renderer only redraws what changed, so each wait looks for text
 	// that appears whole: the docs of the model the filter selected.
@@ -31,7 +51,7 @@ func TestProgramEndToEnd(t *testing.T) {
 	tm.Type("1")
 	wait("capitals")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab}) // docs → try
-	wait("pipette")
+	wait("ctrl+r run")                         // the Try tab's footer
 	tm.Type("r")
 	wait("HELLO PIPETTE")
 	tm.Type("q")
@@ -53,11 +73,8 @@ func TestChainRunInTheProgram(t *testing.T) {
 	reg := testRegistry()
 	m := New(Options{Client: client.NewLocal(reg, reg), Theme: "dark", HistoryPath: t.TempDir() + "/h.jsonl", DraftPath: t.TempDir() + "/draft.yaml"})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
-	wait := func(what string) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-	}
+	scr := &programOutput{tm: tm}
+	wait := scr.waitFor(t)
 	wait("5 models")
 	tm.Type("/shout")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
