@@ -343,6 +343,8 @@ func (r *run) each(ctx context.Context, s *Step, st *StepTrace, list []any, bina
 	defer stop()
 	errs := make([]error, len(list))
 	sem := make(chan struct{}, r.opt.Concurrency)
+	own := make(chan struct{}, 1) // the call's own slot (see takeSlot)
+	slots := catalog.SlotsOf(ctx)
 	var wg sync.WaitGroup
 	for j := range list {
 		select {
@@ -352,10 +354,15 @@ func (r *run) each(ctx context.Context, s *Step, st *StepTrace, list []any, bina
 		if eachCtx.Err() != nil {
 			break
 		}
+		release, ok := takeSlot(eachCtx, own, slots)
+		if !ok {
+			<-sem
+			break
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
+			defer func() { release(); <-sem }()
 			start := time.Now()
 			resp, err := r.call(eachCtx, s, inputs[j])
 			r.mu.Lock()
@@ -386,6 +393,34 @@ func (r *run) each(ctx context.Context, s *Step, st *StepTrace, list []any, bina
 		return nil, &StepError{Step: s.ID, Algo: s.Algo, Item: -1, Err: r.stopped(ctx)}
 	}
 	return results, nil
+}
+
+// takeSlot returns once an element may start, with the function that frees
+// what it runs on. Under a host that bounds how much runs at once
+// (catalog.Slots: pipette serve), an element runs on the call's own slot
+// when it is free, else on one borrowed from the host, else it waits for the
+// own slot: a published chain's fan-out then never runs wider than the
+// server's free capacity, and always makes progress. Without a host bound
+// (in-process) every element may start, up to Options.Concurrency.
+func takeSlot(ctx context.Context, own chan struct{}, slots catalog.Slots) (release func(), ok bool) {
+	if slots == nil {
+		return func() {}, true
+	}
+	freeOwn := func() { <-own }
+	select {
+	case own <- struct{}{}:
+		return freeOwn, true
+	default:
+	}
+	if release, ok := slots.TryTake(); ok {
+		return release, true
+	}
+	select {
+	case own <- struct{}{}:
+		return freeOwn, true
+	case <-ctx.Done():
+		return nil, false
+	}
 }
 
 // eval runs a mapping of this run; a mapping stopped by the run's deadline

@@ -209,9 +209,8 @@ steps:
 	}
 }
 
-func TestRunEachConcurrencyAndOrder(t *testing.T) {
-	// Not parallel: it measures test/Slow's concurrency.
-	c := mustParse(`chain: v1
+// slowEachChain runs test/Slow once per element of its input list.
+const slowEachChain = `chain: v1
 name: test/Each
 version: 1.0.0
 input: json
@@ -219,7 +218,11 @@ steps:
   - id: slow
     algo: test/Slow/1.0.0
     each: '[.input[] | . * 1]'
-`)
+`
+
+func TestRunEachConcurrencyAndOrder(t *testing.T) {
+	// Not parallel: it measures test/Slow's concurrency.
+	c := mustParse(slowEachChain)
 	maxInFlight.Store(0)
 	in := []any{60.0, 10.0, 40.0, 5.0, 30.0, 1.0, 20.0, 2.0}
 	tr, err := Run(context.Background(), localClient(), c, catalog.JSON(in), Options{Concurrency: 3})
@@ -231,6 +234,53 @@ steps:
 	}
 	if m := maxInFlight.Load(); m > 3 || m < 2 {
 		t.Errorf("at most %d elements ran at once, want 2..3", m)
+	}
+}
+
+// fixedSlots lends at most n slots; it counts what it lent.
+type fixedSlots struct {
+	mu         sync.Mutex
+	free, lent int
+}
+
+func (f *fixedSlots) TryTake() (func(), bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.free == 0 {
+		return nil, false
+	}
+	f.free--
+	f.lent++
+	return func() { f.mu.Lock(); f.free++; f.mu.Unlock() }, true
+}
+
+// Under a host that bounds how much runs at once, an `each` step runs on its
+// own slot plus what the host can lend, however wide Concurrency is, and
+// still finishes when the host lends nothing.
+func TestRunEachBorrowsSlots(t *testing.T) {
+	// Not parallel: it measures test/Slow's concurrency.
+	c := mustParse(slowEachChain)
+	in := []any{30.0, 10.0, 20.0, 5.0, 15.0, 1.0, 20.0, 2.0}
+	for _, lend := range []int{0, 1, 2} {
+		maxInFlight.Store(0)
+		slots := &fixedSlots{free: lend}
+		ctx := catalog.WithSlots(context.Background(), slots)
+		tr, err := Run(ctx, localClient(), c, catalog.JSON(in), Options{Concurrency: 8})
+		if err != nil {
+			t.Fatalf("lend %d: %v", lend, err)
+		}
+		if !reflect.DeepEqual(tr.Output.JSON, in) {
+			t.Errorf("lend %d: results %v", lend, tr.Output.JSON)
+		}
+		if m := maxInFlight.Load(); m > int64(lend+1) {
+			t.Errorf("lend %d: %d elements ran at once, want at most %d", lend, m, lend+1)
+		}
+		if lend > 0 && slots.lent == 0 {
+			t.Errorf("lend %d: nothing was borrowed", lend)
+		}
+		if slots.free != lend {
+			t.Errorf("lend %d: %d slots given back", lend, slots.free)
+		}
 	}
 }
 
