@@ -25,7 +25,9 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/atomicfile"
 	"pipette/themes"
+	"pipette/ui/history"
 )
 
 // Options configure the UI.
@@ -148,7 +150,7 @@ type Model struct {
 	spin     int
 	tickGen  int
 	ticking  bool
-	history  []Record
+	history  []history.Record
 	started  time.Time
 	lastLoad time.Duration
 	quitting bool
@@ -214,7 +216,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.opt.HistoryPath != "" {
 		path := m.opt.HistoryPath
 		cmds = append(cmds, func() tea.Msg {
-			recs, err := loadHistory(path)
+			recs, err := history.Store{Path: path}.Load()
 			return historyLoadedMsg{records: recs, err: err}
 		})
 	}
@@ -429,11 +431,14 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.history = append(m.history, msg.records...)
 		var compact tea.Cmd
-		if len(msg.records) > historyLimit && m.opt.HistoryPath != "" {
-			// Runs are appended; the file is trimmed here, once a session.
-			m.history = m.history[:historyLimit]
-			recs, path := append([]Record(nil), m.history...), m.opt.HistoryPath
-			compact = func() tea.Msg { return historySavedMsg{err: saveHistory(path, recs)} }
+		if len(m.history) > history.Limit {
+			m.history = m.history[:history.Limit]
+		}
+		if len(msg.records) > history.Limit && m.opt.HistoryPath != "" {
+			// Runs are appended; the file is trimmed here, once a session,
+			// to the newest records it holds when the trim runs.
+			store := history.Store{Path: m.opt.HistoryPath}
+			compact = func() tea.Msg { return historySavedMsg{err: store.Trim(history.Limit)} }
 		}
 		for _, r := range m.history {
 			if ref, err := catalog.ParseRef(r.Ref); err == nil {
@@ -660,7 +665,7 @@ func (m *Model) pick(it *pickItem) tea.Cmd {
 		m.cat.tag = it.value.(string)
 		return tea.Batch(m.cat.filterCmd(), m.startTicking())
 	case overlayHistory:
-		return m.replay(it.value.(Record))
+		return m.replay(it.value.(history.Record))
 	case overlayExport:
 		return m.exportChain(it.value.(exportChoice))
 	}
@@ -744,7 +749,7 @@ func summarise(in string, binary bool, n int) string {
 }
 
 // replay selects the record's model and puts its input in the Try tab.
-func (m *Model) replay(r Record) tea.Cmd {
+func (m *Model) replay(r history.Record) tea.Cmd {
 	ref, err := catalog.ParseRef(r.Ref)
 	if err != nil || m.cat.ix == nil {
 		return m.setStatus("cannot replay: "+r.Ref+" is not in this catalog", statusError)
@@ -837,7 +842,7 @@ func (m *Model) confirmPrompt() tea.Cmd {
 	case promptSaveOutput:
 		data := outputBytes(m.try.resp)
 		return func() tea.Msg {
-			if err := writeFileAtomic(path, data, 0o644); err != nil {
+			if err := atomicfile.Write(path, data, 0o644); err != nil {
 				return fileSavedMsg{path: path, err: fmt.Errorf("cannot save %s: %w", path, unwrapPathErr(err))}
 			}
 			return fileSavedMsg{path: path}
@@ -908,7 +913,7 @@ func (m *Model) runEditor(msg editorReadyMsg) tea.Cmd {
 
 // recordRun adds a finished run to the history and saves it.
 func (m *Model) recordRun(msg runDoneMsg) tea.Cmd {
-	r := Record{Time: m.now(), Ref: msg.ref.String(), Input: msg.input, Binary: msg.binary, Duration: msg.elapsed}
+	r := history.Record{Time: m.now(), Ref: msg.ref.String(), Input: msg.input, Binary: msg.binary, Duration: msg.elapsed}
 	if msg.err != nil {
 		e := catalog.AsError(msg.err)
 		r.Error, r.Output = e.Type, oneLine(e.Message)
@@ -917,9 +922,9 @@ func (m *Model) recordRun(msg runDoneMsg) tea.Cmd {
 		r.Output = oneLine(msg.resp.Value.Summary(120))
 		r.Duration = msg.resp.Duration
 	}
-	m.history = append([]Record{r}, m.history...)
-	if len(m.history) > historyLimit {
-		m.history = m.history[:historyLimit]
+	m.history = append([]history.Record{r}, m.history...)
+	if len(m.history) > history.Limit {
+		m.history = m.history[:history.Limit]
 	}
 	m.cat.recent[msg.ref.Path()] = r.Time
 	var cmds []tea.Cmd
@@ -927,8 +932,8 @@ func (m *Model) recordRun(msg runDoneMsg) tea.Cmd {
 		cmds = append(cmds, m.setStatus(msg.ref.Path()+" failed: "+catalog.AsError(msg.err).Type+": "+oneLine(catalog.AsError(msg.err).Message), statusWarn))
 	}
 	if m.opt.HistoryPath != "" {
-		path := m.opt.HistoryPath
-		cmds = append(cmds, func() tea.Msg { return historySavedMsg{err: appendHistory(path, r)} })
+		store := history.Store{Path: m.opt.HistoryPath}
+		cmds = append(cmds, func() tea.Msg { return historySavedMsg{err: store.Append(r)} })
 	}
 	return tea.Batch(cmds...)
 }

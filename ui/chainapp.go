@@ -15,6 +15,7 @@ import (
 	"github.com/itchyny/gojq"
 
 	"pipette/catalog"
+	"pipette/internal/atomicfile"
 	"pipette/pipebuilder"
 )
 
@@ -49,7 +50,7 @@ func (d *draftSaver) save(gen int, data []byte) error {
 		return nil
 	}
 	d.last = nil
-	if err := writeFileAtomic(d.path, data, 0o600); err != nil {
+	if err := atomicfile.Write(d.path, data, 0o600); err != nil {
 		return fmt.Errorf("cannot autosave the chain to %s: %w", d.path, unwrapPathErr(err))
 	}
 	d.last = data
@@ -579,7 +580,7 @@ func (m *Model) chainMsg(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		path, data, what := msg.path, msg.data, msg.format
 		return func() tea.Msg {
-			if err := writeFileAtomic(path, data, 0o644); err != nil {
+			if err := atomicfile.Write(path, data, 0o644); err != nil {
 				return chainSavedMsg{path: path, what: what, err: fmt.Errorf("cannot write %s: %w", path, unwrapPathErr(err))}
 			}
 			return chainSavedMsg{path: path, what: what}
@@ -860,7 +861,7 @@ func (m *Model) saveChainTo(path string) tea.Cmd {
 	return func() tea.Msg {
 		b, err := c.Marshal()
 		if err == nil {
-			err = writeFileAtomic(path, b, 0o644)
+			err = atomicfile.Write(path, b, 0o644)
 		}
 		if err != nil {
 			return chainSavedMsg{path: path, what: "the chain", err: fmt.Errorf("cannot save the chain to %s: %w", path, unwrapPathErr(err))}

@@ -8,6 +8,7 @@ import (
 	"pipette/catalog"
 	"pipette/client"
 	"pipette/pipebuilder"
+	"pipette/ui/history"
 )
 
 // Messages carry the results of I/O done in commands back to Update, which is
@@ -82,7 +83,7 @@ type historySavedMsg struct{ err error }
 
 // historyLoadedMsg is the run history read from the state directory.
 type historyLoadedMsg struct {
-	records []Record
+	records []history.Record
 	err     error
 }
 

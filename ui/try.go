@@ -17,6 +17,7 @@ import (
 	"pipette/catalog"
 	"pipette/client"
 	"pipette/themes"
+	"pipette/ui/history"
 )
 
 // tryPane is the input editor and the output of the last run.
@@ -216,15 +217,12 @@ func (t *tryPane) input() (catalog.Value, error) {
 // inputRecord is the input as history keeps it.
 func (t *tryPane) inputRecord() (string, bool) {
 	if t.bin != nil {
-		if len(t.bin) > maxHistoryInput {
+		if len(t.bin) > history.MaxInput {
 			return "", true
 		}
 		return base64.StdEncoding.EncodeToString(t.bin), true
 	}
 	s := t.editor.Value()
-	if len(s) > maxHistoryInput {
-		s = s[:maxHistoryInput]
-	}
 	return s, false
 }
 
