@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
+	"strings"
 
 	"pipette/catalog"
 )
@@ -33,6 +35,9 @@ func DecodeJSONBytes(raw []byte, dst any, what string) error {
 	if err := dec.Decode(dst); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
+			if n, ok := OutOfRangeWhole(te); ok {
+				return catalog.InputErrorf("field %q is %s, far outside what it can be; expected %s", te.Field, n, what)
+			}
 			return catalog.InputErrorf("field %q should be %s, not JSON %s; expected %s", te.Field, goKind(te.Type), te.Value, what)
 		}
 		if errors.As(err, &te) {
@@ -43,6 +48,28 @@ func DecodeJSONBytes(raw []byte, dst any, what string) error {
 		return catalog.InputErrorf("expected %s: %v", what, err)
 	}
 	return nil
+}
+
+// OutOfRangeWhole reports whether a decoding error is a whole number too
+// large (or too small) for the integer field it was meant for, such as 2^63
+// for an int, and returns the number as sent. Without it the sentence would
+// say the number "should be a whole number", which it is.
+func OutOfRangeWhole(te *json.UnmarshalTypeError) (string, bool) {
+	switch te.Type.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	default:
+		return "", false
+	}
+	n, ok := strings.CutPrefix(te.Value, "number ")
+	if !ok {
+		return "", false
+	}
+	f, err := strconv.ParseFloat(n, 64)
+	if err != nil || f != math.Trunc(f) {
+		return "", false
+	}
+	return n, true
 }
 
 func goKind(t reflect.Type) string {

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -162,3 +164,51 @@ func TestImage(t testing.TB, name string) []byte {
 	}
 	return b
 }
+
+// HeapAllocs is the process's cumulative heap allocations so far
+// (runtime/metrics), for measuring what one call allocated.
+func HeapAllocs() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
+}
+
+// Hostile runs a on in, an input built to make it allocate without bound,
+// and checks that the answer is one plain sentence (no panic, no stack, no
+// line break) of one of the given error types, or a result. A refusal may
+// have allocated at most refusalAlloc bytes in all: it must come before the
+// allocation, not after it; a result may have allocated at most the call's
+// memory budget in all (so its peak was under it too). The allocations are
+// the whole process's, so a test calling Hostile must not run in parallel
+// with others.
+func Hostile(t testing.TB, a algorithms.Algorithm, ctx context.Context, in catalog.Value, refusalAlloc int64, types ...string) error {
+	t.Helper()
+	before := HeapAllocs()
+	_, err := a.Run(ctx, in, io.Discard)
+	got := HeapAllocs() - before
+	if err == nil {
+		if budget := catalog.MemoryBudget(ctx); got > budget {
+			t.Errorf("%s on %s allocated %d MiB, over the call's budget of %d MiB", a.Entry.Ref.Path(), in.Summary(80), got>>20, budget>>20)
+		}
+		return nil
+	}
+	if got > refusalAlloc {
+		t.Errorf("%s on %s allocated %d MiB before refusing, over the %d MiB a refusal may cost (%v)", a.Entry.Ref.Path(), in.Summary(80), got>>20, refusalAlloc>>20, err)
+	}
+	var e *catalog.Error
+	if !errors.As(err, &e) {
+		t.Errorf("%s on %s: error %v (%T) is not a *catalog.Error", a.Entry.Ref.Path(), in.Summary(80), err, err)
+		return err
+	}
+	if !slices.Contains(types, e.Type) {
+		t.Errorf("%s on %s: %s %q, want one of %v", a.Entry.Ref.Path(), in.Summary(80), e.Type, e.Message, types)
+	}
+	if e.Message == "" || strings.ContainsAny(e.Message, "\n") || strings.Contains(e.Message, "goroutine") || strings.Contains(e.Message, "panic") {
+		t.Errorf("%s on %s: %q is not one plain sentence", a.Entry.Ref.Path(), in.Summary(80), e.Message)
+	}
+	return err
+}
+
+// HostileNumbers are the numbers every numeric option is tried with: the
+// edges of 32- and 64-bit integers, where sizes wrap, and their neighbours.
+var HostileNumbers = []float64{-1, 0, 1 << 31, 1<<31 - 1, 1 << 32, 3037000500, 1 << 53, 1 << 63, -(1 << 63), 1e308, -1e308}

@@ -61,7 +61,7 @@ func readRequest(ctx context.Context, in catalog.Value, req interface{ base() *d
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	if img, _, err = imagein.Decode(data); err != nil {
+	if img, _, err = imagein.DecodeContext(ctx, data); err != nil {
 		return nil, 0, 0, err
 	}
 	if minScore, inputSize, err = b.resolve(); err != nil {

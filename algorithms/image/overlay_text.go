@@ -5,6 +5,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	goimage "image"
 	"image/color"
 	"image/png"
@@ -168,8 +169,14 @@ func runOverlayText(ctx context.Context, in catalog.Value, _ io.Writer) (catalog
 	if err != nil {
 		return catalog.Value{}, err
 	}
-	img, _, err := imagein.Decode(data)
+	img, _, err := imagein.DecodeContext(ctx, data)
 	if err != nil {
+		return catalog.Value{}, err
+	}
+	// gg draws on an RGBA copy, which is then encoded into a growing buffer.
+	b := img.Bounds()
+	need := algorithms.SatAdd(imagein.ImageBytes(b.Dx(), b.Dy(), imagein.FormatOfImage(img)), algorithms.SatMul(imagein.NRGBABytes(b.Dx(), b.Dy()), 3))
+	if err := algorithms.CheckMemory(ctx, fmt.Sprintf("captioning the %d×%d image", b.Dx(), b.Dy()), need, "scale it down first"); err != nil {
 		return catalog.Value{}, err
 	}
 	if err := ctx.Err(); err != nil {

@@ -132,13 +132,17 @@ func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) 
 	if opts.Other != nil && strings.TrimSpace(*opts.Other) == "" {
 		return catalog.Value{}, catalog.InputErrorf(`"other" is empty: give a second image (base64, data URI or URL), or leave the field out`)
 	}
-	img, format, err := imagein.Decode(data)
+	img, format, err := imagein.DecodeContext(ctx, data)
 	if err != nil {
 		return catalog.Value{}, err
 	}
 	// Hash what a viewer sees: a phone photo stored sideways and its
 	// upright re-save are the same picture.
-	img = upright(img, exifOrientation(data, format))
+	orientation := exifOrientation(data, format)
+	if err := planHashes(ctx, "the image", img, orientation); err != nil {
+		return catalog.Value{}, err
+	}
+	img = upright(img, orientation)
 	hashes, raw, err := imageHashes(img)
 	if err != nil {
 		return catalog.Value{}, err
@@ -154,11 +158,15 @@ func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) 
 	if err != nil {
 		return catalog.Value{}, prefixError(`the "other" image: `, err)
 	}
-	other, otherFormat, err := imagein.Decode(otherData)
+	other, otherFormat, err := imagein.DecodeContext(ctx, otherData)
 	if err != nil {
 		return catalog.Value{}, prefixError(`the "other" image: `, err)
 	}
-	other = upright(other, exifOrientation(otherData, otherFormat))
+	otherOrientation := exifOrientation(otherData, otherFormat)
+	if err := planHashes(ctx, `the "other" image`, other, otherOrientation); err != nil {
+		return catalog.Value{}, err
+	}
+	other = upright(other, otherOrientation)
 	otherHashes, otherRaw, err := imageHashes(other)
 	if err != nil {
 		return catalog.Value{}, err
@@ -177,6 +185,25 @@ func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) 
 }
 
 // imageHashes returns the pHash, aHash and dHash of img, in that order.
+// planHashes checks what hashing img holds against the call's budget: the
+// decoded image, its upright copy, and what nfnt/resize (goimagehash's
+// resizer) makes for the 64×64 pHash: a transposed intermediate of
+// height×64 pixels of up to 8 bytes (a 1×40000000 strip makes 20 GB of it),
+// a 3-byte copy of a YCbCr source, and its coefficient tables.
+func planHashes(ctx context.Context, what string, img image.Image, orientation int) error {
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	held := imagein.ImageBytes(w, h, imagein.FormatOfImage(img))
+	if orientation != 1 {
+		held = algorithms.SatAdd(held, imagein.NRGBABytes(w, h))
+		if orientation >= 5 {
+			w, h = h, w
+		}
+	}
+	resizer := algorithms.SatAdd(algorithms.SatMul(int64(h), 64*8), imagein.ImageBytes(w, h, imagein.YCbCr444),
+		algorithms.SatMul(int64(w)+int64(h), 8))
+	return algorithms.CheckMemory(ctx, fmt.Sprintf("hashing %s (%d×%d)", what, w, h), algorithms.SatAdd(held, resizer), "scale it down first")
+}
+
 func imageHashes(img image.Image) (ImageHashes, [3]*goimagehash.ImageHash, error) {
 	var raw [3]*goimagehash.ImageHash
 	var err error

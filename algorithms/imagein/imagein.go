@@ -27,6 +27,7 @@ import (
 	_ "golang.org/x/image/tiff" //
 	_ "golang.org/x/image/webp" //
 
+	"pipette/algorithms"
 	"pipette/catalog"
 )
 
@@ -116,15 +117,32 @@ func decodeBase64(s string) ([]byte, error) {
 	return nil, catalog.InputErrorf("the image string is neither base64, a data URI nor an http(s) URL")
 }
 
-// Decode decodes an image after checking its size against the pixel limit,
-// using only the header, so a huge image costs nothing. It returns the image
-// and its format name ("png", "jpeg", …).
+// Decode is DecodeContext under the default memory budget.
 func Decode(data []byte) (image.Image, string, error) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	return DecodeContext(context.Background(), data)
+}
+
+// DecodeContext decodes an image after checking, from its header alone, that
+// it is within the pixel limit and that the image and the decoder's buffers
+// fit MaxImageBytes and the call's memory budget: a 16-bit PNG takes 8 bytes
+// a pixel, a progressive JPEG keeps 4 bytes of coefficients per sample, so
+// pixels alone do not say what decoding costs. A huge image is refused
+// before any pixel is decoded. It returns the image and its format name
+// ("png", "jpeg", …).
+func DecodeContext(ctx context.Context, data []byte) (image.Image, string, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return nil, "", catalog.InputErrorf("the input is not an image pipette can read (PNG, JPEG, GIF, BMP, TIFF or WebP): %v", err)
 	}
 	if err := CheckPixels(cfg.Width, cfg.Height); err != nil {
+		return nil, "", err
+	}
+	f, imgBytes, scratch := decodeFootprint(data, format, cfg)
+	if _, err := CheckImage(ctx, "the image", cfg.Width, cfg.Height, f); err != nil {
+		return nil, "", err
+	}
+	if err := algorithms.CheckMemory(ctx, fmt.Sprintf("decoding the %d×%d %s image", cfg.Width, cfg.Height, format),
+		algorithms.SatAdd(imgBytes, scratch), "scale it down first"); err != nil {
 		return nil, "", err
 	}
 	img, format, err := image.Decode(bytes.NewReader(data))
@@ -134,15 +152,16 @@ func Decode(data []byte) (image.Image, string, error) {
 	return img, format, nil
 }
 
-// CheckPixels refuses dimensions over the pixel limit.
+// CheckPixels refuses dimensions over the pixel limit, and sides that are
+// not positive; the product saturates, so no size wraps around the limit.
 func CheckPixels(w, h int) error {
 	max := CurrentPolicy().MaxPixels
 	if w <= 0 || h <= 0 {
 		return catalog.InputErrorf("the image has no pixels (%d×%d)", w, h)
 	}
-	if int64(w)*int64(h) > int64(max) {
-		return catalog.Errorf(catalog.TooLargeError, "the image is %d×%d (%.1f megapixels), over the limit of %.1f megapixels: scale it down first",
-			w, h, float64(w)*float64(h)/1e6, float64(max)/1e6)
+	if algorithms.SatMul(int64(w), int64(h)) > int64(max) {
+		return catalog.Errorf(catalog.TooLargeError, "the image is %d×%d (%s megapixels), over the limit of %.1f megapixels: scale it down first",
+			w, h, megapixels(w, h), float64(max)/1e6)
 	}
 	return nil
 }
@@ -153,7 +172,7 @@ func Load(ctx context.Context, in catalog.Value) (image.Image, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return Decode(data)
+	return DecodeContext(ctx, data)
 }
 
 // LoadString is FromString then Decode, for images inside JSON objects.
@@ -162,7 +181,7 @@ func LoadString(ctx context.Context, s string) (image.Image, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	return Decode(data)
+	return DecodeContext(ctx, data)
 }
 
 var errPrivate = errors.New("private address")

@@ -164,11 +164,16 @@ func runExtractText(ctx context.Context, in catalog.Value, stdout io.Writer) (ca
 	if opts.Scale != nil && (*opts.Scale < 1 || *opts.Scale > 4) {
 		return catalog.Value{}, catalog.InputErrorf(`"scale" is %d; give 1 (as is) to 4, or leave it out to enlarge small text automatically`, *opts.Scale)
 	}
-	img, _, err := imagein.Decode(data)
+	img, _, err := imagein.DecodeContext(ctx, data)
 	if err != nil {
 		return catalog.Value{}, err
 	}
 	img = onWhite(img)
+	if opts.Scale != nil {
+		if err := planScale(ctx, img, *opts.Scale); err != nil {
+			return catalog.Value{}, err
+		}
+	}
 
 	dir, err := os.MkdirTemp("", "pipette-ocr-")
 	if err != nil {
@@ -185,7 +190,7 @@ func runExtractText(ctx context.Context, in catalog.Value, stdout io.Writer) (ca
 		return catalog.Value{}, err
 	}
 	if opts.Scale == nil {
-		if s := autoScale(res, img.Bounds()); s > 1 {
+		if s := autoScale(ctx, res, img); s > 1 {
 			fmt.Fprintf(stdout, "small text (median word height %.0f px): trying again at %d×\n", medianHeight(res.Words), s)
 			bigger, err := recognise(ctx, dir, img, lang, psm, s)
 			if err != nil {
@@ -204,7 +209,8 @@ func runExtractText(ctx context.Context, in catalog.Value, stdout io.Writer) (ca
 // autoScale is the enlargement that brings small text to a size Tesseract
 // reads well, or 1. An image with no words found at all gets one try at 2×
 // when it is small enough that its text may simply have been too tiny.
-func autoScale(res OCRResult, b image.Rectangle) int {
+func autoScale(ctx context.Context, res OCRResult, img image.Image) int {
+	b := img.Bounds()
 	s := 1
 	if len(res.Words) == 0 {
 		if max(b.Dx(), b.Dy()) <= 1200 {
@@ -216,10 +222,27 @@ func autoScale(res OCRResult, b image.Rectangle) int {
 	for s > 1 && int64(b.Dx()*s)*int64(b.Dy()*s) > maxScaledPixels {
 		s--
 	}
-	if s > 1 && imagein.CheckPixels(b.Dx()*s, b.Dy()*s) != nil {
-		return 1
+	for s > 1 && planScale(ctx, img, s) != nil {
+		s--
 	}
 	return s
+}
+
+// planScale checks an enlargement of img by scale before it is made: the
+// enlarged image must be within the pixel limit (Tesseract gets it whole),
+// and the decoded image, its enlargement and the resizer's buffers must fit
+// the call's memory budget.
+func planScale(ctx context.Context, img image.Image, scale int) error {
+	if scale <= 1 {
+		return nil
+	}
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	sw, sh := algorithms.SatInt(float64(w)*float64(scale)), algorithms.SatInt(float64(h)*float64(scale))
+	if _, err := imagein.CheckImage(ctx, fmt.Sprintf("the image enlarged %d×", scale), sw, sh, imagein.RGBA8); err != nil {
+		return err
+	}
+	need := algorithms.SatAdd(imagein.ImageBytes(w, h, imagein.FormatOfImage(img)), imagein.ResizeBytes(w, h, sw, sh, imaging.CatmullRom.Support))
+	return algorithms.CheckMemory(ctx, fmt.Sprintf("enlarging the %d×%d image %d×", w, h, scale), need, `give a smaller "scale" or a smaller image`)
 }
 
 func medianHeight(words []OCRWord) float64 {

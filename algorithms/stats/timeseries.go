@@ -132,6 +132,11 @@ func runTimeSeries(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.
 		if v == nil {
 			return catalog.Value{}, catalog.InputErrorf("values[%d] is null; fill in or drop missing observations before sending the series", i)
 		}
+		if math.IsNaN(*v) || math.IsInf(*v, 0) {
+			// Only an in-process caller (a jq mapping's nan or infinite) can
+			// send these; JSON has no way to write them.
+			return catalog.Value{}, catalog.InputErrorf("values[%d] is %g, not a finite number; send real observations", i, *v)
+		}
 		values[i] = *v
 	}
 	n := len(values)
@@ -140,11 +145,11 @@ func runTimeSeries(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.
 	}
 	z := defaultZ
 	if req.Z != nil {
-		if z = *req.Z; !(z > 0) {
+		if z = *req.Z; !(z > 0) || math.IsInf(z, 1) {
 			return catalog.Value{}, catalog.InputErrorf(`"z" is %g; it must be a positive number of standard deviations (3 is usual)`, z)
 		}
 	}
-	if req.PeriodHint != nil && (*req.PeriodHint < 2 || *req.PeriodHint > float64(n)/2) {
+	if req.PeriodHint != nil && !(*req.PeriodHint >= 2 && *req.PeriodHint <= float64(n)/2) {
 		return catalog.Value{}, catalog.InputErrorf(`"period_hint" is %g; it must be between 2 and half the series length (%d) so that two cycles fit`, *req.PeriodHint, n/2)
 	}
 

@@ -265,12 +265,28 @@ func qrColor(s string, def color.Color, field string) (color.Color, error) {
 	return color.NRGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}, nil
 }
 
+// planQRDecode checks the memory of decoding's tries against the call's
+// budget before the first: the decoded image stays while each try makes its
+// copy (the scaled-down one, the inverted NRGBA one), and zxing reads a try
+// into a byte of luminance and a bit of binarised image per pixel.
+func planQRDecode(ctx context.Context, img image.Image) error {
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
+	held := imagein.ImageBytes(w, h, imagein.FormatOfImage(img))
+	zxing := imagein.ImageBytes(w, h, imagein.PixelFormat{Name: "luminance", Bits: 10})
+	try := max(imagein.FitBytes(w, h, qrDecodeSide, qrDecodeSide, imaging.Box.Support), imagein.NRGBABytes(w, h))
+	need := algorithms.SatAdd(held, try, zxing)
+	return algorithms.CheckMemory(ctx, fmt.Sprintf("looking for a QR code in the %d×%d image", w, h), need, "crop or scale it down to the code first")
+}
+
 // decodeQR tries the image as it is, then (for big photos) a scaled-down
 // copy, then the inverted image for light-on-dark codes; each try costs a
 // millisecond or two, so being thorough is cheap.
 func decodeQR(ctx context.Context, data []byte, stdout io.Writer) (catalog.Value, error) {
-	img, _, err := imagein.Decode(data)
+	img, _, err := imagein.DecodeContext(ctx, data)
 	if err != nil {
+		return catalog.Value{}, err
+	}
+	if err := planQRDecode(ctx, img); err != nil {
 		return catalog.Value{}, err
 	}
 	// scale maps a try's coordinates back to the input image.
