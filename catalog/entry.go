@@ -36,6 +36,9 @@ type Entry struct {
 	// Unavailable, when set, says why the entry cannot run here and how to fix
 	// it in one sentence ("needs tesseract: apt-get install tesseract-ocr").
 	Unavailable string
+	// Model describes a model of a remote source (kind, size, context…);
+	// nil for built-ins and chains.
+	Model *Model
 }
 
 // VersionNames lists the entry's version strings, newest first.
@@ -48,7 +51,8 @@ func (e Entry) VersionNames() []string {
 }
 
 // Source is where entries come from: the built-in registry, a remote server,
-// a folder of chains.
+// a folder of chains, a model server (Ollama, an OpenAI-compatible server,
+// an OIP v2 server, the Hugging Face Hub).
 type Source interface {
 	Name() string
 	List(ctx context.Context) ([]Entry, error)
@@ -62,6 +66,9 @@ type Output struct {
 	Value   Value
 	Stdout  string // what the algorithm logged
 	Version string // the version that ran
+	// Generation is how a chat or completion model produced its text (time
+	// to first token, tokens/s); nil for everything else.
+	Generation *Generation
 }
 
 // Runner runs algorithms. Errors are *Error values: an algorithm's own

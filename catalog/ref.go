@@ -24,14 +24,17 @@ func ParseRef(s string) (Ref, error) {
 	}
 	parts := strings.Split(s, "/")
 	if len(parts) < 2 || len(parts) > 3 {
-		return Ref{}, fmt.Errorf("algorithm reference %q is not owner/name or owner/name/version", orig)
+		return Ref{}, fmt.Errorf("algorithm reference %q is not owner/name or owner/name/version%s", orig, slashHint(parts))
 	}
 	for i, p := range parts {
 		if p == "" {
 			return Ref{}, fmt.Errorf("algorithm reference %q has an empty part", orig)
 		}
 		limit := validNameRune
-		if i == 2 {
+		switch i {
+		case 0:
+			limit = validOwnerRune
+		case 2:
 			limit = validVersionRune
 		}
 		for _, r := range p {
@@ -40,11 +43,14 @@ func ParseRef(s string) (Ref, error) {
 			}
 		}
 	}
+	if _, err := DecodeName(parts[1]); err != nil {
+		return Ref{}, fmt.Errorf("algorithm reference %q: %w", orig, err)
+	}
 	ref := Ref{Owner: parts[0], Name: parts[1]}
 	if len(parts) == 3 {
 		ref.Version = parts[2]
 		if _, err := ParseConstraint(ref.Version); err != nil {
-			return Ref{}, fmt.Errorf("algorithm reference %q: %w", orig, err)
+			return Ref{}, fmt.Errorf("algorithm reference %q: %w%s", orig, err, slashHint(parts))
 		}
 	}
 	return ref, nil
@@ -59,9 +65,33 @@ func MustParseRef(s string) Ref {
 	return r
 }
 
+// validNameRune is what an owner or a name may hold: letters, digits and
+// "_-.", and in a name also the ":", "~" and "!" of an encoded model id
+// (EncodeName). Owners never hold them: an owner is a built-in group, a
+// chain's owner or a source's name.
 func validNameRune(r rune) bool {
+	return validOwnerRune(r) || r == ':' || r == nameSlash || r == nameEscape
+}
+
+func validOwnerRune(r rune) bool {
 	return r == '_' || r == '-' || r == '.' ||
 		(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')
+}
+
+// slashHint adds, to the error for a reference with too many parts or a
+// version that is not one, how a model id with slashes is written.
+func slashHint(parts []string) string {
+	if len(parts) < 3 || (len(parts) == 3 && !looksLikeIDPart(parts[2])) {
+		return ""
+	}
+	for _, p := range parts {
+		for i := 0; i < len(p); i++ {
+			if !isLiteralNameByte(p[i]) {
+				return "" // a reference with other mistakes gets no hint
+			}
+		}
+	}
+	return fmt.Sprintf("; a model id with slashes is written with ~ in a reference, as in %s/%s", parts[0], EncodeName(strings.Join(parts[1:], "/")))
 }
 
 func validVersionRune(r rune) bool {
@@ -85,3 +115,9 @@ func (r Ref) URI() string { return "algo://" + r.String() }
 
 // WithVersion returns the reference pinned to v.
 func (r Ref) WithVersion(v string) Ref { r.Version = v; return r }
+
+// looksLikeIDPart tells a model id's last part ("Llama-3.1-8B-Instruct")
+// from a mistyped version ("1.x"): versions start with a digit.
+func looksLikeIDPart(s string) bool {
+	return s != "" && (s[0] < '0' || s[0] > '9') && s[0] != '*'
+}

@@ -1,0 +1,213 @@
+// Package sources puts models that run elsewhere into pipette's catalog:
+// another pipette, Ollama, OpenAI-compatible servers (llama-server, vLLM,
+// LM Studio, OpenRouter, the Hugging Face router), Open Inference Protocol
+// v2 servers (KServe, Triton, MLServer) and the Hugging Face Hub. Each
+// source is named; its models' references are the source's name and the
+// model id, encoded (catalog.EncodeName): ollama/llama3.2:3b. A Catalog
+// merges the sources with the built-in catalog into one that lists,
+// searches, describes and calls them all, and knows which sources are up.
+// docs/API.md describes the references and the fields this adds.
+package sources
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"pipette/catalog"
+)
+
+// Catalog is a base catalog (the built-ins, or a pipette server) with remote
+// sources merged in. References whose owner is a source's name go to that
+// source; everything else to the base. It is a catalog.Source, Runner and
+// Streamer, and reports its sources' status.
+type Catalog struct {
+	base    catalog.Source
+	baseRun catalog.Runner
+	mu      sync.RWMutex
+	remotes []*Live
+	byName  map[string]*Live
+}
+
+// NewCatalog merges remotes into base. A source whose name is an owner of
+// the base catalog would hide its algorithms; that is an error naming both.
+func NewCatalog(ctx context.Context, base catalog.Source, run catalog.Runner, remotes ...*Live) (*Catalog, error) {
+	c := &Catalog{base: base, baseRun: run, byName: map[string]*Live{}}
+	owners := map[string]bool{}
+	if len(remotes) > 0 {
+		if entries, err := base.List(ctx); err == nil {
+			for _, e := range entries {
+				owners[e.Ref.Owner] = true
+			}
+		}
+	}
+	for _, l := range remotes {
+		if err := c.add(l, owners); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func (c *Catalog) add(l *Live, owners map[string]bool) error {
+	if owners[l.Name()] {
+		return fmt.Errorf("source name %q is already an owner of the %s catalog (%s/…): name the source otherwise", l.Name(), c.base.Name(), l.Name())
+	}
+	if _, dup := c.byName[l.Name()]; dup {
+		return fmt.Errorf("two sources are named %q: give each its own name", l.Name())
+	}
+	c.remotes = append(c.remotes, l)
+	c.byName[l.Name()] = l
+	return nil
+}
+
+// Add merges one more source (a discovered one, found after start).
+func (c *Catalog) Add(l *Live) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.add(l, nil)
+}
+
+// Remotes are the merged sources, in the order they were given.
+func (c *Catalog) Remotes() []*Live {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return slices.Clone(c.remotes)
+}
+
+// Remote is the source named name, or nil.
+func (c *Catalog) Remote(name string) *Live {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.byName[name]
+}
+
+// Base is the catalog the sources were merged into.
+func (c *Catalog) Base() catalog.Source { return c.base }
+
+// Name is the base's name, and the sources' names after a "+".
+func (c *Catalog) Name() string {
+	names := []string{c.base.Name()}
+	for _, l := range c.Remotes() {
+		names = append(names, l.Name())
+	}
+	return strings.Join(names, "+")
+}
+
+// Statuses are the sources' statuses, in order.
+func (c *Catalog) Statuses() []catalog.SourceStatus {
+	var out []catalog.SourceStatus
+	for _, l := range c.Remotes() {
+		out = append(out, l.Status())
+	}
+	return out
+}
+
+// List is the base's entries and every source's, sorted by reference. The
+// sources are asked at once; one that is down adds the models it had (marked
+// unavailable) or none, and never fails the listing. Only the base failing
+// does.
+func (c *Catalog) List(ctx context.Context) ([]catalog.Entry, error) {
+	remotes := c.Remotes()
+	lists := make([][]catalog.Entry, len(remotes))
+	var wg sync.WaitGroup
+	for i, l := range remotes {
+		wg.Go(func() { lists[i], _ = l.List(ctx) })
+	}
+	base, err := c.base.List(ctx)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	n := len(base)
+	for _, l := range lists {
+		n += len(l)
+	}
+	out := make([]catalog.Entry, 0, n)
+	for _, e := range base {
+		if c.Remote(e.Ref.Owner) == nil {
+			out = append(out, e)
+		}
+	}
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	if len(remotes) > 0 {
+		slices.SortStableFunc(out, func(a, b catalog.Entry) int {
+			return cmp.Or(strings.Compare(a.Ref.Owner, b.Ref.Owner), strings.Compare(a.Ref.Name, b.Ref.Name))
+		})
+	}
+	return out, nil
+}
+
+// Get describes the algorithm or model ref names.
+func (c *Catalog) Get(ctx context.Context, ref catalog.Ref) (catalog.Entry, error) {
+	if l := c.Remote(ref.Owner); l != nil {
+		return l.Get(ctx, ref)
+	}
+	return c.base.Get(ctx, ref)
+}
+
+// Run calls the algorithm or model ref names.
+func (c *Catalog) Run(ctx context.Context, ref catalog.Ref, in catalog.Value) (catalog.Output, error) {
+	if l := c.Remote(ref.Owner); l != nil {
+		return l.Run(ctx, ref, in)
+	}
+	return c.baseRun.Run(ctx, ref, in)
+}
+
+// Stream calls ref, handing pieces of text to emit as a model produces
+// them. An algorithm that does not stream answers in one piece at the end
+// (emit is not called).
+func (c *Catalog) Stream(ctx context.Context, ref catalog.Ref, in catalog.Value, emit func(catalog.Chunk) error) (catalog.Output, error) {
+	if l := c.Remote(ref.Owner); l != nil {
+		return l.Stream(ctx, ref, in, emit)
+	}
+	if s, ok := c.baseRun.(catalog.Streamer); ok {
+		return s.Stream(ctx, ref, in, emit)
+	}
+	return c.baseRun.Run(ctx, ref, in)
+}
+
+// Search asks the sources that search (the Hub) for query, at most limit
+// models each, concurrently; a source that fails adds nothing. The base and
+// the listed sources are searched by fuzzy-matching their listing instead.
+func (c *Catalog) Search(ctx context.Context, query string, limit int) []catalog.Entry {
+	var (
+		mu  sync.Mutex
+		out []catalog.Entry
+		wg  sync.WaitGroup
+	)
+	for _, l := range c.Remotes() {
+		s, ok := l.Backend().(Searcher)
+		if !ok {
+			continue
+		}
+		wg.Go(func() {
+			found, err := s.Search(ctx, query, limit)
+			l.observe(err)
+			mu.Lock()
+			out = append(out, found...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// Open builds the Live source a spec describes, with hc for its requests
+// (nil: a client with pipette's dial and TLS timeouts).
+func Open(sp Spec, hc *http.Client) (*Live, error) {
+	if err := sp.Check(); err != nil {
+		return nil, err
+	}
+	b, err := openBackend(sp, hc)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", sp.Name, err)
+	}
+	return NewLive(sp, b), nil
+}

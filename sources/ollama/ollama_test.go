@@ -1,0 +1,228 @@
+package ollama
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"pipette/catalog"
+)
+
+// docsServer answers as the examples of Ollama's API docs do (testdata/README.md).
+type docsServer struct {
+	*httptest.Server
+	mu       sync.Mutex
+	requests map[string][]map[string]any // path → JSON bodies received
+	chat     string                      // the NDJSON file /api/chat answers
+}
+
+func newDocsServer(t *testing.T) *docsServer {
+	t.Helper()
+	d := &docsServer{requests: map[string][]map[string]any{}, chat: "chat.ndjson"}
+	file := func(name string) []byte {
+		b, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	d.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			var body map[string]any
+			_ = json.NewDecoder(r.Body).Decode(&body)
+			d.mu.Lock()
+			d.requests[r.URL.Path] = append(d.requests[r.URL.Path], body)
+			d.mu.Unlock()
+		}
+		switch r.Method + " " + r.URL.Path {
+		case "GET /api/tags":
+			w.Write(file("tags.json"))
+		case "GET /api/ps":
+			w.Write(file("ps.json"))
+		case "GET /api/version":
+			w.Write(file("version.json"))
+		case "POST /api/show":
+			w.Write(file("show.json"))
+		case "POST /api/embed":
+			w.Write(file("embed.json"))
+		case "POST /api/chat":
+			w.Header().Set("Content-Type", "application/x-ndjson")
+			for _, line := range strings.SplitAfter(string(file(d.chat)), "\n") {
+				io.WriteString(w, line)
+				w.(http.Flusher).Flush()
+			}
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"error":"model \"nope\" not found, try pulling it first"}`)
+		}
+	}))
+	t.Cleanup(d.Close)
+	return d
+}
+
+func (d *docsServer) bodies(path string) []map[string]any {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.requests[path]
+}
+
+func newSource(t *testing.T, url string) *Source {
+	t.Helper()
+	s, err := New("ollama", url, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestListFromDocs(t *testing.T) {
+	t.Parallel()
+	d := newDocsServer(t)
+	s := newSource(t, d.URL)
+	v, err := s.Probe(context.Background())
+	if err != nil || v != "0.5.1" {
+		t.Fatalf("Probe = %q, %v", v, err)
+	}
+	entries, err := s.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 {
+		t.Fatalf("%d entries", len(entries))
+	}
+	e := entries[1]
+	if e.Ref.String() != "ollama/llama3.2:latest" || e.Source != "ollama" || e.Model == nil {
+		t.Fatalf("entry %+v", e)
+	}
+	m := e.Model
+	// /api/show's model_info wins over the listing's rounded parameter size.
+	if m.ID != "llama3.2:latest" || m.Kind != catalog.ModelChat || m.Family != "llama" || m.Parameters != 8030261248 ||
+		m.Quantization != "Q4_K_M" || m.ContextLength != 8192 || m.Size != 2019393189 || m.Revision != "a80c4f17acd5" ||
+		strings.Join(m.Capabilities, ",") != "completion,vision" || m.Loaded {
+		t.Errorf("model %+v", m)
+	}
+	if e.Tagline != "chat · 8.0B · Q4_K_M · 8K ctx · 2.0 GB" {
+		t.Errorf("tagline %q", e.Tagline)
+	}
+	if e.InputKind != catalog.KindAny || e.OutputKind != catalog.KindText || len(e.Samples) == 0 {
+		t.Errorf("kinds %s→%s, %d samples", e.InputKind, e.OutputKind, len(e.Samples))
+	}
+	// The listing asks /api/show about each model (capabilities, context).
+	if n := len(d.bodies("/api/show")); n != 2 {
+		t.Errorf("%d /api/show requests, want 2", n)
+	}
+	// Details are cached by digest: a second listing asks no more.
+	if _, err := s.List(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(d.bodies("/api/show")); n != 2 {
+		t.Errorf("%d /api/show requests after a second listing, want still 2", n)
+	}
+}
+
+func TestGetDocsFromShow(t *testing.T) {
+	t.Parallel()
+	d := newDocsServer(t)
+	s := newSource(t, d.URL)
+	e, err := s.Get(context.Background(), "deepseek-r1:latest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"# deepseek-r1:latest", "| family | qwen2 |", "| parameters | 8.0B |", "| context | 8192 tokens |",
+		"## Parameters", "num_keep", "## Template", "<|start_header_id|>", "## Modelfile", "PARAMETER num_ctx 4096",
+		"## Calling it",
+	} {
+		if !strings.Contains(e.Docs, want) {
+			t.Errorf("docs lack %q:\n%s", want, e.Docs)
+		}
+	}
+	if _, err := s.Get(context.Background(), "nope:latest"); catalog.ErrorType(err) != catalog.EntityNotFoundError ||
+		!strings.Contains(err.Error(), "ollama pull nope:latest") {
+		t.Errorf("Get(unknown) = %v", err)
+	}
+}
+
+func TestChatStreams(t *testing.T) {
+	t.Parallel()
+	d := newDocsServer(t)
+	s := newSource(t, d.URL)
+	e, err := s.Get(context.Background(), "llama3.2:latest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pieces []string
+	in := catalog.JSON(map[string]any{
+		"system":   "Be brief.",
+		"messages": []any{map[string]any{"role": "user", "content": "why is the sky blue?"}},
+		"options":  map[string]any{"temperature": 0.5, "max_tokens": float64(20), "stop": "\n"},
+	})
+	out, err := s.Stream(context.Background(), e, in, func(c catalog.Chunk) error {
+		pieces = append(pieces, c.Text)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Value.Text != "The sky is blue." || strings.Join(pieces, "|") != "The| sky| is blue." {
+		t.Errorf("result %q, pieces %q", out.Value.Text, pieces)
+	}
+	g := out.Generation
+	if g == nil || g.PromptTokens != 26 || g.Tokens != 282 || g.FirstToken <= 0 {
+		t.Errorf("generation %+v", g)
+	}
+	body := d.bodies("/api/chat")[0]
+	want := `{"messages":[{"content":"Be brief.","role":"system"},{"content":"why is the sky blue?","role":"user"}],"model":"llama3.2:latest","options":{"num_predict":20,"stop":["\n"],"temperature":0.5},"stream":true}`
+	if got, _ := json.Marshal(body); string(got) != want {
+		t.Errorf("request\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestChatErrorMidStream(t *testing.T) {
+	t.Parallel()
+	d := newDocsServer(t)
+	d.chat = "chat_error.ndjson"
+	s := newSource(t, d.URL)
+	e := catalog.Entry{Ref: catalog.ModelRef("ollama", "gemma3"), Model: &catalog.Model{ID: "gemma3", Kind: catalog.ModelChat}}
+	var got string
+	_, err := s.Stream(context.Background(), e, catalog.Text("hi"), func(c catalog.Chunk) error { got += c.Text; return nil })
+	if err == nil || !strings.Contains(err.Error(), "an error was encountered while running the model") {
+		t.Fatalf("err = %v", err)
+	}
+	if got != " Yes.Ican" {
+		t.Errorf("streamed %q before the error", got)
+	}
+}
+
+func TestEmbed(t *testing.T) {
+	t.Parallel()
+	d := newDocsServer(t)
+	s := newSource(t, d.URL)
+	e := catalog.Entry{Ref: catalog.ModelRef("ollama", "all-minilm"), Model: &catalog.Model{ID: "all-minilm", Kind: catalog.ModelEmbedding}}
+	out, err := s.Stream(context.Background(), e, catalog.JSON([]any{"Why is the sky blue?", "Why is the grass green?"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := out.Value.JSON.(map[string]any)
+	if m["dimensions"] != float64(10) || len(m["embeddings"].([]any)) != 2 {
+		t.Errorf("result %v", m)
+	}
+	if got := d.bodies("/api/embed")[0]["input"]; len(got.([]any)) != 2 {
+		t.Errorf("input sent %v", got)
+	}
+}
+
+func TestParseParamSize(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int64{"3.2B": 3_200_000_000, "137M": 137_000_000, "8x7B": 56_000_000_000, "": 0, "huge": 0, "-1B": 0, "1e400B": 0} {
+		if got := parseParamSize(in); got != want {
+			t.Errorf("parseParamSize(%q) = %d, want %d", in, got, want)
+		}
+	}
+}
