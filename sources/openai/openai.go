@@ -86,17 +86,17 @@ type modelList struct {
 // llama-server's meta, OpenRouter's name, description, context length,
 // architecture and pricing.
 type model struct {
-	ID            string          `json:"id"`
-	OwnedBy       string          `json:"owned_by"`
-	Created       int64           `json:"created"`
-	Name          string          `json:"name"`
-	Description   string          `json:"description"`
-	ContextLength int64           `json:"context_length"`
-	Architecture  *architecture   `json:"architecture"`
-	Pricing       *pricing        `json:"pricing"`
-	TopProvider   *topProvider    `json:"top_provider"`
-	Supported     []string        `json:"supported_parameters"`
-	Meta          *llamaMeta      `json:"meta"`
+	ID            string        `json:"id"`
+	OwnedBy       string        `json:"owned_by"`
+	Created       int64         `json:"created"`
+	Name          string        `json:"name"`
+	Description   string        `json:"description"`
+	ContextLength int64         `json:"context_length"`
+	Architecture  *architecture `json:"architecture"`
+	Pricing       *pricing      `json:"pricing"`
+	TopProvider   *topProvider  `json:"top_provider"`
+	Supported     []string      `json:"supported_parameters"`
+	Meta          *llamaMeta    `json:"meta"`
 }
 
 type architecture struct {
