@@ -20,6 +20,9 @@ type Response struct {
 	ContentType string        // text, json, binary, void
 	Duration    time.Duration // as the algorithm's host measured it
 	Stdout      string        // only when asked for with WithStdout
+	// Generation is how a chat or completion model produced its text: time
+	// to first token, tokens/s. nil for everything else.
+	Generation *catalog.Generation
 }
 
 // CallOptions tune one call.
@@ -31,6 +34,8 @@ type CallOptions struct {
 // transport is what differs between an in-process and a remote client.
 type transport interface {
 	call(ctx context.Context, ref catalog.Ref, in catalog.Value, opt CallOptions) (*Response, error)
+	// stream is call, handing each piece of text to emit as it arrives.
+	stream(ctx context.Context, ref catalog.Ref, in catalog.Value, opt CallOptions, emit func(catalog.Chunk) error) (*Response, error)
 	source() catalog.Source
 }
 

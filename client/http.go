@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"pipette/catalog"
+	"pipette/internal/sse"
 )
 
 // maxResponse bounds how much of an answer the client reads: results are
@@ -50,6 +52,13 @@ type remote struct {
 func (r *remote) source() catalog.Source { return &remoteSource{r: r} }
 
 func (r *remote) call(ctx context.Context, ref catalog.Ref, in catalog.Value, opt CallOptions) (*Response, error) {
+	return r.stream(ctx, ref, in, opt, nil)
+}
+
+// stream calls ref; with emit set it asks for a streamed answer
+// (stream=true), hands each piece to emit and returns the final result. A
+// server or algorithm that does not stream answers as usual, in one piece.
+func (r *remote) stream(ctx context.Context, ref catalog.Ref, in catalog.Value, opt CallOptions, emit func(catalog.Chunk) error) (*Response, error) {
 	ct, body, err := EncodeInput(in)
 	if err != nil {
 		return nil, catalog.InputErrorf("%v", err)
@@ -61,6 +70,11 @@ func (r *remote) call(ctx context.Context, ref catalog.Ref, in catalog.Value, op
 	if opt.Stdout {
 		q.Set("stdout", "true")
 	}
+	accept := "application/json"
+	if emit != nil {
+		q.Set("stream", "true")
+		accept = "text/event-stream, application/json"
+	}
 	u := r.base + "/v1/algo/" + escapeRef(ref)
 	if len(q) > 0 {
 		u += "?" + q.Encode()
@@ -70,19 +84,28 @@ func (r *remote) call(ctx context.Context, ref catalog.Ref, in catalog.Value, op
 		return nil, fmt.Errorf("call %s: %w", ref, err)
 	}
 	req.Header.Set("Content-Type", ct)
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", accept)
 	r.auth(req)
 	resp, err := r.hc.Do(req)
 	if err != nil {
 		return nil, r.transportError(ctx, err)
 	}
 	defer resp.Body.Close()
+	if emit != nil && resp.StatusCode == http.StatusOK && isEventStream(resp.Header.Get("Content-Type")) {
+		return r.readEvents(ctx, ref, resp, emit)
+	}
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
 	if err != nil {
 		return nil, fmt.Errorf("call %s: reading the answer from %s: %w", ref, r.base, err)
 	}
+	return r.answer(ref, resp, raw)
+}
+
+// answer reads a call's answer: the result, the algorithm's error or a
+// platform error.
+func (r *remote) answer(ref catalog.Ref, resp *http.Response, raw []byte) (*Response, error) {
 	var cr CallResponse
-	err = json.Unmarshal(raw, &cr)
+	err := json.Unmarshal(raw, &cr)
 	switch {
 	case err == nil && cr.Error != nil:
 		return nil, errorFromBody(resp.StatusCode, cr.Error)
@@ -100,12 +123,47 @@ func (r *remote) call(ctx context.Context, ref catalog.Ref, in catalog.Value, op
 	}
 	out := &Response{
 		Result: v.Go(), Value: v, ContentType: cr.Metadata.ContentType,
-		Duration: time.Duration(cr.Metadata.Duration * float64(time.Second)),
+		Duration:   time.Duration(cr.Metadata.Duration * float64(time.Second)),
+		Generation: cr.Metadata.Generation.Generation(),
 	}
 	if cr.Metadata.Stdout != nil {
 		out.Stdout = *cr.Metadata.Stdout
 	}
 	return out, nil
+}
+
+// readEvents reads a streamed answer: chunks to emit, then the result.
+func (r *remote) readEvents(ctx context.Context, ref catalog.Ref, resp *http.Response, emit func(catalog.Chunk) error) (*Response, error) {
+	rd := sse.NewReader(resp.Body, 0, maxResponse)
+	for {
+		ev, err := rd.Event()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if errors.Is(err, io.EOF) {
+				err = errors.New("the stream ended before the result")
+			}
+			return nil, &ServerError{Address: r.base, Err: err, Msg: fmt.Sprintf("call %s: %s broke off the streamed answer: %v", ref, r.base, err)}
+		}
+		switch ev.Type {
+		case EventChunk:
+			var c StreamChunk
+			if err := json.Unmarshal(ev.Data, &c); err != nil {
+				return nil, fmt.Errorf("call %s: %s sent a chunk that is not JSON: %w", ref, r.base, err)
+			}
+			if err := emit(catalog.Chunk{Text: c.Text}); err != nil {
+				return nil, err
+			}
+		case EventResult:
+			return r.answer(ref, resp, ev.Data)
+		}
+	}
+}
+
+func isEventStream(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "text/event-stream"
 }
 
 func resultOrNull(r json.RawMessage) json.RawMessage {

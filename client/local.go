@@ -22,6 +22,12 @@ type local struct {
 func (l *local) source() catalog.Source { return l.src }
 
 func (l *local) call(ctx context.Context, ref catalog.Ref, in catalog.Value, opt CallOptions) (*Response, error) {
+	return l.stream(ctx, ref, in, opt, nil)
+}
+
+// stream runs the algorithm, through the runner's Stream when it streams and
+// emit wants the pieces.
+func (l *local) stream(ctx context.Context, ref catalog.Ref, in catalog.Value, opt CallOptions, emit func(catalog.Chunk) error) (*Response, error) {
 	if opt.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, opt.Timeout)
@@ -37,7 +43,12 @@ func (l *local) call(ctx context.Context, ref catalog.Ref, in catalog.Value, opt
 	if opt.Stdout {
 		ctx = catalog.WithStdoutWanted(ctx)
 	}
-	out, err := l.runner.Run(ctx, ref, in)
+	var out catalog.Output
+	if s, ok := l.runner.(catalog.Streamer); ok && emit != nil {
+		out, err = s.Stream(ctx, ref, in, emit)
+	} else {
+		out, err = l.runner.Run(ctx, ref, in)
+	}
 	d := time.Since(start)
 	if err != nil {
 		return nil, CallError(ref, err, opt.Timeout)
@@ -49,7 +60,7 @@ func (l *local) call(ctx context.Context, ref catalog.Ref, in catalog.Value, opt
 	if v.Kind == "" {
 		v = catalog.Void()
 	}
-	r := &Response{Result: v.Go(), Value: v, ContentType: string(v.Kind), Duration: d}
+	r := &Response{Result: v.Go(), Value: v, ContentType: string(v.Kind), Duration: d, Generation: out.Generation}
 	if opt.Stdout {
 		r.Stdout = out.Stdout
 	}

@@ -4,8 +4,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"mime"
 	"strings"
+	"time"
 
 	"pipette/catalog"
 )
@@ -76,9 +78,65 @@ func DecodeInput(contentType string, body []byte) (catalog.Value, error) {
 
 // Metadata is the "metadata" object of a call's answer.
 type Metadata struct {
-	ContentType string  `json:"content_type,omitempty"`
-	Duration    float64 `json:"duration"`
-	Stdout      *string `json:"stdout,omitempty"` // present only when asked for
+	ContentType string          `json:"content_type,omitempty"`
+	Duration    float64         `json:"duration"`
+	Stdout      *string         `json:"stdout,omitempty"`     // present only when asked for
+	Generation  *GenerationJSON `json:"generation,omitempty"` // (pipette) how a chat or completion model produced its text
+}
+
+// GenerationJSON is metadata.generation: durations in seconds, like
+// duration; fields the model's server did not report are left out.
+type GenerationJSON struct {
+	FirstToken      float64 `json:"first_token,omitempty"`
+	Total           float64 `json:"total,omitempty"`
+	PromptTokens    int64   `json:"prompt_tokens,omitempty"`
+	Tokens          int64   `json:"tokens,omitempty"`
+	TokensPerSecond float64 `json:"tokens_per_second,omitempty"`
+	FinishReason    string  `json:"finish_reason,omitempty"`
+}
+
+// GenerationToJSON is g as metadata.generation (nil for nil).
+func GenerationToJSON(g *catalog.Generation) *GenerationJSON {
+	if g == nil {
+		return nil
+	}
+	return &GenerationJSON{
+		FirstToken: g.FirstToken.Seconds(), Total: g.Total.Seconds(), PromptTokens: g.PromptTokens, Tokens: g.Tokens,
+		TokensPerSecond: math.Round(g.TokensPerSecond*100) / 100, FinishReason: g.FinishReason,
+	}
+}
+
+// Generation is metadata.generation read back (nil for nil).
+func (g *GenerationJSON) Generation() *catalog.Generation {
+	if g == nil {
+		return nil
+	}
+	return &catalog.Generation{
+		FirstToken: seconds(g.FirstToken), Total: seconds(g.Total), PromptTokens: g.PromptTokens, Tokens: g.Tokens,
+		TokensPerSecond: g.TokensPerSecond, FinishReason: g.FinishReason,
+	}
+}
+
+func seconds(f float64) time.Duration {
+	if f <= 0 || f > 1e6 || math.IsNaN(f) {
+		return 0
+	}
+	return time.Duration(f * float64(time.Second))
+}
+
+// A streamed call (POST /v1/algo/…?stream=true, (pipette)) answers
+// text/event-stream: one EventChunk per piece of text as the model produces
+// it ({"text": "…"}), then one EventResult with the call's usual answer
+// (CallResponse, success or the algorithm's error). An algorithm that does
+// not stream sends only the EventResult.
+const (
+	EventChunk  = "chunk"
+	EventResult = "result"
+)
+
+// StreamChunk is the data of an EventChunk.
+type StreamChunk struct {
+	Text string `json:"text"`
 }
 
 // ErrorBody is the "error" object of an answer.
@@ -121,7 +179,105 @@ type AlgorithmJSON struct {
 	Versions     []string        `json:"versions,omitempty"`    // (pipette) newest first
 	Unavailable  string          `json:"unavailable,omitempty"` // (pipette) why it cannot run here
 	Source       string          `json:"source,omitempty"`      // (pipette)
+	Model        *ModelJSON      `json:"model,omitempty"`       // (pipette) a remote source's model: kind, size, context…
 	SelfLink     string          `json:"self_link"`
+}
+
+// ModelJSON is the "model" object of a remote model's algorithm object:
+// what its source said about it. Fields the source did not give are left
+// out.
+type ModelJSON struct {
+	ID            string       `json:"id"`
+	Kind          string       `json:"kind"`
+	Family        string       `json:"family,omitempty"`
+	Parameters    int64        `json:"parameters,omitempty"`
+	Quantization  string       `json:"quantization,omitempty"`
+	ContextLength int64        `json:"context_length,omitempty"`
+	Size          int64        `json:"size,omitempty"`
+	Capabilities  []string     `json:"capabilities,omitempty"`
+	Modalities    []string     `json:"modalities,omitempty"`
+	Pricing       *PricingJSON `json:"pricing,omitempty"`
+	Revision      string       `json:"revision,omitempty"`
+	Modified      *time.Time   `json:"modified,omitempty"`
+	Loaded        bool         `json:"loaded,omitempty"`
+	Downloads     int64        `json:"downloads,omitempty"`
+	Likes         int64        `json:"likes,omitempty"`
+	Inputs        []TensorJSON `json:"inputs,omitempty"`
+	Outputs       []TensorJSON `json:"outputs,omitempty"`
+	Versions      []string     `json:"versions,omitempty"`
+}
+
+// PricingJSON is a model's price in US dollars: per token for prompt and
+// completion, per request, per image.
+type PricingJSON struct {
+	Prompt     float64 `json:"prompt"`
+	Completion float64 `json:"completion"`
+	Request    float64 `json:"request,omitempty"`
+	Image      float64 `json:"image,omitempty"`
+}
+
+// TensorJSON is one tensor of a tensor model, as OIP's metadata writes it.
+type TensorJSON struct {
+	Name     string  `json:"name"`
+	Datatype string  `json:"datatype"`
+	Shape    []int64 `json:"shape"`
+}
+
+// ModelToJSON is m as the API writes it (nil for nil).
+func ModelToJSON(m *catalog.Model) *ModelJSON {
+	if m == nil {
+		return nil
+	}
+	j := &ModelJSON{
+		ID: m.ID, Kind: string(m.Kind), Family: m.Family, Parameters: m.Parameters, Quantization: m.Quantization,
+		ContextLength: m.ContextLength, Size: m.Size, Capabilities: m.Capabilities, Modalities: m.Modalities,
+		Revision: m.Revision, Loaded: m.Loaded, Downloads: m.Downloads, Likes: m.Likes, Versions: m.Versions,
+		Inputs: tensorsToJSON(m.Inputs), Outputs: tensorsToJSON(m.Outputs),
+	}
+	if !m.Modified.IsZero() {
+		t := m.Modified.UTC()
+		j.Modified = &t
+	}
+	if p := m.Pricing; p != nil {
+		j.Pricing = &PricingJSON{Prompt: p.Prompt, Completion: p.Completion, Request: p.Request, Image: p.Image}
+	}
+	return j
+}
+
+// Model is the object read back (nil for nil).
+func (j *ModelJSON) Model() *catalog.Model {
+	if j == nil {
+		return nil
+	}
+	m := &catalog.Model{
+		ID: j.ID, Kind: catalog.ModelKind(j.Kind), Family: j.Family, Parameters: j.Parameters, Quantization: j.Quantization,
+		ContextLength: j.ContextLength, Size: j.Size, Capabilities: j.Capabilities, Modalities: j.Modalities,
+		Revision: j.Revision, Loaded: j.Loaded, Downloads: j.Downloads, Likes: j.Likes, Versions: j.Versions,
+		Inputs: tensorsFromJSON(j.Inputs), Outputs: tensorsFromJSON(j.Outputs),
+	}
+	if j.Modified != nil {
+		m.Modified = *j.Modified
+	}
+	if p := j.Pricing; p != nil {
+		m.Pricing = &catalog.Pricing{Prompt: p.Prompt, Completion: p.Completion, Request: p.Request, Image: p.Image}
+	}
+	return m
+}
+
+func tensorsToJSON(ts []catalog.Tensor) []TensorJSON {
+	var out []TensorJSON
+	for _, t := range ts {
+		out = append(out, TensorJSON{Name: t.Name, Datatype: t.Datatype, Shape: t.Shape})
+	}
+	return out
+}
+
+func tensorsFromJSON(ts []TensorJSON) []catalog.Tensor {
+	var out []catalog.Tensor
+	for _, t := range ts {
+		out = append(out, catalog.Tensor{Name: t.Name, Datatype: t.Datatype, Shape: t.Shape})
+	}
+	return out
 }
 
 type DetailsJSON struct {
@@ -184,6 +340,7 @@ func EntryToJSON(e catalog.Entry, selfLink string) (AlgorithmJSON, error) {
 		Versions:     e.VersionNames(),
 		Unavailable:  e.Unavailable,
 		Source:       e.Source,
+		Model:        ModelToJSON(e.Model),
 		SelfLink:     selfLink,
 	}
 	for _, v := range e.Versions {
@@ -231,6 +388,7 @@ func (a AlgorithmJSON) Entry() (catalog.Entry, error) {
 		License:      a.Settings.License,
 		Source:       a.Source,
 		Unavailable:  a.Unavailable,
+		Model:        a.Model.Model(),
 	}
 	for _, v := range a.Versions {
 		vi := catalog.VersionInfo{Version: v}

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"pipette/catalog"
 )
@@ -229,5 +230,43 @@ func TestEntryJSONRoundTrip(t *testing.T) {
 	back.Samples[2].Input = json.RawMessage(`"***"`)
 	if _, err := back.Entry(); err == nil || !strings.Contains(err.Error(), `sample "bin"`) {
 		t.Errorf("bad sample: %v", err)
+	}
+}
+
+// A remote model's metadata goes through the algorithm object and back
+// unchanged, and the object carries only the fields the source gave.
+func TestModelRoundTrip(t *testing.T) {
+	t.Parallel()
+	m := &catalog.Model{
+		ID: "hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", Kind: catalog.ModelChat, Family: "llama", Parameters: 1_235_814_432,
+		Quantization: "Q4_K_M", ContextLength: 131072, Size: 807_694_464, Capabilities: []string{"completion", "tools"},
+		Modalities: []string{"text->text"}, Pricing: &catalog.Pricing{Prompt: 1.25e-6, Completion: 1e-5},
+		Revision: "a80c4f17acd5", Modified: time.Date(2025, 5, 4, 17, 37, 44, 0, time.UTC), Loaded: true,
+		Inputs: []catalog.Tensor{{Name: "input0", Datatype: "FP32", Shape: []int64{-1, 4}}},
+	}
+	e := catalog.Entry{Ref: catalog.ModelRef("ollama", m.ID), Model: m, InputKind: catalog.KindAny, OutputKind: catalog.KindText}
+	a, err := EntryToJSON(e, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Name != "hf.co~bartowski~Llama-3.2-1B-Instruct-GGUF:Q4_K_M" || a.Owner != "ollama" {
+		t.Errorf("name %s/%s", a.Owner, a.Name)
+	}
+	raw, _ := json.Marshal(a.Model)
+	want := `{"id":"hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M","kind":"chat","family":"llama","parameters":1235814432,"quantization":"Q4_K_M","context_length":131072,"size":807694464,"capabilities":["completion","tools"],"modalities":["text-\u003etext"],"pricing":{"prompt":0.00000125,"completion":0.00001},"revision":"a80c4f17acd5","modified":"2025-05-04T17:37:44Z","loaded":true,"inputs":[{"name":"input0","datatype":"FP32","shape":[-1,4]}]}`
+	if string(raw) != want {
+		t.Errorf("model object\n%s\nwant\n%s", raw, want)
+	}
+	back, err := a.Entry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Model, m) {
+		t.Errorf("read back %+v\nwant %+v", back.Model, m)
+	}
+	// A built-in has no model object.
+	b, _ := EntryToJSON(catalog.Entry{Ref: catalog.MustParseRef("nlp/X/1.0.0")}, "x")
+	if raw, _ := json.Marshal(b); strings.Contains(string(raw), `"model"`) {
+		t.Errorf("built-in: %s", raw)
 	}
 }
