@@ -1,11 +1,10 @@
-package main
+package cli_test
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -16,12 +15,175 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"pipette/internal/cli/clitest"
+	"pipette/internal/testenv"
 	"pipette/pipebuilder"
 )
+
+// The binary is built once for the tests of this package that run it.
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+	binDir  string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// binary is pipette, built once per test binary.
+func binary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		binDir, binErr = os.MkdirTemp("", "pipette-cli-test-")
+		if binErr == nil {
+			binPath, binErr = clitest.Binary(binDir)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+// TestBinary runs what a newcomer types against the built binary, as a
+// separate process: exit codes, stdout and stderr exactly as a shell sees
+// them.
+func TestBinary(t *testing.T) {
+	testenv.Slow(t) // builds the binary
+	bin := binary(t)
+
+	t.Run("ls", func(t *testing.T) {
+		r := clitest.RunBinary(t, bin, "ls")
+		if r.Code != 0 || !strings.Contains(r.Stdout, "nlp/SentimentAnalysis") {
+			t.Errorf("%+v", r)
+		}
+	})
+	t.Run("ls sent", func(t *testing.T) {
+		r := clitest.RunBinary(t, bin, "ls", "sent")
+		if r.Code != 0 || !strings.Contains(r.Stdout, "nlp/SentimentAnalysis") {
+			t.Errorf("%+v", r)
+		}
+	})
+	t.Run("call", func(t *testing.T) {
+		r := clitest.RunBinary(t, bin, "call", "nlp/SentimentAnalysis", "-t", "what a great day")
+		checkPositive(t, r)
+	})
+	t.Run("help", func(t *testing.T) {
+		r := clitest.RunBinary(t, bin, "--help")
+		for _, verb := range []string{"ls", "docs", "call", "serve"} {
+			if !strings.Contains(r.Stdout, verb) {
+				t.Errorf("help does not mention %s:\n%s", verb, r.Stdout)
+			}
+		}
+	})
+	t.Run("bad flag", func(t *testing.T) {
+		r := clitest.RunBinary(t, bin, "call", "nlp/SentimentAnalysis", "--bogus")
+		if r.Code != 2 {
+			t.Errorf("exit %d, want 2", r.Code)
+		}
+		clitest.CheckOneSentence(t, r.Stderr, "unknown flag: --bogus")
+	})
+	t.Run("unknown algorithm", func(t *testing.T) {
+		r := clitest.RunBinary(t, bin, "call", "nlp/Nope", "-t", "x")
+		if r.Code != 1 {
+			t.Errorf("exit %d, want 1", r.Code)
+		}
+		clitest.CheckOneSentence(t, r.Stderr, "algorithm algo://nlp/Nope not found: run `pipette ls` to see the catalog")
+	})
+	t.Run("no input", func(t *testing.T) {
+		// Stdin is /dev/null here: nothing to read.
+		r := clitest.RunBinary(t, bin, "call", "nlp/SentimentAnalysis")
+		if r.Code != 2 {
+			t.Errorf("exit %d, want 2", r.Code)
+		}
+		clitest.CheckOneSentence(t, r.Stderr, "no input")
+	})
+
+	t.Run("serve", func(t *testing.T) {
+		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
+		cmd.Env = append(os.Environ(), "PIPETTE_API=")
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logs bytes.Buffer
+		cmd.Stderr = &logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		defer func() {
+			cmd.Process.Kill()
+			<-done
+		}()
+		lines := make(chan string, 1)
+		go func() {
+			line, _ := bufio.NewReader(stdout).ReadString('\n')
+			lines <- line
+			io.Copy(io.Discard, stdout)
+			done <- cmd.Wait()
+		}()
+		var line string
+		select {
+		case line = <-lines:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("serve did not say it was listening; logs:\n%s", logs.String())
+		}
+		i := strings.Index(line, "http://")
+		if !strings.HasPrefix(line, "pipette serving ") || !strings.Contains(line, " algorithms on http://") || i < 0 {
+			t.Fatalf("first line %q", line)
+		}
+		url := strings.TrimSpace(line[i:])
+
+		resp, err := http.Post(url+"/v1/algo/nlp/SentimentAnalysis", "text/plain", strings.NewReader("what a great day"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Result   struct{ Compound float64 }
+			Metadata struct {
+				ContentType string `json:"content_type"`
+			}
+		}
+		err = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if err != nil || body.Metadata.ContentType != "json" || body.Result.Compound < 0.5 {
+			t.Errorf("POST /v1/algo/nlp/SentimentAnalysis: %+v (%v)", body, err)
+		}
+
+		checkPositive(t, clitest.RunBinary(t, bin, "--server", url, "call", "nlp/SentimentAnalysis", "-t", "what a great day"))
+
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-done:
+			done <- err
+			if err != nil {
+				t.Errorf("serve exited with %v after SIGTERM; logs:\n%s", err, logs.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("serve did not stop on SIGTERM")
+		}
+	})
+}
+
+func checkPositive(t *testing.T, r clitest.Result) {
+	t.Helper()
+	var got struct{ Compound float64 }
+	if r.Code != 0 || json.Unmarshal([]byte(r.Stdout), &got) != nil || got.Compound < 0.5 {
+		t.Errorf("want a positive sentiment: %+v", r)
+	}
+}
 
 // chainText is the input of the text examples: three sentences, one of them
 // plainly negative.
@@ -38,7 +200,7 @@ type exampleCase struct {
 
 func exampleCases(t *testing.T) map[string]exampleCase {
 	photo := filepath.Join("algorithms", "testdata", "images", "astronaut.png")
-	photoBytes, err := os.ReadFile(photo)
+	photoBytes, err := os.ReadFile(filepath.Join(clitest.RepoRoot(), photo))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,29 +328,13 @@ func checkMeme(t *testing.T, photo, out []byte, trace []map[string]any) {
 // against `pipette serve --chains examples`, that server's one-request call,
 // and its exported YAML; then the mistakes a user makes in a chain file.
 func TestChainsBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and Go programs, runs the built-in models")
-	}
-	bin := filepath.Join(t.TempDir(), "pipette")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	pipette := func(t *testing.T, args ...string) result {
+	testenv.Slow(t) // builds the binary and three Go programs, runs the built-in models
+	bin := binary(t)
+	pipette := func(t *testing.T, args ...string) clitest.Result {
 		t.Helper()
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(os.Environ(), envServer+"=")
-		var out, errw bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errw
-		err := cmd.Run()
-		code := 0
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return result{out.String(), errw.String(), code}
+		return clitest.RunBinary(t, bin, args...)
 	}
+	root := clitest.RepoRoot()
 
 	srv := startServe(t, bin, "--chains", "examples")
 	if !strings.Contains(srv.first, "(3 chains from examples)") {
@@ -196,28 +342,29 @@ func TestChainsBinary(t *testing.T) {
 	}
 
 	cases := exampleCases(t)
-	paths, _ := filepath.Glob(filepath.Join("examples", "*.yaml"))
+	paths, _ := filepath.Glob(filepath.Join(root, "examples", "*.yaml"))
 	if len(paths) != len(cases) {
 		t.Errorf("examples/ has %d chains, the test knows %d", len(paths), len(cases))
 	}
 	for _, path := range paths {
 		name := filepath.Base(path)
+		path := filepath.Join("examples", name) // as a user types it, in the repository's root
 		t.Run(name, func(t *testing.T) {
 			tc, ok := cases[name]
 			if !ok {
 				t.Fatalf("no check for %s", path)
 			}
-			chain, err := pipebuilder.Load(path)
+			chain, err := pipebuilder.Load(filepath.Join(root, path))
 			if err != nil {
 				t.Fatal(err)
 			}
 
 			// pipette run, offline, with the trace.
 			r := pipette(t, append([]string{"run", path, "--trace"}, tc.args...)...)
-			if r.code != 0 {
-				t.Fatalf("run: exit %d\n%s", r.code, r.stderr)
+			if r.Code != 0 {
+				t.Fatalf("run: exit %d\n%s", r.Code, r.Stderr)
 			}
-			trace := traceLines(t, r.stderr)
+			trace := clitest.TraceLines(t, r.Stderr)
 			if len(trace) != len(chain.Steps) {
 				t.Fatalf("trace has %d lines for %d steps", len(trace), len(chain.Steps))
 			}
@@ -226,24 +373,24 @@ func TestChainsBinary(t *testing.T) {
 					t.Errorf("trace line %d: step %v, error %v", i, s["step"], s["error"])
 				}
 			}
-			want := []byte(r.stdout)
+			want := []byte(r.Stdout)
 			tc.check(t, want, trace)
 
 			// The same run with the steps called on the server.
-			if rs := pipette(t, append([]string{"--server", srv.url, "run", path}, tc.args...)...); rs.code != 0 || rs.stdout != r.stdout {
+			if rs := pipette(t, append([]string{"--server", srv.url, "run", path}, tc.args...)...); rs.Code != 0 || rs.Stdout != r.Stdout {
 				t.Errorf("run --server: exit %d, %d bytes %q…, offline %d bytes %q…\n%s",
-					rs.code, len(rs.stdout), clip([]byte(rs.stdout)), len(r.stdout), clip(want), rs.stderr)
+					rs.Code, len(rs.Stdout), clip([]byte(rs.Stdout)), len(r.Stdout), clip(want), rs.Stderr)
 			}
 
 			v := pipette(t, "validate", path)
-			if wantOK := fmt.Sprintf("ok: %s %s, %d steps (%s)\n", chain.Name, chain.Version, len(chain.Steps), chain.Pipeline()); v.code != 0 || v.stdout != wantOK {
+			if wantOK := fmt.Sprintf("ok: %s %s, %d steps (%s)\n", chain.Name, chain.Version, len(chain.Steps), chain.Pipeline()); v.Code != 0 || v.Stdout != wantOK {
 				t.Errorf("validate: %+v, want %q", v, wantOK)
 			}
 
 			// The exported YAML reloads to an equal chain.
 			dir := t.TempDir()
 			y := pipette(t, "export", path, "--yaml", "-o", filepath.Join(dir, name))
-			if y.code != 0 {
+			if y.Code != 0 {
 				t.Fatalf("export --yaml: %+v", y)
 			}
 			back, err := pipebuilder.Load(filepath.Join(dir, name))
@@ -291,7 +438,7 @@ func TestChainsBinary(t *testing.T) {
 				return
 			}
 			script := filepath.Join(t.TempDir(), "chain.sh")
-			if r := pipette(t, "export", path, "--shell", "-o", script); r.code != 0 {
+			if r := pipette(t, "export", path, "--shell", "-o", script); r.Code != 0 {
 				t.Fatalf("export --shell: %+v", r)
 			}
 			cmd = exec.Command("bash", script, in)
@@ -324,12 +471,12 @@ func TestChainsBinary(t *testing.T) {
 			os.WriteFile(path, []byte(f.src), 0o644)
 			for _, args := range [][]string{{"run", path, "-t", "hello"}, {"validate", path}, {"export", path, "--go"}} {
 				r := pipette(t, args...)
-				if r.code != 1 {
-					t.Errorf("%s %s: exit %d, want 1", args[0], name, r.code)
+				if r.Code != 1 {
+					t.Errorf("%s %s: exit %d, want 1", args[0], name, r.Code)
 				}
-				checkOneSentence(t, r.stderr, "pipette: "+path+f.want)
-				if r.stdout != "" {
-					t.Errorf("%s %s printed %q", args[0], name, r.stdout)
+				clitest.CheckOneSentence(t, r.Stderr, "pipette: "+path+f.want)
+				if r.Stdout != "" {
+					t.Errorf("%s %s printed %q", args[0], name, r.Stdout)
 				}
 			}
 		}
@@ -337,7 +484,7 @@ func TestChainsBinary(t *testing.T) {
 
 	t.Run("serve a folder with a broken chain", func(t *testing.T) {
 		dir := t.TempDir()
-		good, _ := os.ReadFile(filepath.Join("examples", "sentence_mood.yaml"))
+		good, _ := os.ReadFile(filepath.Join(root, "examples", "sentence_mood.yaml"))
 		os.WriteFile(filepath.Join(dir, "good.yaml"), good, 0o644)
 		os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("chain: v1\nname: t/Broken\nversion: 1.0.0\ninput: text\nsteps:\n  - id: a\n    algo: nlp/SentimentAnalysis/1.0.0\n    input: '[.input'\n"), 0o644)
 		s := startServe(t, bin, "--chains", dir)
@@ -419,10 +566,12 @@ func clip(b []byte) string {
 func buildExported(t *testing.T, bin, path string) string {
 	t.Helper()
 	dir := t.TempDir()
-	if out, err := exec.Command(bin, "export", path, "--go", "-o", filepath.Join(dir, "main.go")).CombinedOutput(); err != nil {
+	export := exec.Command(bin, "export", path, "--go", "-o", filepath.Join(dir, "main.go"))
+	export.Dir = clitest.RepoRoot()
+	if out, err := export.CombinedOutput(); err != nil {
 		t.Fatalf("export --go: %v\n%s", err, out)
 	}
-	sum, err := os.ReadFile("go.sum")
+	sum, err := os.ReadFile(filepath.Join(clitest.RepoRoot(), "go.sum"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -462,6 +611,7 @@ type served struct {
 func startServe(t *testing.T, bin string, args ...string) *served {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Dir = clitest.RepoRoot()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,117 @@
+// Package call is `pipette call`: one input to one algorithm, its result
+// printed by kind.
+package call
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"pipette/catalog"
+	"pipette/client"
+	"pipette/internal/cli/command"
+	"pipette/internal/cli/input"
+	"pipette/internal/cli/iostreams"
+	"pipette/internal/cli/result"
+	"pipette/internal/human"
+)
+
+// Options are what `call` was asked.
+type Options struct {
+	IO     *iostreams.IOStreams
+	Client func() (*client.Client, error)
+
+	Ref     catalog.Ref
+	Input   input.Flags
+	Output  string  // -o FILE
+	Timeout float64 // --timeout, in seconds
+	Stdout  bool    // --stdout: print what the algorithm logged
+}
+
+// NewCmd makes `call`; runF, when not nil, runs instead of calling (tests
+// of the flags).
+func NewCmd(f *command.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IO, Client: f.Client}
+	cmd := &cobra.Command{
+		Use:   "call REF [-d DATA | -t TEXT | -j JSON | -D FILE | -T FILE | -J FILE | -B FILE | --sample N]",
+		Short: "Call an algorithm and print its result",
+		Long: `Call an algorithm with one input and print its result: JSON pretty-printed, text
+as is, binary to -o FILE (or to stdout when piped). With no data flag, the input
+is read from stdin when it is piped.
+
+-d and -D guess the kind: JSON if the data parses as JSON, else text if it is
+UTF-8, else binary. A FILE of - reads stdin.`,
+		Example: `  pipette call nlp/SentimentAnalysis -t "what a great day"
+  pipette call nlp/SentimentAnalysis --sample 1
+  pipette call nlp/SentimentAnalysis -j '["good", "bad"]'
+  echo "what a great day" | pipette call nlp/SentimentAnalysis
+  pipette call nlp/Summarize -T article.txt
+  pipette call image/Transform --sample 1 -o thumbnail.jpg`,
+		Args: command.OneRef,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref, err := command.ParseRef(args[0])
+			if err != nil {
+				return err
+			}
+			opts.Ref = ref
+			if err := command.CheckTimeout("--timeout", opts.Timeout); err != nil {
+				return err
+			}
+			if err := opts.Input.Resolve(cmd.Flags()); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.SortFlags = false
+	opts.Input.Add(fl, "input DATA, guessed: JSON if it parses, else text", "input from FILE, guessed: JSON, else text, else binary", "algorithm")
+	fl.StringVarP(&opts.Output, "output", "o", "", "write the result to FILE")
+	fl.Float64Var(&opts.Timeout, "timeout", 300, "give up after SECONDS (max 3000)")
+	fl.BoolVar(&opts.Stdout, "stdout", false, "print what the algorithm logged, on stderr")
+	return cmd
+}
+
+// Run calls the algorithm and prints its result.
+func Run(ctx context.Context, opts *Options) error {
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	guess := func(b []byte) (catalog.Value, error) { return input.GuessKind(b), nil }
+	sample := func(which string) (catalog.Value, error) {
+		e, err := c.Source().Get(ctx, opts.Ref)
+		if err != nil {
+			return catalog.Value{}, err
+		}
+		return input.PickSample(e, which, fmt.Sprintf("`pipette docs %s` lists them", e.Ref.Path()))
+	}
+	in, err := opts.Input.Read(opts.IO, guess, sample)
+	if err != nil {
+		return err
+	}
+	timeout := time.Duration(opts.Timeout * float64(time.Second))
+	resp, err := c.AlgoRef(opts.Ref).WithTimeout(timeout).WithStdout(opts.Stdout).Pipe(ctx, in)
+	if err != nil {
+		return err
+	}
+	errw := opts.IO.ErrOut
+	if opts.Stdout && resp.Stdout != "" {
+		fmt.Fprint(errw, resp.Stdout)
+		if !strings.HasSuffix(resp.Stdout, "\n") {
+			fmt.Fprintln(errw)
+		}
+	}
+	path := opts.Ref.Path()
+	if err := result.Write(opts.IO, path, "pipette call "+path, resp, opts.Output); err != nil {
+		return err
+	}
+	result.Footer(opts.IO, path, resp.ContentType, human.Duration(resp.Duration))
+	return nil
+}

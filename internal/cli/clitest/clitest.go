@@ -1,0 +1,194 @@
+// Package clitest runs pipette's command line in a test: a whole command
+// line in this process, with streams, environment and catalog of the test's
+// own, so that tests run in parallel; the fixtures catalog; and the checks
+// every verb's tests make of what a user reads.
+package clitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/colorprofile"
+
+	"pipette/algorithms"
+	"pipette/algorithms/builtin"
+	"pipette/internal/cli"
+	"pipette/internal/cli/command"
+	"pipette/internal/cli/iostreams"
+)
+
+// Result is what one run of the command line produced.
+type Result struct {
+	Stdout, Stderr string
+	Code           int
+}
+
+// Harness runs command lines for one test. Its zero environment is empty
+// (the developer's $PIPETTE_API does not leak in) and its catalog is the
+// built-in one.
+type Harness struct {
+	t       testing.TB
+	catalog func() *algorithms.Registry
+	env     map[string]string
+
+	tty     bool
+	width   int
+	dark    bool
+	profile colorprofile.Profile
+}
+
+// New returns a harness on the built-in catalog, writing to pipes.
+func New(t testing.TB) *Harness {
+	return &Harness{t: t, catalog: builtin.Registry, env: map[string]string{}, dark: true, profile: colorprofile.NoTTY}
+}
+
+// UseCatalog makes reg the in-process catalog.
+func (h *Harness) UseCatalog(reg *algorithms.Registry) *Harness {
+	h.catalog = func() *algorithms.Registry { return reg }
+	return h
+}
+
+// Setenv sets a variable of the environment the command line sees.
+func (h *Harness) Setenv(key, value string) *Harness {
+	h.env[key] = value
+	return h
+}
+
+// Terminal makes every stream a terminal of the given width, with a dark
+// background and the given colour profile (colorprofile.Ascii shows the
+// text without colours).
+func (h *Harness) Terminal(width int, profile colorprofile.Profile) *Harness {
+	h.tty, h.width, h.profile = true, width, profile
+	return h
+}
+
+// Factory returns a Factory over buffers, with the harness's environment,
+// catalog and terminal.
+func (h *Harness) Factory(stdin io.Reader) (f *command.Factory, out, errOut *bytes.Buffer) {
+	ios, out, errOut := iostreams.Test(stdin)
+	ios.SetTerminal(h.tty, h.width, h.dark, h.profile)
+	env := maps.Clone(h.env)
+	f = &command.Factory{IO: ios, Getenv: func(k string) string { return env[k] }, Catalog: h.catalog}
+	return f, out, errOut
+}
+
+// Run runs one command line with stdin as given.
+func (h *Harness) Run(stdin string, args ...string) Result {
+	h.t.Helper()
+	f, out, errOut := h.Factory(strings.NewReader(stdin))
+	code := cli.Main(context.Background(), args, f)
+	return Result{out.String(), errOut.String(), code}
+}
+
+// CheckOneSentence asserts that stderr is one line containing want, with no
+// Go internals in it.
+func CheckOneSentence(t testing.TB, stderr, want string) {
+	t.Helper()
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr %q, want it to contain %q", stderr, want)
+	}
+	if n := strings.Count(strings.TrimRight(stderr, "\n"), "\n"); n > 0 {
+		t.Errorf("stderr has %d lines, want one: %q", n+1, stderr)
+	}
+	for _, bad := range []string{"goroutine ", "panic", ".go:", "Usage:"} {
+		if strings.Contains(stderr, bad) {
+			t.Errorf("stderr shows %q: %q", bad, stderr)
+		}
+	}
+}
+
+// StripANSI removes CSI escape sequences.
+func StripANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// WriteFile writes src to a file of that name in a new temporary folder and
+// returns its path.
+func WriteFile(t testing.TB, name, src string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// RepoRoot is the folder of pipette's go.mod, for tests that read
+// examples/ and testdata or build the binary.
+func RepoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+}
+
+// TraceLines decodes the JSON lines `run --trace` writes on stderr.
+func TraceLines(t testing.TB, stderr string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for line := range strings.SplitSeq(strings.TrimRight(stderr, "\n"), "\n") {
+		if line == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("trace line is not JSON (%v): %q", err, line)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// Binary builds pipette into dir (once per call: share the result) and
+// returns its path.
+func Binary(dir string) (string, error) {
+	bin := filepath.Join(dir, "pipette")
+	cmd := exec.Command("go", "build", "-o", bin, "pipette")
+	cmd.Dir = RepoRoot()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// RunBinary runs the built binary with args and no stdin, as a shell would,
+// in the repository's root (so examples/… paths work), with $PIPETTE_API
+// cleared.
+func RunBinary(t testing.TB, bin string, args ...string) Result {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = RepoRoot()
+	cmd.Env = append(os.Environ(), "PIPETTE_API=")
+	var out, errw bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errw
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return Result{out.String(), errw.String(), code}
+}

@@ -1,0 +1,145 @@
+package ls_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/colorprofile"
+
+	"pipette/algorithms/builtin"
+	"pipette/internal/cli/clitest"
+	"pipette/internal/cli/ls"
+)
+
+func TestLsListsTheCatalog(t *testing.T) {
+	t.Parallel()
+	r := clitest.New(t).Run("", "ls")
+	if r.Code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	lines := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
+	if !strings.HasPrefix(lines[0], "REF") || !strings.Contains(lines[0], "TAGLINE") {
+		t.Errorf("no header: %q", lines[0])
+	}
+	entries, _ := builtin.Registry().List(context.Background())
+	if got, want := len(lines)-1, len(entries); got != want {
+		t.Errorf("%d rows for %d algorithms:\n%s", got, want, r.Stdout)
+	}
+	if !strings.Contains(r.Stdout, "nlp/SentimentAnalysis") || !strings.Contains(r.Stdout, "1.0.0") {
+		t.Errorf("nlp/SentimentAnalysis 1.0.0 missing:\n%s", r.Stdout)
+	}
+	if strings.Contains(r.Stdout, "\x1b[") {
+		t.Errorf("escape codes in piped output:\n%q", r.Stdout)
+	}
+}
+
+func TestLsSearchesBestFirst(t *testing.T) {
+	t.Parallel()
+	h := clitest.New(t)
+	r := h.Run("", "ls", "sent")
+	if r.Code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	if !strings.Contains(r.Stdout, "nlp/SentimentAnalysis") {
+		t.Errorf("ls sent misses nlp/SentimentAnalysis:\n%s", r.Stdout)
+	}
+	r = h.Run("", "ls", "sentiment")
+	rows := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
+	if len(rows) < 2 || !strings.HasPrefix(rows[1], "nlp/SentimentAnalysis ") {
+		t.Errorf("ls sentiment: nlp/SentimentAnalysis is not first:\n%s", r.Stdout)
+	}
+	all := h.Run("", "ls")
+	if len(rows) >= len(strings.Split(all.Stdout, "\n")) && len(rows) > 2 {
+		t.Errorf("ls sentiment keeps every row:\n%s", r.Stdout)
+	}
+}
+
+func TestLsNoMatch(t *testing.T) {
+	t.Parallel()
+	h := clitest.New(t)
+	r := h.Run("", "ls", "qqqzzzxxx")
+	if r.Code != 0 || r.Stdout != "" {
+		t.Errorf("exit %d, stdout %q", r.Code, r.Stdout)
+	}
+	if !strings.Contains(r.Stderr, `no algorithm matches "qqqzzzxxx"`) {
+		t.Errorf("stderr %q", r.Stderr)
+	}
+	r = h.Run("", "ls", "qqqzzzxxx", "--json")
+	if strings.TrimSpace(r.Stdout) != "[]" {
+		t.Errorf("ls --json with no match: %q", r.Stdout)
+	}
+}
+
+func TestLsTagAndJSON(t *testing.T) {
+	t.Parallel()
+	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	r := h.Run("", "ls", "--tag", "IMAGE", "--json")
+	if r.Code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	var objs []map[string]any
+	if err := json.Unmarshal([]byte(r.Stdout), &objs); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, r.Stdout)
+	}
+	if len(objs) != 1 || objs[0]["owner"] != "test" || objs[0]["name"] != "Picture" || objs[0]["output_kind"] != "binary" {
+		t.Errorf("ls --tag image --json = %v", objs)
+	}
+	r = h.Run("", "ls", "--tag", "nosuchtag")
+	if !strings.Contains(r.Stderr, `no algorithm is tagged "nosuchtag"`) {
+		t.Errorf("stderr %q", r.Stderr)
+	}
+}
+
+func TestLsTerminalFitsTheWidth(t *testing.T) {
+	t.Parallel()
+	for _, profile := range []colorprofile.Profile{colorprofile.Ascii, colorprofile.TrueColor} {
+		t.Run(profile.String(), func(t *testing.T) {
+			t.Parallel()
+			r := clitest.New(t).UseCatalog(clitest.Fixtures()).Terminal(60, profile).Run("", "ls", "pic")
+			if r.Code != 0 {
+				t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+			}
+			for _, line := range strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n") {
+				if w := len([]rune(clitest.StripANSI(line))); w > 60 {
+					t.Errorf("line of width %d on a 60-column terminal: %q", w, line)
+				}
+				if strings.HasSuffix(line, " ") {
+					t.Errorf("trailing spaces: %q", line)
+				}
+			}
+			if !strings.Contains(clitest.StripANSI(r.Stdout), "test/Picture") {
+				t.Errorf("no test/Picture:\n%s", r.Stdout)
+			}
+			// The matched letters are magenta where colours are shown.
+			if colored := strings.Contains(r.Stdout, ";35;"); colored != (profile == colorprofile.TrueColor) {
+				t.Errorf("colour in output: %v with the %s profile:\n%q", colored, profile, r.Stdout)
+			}
+		})
+	}
+}
+
+// TestLsFlags reads the flags into Options without listing anything.
+func TestLsFlags(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want ls.Options
+	}{
+		{nil, ls.Options{}},
+		{[]string{"sent", "analysis"}, ls.Options{Query: "sent analysis"}},
+		{[]string{"--tag", "image", "--json"}, ls.Options{Tag: "image", JSON: true}},
+	} {
+		f, _, _ := clitest.New(t).Factory(strings.NewReader(""))
+		var got *ls.Options
+		cmd := ls.NewCmd(f, func(_ context.Context, o *ls.Options) error { got = o; return nil })
+		cmd.SetArgs(tc.args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		if got.Query != tc.want.Query || got.Tag != tc.want.Tag || got.JSON != tc.want.JSON {
+			t.Errorf("%v: options %+v, want %+v", tc.args, *got, tc.want)
+		}
+	}
+}

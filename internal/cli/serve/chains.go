@@ -1,0 +1,40 @@
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"pipette/algorithms"
+	"pipette/internal/cli/command"
+	"pipette/internal/cli/iostreams"
+	"pipette/pipebuilder"
+)
+
+// LoadChains loads the chains `serve --chains DIR` publishes. A file that
+// fails is a warning line on stderr, one per problem, and is left out; only
+// a folder that cannot be read stops the server.
+func LoadChains(ctx context.Context, ios *iostreams.IOStreams, dir string, reg *algorithms.Registry) (*pipebuilder.Library, error) {
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, command.UsageErrorf("--chains %s: no such folder", dir)
+	case err != nil:
+		return nil, fmt.Errorf("cannot read the chains folder %s: %w", dir, err)
+	case !info.IsDir():
+		return nil, command.UsageErrorf("--chains %s is a file, not a folder: give the folder that holds chain files", dir)
+	}
+	lib, err := pipebuilder.LoadLibrary(ctx, dir, reg, reg)
+	if err != nil {
+		return nil, fmt.Errorf("load the chains of %s: %w", dir, err)
+	}
+	for _, p := range lib.Problems() {
+		for line := range strings.SplitSeq(p.Error(), "\n") {
+			fmt.Fprintf(ios.ErrOut, "warning: left out: %s\n", line)
+		}
+	}
+	return lib, nil
+}

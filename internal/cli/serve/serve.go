@@ -1,0 +1,174 @@
+// Package serve is `pipette serve`: the built-in catalog, and the chains of
+// a folder, over the Algorithmia-compatible HTTP API.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"pipette/algorithms"
+	"pipette/algorithms/imagein"
+	"pipette/catalog"
+	"pipette/internal/cli/command"
+	"pipette/internal/cli/iostreams"
+	"pipette/internal/human"
+	"pipette/server"
+)
+
+// EnvKeys holds the comma-separated keys `pipette serve` accepts.
+const EnvKeys = "PIPETTE_API_KEYS"
+
+// Options are what `serve` was asked. A new setting is a field here, its
+// flag in addFlags, its check in check and its use in Run.
+type Options struct {
+	IO      *iostreams.IOStreams
+	Catalog func() *algorithms.Registry
+	Getenv  func(string) string
+
+	Addr           string
+	Keys           []string // --api-key, then $PIPETTE_API_KEYS
+	AllowAnonymous bool
+	MaxBody        int64
+	AllowURLs      bool
+	AllowPrivate   bool
+	MaxPixels      int
+	ChainsDir      string
+}
+
+// NewCmd makes `serve`; runF, when not nil, runs instead of serving (tests
+// of the flags).
+func NewCmd(f *command.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IO, Catalog: f.Catalog, Getenv: f.Getenv}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the built-in catalog over the HTTP API",
+		Long: `Serve the built-in catalog over the Algorithmia-compatible HTTP API:
+POST /v1/algo/{owner}/{name}[/{version}] calls an algorithm, GET /v1/algorithms
+lists the catalog, /metrics, /healthz and /readyz watch the server.
+
+API keys come from --api-key (repeatable) and $` + EnvKeys + ` (comma-separated).
+Clients send one as "Authorization: Simple KEY".
+
+--chains DIR publishes every chain file (*.yaml, *.yml) of DIR as an algorithm
+at its name and version, listed with the built-ins and called the same way;
+chains may call each other. A file that does not load is reported on stderr
+and left out; the rest are served.`,
+		Example: `  pipette serve
+  curl -H 'Content-Type: text/plain' -d 'what a great day' 127.0.0.1:8080/v1/algo/nlp/SentimentAnalysis
+
+  PIPETTE_API_KEYS=k1,k2 pipette serve --addr 0.0.0.0:8080
+
+  pipette serve --chains examples
+  curl -H 'Content-Type: application/octet-stream' --data-binary @photo.jpg \
+    '127.0.0.1:8080/v1/algo/demo/MemeGenerator?output=raw' > meme.png`,
+		Args: command.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := opts.check(); err != nil {
+				return err
+			}
+			// server.New trims the keys and drops blank ones (an unset or
+			// trailing-comma $PIPETTE_API_KEYS).
+			opts.Keys = append(slices.Clone(opts.Keys), strings.Split(opts.Getenv(EnvKeys), ",")...)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	opts.addFlags(cmd.Flags())
+	return cmd
+}
+
+func (o *Options) addFlags(fl *pflag.FlagSet) {
+	fl.SortFlags = false
+	fl.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "listen on HOST:PORT (port 0 picks a free one)")
+	fl.StringArrayVar(&o.Keys, "api-key", nil, "accept this API KEY (repeatable; also $"+EnvKeys+")")
+	fl.BoolVar(&o.AllowAnonymous, "allow-anonymous", false, "serve without API keys on a non-loopback address")
+	fl.Int64Var(&o.MaxBody, "max-body", 10<<20, "largest request body in BYTES")
+	fl.BoolVar(&o.AllowURLs, "allow-url-fetch", false, "let image algorithms fetch http(s) URLs given as input")
+	fl.BoolVar(&o.AllowPrivate, "allow-private-urls", false, "let those URLs reach loopback and private addresses")
+	fl.IntVar(&o.MaxPixels, "max-pixels", imagein.DefaultMaxPixels, "refuse images larger than N pixels before decoding")
+	fl.StringVar(&o.ChainsDir, "chains", "", "also serve every chain file of DIR as an algorithm")
+}
+
+// check refuses settings that cannot work, before anything starts.
+func (o *Options) check() error {
+	if _, _, err := net.SplitHostPort(o.Addr); err != nil {
+		return command.UsageErrorf("--addr %q is not host:port: write it like 127.0.0.1:8080", o.Addr)
+	}
+	if o.MaxBody < 0 {
+		return command.UsageErrorf("--max-body %d is negative: give a size in bytes", o.MaxBody)
+	}
+	if o.MaxPixels < 0 {
+		return command.UsageErrorf("--max-pixels %d is negative: give a pixel count", o.MaxPixels)
+	}
+	return nil
+}
+
+// Run serves until ctx ends or SIGINT/SIGTERM arrives.
+func Run(ctx context.Context, opts *Options) error {
+	imagein.SetPolicy(imagein.Policy{AllowURLs: opts.AllowURLs, AllowPrivate: opts.AllowPrivate, MaxPixels: opts.MaxPixels})
+
+	reg := opts.Catalog()
+	var (
+		src    catalog.Source = reg
+		runner catalog.Runner = reg
+		served string
+	)
+	if opts.ChainsDir != "" {
+		lib, err := LoadChains(ctx, opts.IO, opts.ChainsDir, reg)
+		if err != nil {
+			return err
+		}
+		comb := lib.Combined()
+		src, runner = comb, comb
+		served = fmt.Sprintf(" (%s from %s)", human.Plural(len(lib.Chains()), "chain"), opts.ChainsDir)
+	}
+	entries, err := src.List(ctx)
+	if err != nil {
+		return fmt.Errorf("list the built-in catalog: %w", err)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg := server.Config{
+		Source:  src,
+		Runner:  runner,
+		Keys:    opts.Keys,
+		MaxBody: opts.MaxBody,
+		Logger:  slog.New(slog.NewTextHandler(opts.IO.ErrOut, nil)),
+	}
+	err = server.ListenAndServe(ctx, cfg, server.ListenOptions{
+		Addr:           opts.Addr,
+		AllowAnonymous: opts.AllowAnonymous,
+		Ready: func(a net.Addr) {
+			fmt.Fprintf(opts.IO.Out, "pipette serving %s%s on http://%s\n", human.Plural(len(entries), "algorithm"), served, a)
+		},
+	})
+	return serveError(opts.Addr, err)
+}
+
+// serveError explains why the server stopped, when it was not asked to.
+func serveError(addr string, err error) error {
+	switch {
+	case err == nil, errors.Is(err, context.Canceled):
+		return nil
+	case errors.Is(err, server.ErrAnonymousPublic):
+		return fmt.Errorf("refusing to serve %s without an API key, since anyone who can reach it could run every algorithm: add --api-key KEY (or $%s), listen on 127.0.0.1, or pass --allow-anonymous", addr, EnvKeys)
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("cannot listen on %s: the address is already in use; stop the other server or pick another with --addr", addr)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("cannot listen on %s: permission denied; use a port above 1023", addr)
+	}
+	return err
+}

@@ -1,0 +1,115 @@
+package serve_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"pipette/catalog"
+	"pipette/internal/cli/clitest"
+	"pipette/internal/cli/serve"
+)
+
+func TestServeUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"serve arguments", []string{"serve", "now"}, "takes no arguments"},
+		{"serve address", []string{"serve", "--addr", "8080"}, `--addr "8080" is not host:port`},
+		{"negative body", []string{"serve", "--max-body", "-1"}, "--max-body -1 is negative"},
+		{"negative pixels", []string{"serve", "--max-pixels", "-1"}, "--max-pixels -1 is negative"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run("", tc.args...)
+			if r.Code != 2 {
+				t.Errorf("exit %d, want 2 (stderr %q)", r.Code, r.Stderr)
+			}
+			clitest.CheckOneSentence(t, r.Stderr, tc.want)
+		})
+	}
+}
+
+// TestServeFlags reads the flags and the environment into Options without
+// serving.
+func TestServeFlags(t *testing.T) {
+	t.Parallel()
+	h := clitest.New(t).Setenv(serve.EnvKeys, "k2,k3,")
+	f, _, _ := h.Factory(strings.NewReader(""))
+	var got *serve.Options
+	cmd := serve.NewCmd(f, func(_ context.Context, o *serve.Options) error { got = o; return nil })
+	cmd.SetArgs([]string{"--addr", "0.0.0.0:0", "--api-key", "k1", "--allow-anonymous", "--max-body", "1024", "--chains", "dir"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Addr != "0.0.0.0:0" || !got.AllowAnonymous || got.MaxBody != 1024 || got.ChainsDir != "dir" {
+		t.Errorf("options %+v", *got)
+	}
+	if want := []string{"k1", "k2", "k3", ""}; !slices.Equal(got.Keys, want) {
+		t.Errorf("keys %q, want %q (blank ones are the server's to drop)", got.Keys, want)
+	}
+}
+
+func TestServeChainsFolderProblems(t *testing.T) {
+	t.Parallel()
+	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	r := h.Run("", "serve", "--chains", filepath.Join(t.TempDir(), "none"), "--addr", "127.0.0.1:0")
+	if r.Code != 2 {
+		t.Errorf("missing folder: exit %d", r.Code)
+	}
+	clitest.CheckOneSentence(t, r.Stderr, "no such folder")
+	file := clitest.WriteFile(t, "echo.yaml", clitest.EchoChain)
+	r = h.Run("", "serve", "--chains", file, "--addr", "127.0.0.1:0")
+	if r.Code != 2 {
+		t.Errorf("a file for a folder: exit %d", r.Code)
+	}
+	clitest.CheckOneSentence(t, r.Stderr, "is a file, not a folder")
+}
+
+func TestServeChainsLibrary(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	chain := func(file, name, algo string) {
+		src := "chain: v1\nname: " + name + "\nversion: 1.0.0\ninput: text\nsteps:\n  - id: only\n    algo: " + algo + "\n"
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	chain("outer.yaml", "chains/Outer", "chains/Inner/1.0.0") // a chain calling a chain
+	chain("inner.yaml", "chains/Inner", "test/Echo/1.0.0")
+	chain("ping.yaml", "chains/Ping", "chains/Pong/1.0.0") // a cycle
+	chain("pong.yaml", "chains/Pong", "chains/Ping/1.0.0")
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a chain"), 0o644)
+
+	f, _, errw := clitest.New(t).Factory(strings.NewReader(""))
+	lib, err := serve.LoadChains(t.Context(), f.IO, dir, clitest.Fixtures())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range lib.Chains() {
+		names = append(names, c.Name)
+	}
+	if strings.Join(names, " ") != "chains/Inner chains/Outer" {
+		t.Errorf("served %v, want the two chains outside the cycle", names)
+	}
+	out, err := lib.Combined().Run(t.Context(), catalog.MustParseRef("chains/Outer"), catalog.Text("through two chains"))
+	if err != nil || out.Value.Text != "through two chains" {
+		t.Errorf("chains/Outer: %v, %v", out.Value.Summary(100), err)
+	}
+	lines := strings.Split(strings.TrimRight(errw.String(), "\n"), "\n")
+	if len(lines) == 0 || !strings.Contains(errw.String(), "cycle") || !strings.Contains(errw.String(), "chains/Ping") || !strings.Contains(errw.String(), "chains/Pong") {
+		t.Errorf("the cycle is not reported with its chains:\n%s", errw.String())
+	}
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "warning: left out: ") {
+			t.Errorf("stderr line %q is not a warning", l)
+		}
+	}
+}

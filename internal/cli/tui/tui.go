@@ -1,0 +1,145 @@
+// Package tui is `pipette` with no verb: the terminal workbench (package
+// ui), on the catalog the Factory's client sees or the server the config
+// file names, optionally opening a chain file in the chain builder.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
+
+	"pipette/client"
+	"pipette/internal/cli/command"
+	"pipette/themes"
+	"pipette/ui"
+)
+
+// Options are what the TUI was asked, flags and config file together.
+type Options struct {
+	Factory *command.Factory
+
+	Theme     string // --theme, else the config's
+	Plain     bool
+	NoMouse   bool
+	Images    string // --images, else the config's
+	ChainFile string // the CHAIN.yaml argument
+
+	Config    ui.Config
+	ConfigErr error // a mistake in the config file, shown on the status line
+}
+
+// NewCmd makes the command that opens the TUI; the root command is this one
+// with the verbs added. runF, when not nil, runs instead of the TUI (tests of
+// the flags).
+func NewCmd(f *command.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "pipette [CHAIN.yaml]",
+		Short: "A terminal workbench for a catalog of models",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.resolve(cmd, args); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Theme, "theme", "auto", "colour theme: "+strings.Join(themes.Names, ", ")+" (auto follows the terminal's background)")
+	fl.BoolVar(&opts.Plain, "plain", false, "no colour, ASCII borders and a text spinner, for screen readers and dumb terminals")
+	fl.StringVar(&opts.Images, "images", ui.ImagesAuto, "image previews: "+strings.Join(ui.ImageModes, ", ")+" (auto uses kitty graphics where the terminal surely draws them, else half blocks)")
+	fl.BoolVar(&opts.NoMouse, "no-mouse", false, "leave the mouse to the terminal (text selection)")
+	return cmd
+}
+
+// resolve merges the flags with the config file (a flag given wins) and
+// checks the chain file argument.
+func (o *Options) resolve(cmd *cobra.Command, args []string) error {
+	o.Config, o.ConfigErr = ui.LoadConfig(ui.ConfigPath())
+	fl := cmd.Flags()
+	if !fl.Changed("theme") && o.Config.Theme != "" {
+		o.Theme = o.Config.Theme
+	}
+	if _, err := themes.ByName(o.Theme, true); err != nil {
+		return command.UsageErrorf("%v", err)
+	}
+	if fl.Changed("images") {
+		images, err := ui.ParseImageMode(o.Images)
+		if err != nil {
+			return command.UsageErrorf("%v", err)
+		}
+		o.Images = images
+	} else if o.Config.Images != "" {
+		// A bad value in the config is reported on the status line by the
+		// UI, which then starts with half blocks, like any config mistake.
+		o.Images = o.Config.Images
+	}
+	if o.Plain {
+		o.Images = ui.ImagesOff
+	}
+	if len(args) == 1 {
+		o.ChainFile = args[0]
+		// With subcommands, a mistyped command lands here: only a path that
+		// exists or looks like a chain file is taken as one.
+		if _, err := os.Stat(o.ChainFile); err != nil && !strings.HasSuffix(o.ChainFile, ".yaml") && !strings.HasSuffix(o.ChainFile, ".yml") {
+			return command.UsageErrorf("unknown command or chain file %q", o.ChainFile)
+		}
+	}
+	return nil
+}
+
+// Run opens the TUI and returns when it quits.
+func Run(ctx context.Context, opts *Options) error {
+	f, cfg := opts.Factory, opts.Config
+	serverURL, _ := f.ServerAddress() // as written: the TUI shows it
+	keyEnv := command.EnvKey
+	var (
+		c   *client.Client
+		err error
+	)
+	if serverURL == "" && cfg.Server != "" {
+		serverURL = cfg.Server
+		if cfg.APIKeyEnv != "" {
+			keyEnv = cfg.APIKeyEnv
+		}
+		c = client.New(serverURL, f.Getenv(keyEnv))
+	} else if c, err = f.Client(); err != nil {
+		return err
+	}
+
+	progOpts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if opts.Plain {
+		progOpts = append(progOpts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	m := ui.New(ui.Options{
+		Client:      c,
+		Theme:       opts.Theme,
+		Plain:       opts.Plain,
+		Mouse:       cfg.MouseEnabled() && !opts.NoMouse,
+		Keys:        cfg.KeyOverrides(),
+		Notice:      opts.ConfigErr,
+		HistoryPath: ui.StatePath("history.jsonl"),
+		ChainFile:   opts.ChainFile,
+		DraftPath:   ui.StatePath("draft.yaml"),
+		ServerURL:   strings.TrimSpace(serverURL),
+		APIKey:      f.Getenv(keyEnv) != "",
+		Dark:        true,
+		Images:      opts.Images,
+	})
+	if _, err := tea.NewProgram(m, progOpts...).Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
+		if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("tui: %w", err)
+	}
+	return nil
+}
