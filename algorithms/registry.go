@@ -152,11 +152,13 @@ func (r *Registry) Run(ctx context.Context, ref catalog.Ref, in catalog.Value) (
 	var stdout bytes.Buffer
 	defer func() {
 		if p := recover(); p != nil {
+			stack := debug.Stack()
 			out = catalog.Output{}
 			err = &catalog.Error{
 				Type:    catalog.AlgorithmError,
 				Message: fmt.Sprintf("%s crashed: %v", a.Entry.Ref, p),
-				Stack:   panicFrame(debug.Stack()),
+				Stack:   panicFrame(stack),
+				Panic:   &catalog.Panic{Value: p, Stack: stack},
 			}
 		}
 	}()

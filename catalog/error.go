@@ -34,6 +34,16 @@ type Error struct {
 	Stack   string // a short, useful trace, or empty
 	Status  int    // HTTP status of a platform error; 0 for an algorithm's error
 	Code    int    // platform code (1000, 2001, 2002); 0 when none
+	// Panic, when set, is the recovered panic this error reports, for the
+	// host's log only: a server tells its client no more than that the
+	// algorithm crashed, with a request id that finds the log line.
+	Panic *Panic
+}
+
+// Panic is a recovered panic: its value and the goroutine's stack.
+type Panic struct {
+	Value any
+	Stack []byte
 }
 
 func (e *Error) Error() string {

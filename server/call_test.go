@@ -111,11 +111,16 @@ func TestCallAuth(t *testing.T) {
 		wantPlatformError(t, post(t, ts.URL+"/v1/algo/test/Echo", "text/plain", "hi", h), http.StatusUnauthorized, 2002, "InputError")
 		wantPlatformError(t, get(t, ts.URL+"/v1/algorithms", h), http.StatusUnauthorized, 2002, "InputError")
 	}
-	// Health and readiness stay open for probes.
-	for _, p := range []string{"/healthz", "/readyz", "/metrics"} {
+	// Health and readiness stay open for probes; metrics (call counts,
+	// process data) need the key.
+	for _, p := range []string{"/healthz", "/readyz"} {
 		if a := get(t, ts.URL+p); a.status != http.StatusOK {
 			t.Errorf("%s answered %d without a key", p, a.status)
 		}
+	}
+	wantPlatformError(t, get(t, ts.URL+"/metrics"), http.StatusUnauthorized, 2001, "InputError")
+	if a := get(t, ts.URL+"/metrics", ok[0]); a.status != http.StatusOK || !strings.Contains(string(a.body), "pipette_calls_total") {
+		t.Errorf("/metrics with a key answered %d", a.status)
 	}
 }
 
@@ -303,14 +308,21 @@ func TestCallAlgorithmErrors(t *testing.T) {
 
 func TestCallPanic(t *testing.T) {
 	t.Parallel()
-	_, ts, _ := newTest(t, nil)
+	var logged syncBuffer
+	_, ts, _ := newTest(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&logged, nil)) })
 	for i := 0; i < 3; i++ {
-		msg, stack := wantAlgorithmError(t, post(t, ts.URL+"/v1/algo/test/Panic", "text/plain", "x"), "AlgorithmError")
-		if !strings.Contains(msg, "test/Panic/1.0.0 crashed") {
-			t.Errorf("message %q", msg)
+		a := post(t, ts.URL+"/v1/algo/test/Panic", "text/plain", "x")
+		msg, stack := wantAlgorithmError(t, a, "AlgorithmError")
+		id := a.header.Get("X-Request-Id")
+		if msg != "test/Panic crashed; the server's log has the details under request id "+id {
+			t.Errorf("message %q (request id %q)", msg, id)
 		}
-		if strings.Contains(stack, "goroutine") || strings.Count(stack, "\n") > 2 {
-			t.Errorf("stack is a Go panic dump: %q", stack)
+		// Neither the panic's text nor a Go frame reaches the caller.
+		if stack != "" || strings.Contains(string(a.body), "nil map") || strings.Contains(string(a.body), ".go") {
+			t.Errorf("the answer leaks the panic: %s", a.body)
+		}
+		if log := logged.String(); !strings.Contains(log, "request_id="+id) || !strings.Contains(log, "assignment to entry in nil map") || !strings.Contains(log, "goroutine ") {
+			t.Errorf("the log lacks the panic, its stack or the request id %s:\n%s", id, log)
 		}
 	}
 	// The server is still serving.
@@ -413,7 +425,11 @@ func TestCallVoidAndDrain(t *testing.T) {
 	if a := get(t, ts.URL+"/healthz"); a.status != http.StatusOK {
 		t.Errorf("healthz while draining: %d", a.status)
 	}
-	wantPlatformError(t, post(t, ts.URL+"/v1/algo/test/Record?output=void", "text/plain", "x"), http.StatusServiceUnavailable, 0, "UnsupportedError")
+	a := post(t, ts.URL+"/v1/algo/test/Record?output=void", "text/plain", "x")
+	wantPlatformError(t, a, http.StatusServiceUnavailable, CodeShuttingDown, "UnsupportedError")
+	if a.header.Get("Retry-After") == "" {
+		t.Error("a refusal while draining carries no Retry-After")
+	}
 }
 
 func TestDrainCancelsWhenGraceEnds(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"pipette/catalog"
@@ -35,15 +36,22 @@ const failRetry = time.Second
 const unknownAlgorithm = "(unknown)"
 
 // catalogCache holds the last listing of the source, its search index and
-// the set of known owner/name paths.
+// the set of known owner/name paths. Readers take the current snapshot
+// without a lock; a refresh is made by one caller at a time.
 type catalogCache struct {
 	src catalog.Source
 	ttl time.Duration
 
-	mu      sync.Mutex // also makes concurrent refreshes wait for one List
-	at      time.Time
-	failAt  time.Time // last failed List, when there was no listing to fall back on
+	snap atomic.Pointer[catalogSnapshot]
+
+	mu      sync.Mutex // makes concurrent refreshes wait for one List
+	failAt  time.Time  // last failed List, when there was no listing to fall back on
 	failErr error
+}
+
+// catalogSnapshot is one listing; never changed once published.
+type catalogSnapshot struct {
+	at      time.Time
 	entries []catalog.Entry
 	index   *catalog.Index
 	paths   map[string]bool
@@ -56,42 +64,46 @@ func newCatalogCache(src catalog.Source, ttl time.Duration) *catalogCache {
 // get returns the listing, refreshing it when older than the TTL. When a
 // refresh fails but an older listing exists, the older one is served: a
 // remote catalog that blips should not empty this one.
-func (c *catalogCache) get(ctx context.Context) ([]catalog.Entry, *catalog.Index, error) {
+func (c *catalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
+	if sn := c.snap.Load(); sn != nil && time.Since(sn.at) < c.ttl {
+		return sn, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.index != nil && time.Since(c.at) < c.ttl {
-		return c.entries, c.index, nil
+	sn := c.snap.Load()
+	if sn != nil && time.Since(sn.at) < c.ttl {
+		return sn, nil // refreshed while this caller waited
 	}
 	// A source that just failed is not asked again at once: every request
 	// would otherwise wait on it.
-	if c.index == nil && c.failErr != nil && time.Since(c.failAt) < failRetry {
-		return nil, nil, c.failErr
+	if sn == nil && c.failErr != nil && time.Since(c.failAt) < failRetry {
+		return nil, c.failErr
 	}
 	entries, err := c.src.List(ctx)
 	if err != nil {
-		if c.index != nil {
-			return c.entries, c.index, nil
+		if sn != nil {
+			return sn, nil
 		}
 		c.failAt, c.failErr = time.Now(), fmt.Errorf("list the catalog of %s: %w", c.src.Name(), err)
-		return nil, nil, c.failErr
+		return nil, c.failErr
 	}
 	c.failErr = nil
-	c.entries, c.index, c.at = entries, catalog.NewIndex(entries), time.Now()
-	c.paths = make(map[string]bool, len(entries))
+	sn = &catalogSnapshot{at: time.Now(), entries: entries, index: catalog.NewIndex(entries), paths: make(map[string]bool, len(entries))}
 	for _, e := range entries {
-		c.paths[e.Ref.Path()] = true
+		sn.paths[e.Ref.Path()] = true
 	}
-	return c.entries, c.index, nil
+	c.snap.Store(sn)
+	return sn, nil
 }
 
-// known reports whether owner/name is in the catalog.
-func (c *catalogCache) known(ctx context.Context, path string) bool {
-	if _, _, err := c.get(ctx); err != nil {
-		return false
+// label is path when the catalog has that algorithm, else unknownAlgorithm:
+// the metric and admission label of a call, bounded by the catalog's size.
+func (c *catalogCache) label(ctx context.Context, path string) string {
+	sn, err := c.get(ctx)
+	if err != nil || !sn.paths[path] {
+		return unknownAlgorithm
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.paths[path]
+	return path
 }
 
 // page is the paging request of a list endpoint.
@@ -188,11 +200,12 @@ func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
 		writePlatformError(w, perr)
 		return
 	}
-	_, ix, err := s.catalog.get(r.Context())
+	sn, err := s.catalog.get(r.Context())
 	if err != nil {
 		writePlatformError(w, sourceError(err))
 		return
 	}
+	ix := sn.index
 	ms := ix.Search(q.Get("q"))
 	hits := make([]catalog.Entry, len(ms))
 	for i, m := range ms {

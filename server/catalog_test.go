@@ -233,9 +233,9 @@ func TestCatalogListingIsCached(t *testing.T) {
 	}
 	// A failing refresh keeps serving the last good listing.
 	src.fail.Store(true)
-	s.catalog.mu.Lock()
-	s.catalog.at = s.catalog.at.Add(-2 * catalogTTL)
-	s.catalog.mu.Unlock()
+	stale := *s.catalog.snap.Load()
+	stale.at = stale.at.Add(-2 * catalogTTL)
+	s.catalog.snap.Store(&stale)
 	if p := listPage(t, ts+"/v1/algorithms"); len(p.Results) == 0 {
 		t.Error("stale listing not served while the source fails")
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -84,11 +85,17 @@ func (panickyRunner) Run(ctx context.Context, ref catalog.Ref, in catalog.Value)
 
 func TestRunnerPanicIsContained(t *testing.T) {
 	t.Parallel()
-	s := New(Config{Source: testRegistry(nil), Runner: panickyRunner{}})
+	var logged syncBuffer
+	s := New(Config{Source: testRegistry(nil), Runner: panickyRunner{}, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 	u := newHTTPTest(t, s)
-	msg, stack := wantAlgorithmError(t, post(t, u+"/v1/algo/test/Echo", "text/plain", "x"), "AlgorithmError")
-	if !strings.Contains(msg, "crashed: runner bug") || stack != "" {
-		t.Errorf("message %q stack %q", msg, stack)
+	a := post(t, u+"/v1/algo/test/Echo", "text/plain", "x")
+	msg, stack := wantAlgorithmError(t, a, "AlgorithmError")
+	id := a.header.Get("X-Request-Id")
+	if !strings.Contains(msg, "crashed") || !strings.Contains(msg, id) || strings.Contains(msg, "runner bug") || stack != "" {
+		t.Errorf("message %q stack %q (request id %q)", msg, stack, id)
+	}
+	if log := logged.String(); !strings.Contains(log, "runner bug") || !strings.Contains(log, "request_id="+id) || !strings.Contains(log, "panickyRunner") {
+		t.Errorf("the log lacks the panic, its stack or the request id:\n%s", log)
 	}
 	resp, err := http.Get(u + "/healthz")
 	if err != nil {

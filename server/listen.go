@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"golang.org/x/net/netutil"
 )
 
 // ListenOptions say where and how ListenAndServe listens.
@@ -55,44 +57,103 @@ func ListenAndServe(ctx context.Context, cfg Config, opt ListenOptions) error {
 		return fmt.Errorf("listen on %s (%s): %w", addr, tcp, ErrAnonymousPublic)
 	}
 
+	// Every request's context derives from base, so that calls still
+	// running when the grace ends are cancelled with errShutdownCut and
+	// logged as cut rather than as their algorithm's error.
+	base, cutCalls := context.WithCancelCause(context.Background())
+	defer cutCalls(nil)
+	t := s.timeouts
 	hs := &http.Server{
 		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: t.Header,
+		IdleTimeout:       t.Idle,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		// No WriteTimeout: calls may legitimately run for up to 3000 s.
+		BaseContext:       func(net.Listener) context.Context { return base },
+		// No ReadTimeout nor WriteTimeout: they would cut calls that may
+		// legitimately run for up to 3000 s. The body's read deadline and
+		// the answer's write deadline are set per request instead.
 	}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	s.log.Info("listening", "addr", ln.Addr().String(), "auth", len(s.keys) > 0)
+	maxConns := cfg.MaxConns
+	if maxConns <= 0 {
+		maxConns = defaultMaxConns()
+	}
+	served := make(chan error, 2)
+	go func() { served <- hs.Serve(netutil.LimitListener(ln, maxConns)) }()
+	ms, err := s.serveMetrics(ctx, cfg.MetricsAddr, served)
+	if err != nil {
+		hs.Close()
+		return err
+	}
+	s.log.Info("listening", "addr", ln.Addr().String(), "auth", len(s.keys) > 0, "max_conns", maxConns,
+		"max_running", s.adm.lim.MaxRunning, "max_running_per_algo", s.adm.lim.MaxRunningPerAlgo,
+		"max_queue", s.adm.lim.MaxQueue, "call_memory", s.callMemory, "body_memory", s.bodyBudget)
 	if opt.Ready != nil {
 		opt.Ready(ln.Addr())
 	}
 
 	select {
 	case err := <-served:
+		hs.Close()
+		if ms != nil {
+			ms.Close()
+		}
 		return fmt.Errorf("serve on %s: %w", addr, err)
 	case <-ctx.Done():
 	}
+	s.shutdown(hs, grace, cutCalls)
+	if ms != nil {
+		ms.Close()
+	}
+	return nil
+}
 
+// shutdown stops hs gracefully: readiness flips first so a load balancer
+// stops sending work, waiting calls are refused, the listener closes and
+// running calls finish within the grace, then background runs. Calls still
+// running when it ends are cancelled with errShutdownCut, given a moment to
+// answer that, and their connections closed.
+func (s *Server) shutdown(hs *http.Server, grace time.Duration, cutCalls context.CancelCauseFunc) {
 	s.log.Info("shutting down", "grace", grace)
 	graceCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	// Readiness flips first so a load balancer stops sending work, then the
-	// listener closes and in-flight calls finish, then background runs.
-	s.bgMu.Lock()
-	s.draining = true
-	s.bgMu.Unlock()
+	s.beginDrain()
 	if err := hs.Shutdown(graceCtx); err != nil {
-		s.log.Warn("in-flight calls did not finish within the grace period; closing their connections", "err", err)
-		hs.Close()
+		s.log.Warn("calls still running when the grace period ended are cut", "err", err)
+		cutCalls(errShutdownCut)
+		lastWords, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		if hs.Shutdown(lastWords) != nil {
+			hs.Close()
+		}
 	}
 	if err := s.Drain(graceCtx); err != nil {
 		s.log.Warn("background runs did not finish within the grace period", "err", err)
 	}
-	<-served
 	s.log.Info("stopped")
-	return nil
+}
+
+// serveMetrics serves /metrics on addr of its own, when one is given.
+// Errors serving it end the server like the API's own (through served).
+func (s *Server) serveMetrics(ctx context.Context, addr string, served chan<- error) (*http.Server, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen for metrics on %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.MetricsHandler())
+	ms := &http.Server{Handler: mux, ReadHeaderTimeout: s.timeouts.Header, IdleTimeout: s.timeouts.Idle,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := ms.Serve(netutil.LimitListener(ln, 16)); !errors.Is(err, http.ErrServerClosed) {
+			served <- fmt.Errorf("metrics on %s: %w", addr, err)
+		}
+	}()
+	s.log.Info("metrics", "addr", ln.Addr().String())
+	return ms, nil
 }
 
 // loopbackAddr reports whether addr's host is certainly this machine only.

@@ -22,6 +22,8 @@ type metrics struct {
 	requests   *prometheus.CounterVec
 	inFlight   prometheus.Gauge
 	background atomic.Int64
+	rejected   *prometheus.CounterVec
+	cancelled  *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -51,11 +53,53 @@ func newMetrics() *metrics {
 		Name: "pipette_background_runs",
 		Help: "output=void runs still going.",
 	}, func() float64 { return float64(m.background.Load()) })
-	m.reg.MustRegister(m.calls, m.errors, m.duration, m.requests, m.inFlight, background,
+	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "pipette_calls_rejected_total",
+		Help: "Calls refused by admission control, by algorithm and reason (queue_full, algorithm_limit, wait_timeout, shutting_down).",
+	}, []string{"algorithm", "reason"})
+	m.cancelled = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "pipette_calls_cancelled_total",
+		Help: "Calls stopped before they were answered, by algorithm and reason (client: the caller left; shutdown: cut at the end of the shutdown grace).",
+	}, []string{"algorithm", "reason"})
+	m.reg.MustRegister(m.calls, m.errors, m.duration, m.requests, m.inFlight, background, m.rejected, m.cancelled,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+func (m *metrics) reject(algo, reason string) { m.rejected.WithLabelValues(algo, reason).Inc() }
+
+// watch registers the running and waiting calls of a, by algorithm, read
+// when /metrics is scraped: nothing is counted per call for them.
+func (m *metrics) watch(a *admission) {
+	m.reg.MustRegister(admissionCollector{a})
+}
+
+var (
+	runningDesc = prometheus.NewDesc("pipette_calls_running", "Calls running now, by algorithm (admission control; a fan-out's borrowed slots are not per algorithm).", []string{"algorithm"}, nil)
+	waitingDesc = prometheus.NewDesc("pipette_calls_queued", "Calls waiting for a slot now, by algorithm.", []string{"algorithm"}, nil)
+	slotsDesc   = prometheus.NewDesc("pipette_call_slots", "Calls that may run at once (all algorithms).", nil, nil)
+	lentDesc    = prometheus.NewDesc("pipette_call_slots_busy", "Slots in use now, fan-out elements of published chains included.", nil, nil)
+)
+
+type admissionCollector struct{ a *admission }
+
+func (c admissionCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- runningDesc
+	ch <- waitingDesc
+	ch <- slotsDesc
+	ch <- lentDesc
+}
+
+func (c admissionCollector) Collect(ch chan<- prometheus.Metric) {
+	busy, stats := c.a.stats()
+	for _, st := range stats {
+		ch <- prometheus.MustNewConstMetric(runningDesc, prometheus.GaugeValue, float64(st.running), st.label)
+		ch <- prometheus.MustNewConstMetric(waitingDesc, prometheus.GaugeValue, float64(st.waiting), st.label)
+	}
+	ch <- prometheus.MustNewConstMetric(slotsDesc, prometheus.GaugeValue, float64(c.a.lim.MaxRunning))
+	ch <- prometheus.MustNewConstMetric(lentDesc, prometheus.GaugeValue, float64(busy))
 }

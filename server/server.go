@@ -9,47 +9,46 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"pipette/catalog"
 )
-
-// DefaultMaxBody is the request body limit when Config.MaxBody is 0.
-const DefaultMaxBody = 10 << 20
-
-// Config says what a Server serves and who may call it.
-type Config struct {
-	Source  catalog.Source // what the catalog endpoints list
-	Runner  catalog.Runner // what POST /v1/algo runs
-	Keys    []string       // accepted API keys, trimmed, blank ones ignored; none = anonymous calls allowed
-	MaxBody int64          // request body limit in bytes; 0 = 10 MiB
-	Logger  *slog.Logger   // nil = discard
-}
 
 // Server answers the API. It is an http.Handler; ListenAndServe runs one on
 // a socket with a graceful shutdown.
 type Server struct {
-	src     catalog.Source
-	runner  catalog.Runner
-	keys    [][sha256.Size]byte // hashed so every comparison has the same length
-	maxBody int64
-	log     *slog.Logger
-	handler http.Handler
-	metrics *metrics
-	catalog *catalogCache
+	src      catalog.Source
+	runner   catalog.Runner
+	keys     [][sha256.Size]byte // hashed so every comparison has the same length
+	maxBody  int64
+	log      *slog.Logger
+	handler  http.Handler
+	metrics  *metrics
+	catalog  *catalogCache
+	adm      *admission
+	timeouts Timeouts
+	cfg      Config // as given, for ListenAndServe
+
+	// Memory: request bodies held at once (bodyBytes, of bodyBudget bytes)
+	// and what one call may use (callMemory, its catalog.MemoryBudget).
+	bodyBytes  *semaphore.Weighted
+	bodyBudget int64
+	callMemory int64
 
 	// Background (output=void) runs: tracked so Drain can wait for them,
 	// and cancelled through bgCancel when a drain runs out of time.
 	bgMu     sync.Mutex
 	bgWG     sync.WaitGroup
 	bgCtx    context.Context
-	bgCancel context.CancelFunc
+	bgCancel context.CancelCauseFunc
 	draining bool
 }
 
@@ -59,11 +58,13 @@ func New(cfg Config) *Server {
 		panic("server: Config needs both a Source and a Runner")
 	}
 	s := &Server{
-		src:     cfg.Source,
-		runner:  cfg.Runner,
-		maxBody: cfg.MaxBody,
-		log:     cfg.Logger,
-		metrics: newMetrics(),
+		src:      cfg.Source,
+		runner:   cfg.Runner,
+		maxBody:  cfg.MaxBody,
+		log:      cfg.Logger,
+		metrics:  newMetrics(),
+		timeouts: cfg.Timeouts.withDefaults(),
+		cfg:      cfg,
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
@@ -77,7 +78,12 @@ func New(cfg Config) *Server {
 		}
 	}
 	s.catalog = newCatalogCache(cfg.Source, catalogTTL)
-	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
+	s.bgCtx, s.bgCancel = context.WithCancelCause(context.Background())
+	s.adm = newAdmission(cfg.Limits, s.metrics)
+	b := memoryBudgets(cfg, s.maxBody, s.adm.lim.MaxRunning)
+	s.bodyBudget, s.callMemory = b.body, b.call
+	s.bodyBytes = semaphore.NewWeighted(b.body)
+	s.metrics.watch(s.adm)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/algo/{owner}/{name}", s.authed(s.handleCall))
@@ -87,23 +93,27 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("GET /v1/algorithms/{owner}/{name}/versions", s.authed(s.handleVersions))
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)
-	mux.Handle("GET /metrics", s.metrics.handler())
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", s.authed(s.metrics.handler().ServeHTTP))
+	}
 	mux.HandleFunc("/", s.handleUnknown)
 	s.handler = s.recoverAndCount(mux)
 	return s
 }
 
+// MetricsHandler serves the server's Prometheus metrics, for a listener of
+// its own (Config.MetricsAddr).
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.handler() }
+
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Drain marks the server as shutting down (/readyz answers 503, new
-// output=void calls are refused) and waits for the background runs already
-// started. When ctx ends first, it cancels those runs and returns an error
-// saying how many were cut short.
+// Drain marks the server as shutting down (/readyz answers 503, waiting
+// and new calls are refused with 503) and waits for the background runs
+// already started. When ctx ends first, it cancels those runs and returns
+// an error saying how many were cut short.
 func (s *Server) Drain(ctx context.Context) error {
-	s.bgMu.Lock()
-	s.draining = true
-	s.bgMu.Unlock()
+	s.beginDrain()
 	done := make(chan struct{})
 	go func() { s.bgWG.Wait(); close(done) }()
 	select {
@@ -111,9 +121,21 @@ func (s *Server) Drain(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		n := s.metrics.background.Load()
-		s.bgCancel()
+		s.bgCancel(errShutdownCut)
 		return fmt.Errorf("drain: %d background run(s) still going when the grace period ended were cancelled: %w", n, ctx.Err())
 	}
+}
+
+// errShutdownCut is the cause of the cancellation of calls still running
+// when the shutdown grace period ends.
+var errShutdownCut = errors.New("the server shut down before the call finished")
+
+// beginDrain flips readiness and refuses waiting and new calls.
+func (s *Server) beginDrain() {
+	s.bgMu.Lock()
+	s.draining = true
+	s.bgMu.Unlock()
+	s.adm.drain()
 }
 
 func (s *Server) isDraining() bool {
@@ -227,62 +249,6 @@ func (s *Server) handleUnknown(w http.ResponseWriter, r *http.Request) {
 	}
 	writePlatformError(w, &catalog.Error{Type: catalog.EntityNotFoundError, Status: http.StatusNotFound,
 		Message: fmt.Sprintf("no endpoint %s %s: see /v1/algo/{owner}/{name} and /v1/algorithms", r.Method, r.URL.Path)})
-}
-
-// statusRecorder remembers the status a handler wrote, for metrics, logs and
-// the panic guard (which can only answer if nothing was written yet).
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusRecorder) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach Flush and deadlines.
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// recoverAndCount is the outermost layer: it counts requests by route and
-// status, and turns a panic anywhere in a handler into a 500 answer and a log
-// line, so one bad request never takes the server down. The caller never sees
-// the Go stack; the log does.
-func (s *Server) recoverAndCount(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w}
-		defer func() {
-			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
-					panic(p)
-				}
-				s.log.Error("handler panicked", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				if rec.status == 0 {
-					writePlatformError(rec, &catalog.Error{Type: catalog.AlgorithmError, Status: http.StatusInternalServerError,
-						Message: "the server failed while answering this request; the details are in its log"})
-				}
-			}
-			route := r.Pattern
-			if route == "" || route == "/" {
-				route = "other"
-			}
-			status := rec.status
-			if status == 0 {
-				status = http.StatusOK
-			}
-			s.metrics.requests.WithLabelValues(route, fmt.Sprint(status)).Inc()
-		}()
-		next.ServeHTTP(rec, r)
-	})
 }
 
 // since is time.Since in seconds, as the API's duration.

@@ -1,0 +1,285 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+
+	"pipette/catalog"
+	"pipette/client"
+)
+
+// bodyChunk is how much of a body of unknown length is read (and taken from
+// the body budget) at a time.
+const bodyChunk = 64 << 10
+
+// body is a request body read whole, with the share of the body budget it
+// holds until release.
+type body struct {
+	data  []byte
+	held  int64
+	bytes *semaphore.Weighted
+}
+
+func (b *body) release() {
+	if b != nil && b.held > 0 {
+		b.bytes.Release(b.held)
+		b.held = 0
+	}
+}
+
+// take holds n more bytes of the body budget, or reports false when the
+// server already holds as many request bodies as it may.
+func (b *body) take(n int64) bool {
+	if !b.bytes.TryAcquire(n) {
+		return false
+	}
+	b.held += n
+	return true
+}
+
+// readInput reads and decodes the request body: a body over the limit is
+// refused without being read whole, a Content-Type or charset the API does
+// not take without being read at all, and a body that trickles in slower
+// than the minimum rate is cut. The body's bytes count against the server's
+// body budget until the returned body is released.
+func (s *Server) readInput(w http.ResponseWriter, r *http.Request) (catalog.Value, *body, *catalog.Error) {
+	if r.ContentLength > s.maxBody {
+		// Tell the client not to reuse a connection that still carries the
+		// unread body.
+		w.Header().Set("Connection", "close")
+		return catalog.Value{}, nil, s.tooLarge()
+	}
+	ct := r.Header.Get("Content-Type")
+	// DecodeInput on an empty body tells an unsupported Content-Type apart
+	// from everything else without reading the body first.
+	var ume *client.UnsupportedMediaType
+	if _, err := client.DecodeInput(ct, nil); errors.As(err, &ume) {
+		return catalog.Value{}, nil, unsupportedMedia(ume.Error())
+	}
+	enc, perr := bodyCharset(ct)
+	if perr != nil {
+		return catalog.Value{}, nil, perr
+	}
+	b := &body{bytes: s.bodyBytes}
+	if perr := s.readBody(w, r, b); perr != nil {
+		b.release()
+		return catalog.Value{}, nil, perr
+	}
+	if enc != nil {
+		if perr := s.transcode(b, enc, ct); perr != nil {
+			b.release()
+			return catalog.Value{}, nil, perr
+		}
+	}
+	in, err := client.DecodeInput(ct, b.data)
+	if err != nil {
+		b.release()
+		// Malformed JSON: the algorithm never ran, so this is the
+		// platform's 400 with error_type ParsingError, not an algorithm's
+		// error.
+		e := catalog.AsError(err)
+		return catalog.Value{}, nil, &catalog.Error{Type: e.Type, Message: e.Message, Status: http.StatusBadRequest}
+	}
+	return in, b, nil
+}
+
+// readBody reads the whole body into b.data, taking its bytes from the body
+// budget: all at once when the length is announced, chunk by chunk when it
+// is not. The connection's read deadline moves with what arrived (see
+// bodyDeadline) and is lifted once the body is in, so that nothing cuts the
+// call that follows.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) *catalog.Error {
+	rc := http.NewResponseController(w)
+	dl := newBodyDeadline(rc, s.timeouts)
+	defer dl.lift()
+	src := http.MaxBytesReader(w, r.Body, s.maxBody)
+	if n := r.ContentLength; n >= 0 {
+		if n > 0 && !b.take(n) {
+			return s.busyBodies()
+		}
+		b.data = make([]byte, n)
+		got, err := dl.readFull(src, b.data)
+		if err == nil && got == int(n) {
+			return nil
+		}
+		return s.bodyError(w, err)
+	}
+	for {
+		if len(b.data) == cap(b.data) {
+			// Double, from one chunk, up to one byte past the limit (the
+			// byte that tells an oversized body).
+			more := min(max(int64(cap(b.data)), bodyChunk), s.maxBody+1-int64(cap(b.data)))
+			if more <= 0 {
+				return s.tooLarge()
+			}
+			if !b.take(more) {
+				return s.busyBodies()
+			}
+			grown := make([]byte, len(b.data), int64(cap(b.data))+more)
+			copy(grown, b.data)
+			b.data = grown
+		}
+		n, err := dl.read(src, b.data[len(b.data):cap(b.data)])
+		b.data = b.data[:len(b.data)+n]
+		if errors.Is(err, io.EOF) {
+			// Give back what the last chunk did not use.
+			if unused := b.held - int64(len(b.data)); unused > 0 {
+				b.bytes.Release(unused)
+				b.held -= unused
+			}
+			return nil
+		}
+		if err != nil {
+			return s.bodyError(w, err)
+		}
+	}
+}
+
+// bodyError says why a body could not be read: over the limit, too slow, or
+// gone.
+func (s *Server) bodyError(w http.ResponseWriter, err error) *catalog.Error {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return s.tooLarge()
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		w.Header().Set("Connection", "close")
+		return &catalog.Error{Type: catalog.InputError, Status: http.StatusRequestTimeout,
+			Message: fmt.Sprintf("the request body arrived too slowly: after %s it must come at %s/s or faster; send it in one go", s.timeouts.BodyGrace, formatBytes(s.timeouts.BodyMinRate))}
+	case err == nil, errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("the request body ended before its announced Content-Length")
+	}
+	return badRequest("could not read the request body: %v", err)
+}
+
+func (s *Server) busyBodies() *catalog.Error {
+	return &catalog.Error{Type: catalog.UnsupportedError, Status: http.StatusServiceUnavailable, Code: CodeOverloaded,
+		Message: fmt.Sprintf("the server is overloaded: it holds %s of request bodies, the most it may; retry in a few seconds", formatBytes(s.bodyBudget))}
+}
+
+func (s *Server) tooLarge() *catalog.Error {
+	return &catalog.Error{Type: catalog.TooLargeError, Status: http.StatusRequestEntityTooLarge,
+		Message: fmt.Sprintf("the request body is larger than this server's limit of %s: send less, or raise the server's limit", formatBytes(s.maxBody))}
+}
+
+func unsupportedMedia(msg string) *catalog.Error {
+	return &catalog.Error{Type: catalog.UnsupportedError, Status: http.StatusUnsupportedMediaType, Message: msg}
+}
+
+// bodyCharset returns the encoding a text or JSON body declares with a
+// charset parameter, nil for UTF-8 (and its subset US-ASCII), for none, and
+// for binary bodies, which have no charset. A charset Go's x/text does not
+// know is refused before the body is read.
+func bodyCharset(contentType string) (encoding.Encoding, *catalog.Error) {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || strings.EqualFold(mt, "application/octet-stream") {
+		return nil, nil
+	}
+	name := strings.ToLower(strings.TrimSpace(params["charset"]))
+	switch name {
+	case "", "utf-8", "utf8", "us-ascii", "ascii":
+		return nil, nil
+	}
+	enc, err := htmlindex.Get(name)
+	if err != nil || enc == encoding.Replacement {
+		return nil, unsupportedMedia(fmt.Sprintf("charset=%s is not a character set this server can read: send UTF-8, or name a WHATWG encoding such as windows-1252, iso-8859-2, shift_jis or utf-16le", params["charset"]))
+	}
+	if n, _ := htmlindex.Name(enc); n == "utf-8" {
+		return nil, nil
+	}
+	return enc, nil
+}
+
+// transcode turns b's bytes from enc into UTF-8, taking the extra bytes the
+// UTF-8 text needs from the body budget.
+func (s *Server) transcode(b *body, enc encoding.Encoding, contentType string) *catalog.Error {
+	out, err := enc.NewDecoder().Bytes(b.data)
+	if err != nil {
+		_, params, _ := mime.ParseMediaType(contentType)
+		return &catalog.Error{Type: catalog.ParsingError, Status: http.StatusBadRequest,
+			Message: fmt.Sprintf("the request body is not valid %s text: %v", params["charset"], err)}
+	}
+	if extra := int64(len(out)) - b.held; extra > 0 && !b.take(extra) {
+		return s.busyBodies()
+	}
+	b.data = out
+	return nil
+}
+
+// bodyDeadline keeps a body flowing: the connection's read deadline is the
+// grace period plus what has arrived divided by the minimum rate, so a body
+// that trickles is cut once it falls behind while a large body sent at a
+// steady pace is never cut.
+type bodyDeadline struct {
+	rc      *http.ResponseController
+	start   time.Time
+	grace   time.Duration
+	rate    int64
+	arrived int64
+	current time.Time
+	ok      bool // the connection takes deadlines
+}
+
+func newBodyDeadline(rc *http.ResponseController, t Timeouts) *bodyDeadline {
+	d := &bodyDeadline{rc: rc, start: time.Now(), grace: t.BodyGrace, rate: t.BodyMinRate}
+	d.current = d.start.Add(d.grace)
+	d.ok = rc.SetReadDeadline(d.current) == nil
+	return d
+}
+
+// read reads once and moves the deadline on by what arrived.
+func (d *bodyDeadline) read(r io.Reader, p []byte) (int, error) {
+	n, err := r.Read(p)
+	d.advance(n)
+	return n, err
+}
+
+func (d *bodyDeadline) readFull(r io.Reader, p []byte) (int, error) {
+	got := 0
+	for got < len(p) {
+		n, err := d.read(r, p[got:])
+		got += n
+		if err != nil {
+			if errors.Is(err, io.EOF) && got == len(p) {
+				return got, nil
+			}
+			if errors.Is(err, io.EOF) {
+				return got, io.ErrUnexpectedEOF
+			}
+			return got, err
+		}
+	}
+	return got, nil
+}
+
+func (d *bodyDeadline) advance(n int) {
+	if !d.ok || n <= 0 || d.rate <= 0 {
+		return
+	}
+	d.arrived += int64(n)
+	next := d.start.Add(d.grace + time.Duration(float64(d.arrived)/float64(d.rate)*float64(time.Second)))
+	// Moving the deadline is cheap, but not free: only by whole seconds.
+	if next.Sub(d.current) >= time.Second {
+		d.current = next
+		_ = d.rc.SetReadDeadline(next)
+	}
+}
+
+// lift removes the deadline once the body is read: net/http keeps reading
+// the connection in the background during the call (to notice a client
+// that leaves), and a deadline firing there would cancel the call.
+func (d *bodyDeadline) lift() {
+	if d.ok {
+		_ = d.rc.SetReadDeadline(time.Time{})
+	}
+}

@@ -1,0 +1,162 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"pipette/catalog"
+	"pipette/client"
+)
+
+// job is one admitted call's run: done gives back its slot and its body's
+// share of the body budget, once the runner has really returned.
+type job struct {
+	ref  catalog.Ref
+	in   catalog.Value
+	id   string
+	done func()
+}
+
+// run calls the runner but answers when ctx ends even if the algorithm
+// ignores its context, so a timeout always reaches the caller; the slot is
+// given back only when the runner returns, since until then the work still
+// takes its memory and CPU. A panic (here, or one a runner recovered into
+// catalog.Error.Panic) is logged with its stack under the request id, and
+// the caller hears only that the algorithm crashed.
+func (s *Server) run(ctx context.Context, j job) (catalog.Output, error) {
+	type result struct {
+		out catalog.Output
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		defer j.done()
+		defer func() {
+			if p := recover(); p != nil {
+				ch <- result{err: s.crashed(j, p, debug.Stack())}
+			}
+		}()
+		out, err := s.runner.Run(ctx, j.ref, j.in)
+		var e *catalog.Error
+		if errors.As(err, &e) && e.Panic != nil {
+			err = s.crashed(j, e.Panic.Value, e.Panic.Stack)
+		}
+		ch <- result{out, err}
+	}()
+	select {
+	case res := <-ch:
+		return res.out, res.err
+	case <-ctx.Done():
+		select {
+		case res := <-ch: // finished at the same moment: keep its answer
+			return res.out, res.err
+		default:
+			return catalog.Output{}, ctx.Err()
+		}
+	}
+}
+
+// crashed logs a panic of the call j with its stack and returns the error its
+// caller sees: no panic text, no Go frame, the request id to quote.
+func (s *Server) crashed(j job, p any, stack []byte) error {
+	s.log.Error("algorithm panicked", "request_id", j.id, "algo", j.ref.String(), "panic", fmt.Sprint(p), "stack", string(stack))
+	return catalog.Errorf(catalog.AlgorithmError, "%s crashed; the server's log has the details under request id %s", j.ref, j.id)
+}
+
+// startVoid answers output=void at once and runs the admitted call in the
+// background, tracked for Drain.
+func (s *Server) startVoid(w http.ResponseWriter, oc callOutcome, j job, opt callOptions) callOutcome {
+	if !s.startBackground() {
+		j.done()
+		return oc.fail(w, &catalog.Error{Type: catalog.UnsupportedError, Status: http.StatusServiceUnavailable, Code: CodeShuttingDown,
+			Message: "the server is shutting down and takes no new background calls; try again on another instance"})
+	}
+	writeJSON(w, http.StatusOK, client.AsyncResponse{Async: "void", RequestID: j.id})
+	oc.status = http.StatusOK
+	go func() {
+		defer s.endBackground()
+		start := time.Now()
+		ctx, cancel := context.WithTimeout(s.bgCtx, opt.timeout)
+		defer cancel()
+		out, err := s.run(s.callContext(ctx, opt), j)
+		bg := oc
+		bg.ran, bg.version = !isNotFound(err), out.Version
+		switch {
+		case err != nil && errors.Is(context.Cause(ctx), errShutdownCut):
+			bg.cancelled = "shutdown"
+		case err != nil:
+			bg.errorType = client.CallError(j.ref, err, opt.timeout).Type
+		default:
+			if _, werr := out.Value.WireResult(); werr != nil {
+				bg.errorType = catalog.AlgorithmError
+			}
+		}
+		s.record(context.Background(), bg, j.id, time.Since(start))
+	}()
+	return oc
+}
+
+func isNotFound(err error) bool {
+	var e *catalog.Error
+	return errors.As(err, &e) && e.Code == catalog.CodeNotFound
+}
+
+// record writes the call's log line and metrics. Bodies and keys are never
+// logged.
+func (s *Server) record(ctx context.Context, oc callOutcome, id string, d time.Duration) {
+	label := oc.label
+	switch {
+	case oc.refOK && oc.ran:
+		label = oc.ref.Path() // resolved, even if the listing is older than it
+	case label == "" && oc.refOK:
+		label = s.catalog.label(ctx, oc.ref.Path())
+	case label == "":
+		label = unknownAlgorithm
+	}
+	s.metrics.calls.WithLabelValues(label).Inc()
+	switch {
+	case oc.cancelled != "":
+		s.metrics.cancelled.WithLabelValues(label, oc.cancelled).Inc()
+	case oc.errorType != "":
+		s.metrics.errors.WithLabelValues(label, oc.errorType).Inc()
+	}
+	if oc.ran {
+		s.metrics.duration.WithLabelValues(label).Observe(d.Seconds())
+	}
+	attrs := []any{"request_id", id, "status", oc.status, "duration", d}
+	if oc.refOK {
+		attrs = append(attrs, "algo", oc.ref.String())
+	}
+	if oc.version != "" {
+		attrs = append(attrs, "version", oc.version)
+	}
+	if oc.output != "" {
+		attrs = append(attrs, "output", oc.output)
+	}
+	switch {
+	case oc.cancelled != "":
+		attrs = append(attrs, "cancelled", oc.cancelled)
+	case oc.errorType != "":
+		attrs = append(attrs, "error_type", oc.errorType)
+	}
+	if oc.rejected != "" {
+		attrs = append(attrs, "rejected", oc.rejected)
+	}
+	s.log.Info("call", attrs...)
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
