@@ -157,9 +157,10 @@ func (a *admission) acquire(ctx context.Context, label string, wait time.Duratio
 	w := &waiter{algo: st, done: make(chan *rejection, 1)}
 	w.elem = a.waiting.PushBack(w)
 	st.waiting++
+	wait = min(wait, a.lim.QueueWait)
 	a.mu.Unlock()
 
-	timer := time.NewTimer(min(wait, a.lim.QueueWait))
+	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	select {
 	case e := <-w.done:

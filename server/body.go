@@ -268,8 +268,7 @@ func (d *bodyDeadline) advance(n int) {
 	}
 	d.arrived += int64(n)
 	next := d.start.Add(d.grace + time.Duration(float64(d.arrived)/float64(d.rate)*float64(time.Second)))
-	// Moving the deadline is cheap, but not free: only by whole seconds.
-	if next.Sub(d.current) >= time.Second {
+	if next.After(d.current) {
 		d.current = next
 		_ = d.rc.SetReadDeadline(next)
 	}

@@ -272,15 +272,29 @@ func TestCallBadQuery(t *testing.T) {
 	t.Parallel()
 	_, ts, _ := newTest(t, nil)
 	tests := map[string]string{
-		"timeout=0":     "timeout=0",
-		"timeout=abc":   "whole number of seconds",
-		"timeout=3001":  "from 1 to 3000",
-		"timeout=-5":    "timeout=-5",
-		"timeout=1.5":   "timeout=1.5",
-		"stdout=maybe":  "true or false",
-		"output=xml":    "raw or void",
-		"output=RAW":    "raw or void",
-		"timeout=99999": "3000",
+		"timeout=0":                            "timeout=0 is too short",
+		"timeout=000":                          "timeout=000 is too short",
+		"timeout=abc":                          "timeout=abc is not a whole number of seconds",
+		"timeout=3001":                         "timeout=3001 is more than this server's maximum of 3000 seconds",
+		"timeout=-5":                           "timeout=-5 is not a whole number",
+		"timeout=-1":                           "timeout=-1 is not a whole number",
+		"timeout=1.5":                          "timeout=1.5 is not a whole number",
+		"timeout=NaN":                          "timeout=NaN is not a whole number",
+		"timeout=1e400":                        "timeout=1e400 is not a whole number",
+		"timeout=0x10":                         "timeout=0x10 is not a whole number",
+		"timeout=%2B5":                         "timeout=+5 is not a whole number",
+		"timeout=%205":                         "timeout= 5 is not a whole number",
+		"timeout=%D9%A3":                       "is not a whole number",
+		"timeout=":                             "timeout= is empty",
+		"timeout=9223372037":                   "timeout=9223372037 is more than",
+		"timeout=18446744073709551617":         "timeout=18446744073709551617 is more than",
+		"timeout=4294967296":                   "is more than",
+		"timeout=2147483648":                   "is more than",
+		"timeout=99999":                        "3000",
+		"timeout=" + strings.Repeat("9", 5000): strings.Repeat("9", 40) + "… is more than",
+		"stdout=maybe":                         "true or false",
+		"output=xml":                           "raw or void",
+		"output=RAW":                           "raw or void",
 	}
 	for q, want := range tests {
 		msg := wantPlatformError(t, post(t, ts.URL+"/v1/algo/test/Echo?"+q, "text/plain", "x"), http.StatusBadRequest, 0, "InputError")
@@ -288,8 +302,10 @@ func TestCallBadQuery(t *testing.T) {
 			t.Errorf("%s: message %q does not contain %q", q, msg, want)
 		}
 	}
-	if _, md := result(t, post(t, ts.URL+"/v1/algo/test/Echo?timeout=3000", "text/plain", "x")); md == nil {
-		t.Error("timeout=3000 refused")
+	for _, ok := range []string{"3000", "1", "0030", "000000000000000000000000000300"} {
+		if _, md := result(t, post(t, ts.URL+"/v1/algo/test/Echo?timeout="+ok, "text/plain", "x")); md == nil {
+			t.Errorf("timeout=%s refused", ok)
+		}
 	}
 }
 

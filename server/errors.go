@@ -63,6 +63,11 @@ func writePlatformError(w http.ResponseWriter, e *catalog.Error) {
 		typ = catalog.AlgorithmError
 	}
 	w.Header().Set("X-Error-Message", headerSafe(e.Message))
+	// A client told to come back later is told when; admission sets its
+	// own estimate before.
+	if (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "1")
+	}
 	writeJSON(w, status, platformErrorResponse{Error: platformErrorBody{Message: e.Message, Code: e.Code, ErrorType: typ}})
 }
 

@@ -3,8 +3,12 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -183,19 +187,24 @@ func TestListenGraceEnds(t *testing.T) {
 	t.Parallel()
 	st := &testState{slowStarted: make(chan struct{}, 1), slowDuration: time.Minute}
 	reg := testRegistry(st)
-	addr, stop, done := serve(t, Config{Source: reg, Runner: reg}, ListenOptions{Addr: "127.0.0.1:0", ShutdownGrace: 300 * time.Millisecond})
+	var logged syncBuffer
+	cfg := Config{Source: reg, Runner: reg, Logger: slog.New(slog.NewTextHandler(&logged, nil))}
+	addr, stop, done := serve(t, cfg, ListenOptions{Addr: "127.0.0.1:0", ShutdownGrace: 300 * time.Millisecond})
 	resp, err := http.Post("http://"+addr+"/v1/algo/test/Sleep?output=void", "text/plain", strings.NewReader("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	callErr := make(chan error, 1)
+	answered := make(chan answer, 1)
 	go func() {
 		resp, err := http.Post("http://"+addr+"/v1/algo/test/Slow", "text/plain", strings.NewReader("x"))
-		if err == nil {
-			resp.Body.Close()
+		if err != nil {
+			answered <- answer{}
+			return
 		}
-		callErr <- err
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		answered <- answer{status: resp.StatusCode, header: resp.Header, body: b}
 	}()
 	<-st.slowStarted
 	start := time.Now()
@@ -205,10 +214,65 @@ func TestListenGraceEnds(t *testing.T) {
 		t.Errorf("shutdown took %s with a 300ms grace period", d)
 	}
 	select {
-	case <-callErr: // cut off or answered with the cancellation: either way it ended
+	case a := <-answered:
+		// The call still running when the grace ended hears why.
+		msg := wantPlatformError(t, a, http.StatusServiceUnavailable, CodeShuttingDown, "UnsupportedError")
+		if !strings.Contains(msg, "shut down before test/Slow finished") {
+			t.Errorf("message %q", msg)
+		}
 	case <-time.After(5 * time.Second):
 		t.Error("the in-flight call was left hanging")
 	}
+	// Both are logged as cut at shutdown, not as their algorithm's error.
+	log := logged.String()
+	for _, algo := range []string{"test/Slow", "test/Sleep"} {
+		if !regexp.MustCompile(`msg=call .*algo=` + algo + ` .*cancelled=shutdown`).MatchString(log) {
+			t.Errorf("no call line for %s with cancelled=shutdown:\n%s", algo, log)
+		}
+	}
+	if strings.Contains(log, "error_type=AlgorithmError") {
+		t.Errorf("a cut call is logged as an AlgorithmError:\n%s", log)
+	}
+}
+
+// A caller who leaves in the middle of a call is counted and logged as a
+// cancellation (status 499 in the log), never as the algorithm's error.
+func TestClientDisconnectIsACancellation(t *testing.T) {
+	t.Parallel()
+	var logged syncBuffer
+	s, ts, _ := newTest(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&logged, nil)) })
+	for i, q := range []string{"", "?output=raw"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/v1/algo/test/Sleep"+q, strings.NewReader("x"))
+		req.Header.Set("Content-Type", "text/plain")
+		go func() {
+			waitFor(t, func() bool {
+				return strings.Contains(metricsText(t, s), `pipette_calls_running{algorithm="test/Sleep"} 1`)
+			})
+			cancel()
+		}()
+		if _, err := http.DefaultClient.Do(req); err == nil {
+			t.Fatal("the cancelled request got an answer")
+		}
+		waitFor(t, func() bool { return strings.Count(logged.String(), "cancelled=client") == i+1 })
+	}
+	m := metricsText(t, s)
+	if !strings.Contains(m, `pipette_calls_cancelled_total{algorithm="test/Sleep",reason="client"} 2`) {
+		t.Errorf("cancellations not counted:\n%s", grepLines(m, "pipette_call"))
+	}
+	if strings.Contains(m, `pipette_call_errors_total{algorithm="test/Sleep"`) {
+		t.Errorf("a cancellation is counted as an error:\n%s", grepLines(m, "pipette_call"))
+	}
+	if !strings.Contains(logged.String(), "status=499") || strings.Contains(logged.String(), "error_type=") {
+		t.Errorf("log:\n%s", logged.String())
+	}
+}
+
+func metricsText(t *testing.T, s *Server) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	s.MetricsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	return rec.Body.String()
 }
 
 // Keys are trimmed and blank ones dropped here, in the server, so that an
