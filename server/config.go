@@ -31,7 +31,8 @@ type Config struct {
 	// catalog.MemoryBudget); 0 = a share of MemoryLimit, at most 1 GiB.
 	CallMemory int64
 	// BodyMemory is the most request-body bytes held at once, read and
-	// waiting or running; 0 = an eighth of MemoryLimit, at least 4 MaxBody.
+	// waiting or running; 0 = an eighth of MemoryLimit, at most 1 GiB and
+	// at least 4 MaxBody.
 	BodyMemory int64
 	// Timeouts bound how long a client may take to send and to receive.
 	Timeouts Timeouts
@@ -55,21 +56,30 @@ type Timeouts struct {
 	Idle        time.Duration // a kept-alive connection waiting for its next request; default 2 min
 }
 
+// The defaults of Timeouts.
+const (
+	DefaultHeaderTimeout = 10 * time.Second
+	DefaultBodyGrace     = 10 * time.Second
+	DefaultBodyMinRate   = 8 << 10
+	DefaultWriteTimeout  = 60 * time.Second
+	DefaultIdleTimeout   = 2 * time.Minute
+)
+
 func (t Timeouts) withDefaults() Timeouts {
 	if t.Header <= 0 {
-		t.Header = 10 * time.Second
+		t.Header = DefaultHeaderTimeout
 	}
 	if t.BodyGrace <= 0 {
-		t.BodyGrace = 10 * time.Second
+		t.BodyGrace = DefaultBodyGrace
 	}
 	if t.BodyMinRate <= 0 {
-		t.BodyMinRate = 8 << 10
+		t.BodyMinRate = DefaultBodyMinRate
 	}
 	if t.Write <= 0 {
-		t.Write = 60 * time.Second
+		t.Write = DefaultWriteTimeout
 	}
 	if t.Idle <= 0 {
-		t.Idle = 2 * time.Minute
+		t.Idle = DefaultIdleTimeout
 	}
 	return t
 }
@@ -94,7 +104,7 @@ func memoryBudgets(cfg Config, maxBody int64, maxRunning int) budgets {
 	if b.body <= 0 {
 		b.body = 16 * maxBody
 		if !unlimited {
-			b.body = max(limit/8, 4*maxBody)
+			b.body = max(min(limit/8, 1<<30), 4*maxBody)
 		}
 	}
 	if b.call <= 0 {

@@ -44,6 +44,7 @@ type Options struct {
 	AllowPrivate   bool
 	MaxPixels      int
 	ChainsDir      string
+	Tuning         Tuning // admission, memory and client limits
 }
 
 // NewCmd makes `serve`; runF, when not nil, runs instead of serving (tests
@@ -100,6 +101,7 @@ func (o *Options) addFlags(fl *pflag.FlagSet) {
 	fl.BoolVar(&o.AllowPrivate, "allow-private-urls", false, "let those URLs reach loopback and private addresses")
 	fl.IntVar(&o.MaxPixels, "max-pixels", imagein.DefaultMaxPixels, "refuse images larger than N pixels before decoding")
 	fl.StringVar(&o.ChainsDir, "chains", "", "also serve every chain file of DIR as an algorithm")
+	o.Tuning.addFlags(fl)
 }
 
 // check refuses settings that cannot work, before anything starts.
@@ -113,7 +115,7 @@ func (o *Options) check() error {
 	if o.MaxPixels < 0 {
 		return command.UsageErrorf("--max-pixels %d is negative: give a pixel count", o.MaxPixels)
 	}
-	return nil
+	return o.Tuning.check()
 }
 
 // Run serves until ctx ends or SIGINT/SIGTERM arrives.
@@ -141,13 +143,16 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	logger := slog.New(slog.NewTextHandler(opts.IO.ErrOut, nil))
 	cfg := server.Config{
-		Source:  src,
-		Runner:  runner,
-		Keys:    opts.Keys,
-		MaxBody: opts.MaxBody,
-		Logger:  slog.New(slog.NewTextHandler(opts.IO.ErrOut, nil)),
+		Source:      src,
+		Runner:      runner,
+		Keys:        opts.Keys,
+		MaxBody:     opts.MaxBody,
+		Logger:      logger,
+		MemoryLimit: server.SetMemoryLimit(logger).Bytes,
 	}
+	opts.Tuning.apply(&cfg)
 	err = server.ListenAndServe(ctx, cfg, server.ListenOptions{
 		Addr:           opts.Addr,
 		AllowAnonymous: opts.AllowAnonymous,

@@ -1,0 +1,68 @@
+package serve
+
+import (
+	"net"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"pipette/internal/cli/command"
+	"pipette/server"
+)
+
+// Tuning is what serve's flags set of server.Config's limits; every zero
+// means the server's default, sized from the cores and the memory limit.
+type Tuning struct {
+	Limits      server.Limits
+	MaxConns    int
+	CallMemory  int64
+	BodyGrace   time.Duration
+	BodyMinRate int64
+	Write       time.Duration
+	MetricsAddr string
+}
+
+func (t *Tuning) addFlags(fl *pflag.FlagSet) {
+	fl.IntVar(&t.Limits.MaxRunning, "max-concurrent", 0, "calls running at once (default 4 per core)")
+	fl.IntVar(&t.Limits.MaxRunningPerAlgo, "max-concurrent-per-algo", 0, "calls of one algorithm running at once (default 2 per core)")
+	fl.IntVar(&t.Limits.MaxQueue, "queue", 0, "calls waiting for a slot before more are refused with 429 (default 64 per core, at least 128)")
+	fl.DurationVar(&t.Limits.QueueWait, "queue-wait", server.DefaultQueueWait, "how long a call waits for a slot before a 503")
+	fl.IntVar(&t.MaxConns, "max-conns", 0, "connections served at once; more wait to be accepted (default 4096)")
+	fl.Int64Var(&t.CallMemory, "call-memory", 0, "BYTES one call may use for its work (default: a share of the memory limit, at most 1 GiB)")
+	fl.DurationVar(&t.BodyGrace, "body-grace", server.DefaultBodyGrace, "time a request body may take before it must flow at --body-min-rate")
+	fl.Int64Var(&t.BodyMinRate, "body-min-rate", server.DefaultBodyMinRate, "BYTES per second a request body must average after the grace")
+	fl.DurationVar(&t.Write, "write-timeout", server.DefaultWriteTimeout, "time a client has to take an answer once it is ready")
+	fl.StringVar(&t.MetricsAddr, "metrics-addr", "", "serve /metrics on HOST:PORT instead of the API's address (where it needs the API key)")
+}
+
+// check refuses negative numbers and a malformed --metrics-addr, each with
+// a sentence naming the flag.
+func (t *Tuning) check() error {
+	for _, n := range []struct {
+		flag string
+		v    int64
+	}{
+		{"--max-concurrent", int64(t.Limits.MaxRunning)}, {"--max-concurrent-per-algo", int64(t.Limits.MaxRunningPerAlgo)},
+		{"--queue", int64(t.Limits.MaxQueue)}, {"--queue-wait", int64(t.Limits.QueueWait)}, {"--max-conns", int64(t.MaxConns)},
+		{"--call-memory", t.CallMemory}, {"--body-grace", int64(t.BodyGrace)}, {"--body-min-rate", t.BodyMinRate},
+		{"--write-timeout", int64(t.Write)},
+	} {
+		if n.v < 0 {
+			return command.UsageErrorf("%s is negative: give a positive value, or leave it out for the default", n.flag)
+		}
+	}
+	if t.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(t.MetricsAddr); err != nil {
+			return command.UsageErrorf("--metrics-addr %q is not host:port: write it like 127.0.0.1:9090", t.MetricsAddr)
+		}
+	}
+	return nil
+}
+
+func (t *Tuning) apply(cfg *server.Config) {
+	cfg.Limits = t.Limits
+	cfg.MaxConns = t.MaxConns
+	cfg.CallMemory = t.CallMemory
+	cfg.Timeouts = server.Timeouts{BodyGrace: t.BodyGrace, BodyMinRate: t.BodyMinRate, Write: t.Write}
+	cfg.MetricsAddr = t.MetricsAddr
+}
