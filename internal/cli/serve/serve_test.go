@@ -7,10 +7,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"pipette/catalog"
 	"pipette/internal/cli/clitest"
 	"pipette/internal/cli/serve"
+	"pipette/server"
 )
 
 func TestServeUsageErrors(t *testing.T) {
@@ -24,6 +26,12 @@ func TestServeUsageErrors(t *testing.T) {
 		{"serve address", []string{"serve", "--addr", "8080"}, `--addr "8080" is not host:port`},
 		{"negative body", []string{"serve", "--max-body", "-1"}, "--max-body -1 is negative"},
 		{"negative pixels", []string{"serve", "--max-pixels", "-1"}, "--max-pixels -1 is negative"},
+		{"negative concurrency", []string{"serve", "--max-concurrent", "-1"}, "--max-concurrent is negative"},
+		{"negative queue", []string{"serve", "--queue", "-5"}, "--queue is negative"},
+		{"negative queue wait", []string{"serve", "--queue-wait", "-1s"}, "--queue-wait is negative"},
+		{"negative rate", []string{"serve", "--body-min-rate", "-1"}, "--body-min-rate is negative"},
+		{"queue over 2^63", []string{"serve", "--queue", "9223372036854775808"}, "out of range"},
+		{"metrics address", []string{"serve", "--metrics-addr", "9090"}, `--metrics-addr "9090" is not host:port`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -53,6 +61,19 @@ func TestServeFlags(t *testing.T) {
 	}
 	if want := []string{"k1", "k2", "k3", ""}; !slices.Equal(got.Keys, want) {
 		t.Errorf("keys %q, want %q (blank ones are the server's to drop)", got.Keys, want)
+	}
+
+	cmd = serve.NewCmd(f, func(_ context.Context, o *serve.Options) error { got = o; return nil })
+	cmd.SetArgs([]string{"--max-concurrent", "3", "--max-concurrent-per-algo", "2", "--queue", "7", "--queue-wait", "2s",
+		"--max-conns", "99", "--call-memory", "1000000", "--body-grace", "3s", "--body-min-rate", "100", "--write-timeout", "4s",
+		"--metrics-addr", "127.0.0.1:0"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	want := serve.Tuning{Limits: server.Limits{MaxRunning: 3, MaxRunningPerAlgo: 2, MaxQueue: 7, QueueWait: 2 * time.Second},
+		MaxConns: 99, CallMemory: 1000000, BodyGrace: 3 * time.Second, BodyMinRate: 100, Write: 4 * time.Second, MetricsAddr: "127.0.0.1:0"}
+	if got.Tuning != want {
+		t.Errorf("tuning %+v, want %+v", got.Tuning, want)
 	}
 }
 
