@@ -1,6 +1,6 @@
 // Package client calls algorithms: the Pipe() client of the Algorithmia API
 // over a transport that is either in-process (the built-in registry) or HTTP
-// (a pipette server, ../shared/API.md). The same call gives the same result
+// (a pipette server, docs/API.md). The same call gives the same result
 // either way.
 package client
 

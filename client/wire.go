@@ -12,7 +12,7 @@ import (
 	"pipette/catalog"
 )
 
-// This file is the wire contract of ../shared/API.md, shared by the server
+// This file is the wire contract of docs/API.md, shared by the server
 // (which writes it) and the HTTP client (which reads it).
 
 // Content types of requests.

@@ -1,5 +1,5 @@
 // Package pipebuilder is pipette's chains: the Chain model and its YAML file
-// format (../shared/DESIGN.md, "Chains"), jq input mappings compiled once at
+// format (docs/DESIGN.md, "Chains"), jq input mappings compiled once at
 // load, validation with file:line:column, running a chain step by step with a
 // trace, and export as YAML, a standalone Go program or a shell script.
 //

@@ -7,7 +7,7 @@ import (
 )
 
 // yamlChain and yamlStep fix the order Marshal writes fields in: the order of
-// DESIGN.md.
+// docs/DESIGN.md.
 type yamlChain struct {
 	Chain   string     `yaml:"chain"`
 	Name    string     `yaml:"name"`

@@ -1,5 +1,5 @@
 // Package server is the HTTP face of a catalog: it serves the
-// Algorithmia-compatible API of ../shared/API.md (calling algorithms, the
+// Algorithmia-compatible API of docs/API.md (calling algorithms, the
 // catalog endpoints, health and metrics) over any catalog.Source and
 // catalog.Runner, with API keys, body limits, timeouts, background runs and
 // a graceful shutdown.
