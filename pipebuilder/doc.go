@@ -15,6 +15,7 @@
 //	err = c.Validate(ctx, cl.Source())              // algorithms, versions, kinds against a catalog
 //	tr, err := pipebuilder.Run(ctx, cl, c, in, pipebuilder.Options{OnStep: show})
 //	yaml, err := c.Marshal()                        // or ExportGo(c, …), ExportShell(c)
+//	yaml, kept, err := c.MarshalOnto(src)           // saved over src, keeping its comments and layout
 //
 // A folder of chains is published with LoadLibrary: its Combined() is the
 // base catalog plus the chains, as a catalog.Source and catalog.Runner for
