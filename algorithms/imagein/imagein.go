@@ -8,20 +8,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"image"
 	_ "image/gif"  // decoders, registered with image.Decode
 	_ "image/jpeg" //
 	_ "image/png"  //
-	"io"
-	"net"
-	"net/http"
-	"net/url"
 	"strings"
 	"sync/atomic"
-	"syscall"
-	"time"
 
 	_ "golang.org/x/image/bmp"  //
 	_ "golang.org/x/image/tiff" //
@@ -182,84 +175,6 @@ func LoadString(ctx context.Context, s string) (image.Image, string, error) {
 		return nil, "", err
 	}
 	return DecodeContext(ctx, data)
-}
-
-var errPrivate = errors.New("private address")
-
-// Fetch downloads an image URL if the policy allows it. Loopback, private,
-// link-local and unspecified addresses are refused at connect time (after DNS
-// resolution, so a hostname cannot smuggle them in) unless allowed.
-func Fetch(ctx context.Context, rawURL string) ([]byte, error) {
-	p := CurrentPolicy()
-	if !p.AllowURLs {
-		return nil, catalog.Errorf(catalog.UnsupportedError, "this server does not fetch image URLs: send the image bytes or base64 instead (or start it with --allow-url-fetch)")
-	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, catalog.InputErrorf("%q is not an http(s) URL", rawURL)
-	}
-	dialer := &net.Dialer{Timeout: 10 * time.Second}
-	if !p.AllowPrivate {
-		dialer.Control = func(network, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			ip := net.ParseIP(host)
-			if ip == nil || !isPublic(ip) {
-				return errPrivate
-			}
-			return nil
-		}
-	}
-	hc := &http.Client{
-		Timeout:   60 * time.Second,
-		Transport: &http.Transport{DialContext: dialer.DialContext, Proxy: nil},
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return nil, catalog.InputErrorf("%q is not a URL pipette can fetch: %v", rawURL, err)
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		if errors.Is(err, errPrivate) {
-			return nil, catalog.InputErrorf("refusing to fetch %s: it points at a loopback or private address (allow it with --allow-private-urls)", u.Host)
-		}
-		return nil, catalog.InputErrorf("could not fetch the image at %s: %v", rawURL, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return nil, catalog.InputErrorf("could not fetch the image at %s: the server answered %s", rawURL, resp.Status)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, p.MaxBytes+1))
-	if err != nil {
-		return nil, catalog.InputErrorf("could not read the image at %s: %v", rawURL, err)
-	}
-	if int64(len(data)) > p.MaxBytes {
-		return nil, catalog.Errorf(catalog.TooLargeError, "the image at %s is larger than the download limit of %s", rawURL, byteSize(p.MaxBytes))
-	}
-	return data, nil
-}
-
-// byteSize is n in the largest binary unit that keeps it readable: a limit
-// under 1 MiB must not read as "0 MiB".
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
-func isPublic(ip net.IP) bool {
-	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsMulticast() || ip.IsInterfaceLocalMulticast() ||
-		// 100.64.0.0/10, carrier-grade NAT, is not routable from outside either.
-		(ip.To4() != nil && ip.To4()[0] == 100 && ip.To4()[1]&0xc0 == 64))
 }
 
 // Describe is "png 512×512", for messages and metadata.

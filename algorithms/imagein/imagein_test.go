@@ -12,7 +12,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -204,7 +208,7 @@ func TestURLFetching(t *testing.T) {
 		usePolicy(t, Policy{AllowURLs: true})
 		for _, u := range []string{url, strings.Replace(url, "127.0.0.1", "localhost", 1)} {
 			_, err := Bytes(ctx, catalog.JSON(u))
-			algotest.WantError(t, err, catalog.InputError, "loopback or private", "--allow-private-urls")
+			algotest.WantError(t, err, catalog.InputError, "loopback, private or reserved address", "--allow-private-urls")
 		}
 	})
 	t.Run("fetched when allowed", func(t *testing.T) {
@@ -252,13 +256,68 @@ func TestURLFetching(t *testing.T) {
 
 func TestIsPublic(t *testing.T) {
 	for ip, want := range map[string]bool{
-		"127.0.0.1": false, "::1": false, "10.1.2.3": false, "192.168.0.1": false, "172.16.5.4": false,
-		"169.254.169.254": false, "0.0.0.0": false, "100.64.0.1": false, "fe80::1": false, "fd00::1": false,
-		"8.8.8.8": true, "1.1.1.1": true, "2001:4860:4860::8888": true, "100.128.0.1": true,
+		// This host, private and shared networks, link-local.
+		"127.0.0.1": false, "127.255.255.254": false, "::1": false, "10.1.2.3": false, "192.168.0.1": false,
+		"172.16.5.4": false, "172.31.255.255": false, "169.254.169.254": false, "0.0.0.0": false, "0.1.2.3": false,
+		"100.64.0.1": false, "100.127.255.255": false, "fe80::1": false, "fd00::1": false, "fc00::1": false, "::": false,
+		// Benchmarking, documentation, reserved, multicast, broadcast.
+		"198.18.0.1": false, "198.19.255.255": false, "192.0.2.7": false, "198.51.100.1": false, "203.0.113.9": false,
+		"240.0.0.1": false, "255.255.255.255": false, "224.0.0.1": false, "239.255.255.250": false, "ff02::1": false,
+		"2001:db8::1": false, "192.0.0.8": false,
+		// IPv4 inside IPv6: mapped, compatible, NAT64, 6to4, Teredo.
+		"::ffff:127.0.0.1": false, "::ffff:10.0.0.1": false, "::127.0.0.1": false, "64:ff9b::7f00:1": false,
+		"64:ff9b::808:808": false, "64:ff9b:1::a00:1": false, "2002:7f00:1::1": false, "2001:0:4136:e378::1": false,
+		// The public internet.
+		"8.8.8.8": true, "1.1.1.1": true, "2001:4860:4860::8888": true, "100.128.0.1": true, "100.63.255.255": true,
+		"198.20.0.1": true, "172.32.0.1": true, "::ffff:8.8.8.8": true, "2606:4700::1111": true, "223.255.255.255": true,
 	} {
-		if got := isPublic(net.ParseIP(ip)); got != want {
+		if got := isPublic(netip.MustParseAddr(ip)); got != want {
 			t.Errorf("isPublic(%s) = %v, want %v", ip, got, want)
 		}
+	}
+	if isPublic(netip.Addr{}) || isPublic(netip.MustParseAddr("fe80::1%eth0")) {
+		t.Error("an invalid or zoned address counts as public")
+	}
+}
+
+// Fetch errors name the URL, never the resolver this machine asked or the
+// addresses it dialled.
+func TestFetchErrorsNameNoInternals(t *testing.T) {
+	const shown = "http://img.example/a.png"
+	internal := "10.0.0.53:53"
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{&url.Error{Op: "Get", URL: shown, Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "img.example", Server: internal, IsNotFound: true}}},
+			"the host name img.example does not exist"},
+		{&url.Error{Op: "Get", URL: shown, Err: &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "server misbehaving", Name: "img.example", Server: internal, IsTemporary: true}}},
+			"could not be looked up"},
+		{&url.Error{Op: "Get", URL: shown, Err: &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.ParseIP("10.9.8.7"), Port: 80}, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}},
+			"refused the connection"},
+		{&url.Error{Op: "Get", URL: shown, Err: &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.ParseIP("10.9.8.7"), Port: 80}, Err: os.NewSyscallError("connect", syscall.EHOSTUNREACH)}},
+			"the connection failed"},
+		{&url.Error{Op: "Get", URL: shown, Err: errPrivate}, "loopback, private or reserved address"},
+		{&url.Error{Op: "Get", URL: shown, Err: os.ErrDeadlineExceeded}, "did not answer in time"},
+	}
+	for _, tc := range tests {
+		err := fetchError(shown, "img.example", tc.err)
+		algotest.WantError(t, err, catalog.InputError, tc.want, shown)
+		if msg := err.Error(); strings.Contains(msg, "10.") || strings.Contains(msg, ":53") {
+			t.Errorf("%q names an internal address", msg)
+		}
+	}
+	// A real lookup of a name that cannot exist.
+	usePolicy(t, Policy{AllowURLs: true})
+	_, err := Fetch(context.Background(), "http://no-such-host.invalid/a.png")
+	algotest.WantError(t, err, catalog.InputError, "no-such-host.invalid")
+	if strings.Contains(err.Error(), "lookup") || strings.Contains(err.Error(), ":53") {
+		t.Errorf("%q names the resolver", err)
+	}
+	// A huge URL is not repeated whole.
+	_, err = Fetch(context.Background(), "http://"+strings.Repeat("a", 100000)+".invalid/")
+	if err == nil || len(err.Error()) > 400 {
+		t.Errorf("error for a 100 KB URL is %d bytes long", len(err.Error()))
 	}
 }
 

@@ -150,10 +150,14 @@ func sentimentTexts(in catalog.Value) ([]string, bool, error) {
 				return nil, true, catalog.InputErrorf("the list has %d texts, more than the %d one call scores; split it", len(items), maxSentimentTexts)
 			}
 			texts := make([]string, len(items))
+			total := 0
 			for i, item := range items {
 				t, err := sentimentItem(item, i)
 				if err != nil {
 					return nil, true, err
+				}
+				if total += len(t); total > maxTextBytes {
+					return nil, true, catalog.InputErrorf("the texts of the list add up to more than %d bytes (2 MiB), the most one call scores: split the list", maxTextBytes)
 				}
 				texts[i] = t
 			}
@@ -189,6 +193,9 @@ func sentimentItem(v any, index int) (string, error) {
 }
 
 func sentimentCheck(s, where string) (string, error) {
+	if len(s) > maxTextBytes {
+		return "", catalog.InputErrorf("%sthe text is %d bytes; the limit is %d bytes (2 MiB): send a shorter text or split it", sentimentWhere(where), len(s), maxTextBytes)
+	}
 	if strings.TrimSpace(s) == "" {
 		return "", catalog.InputErrorf("%sthe text is empty: give a sentence or more to score", sentimentWhere(where))
 	}

@@ -3,6 +3,7 @@ package nlp
 import (
 	"context"
 	"io"
+	"strings"
 	"sync"
 	"testing"
 
@@ -147,6 +148,9 @@ func TestSentimentBadInput(t *testing.T) {
 		{"bad list item", catalog.JSON([]any{"fine", true}), "item 1 of the list"},
 		{"empty list item", catalog.JSON([]any{"fine", ""}), "item 1 of the list"},
 		{"binary", catalog.Bytes([]byte{0xff, 0xfe, 0x00}), "not UTF-8"},
+		{"text over 2 MiB", catalog.Text(strings.Repeat("good ", maxTextBytes/5+1)), "the limit is 2097152 bytes (2 MiB)"},
+		{"list item over 2 MiB", catalog.JSON([]any{"fine", strings.Repeat("a", maxTextBytes+1)}), "item 1 of the list: the text is 2097153 bytes"},
+		{"list over 2 MiB in all", catalog.JSON([]any{strings.Repeat("a", maxTextBytes/2), strings.Repeat("b", maxTextBytes/2), "c"}), "add up to more than 2097152 bytes"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
