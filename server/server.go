@@ -122,6 +122,12 @@ func (s *Server) Drain(ctx context.Context) error {
 	case <-ctx.Done():
 		n := s.metrics.background.Load()
 		s.bgCancel(errShutdownCut)
+		// Let the runs just cancelled log themselves as cut (each returns
+		// as soon as its context ends, whatever its algorithm does).
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+		}
 		return fmt.Errorf("drain: %d background run(s) still going when the grace period ended were cancelled: %w", n, ctx.Err())
 	}
 }
