@@ -31,6 +31,9 @@ type Catalog struct {
 	mu      sync.RWMutex
 	remotes []*Live
 	byName  map[string]*Live
+
+	discoverOnce sync.Once
+	discover     func() // nil: no discovery
 }
 
 // NewCatalog merges remotes into base. A source whose name is an owner of
@@ -70,6 +73,42 @@ func (c *Catalog) Add(l *Live) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.add(l, nil)
+}
+
+// DiscoverLater makes the catalog look for the usual local servers
+// (Discover) the first time it is listed, or asked for a model of a source
+// discovery could name, rather than now: a verb on the built-ins never
+// waits for it, and the TUI lists in the background. configured are the
+// sources already given, which discovery leaves alone.
+func (c *Catalog) DiscoverLater(configured []Spec, hc *http.Client) {
+	c.discover = func() {
+		for _, sp := range Discover(context.Background(), configured, DiscoverBudget) {
+			if l, err := Open(sp, hc); err == nil {
+				_ = c.Add(l) // a name taken meanwhile keeps its source
+			}
+		}
+	}
+}
+
+func (c *Catalog) discovered() {
+	if c.discover != nil {
+		c.discoverOnce.Do(c.discover)
+	}
+}
+
+// remoteFor is the source a reference's owner names, discovering first when
+// the owner is a name discovery gives.
+func (c *Catalog) remoteFor(owner string) *Live {
+	if l := c.Remote(owner); l != nil || c.discover == nil {
+		return l
+	}
+	for _, u := range Usual {
+		if u.Spec.Name == owner {
+			c.discovered()
+			return c.Remote(owner)
+		}
+	}
+	return nil
 }
 
 // Remotes are the merged sources, in the order they were given.
@@ -112,6 +151,7 @@ func (c *Catalog) Statuses() []catalog.SourceStatus {
 // unavailable) or none, and never fails the listing. Only the base failing
 // does.
 func (c *Catalog) List(ctx context.Context) ([]catalog.Entry, error) {
+	c.discovered()
 	remotes := c.Remotes()
 	lists := make([][]catalog.Entry, len(remotes))
 	var wg sync.WaitGroup
@@ -146,7 +186,7 @@ func (c *Catalog) List(ctx context.Context) ([]catalog.Entry, error) {
 
 // Get describes the algorithm or model ref names.
 func (c *Catalog) Get(ctx context.Context, ref catalog.Ref) (catalog.Entry, error) {
-	if l := c.Remote(ref.Owner); l != nil {
+	if l := c.remoteFor(ref.Owner); l != nil {
 		return l.Get(ctx, ref)
 	}
 	return c.base.Get(ctx, ref)
@@ -154,7 +194,7 @@ func (c *Catalog) Get(ctx context.Context, ref catalog.Ref) (catalog.Entry, erro
 
 // Run calls the algorithm or model ref names.
 func (c *Catalog) Run(ctx context.Context, ref catalog.Ref, in catalog.Value) (catalog.Output, error) {
-	if l := c.Remote(ref.Owner); l != nil {
+	if l := c.remoteFor(ref.Owner); l != nil {
 		return l.Run(ctx, ref, in)
 	}
 	return c.baseRun.Run(ctx, ref, in)
@@ -164,7 +204,7 @@ func (c *Catalog) Run(ctx context.Context, ref catalog.Ref, in catalog.Value) (c
 // them. An algorithm that does not stream answers in one piece at the end
 // (emit is not called).
 func (c *Catalog) Stream(ctx context.Context, ref catalog.Ref, in catalog.Value, emit func(catalog.Chunk) error) (catalog.Output, error) {
-	if l := c.Remote(ref.Owner); l != nil {
+	if l := c.remoteFor(ref.Owner); l != nil {
 		return l.Stream(ctx, ref, in, emit)
 	}
 	if s, ok := c.baseRun.(catalog.Streamer); ok {

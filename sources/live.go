@@ -35,15 +35,15 @@ type Searcher interface {
 }
 
 // Timing of a Live source.
-var (
+const (
 	// ListTTL is how long a listing is reused before the server is asked again.
 	ListTTL = 30 * time.Second
 	// ListTimeout bounds one listing (probe, list and the details it asks).
 	ListTimeout = 10 * time.Second
-	// retryMin and retryMax bound the wait before a down source is asked
+	// RetryMin and RetryMax bound the wait before a down source is asked
 	// again; it doubles after each failure in between.
-	retryMin = 1 * time.Second
-	retryMax = 30 * time.Second
+	RetryMin = 1 * time.Second
+	RetryMax = 30 * time.Second
 )
 
 // Live is one remote source in the catalog: a Backend with the last listing
@@ -61,6 +61,8 @@ type Live struct {
 	status   catalog.SourceStatus
 	retry    time.Duration // current back-off while down
 	retryAt  time.Time
+	retryMin time.Duration
+	retryMax time.Duration
 	details  map[string]detail
 	refresh  *refreshCall // the listing under way, shared by everyone who waits for it
 }
@@ -77,7 +79,7 @@ type refreshCall struct {
 
 // NewLive wraps b as the source spec describes.
 func NewLive(spec Spec, b Backend) *Live {
-	return &Live{spec: spec, b: b, details: map[string]detail{}, status: catalog.SourceStatus{
+	return &Live{spec: spec, b: b, details: map[string]detail{}, retryMin: RetryMin, retryMax: RetryMax, status: catalog.SourceStatus{
 		Name: spec.Name, Kind: spec.Kind, URL: spec.ShownURL(), State: catalog.SourceChecking, Discovered: spec.Discovered,
 	}}
 }
@@ -208,9 +210,9 @@ func (l *Live) markLocked(err error) {
 	l.status.State, l.status.Reason = catalog.SourceDown, reason(err)
 	switch {
 	case l.retry == 0:
-		l.retry = retryMin
-	case l.retry < retryMax:
-		l.retry = min(2*l.retry, retryMax)
+		l.retry = l.retryMin
+	case l.retry < l.retryMax:
+		l.retry = min(2*l.retry, l.retryMax)
 	}
 	l.retryAt = l.status.Checked.Add(l.retry)
 }

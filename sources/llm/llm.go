@@ -252,3 +252,26 @@ func jsonType(v any) string {
 	}
 	return "value"
 }
+
+// Params are the options that are set, under the names most protocols use
+// (temperature, top_p, stop, seed), with the maximum number of tokens under
+// maxTokensName (Ollama's num_predict, OpenAI's max_tokens).
+func (o Options) Params(maxTokensName string) map[string]any {
+	m := map[string]any{}
+	if o.Temperature != nil {
+		m["temperature"] = *o.Temperature
+	}
+	if o.TopP != nil {
+		m["top_p"] = *o.TopP
+	}
+	if o.MaxTokens > 0 {
+		m[maxTokensName] = o.MaxTokens
+	}
+	if len(o.Stop) > 0 {
+		m["stop"] = o.Stop
+	}
+	if o.Seed != nil {
+		m["seed"] = *o.Seed
+	}
+	return m
+}

@@ -36,7 +36,7 @@ func (s *Source) Stream(ctx context.Context, e catalog.Entry, in catalog.Value, 
 		return catalog.Output{}, err
 	}
 	body := map[string]any{"model": id, "messages": req.Messages, "stream": true}
-	if opts := options(req.Options); len(opts) > 0 {
+	if opts := req.Options.Params("num_predict"); len(opts) > 0 {
 		body["options"] = opts
 	}
 	meter := llm.NewMeter(emit)
@@ -74,27 +74,6 @@ func (s *Source) Stream(ctx context.Context, e catalog.Entry, in catalog.Value, 
 			return catalog.Output{Value: catalog.Text(meter.Text()), Generation: meter.Generation()}, nil
 		}
 	}
-}
-
-// options maps pipette's options onto Ollama's Modelfile parameters.
-func options(o llm.Options) map[string]any {
-	m := map[string]any{}
-	if o.Temperature != nil {
-		m["temperature"] = *o.Temperature
-	}
-	if o.TopP != nil {
-		m["top_p"] = *o.TopP
-	}
-	if o.MaxTokens > 0 {
-		m["num_predict"] = o.MaxTokens
-	}
-	if len(o.Stop) > 0 {
-		m["stop"] = o.Stop
-	}
-	if o.Seed != nil {
-		m["seed"] = *o.Seed
-	}
-	return m
 }
 
 func (s *Source) embed(ctx context.Context, id string, in catalog.Value) (catalog.Output, error) {

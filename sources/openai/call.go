@@ -64,22 +64,9 @@ func (s *Source) Stream(ctx context.Context, e catalog.Entry, in catalog.Value, 
 }
 
 func requestBody(id string, o llm.Options) map[string]any {
-	body := map[string]any{"model": id, "stream": true, "stream_options": map[string]any{"include_usage": true}}
-	if o.Temperature != nil {
-		body["temperature"] = *o.Temperature
-	}
-	if o.TopP != nil {
-		body["top_p"] = *o.TopP
-	}
-	if o.MaxTokens > 0 {
-		body["max_tokens"] = o.MaxTokens
-	}
-	if len(o.Stop) > 0 {
-		body["stop"] = o.Stop
-	}
-	if o.Seed != nil {
-		body["seed"] = *o.Seed
-	}
+	body := o.Params("max_tokens")
+	body["model"], body["stream"] = id, true
+	body["stream_options"] = map[string]any{"include_usage": true}
 	return body
 }
 

@@ -213,6 +213,8 @@ func (e *Unreachable) Error() string {
 		reason = "it did not answer in time"
 	case strings.Contains(reason, "connection refused"):
 		reason = "connection refused (is it running?)"
+	case errors.Is(e.Err, io.EOF), errors.Is(e.Err, io.ErrUnexpectedEOF), strings.Contains(reason, "connection reset"):
+		reason = "it closed the connection (did it stop?)"
 	case strings.Contains(reason, "no such host"):
 		reason = "no such host"
 	}
