@@ -2,62 +2,19 @@ package hf
 
 import (
 	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"pipette/catalog"
+	"pipette/sources/internal/replay"
 )
 
-// hub answers as testdata/README.md says, and records each request's
-// query and Authorization header.
-type hub struct {
-	*httptest.Server
-	mu   sync.Mutex
-	seen []string // "path?query auth"
-}
-
-func newHub(t *testing.T) *hub {
-	t.Helper()
-	h := &hub{}
-	file := func(name string) []byte {
-		b, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	h.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.mu.Lock()
-		h.seen = append(h.seen, r.URL.RequestURI()+" "+r.Header.Get("Authorization"))
-		h.mu.Unlock()
-		switch r.URL.Path {
-		case "/api/models":
-			w.Write(file("models.json"))
-		case "/api/models/meta-llama/Llama-3.1-8B-Instruct":
-			w.Write(file("model.json"))
-		case "/meta-llama/Llama-3.1-8B-Instruct/resolve/main/README.md":
-			w.Write(file("card.md"))
-		case "/v1/chat/completions":
-			w.Header().Set("Content-Type", "text/event-stream")
-			w.Write(file("router_chat.sse"))
-		default:
-			w.WriteHeader(http.StatusNotFound)
-			io.WriteString(w, `{"error":"Repository not found"}`)
-		}
-	}))
-	t.Cleanup(h.Close)
-	return h
-}
-
-func (h *hub) requests() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return append([]string(nil), h.seen...)
+// newHub answers as testdata/README.md says: the Hub and its router.
+func newHub(t *testing.T) *replay.Server {
+	return replay.New(t, "testdata", map[string]string{
+		"GET /api/models": "models.json", "GET /api/models/meta-llama/Llama-3.1-8B-Instruct": "model.json",
+		"GET /meta-llama/Llama-3.1-8B-Instruct/resolve/main/README.md": "card.md", "POST /v1/chat/completions": "router_chat.sse",
+	})
 }
 
 func TestListWithoutToken(t *testing.T) {
@@ -71,7 +28,7 @@ func TestListWithoutToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := h.requests()[0]; got != "/api/models?direction=-1&filter=text-generation&limit=2&sort=downloads " {
+	if got := h.Requests()[0]; got != "GET /api/models?direction=-1&filter=text-generation&limit=2&sort=downloads " {
 		t.Errorf("request %q", got)
 	}
 	if len(entries) != 2 {
@@ -119,7 +76,7 @@ func TestGetCardAndChatThroughRouter(t *testing.T) {
 	if err != nil || out.Value.Text != "Hello" {
 		t.Fatalf("chat = %+v, %v", out, err)
 	}
-	for _, r := range h.requests() {
+	for _, r := range h.Requests() {
 		if !strings.HasSuffix(r, " Bearer hf_secret") {
 			t.Errorf("request without the token: %q", r)
 		}
@@ -136,7 +93,7 @@ func TestSearch(t *testing.T) {
 	if _, err := s.Search(context.Background(), "llama 3.1", 20); err != nil {
 		t.Fatal(err)
 	}
-	if got := h.requests()[0]; got != "/api/models?direction=-1&limit=20&search=llama+3.1&sort=downloads " {
+	if got := h.Requests()[0]; got != "GET /api/models?direction=-1&limit=20&search=llama+3.1&sort=downloads " {
 		t.Errorf("request %q", got)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"pipette/catalog"
@@ -203,7 +204,11 @@ func number(name string, v any, lo, hi float64, integer bool) (float64, error) {
 		what = "a whole number"
 	}
 	if !ok || math.IsNaN(f) || f < lo || f > hi || (integer && f != math.Trunc(f)) {
-		return 0, catalog.InputErrorf("options.%s must be %s from %s to %s, got %s", name, what, fmtNum(lo), fmtNum(hi), jsonText(v))
+		got := jsonText(v)
+		if ok {
+			got = fmtNum(f)
+		}
+		return 0, catalog.InputErrorf("options.%s must be %s from %s to %s, got %s", name, what, fmtNum(lo), fmtNum(hi), got)
 	}
 	return f, nil
 }
@@ -229,7 +234,7 @@ func stopList(v any) ([]string, error) {
 	return nil, catalog.InputErrorf("options.stop must be a string or a list of non-empty strings")
 }
 
-func fmtNum(f float64) string { return fmt.Sprintf("%g", f) }
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 func jsonText(v any) string {
 	b, err := json.Marshal(v)

@@ -5,66 +5,27 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"pipette/catalog"
+	"pipette/sources/internal/replay"
 )
 
-// docsServer answers as the OIP documents' examples (testdata/README.md)
-// and keeps the inference requests it was sent.
-type docsServer struct {
-	*httptest.Server
-	mu     sync.Mutex
-	infers map[string][]map[string]any
-}
-
-func newDocsServer(t *testing.T) *docsServer {
-	t.Helper()
-	d := &docsServer{infers: map[string][]map[string]any{}}
-	file := func(name string) []byte {
-		b, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
+// newDocsServer answers as the OIP documents' examples (testdata/README.md);
+// an unknown model as Triton does, 400 with its sentence.
+func newDocsServer(t *testing.T) *replay.Server {
+	d := replay.New(t, "testdata", map[string]string{
+		"GET /v2": "server_metadata.json", "POST /v2/repository/index": "index.json",
+		"GET /v2/models/mymodel": "model_metadata.json", "GET /v2/models/mymodel/versions/2": "model_metadata.json",
+		"POST /v2/models/mymodel/infer": "infer_response.json", "POST /v2/models/mymodel/versions/1/infer": "infer_response.json",
+	})
+	d.NotFound = func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, `{"error":"Request for unknown model: '`+strings.TrimPrefix(r.URL.Path, "/v2/models/")+`' is not found"}`)
 	}
-	d.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		switch r.Method + " " + r.URL.Path {
-		case "GET /v2":
-			w.Write(file("server_metadata.json"))
-		case "POST /v2/repository/index":
-			w.Write(file("index.json"))
-		case "GET /v2/models/mymodel", "GET /v2/models/mymodel/versions/2":
-			w.Write(file("model_metadata.json"))
-		case "POST /v2/models/mymodel/infer", "POST /v2/models/mymodel/versions/1/infer":
-			var body map[string]any
-			_ = json.NewDecoder(r.Body).Decode(&body)
-			d.mu.Lock()
-			d.infers[r.URL.Path] = append(d.infers[r.URL.Path], body)
-			d.mu.Unlock()
-			w.Write(file("infer_response.json"))
-		default: // as Triton answers an unknown model
-			w.WriteHeader(http.StatusBadRequest)
-			io.WriteString(w, `{"error":"Request for unknown model: '`+strings.TrimPrefix(r.URL.Path, "/v2/models/")+`' is not found"}`)
-		}
-	}))
-	t.Cleanup(d.Close)
 	return d
-}
-
-func (d *docsServer) lastInfer(path string) map[string]any {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	l := d.infers[path]
-	if len(l) == 0 {
-		return nil
-	}
-	return l[len(l)-1]
 }
 
 func newSource(t *testing.T, url string) *Source {
@@ -154,7 +115,7 @@ func TestInfer(t *testing.T) {
 		if string(res) != `{"id":"42","outputs":[{"data":[1,1.1,2,2.1,3,3.1],"datatype":"FP32","name":"output0","shape":[3,2]}]}` {
 			t.Errorf("%s: result %s", tc.name, res)
 		}
-		sent, _ := json.Marshal(d.lastInfer(tc.path))
+		sent, _ := json.Marshal(d.Last(tc.path))
 		if string(sent) != tc.sent {
 			t.Errorf("%s: sent\n%s\nwant\n%s", tc.name, sent, tc.sent)
 		}

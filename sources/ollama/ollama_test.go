@@ -3,74 +3,20 @@ package ollama
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"pipette/catalog"
+	"pipette/sources/internal/replay"
 )
 
-// docsServer answers as the examples of Ollama's API docs do (testdata/README.md).
-type docsServer struct {
-	*httptest.Server
-	mu       sync.Mutex
-	requests map[string][]map[string]any // path → JSON bodies received
-	chat     string                      // the NDJSON file /api/chat answers
+// docsRoutes are the examples of Ollama's API docs (testdata/README.md).
+var docsRoutes = map[string]string{
+	"GET /api/tags": "tags.json", "GET /api/ps": "ps.json", "GET /api/version": "version.json",
+	"POST /api/show": "show.json", "POST /api/embed": "embed.json", "POST /api/chat": "chat.ndjson",
 }
 
-func newDocsServer(t *testing.T) *docsServer {
-	t.Helper()
-	d := &docsServer{requests: map[string][]map[string]any{}, chat: "chat.ndjson"}
-	file := func(name string) []byte {
-		b, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	d.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			var body map[string]any
-			_ = json.NewDecoder(r.Body).Decode(&body)
-			d.mu.Lock()
-			d.requests[r.URL.Path] = append(d.requests[r.URL.Path], body)
-			d.mu.Unlock()
-		}
-		switch r.Method + " " + r.URL.Path {
-		case "GET /api/tags":
-			w.Write(file("tags.json"))
-		case "GET /api/ps":
-			w.Write(file("ps.json"))
-		case "GET /api/version":
-			w.Write(file("version.json"))
-		case "POST /api/show":
-			w.Write(file("show.json"))
-		case "POST /api/embed":
-			w.Write(file("embed.json"))
-		case "POST /api/chat":
-			w.Header().Set("Content-Type", "application/x-ndjson")
-			for _, line := range strings.SplitAfter(string(file(d.chat)), "\n") {
-				io.WriteString(w, line)
-				w.(http.Flusher).Flush()
-			}
-		default:
-			w.WriteHeader(http.StatusNotFound)
-			io.WriteString(w, `{"error":"model \"nope\" not found, try pulling it first"}`)
-		}
-	}))
-	t.Cleanup(d.Close)
-	return d
-}
-
-func (d *docsServer) bodies(path string) []map[string]any {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.requests[path]
-}
+func newDocsServer(t *testing.T) *replay.Server { return replay.New(t, "testdata", docsRoutes) }
 
 func newSource(t *testing.T, url string) *Source {
 	t.Helper()
@@ -114,14 +60,14 @@ func TestListFromDocs(t *testing.T) {
 		t.Errorf("kinds %s→%s, %d samples", e.InputKind, e.OutputKind, len(e.Samples))
 	}
 	// The listing asks /api/show about each model (capabilities, context).
-	if n := len(d.bodies("/api/show")); n != 2 {
+	if n := len(d.Bodies("/api/show")); n != 2 {
 		t.Errorf("%d /api/show requests, want 2", n)
 	}
 	// Details are cached by digest: a second listing asks no more.
 	if _, err := s.List(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(d.bodies("/api/show")); n != 2 {
+	if n := len(d.Bodies("/api/show")); n != 2 {
 		t.Errorf("%d /api/show requests after a second listing, want still 2", n)
 	}
 }
@@ -177,7 +123,7 @@ func TestChatStreams(t *testing.T) {
 	if g == nil || g.PromptTokens != 26 || g.Tokens != 282 || g.FirstToken <= 0 {
 		t.Errorf("generation %+v", g)
 	}
-	body := d.bodies("/api/chat")[0]
+	body := d.Bodies("/api/chat")[0]
 	want := `{"messages":[{"content":"Be brief.","role":"system"},{"content":"why is the sky blue?","role":"user"}],"model":"llama3.2:latest","options":{"num_predict":20,"stop":["\n"],"temperature":0.5},"stream":true}`
 	if got, _ := json.Marshal(body); string(got) != want {
 		t.Errorf("request\n%s\nwant\n%s", got, want)
@@ -186,8 +132,7 @@ func TestChatStreams(t *testing.T) {
 
 func TestChatErrorMidStream(t *testing.T) {
 	t.Parallel()
-	d := newDocsServer(t)
-	d.chat = "chat_error.ndjson"
+	d := replay.New(t, "testdata", map[string]string{"POST /api/chat": "chat_error.ndjson"})
 	s := newSource(t, d.URL)
 	e := catalog.Entry{Ref: catalog.ModelRef("ollama", "gemma3"), Model: &catalog.Model{ID: "gemma3", Kind: catalog.ModelChat}}
 	var got string
@@ -213,7 +158,7 @@ func TestEmbed(t *testing.T) {
 	if m["dimensions"] != float64(10) || len(m["embeddings"].([]any)) != 2 {
 		t.Errorf("result %v", m)
 	}
-	if got := d.bodies("/api/embed")[0]["input"]; len(got.([]any)) != 2 {
+	if got := d.Bodies("/api/embed")[0]["input"]; len(got.([]any)) != 2 {
 		t.Errorf("input sent %v", got)
 	}
 }

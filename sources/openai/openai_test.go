@@ -7,66 +7,21 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"pipette/catalog"
+	"pipette/sources/internal/replay"
 )
 
-// fixtureServer answers each "METHOD /path" with a testdata file
-// (testdata/README.md says where each comes from) and records POST bodies.
-type fixtureServer struct {
-	*httptest.Server
-	mu     sync.Mutex
-	bodies map[string][]map[string]any
-}
-
-func newFixtureServer(t *testing.T, routes map[string]string) *fixtureServer {
+func newFixtureServer(t *testing.T, routes map[string]string) *replay.Server {
 	t.Helper()
-	f := &fixtureServer{bodies: map[string][]map[string]any{}}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			var body map[string]any
-			_ = json.NewDecoder(r.Body).Decode(&body)
-			f.mu.Lock()
-			f.bodies[r.URL.Path] = append(f.bodies[r.URL.Path], body)
-			f.mu.Unlock()
-		}
-		name, ok := routes[r.Method+" "+r.URL.Path]
-		if !ok {
-			w.WriteHeader(http.StatusNotFound)
-			io.WriteString(w, `{"error":{"message":"File Not Found","type":"not_found_error","code":404}}`)
-			return
-		}
-		b, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		if strings.HasSuffix(name, ".sse") {
-			w.Header().Set("Content-Type", "text/event-stream")
-			for _, ev := range strings.SplitAfter(string(b), "\n\n") {
-				io.WriteString(w, ev)
-				w.(http.Flusher).Flush()
-			}
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(b)
-	}))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fixtureServer) body(path string) map[string]any {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.bodies[path]) == 0 {
-		return nil
+	f := replay.New(t, "testdata", routes)
+	f.NotFound = func(w http.ResponseWriter, r *http.Request) { // as llama-server answers
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, `{"error":{"message":"File Not Found","type":"not_found_error","code":404}}`)
 	}
-	return f.bodies[path][0]
+	return f
 }
 
 func open(t *testing.T, url string) *Source {
@@ -195,7 +150,7 @@ func TestChatStream(t *testing.T) {
 	if out.Value.Text != "Hello" || strings.Join(pieces, "|") != "Hello" || out.Generation.FinishReason != "stop" || out.Generation.Tokens != 1 {
 		t.Errorf("out %+v gen %+v pieces %q", out.Value, out.Generation, pieces)
 	}
-	got, _ := json.Marshal(f.body("/v1/chat/completions"))
+	got, _ := json.Marshal(f.Last("/v1/chat/completions"))
 	want := `{"max_tokens":7,"messages":[{"content":"Be kind.","role":"system"},{"content":"Hello!","role":"user"}],"model":"gpt-4o-mini","seed":3,"stream":true,"stream_options":{"include_usage":true},"top_p":0.5}`
 	if string(got) != want {
 		t.Errorf("request\n%s\nwant\n%s", got, want)
@@ -210,7 +165,7 @@ func TestCompletionStream(t *testing.T) {
 	if err != nil || out.Value.Text != "This" {
 		t.Fatalf("out %+v, %v", out, err)
 	}
-	if p := f.body("/v1/completions")["prompt"]; p != "Say this is a test" {
+	if p := f.Last("/v1/completions")["prompt"]; p != "Say this is a test" {
 		t.Errorf("prompt sent %v", p)
 	}
 }
