@@ -1,0 +1,94 @@
+package data
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestParseURI(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in    string
+		owner string
+		rel   string
+	}{
+		{"data://.my/robots/T-800.png", ".my", "robots/T-800.png"},
+		{".my/robots", ".my", "robots"},
+		{"data://.my", ".my", ""},
+		{"data://.my/", ".my", ""},
+		{"data://key-0123abcd/photos/", "key-0123abcd", "photos"},
+		{"data://.my/with space/ünïcode ✓.txt", ".my", "with space/ünïcode ✓.txt"},
+		{"data://.my/..hidden/a..b", ".my", "..hidden/a..b"},
+		{"data://.my/" + strings.Repeat("n", MaxNameBytes), ".my", strings.Repeat("n", MaxNameBytes)},
+	}
+	for _, tt := range tests {
+		p, err := ParseURI(tt.in)
+		if err != nil {
+			t.Errorf("ParseURI(%q): %v", tt.in, err)
+			continue
+		}
+		if p.Owner != tt.owner || p.Rel != tt.rel {
+			t.Errorf("ParseURI(%q) = %q %q, want %q %q", tt.in, p.Owner, p.Rel, tt.owner, tt.rel)
+		}
+	}
+}
+
+// Every way of leaving the owner's space, or of naming something a backend
+// cannot hold, is refused with a 400 whose sentence says which rule.
+func TestParseURIRefuses(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("d/", MaxPathBytes/2) + "f"
+	tests := []struct{ in, want string }{
+		{"data://", "names no owner"},
+		{"", "names no owner"},
+		{"data:///etc/passwd", "absolute path"},
+		{"/.my/x", "absolute path"},
+		{"data://../etc/passwd", "is not an owner"},
+		{"data://./x", "is not an owner"},
+		{"data://.pipette/link-key", "is not an owner"},
+		{"data://-x/y", "is not an owner"},
+		{"data://.my/../other/x", `".." segment`},
+		{"data://.my/a/../../x", `".." segment`},
+		{"data://.my/a/./b", `"." segment`},
+		{"data://.my/a//b", "empty segment"},
+		{"data://.my/a\x00b", "control character U+0000"},
+		{"data://.my/line\nbreak", "control character U+000A"},
+		{"data://.my/del\x7f", "control character U+007F"},
+		{`data://.my/dir\..\x`, "backslash"},
+		{`data://.my/C:\Windows`, "backslash"},
+		{"data://.my/bad\xffutf8", "not valid UTF-8"},
+		{"data://.my/" + strings.Repeat("n", MaxNameBytes+1), "bytes long, over the limit of 255"},
+		{"data://.my/" + long, "over the limit of"},
+	}
+	for _, tt := range tests {
+		_, err := ParseURI(tt.in)
+		if err == nil {
+			t.Errorf("ParseURI(%q) was accepted", tt.in)
+			continue
+		}
+		if !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ParseURI(%q) = %v, want it to say %q", tt.in, err, tt.want)
+		}
+		if Status(err) != http.StatusBadRequest {
+			t.Errorf("ParseURI(%q): status %d, want 400", tt.in, Status(err))
+		}
+	}
+}
+
+func TestPathHelpers(t *testing.T) {
+	t.Parallel()
+	p, _ := ParseURI("data://.my/a/b/c.png")
+	if p.Name() != "c.png" || p.Parent().String() != "data://.my/a/b" || p.Parent().Parent().Parent().String() != "data://.my" {
+		t.Errorf("Name/Parent of %s: %q %q", p, p.Name(), p.Parent())
+	}
+	if got := (Path{Owner: ".my"}).Child("x").String(); got != "data://.my/x" {
+		t.Errorf("Child at the top = %q", got)
+	}
+	if OwnerForKey("") != AnonymousOwner || OwnerForKey("k1") == OwnerForKey("k2") || OwnerForKey("k1") != OwnerForKey("k1") {
+		t.Error("OwnerForKey is not a stable, distinct name per key")
+	}
+	if _, err := ParseURI(Scheme + OwnerForKey("some key")); err != nil {
+		t.Errorf("a key's owner name is not a valid owner: %v", err)
+	}
+}
