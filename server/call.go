@@ -13,6 +13,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/data"
 )
 
 // Call limits of the API.
@@ -26,6 +27,7 @@ type callOptions struct {
 	timeout time.Duration
 	stdout  bool
 	output  string // "", "raw" or "void"
+	data    data.Access
 }
 
 func parseCallOptions(q url.Values) (callOptions, *catalog.Error) {
@@ -154,6 +156,7 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 		return oc.fail(w, perr)
 	}
 	oc.output = opt.output
+	opt.data, _ = data.AccessFrom(r.Context()) // for output=void runs, which outlive r
 
 	in, body, perr := s.readInput(w, r)
 	if perr != nil {
@@ -190,6 +193,9 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 // slots its fan-out may borrow, and whether its log was asked for.
 func (s *Server) callContext(ctx context.Context, opt callOptions) context.Context {
 	ctx = catalog.WithMemoryBudget(ctx, s.callMemory)
+	if opt.data.Store != nil {
+		ctx = data.WithAccess(ctx, opt.data)
+	}
 	ctx = catalog.WithSlots(ctx, s.adm)
 	if opt.stdout {
 		ctx = catalog.WithStdoutWanted(ctx)

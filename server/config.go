@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"pipette/catalog"
+	"pipette/data"
 )
 
 // DefaultMaxBody is the request body limit when Config.MaxBody is 0.
@@ -43,6 +44,11 @@ type Config struct {
 	// instead of the API's address. Otherwise /metrics is on the API's
 	// address, behind the API key when keys are configured.
 	MetricsAddr string
+	// Data is the Data API's store (/v1/data, data:// inputs, links); nil =
+	// no Data API. PublicURL is this server's address as callers reach it,
+	// for links to stored files; "" = taken from each request's Host.
+	Data      *data.Store
+	PublicURL string
 }
 
 // Timeouts bound how long a client may take. None of them cuts a call that

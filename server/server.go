@@ -36,6 +36,7 @@ type Server struct {
 	adm      *admission
 	timeouts Timeouts
 	cfg      Config // as given, for ListenAndServe
+	data     dataAPI
 
 	// Memory: request bodies held at once (bodyBytes, of bodyBudget bytes)
 	// and what one call may use (callMemory, its catalog.MemoryBudget).
@@ -65,6 +66,7 @@ func New(cfg Config) *Server {
 		metrics:  newMetrics(),
 		timeouts: cfg.Timeouts.withDefaults(),
 		cfg:      cfg,
+		data:     newDataAPI(cfg),
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
@@ -96,8 +98,9 @@ func New(cfg Config) *Server {
 	if cfg.MetricsAddr == "" {
 		mux.Handle("GET /metrics", s.authed(s.metrics.handler().ServeHTTP))
 	}
+	s.routeData(mux)
 	mux.HandleFunc("/", s.handleUnknown)
-	s.handler = s.recoverAndCount(mux)
+	s.handler = s.recoverAndCount(s.withData(mux))
 	return s
 }
 
