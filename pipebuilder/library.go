@@ -5,13 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/chainfile"
 )
 
 // SourceName is the catalog source name of published chains; the API marks
@@ -23,33 +22,40 @@ const SourceName = "chains"
 // version. Steps call the base catalog or other chains of the library. Load
 // it with LoadLibrary; it is read-only afterwards and safe for concurrent use.
 type Library struct {
-	dir      string
 	base     catalog.Source
 	baseRun  catalog.Runner
 	chains   map[string][]*Chain // by owner/name, newest version first
 	problems []error
 }
 
-// LoadLibrary loads every *.yaml and *.yml file of dir as a chain and
-// validates it against base and the other chains. A file that fails to load,
-// a chain that calls an unknown algorithm, a duplicate, a chain that would
-// hide an algorithm of base, and every chain of a cycle (chains calling each
-// other) are reported by Problems and left out; the rest are served. The
-// error is only for a folder that cannot be read.
+// LoadLibrary loads every *.yaml and *.yml file of dir as a chain
+// (chainfile.ReadDir: a link out of dir is refused) and validates it
+// against base and the other chains; see NewLibrary. The error is only for a
+// folder that cannot be read.
 func LoadLibrary(ctx context.Context, dir string, base catalog.Source, runner catalog.Runner) (*Library, error) {
-	files, err := os.ReadDir(dir)
+	files, err := chainfile.ReadDir(dir, chainfile.DirOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("load chains: %w", err)
 	}
-	l := &Library{dir: dir, base: base, baseRun: runner, chains: map[string][]*Chain{}}
+	return NewLibrary(ctx, files, base, runner)
+}
+
+// NewLibrary publishes the chain files read from a folder. A file that could
+// not be read or fails to load, a chain that calls an unknown algorithm, a
+// duplicate, a chain that would hide an algorithm of base, and every chain
+// of a cycle (chains calling each other) are reported by Problems and left
+// out; the rest are served. The error is only for a base catalog that cannot
+// be asked.
+func NewLibrary(ctx context.Context, files []chainfile.File, base catalog.Source, runner catalog.Runner) (*Library, error) {
+	l := &Library{base: base, baseRun: runner, chains: map[string][]*Chain{}}
 	defined := map[string]string{} // name@version → file
 	for _, f := range files {
-		ext := strings.ToLower(filepath.Ext(f.Name()))
-		if f.IsDir() || (ext != ".yaml" && ext != ".yml") {
+		path := f.Path
+		if f.Err != nil {
+			l.problems = append(l.problems, f.Err)
 			continue
 		}
-		path := filepath.Join(dir, f.Name())
-		c, err := Load(path)
+		c, err := Parse(path, f.Data)
 		if err != nil {
 			l.problems = append(l.problems, err)
 			continue

@@ -3,13 +3,14 @@ package pipebuilder
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
+
+	"pipette/internal/chainfile"
 )
 
 // The fields of a chain file and of a step, in the order Marshal writes them.
@@ -18,25 +19,25 @@ var (
 	stepFields  = []string{"id", "algo", "input", "each"}
 )
 
-// maxChainFile bounds what Load reads: chains are small; anything bigger is
-// not a chain file.
-const maxChainFile = 4 << 20
-
-// Load reads and compiles the chain file at path. Its error is an Errors
-// listing every problem with path:line:column, or an *os.PathError.
+// Load reads and compiles the chain file at path, through chainfile.Read
+// (regular files only, at most 4 MiB). Its error is an Errors listing every
+// problem with path:line:column, an *os.PathError, or chainfile's sentence.
 func Load(path string) (*Chain, error) {
-	fi, err := os.Stat(path)
+	src, err := chainfile.Read(path)
 	if err != nil {
-		return nil, fmt.Errorf("load chain: %w", err)
-	}
-	if fi.Size() > maxChainFile {
-		return nil, fmt.Errorf("load chain %s: %d bytes is too big for a chain file (at most %d)", path, fi.Size(), maxChainFile)
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("load chain: %w", err)
+		return nil, err
 	}
 	return Parse(path, src)
+}
+
+// LoadDraft is Load for a chain being edited: what can be read, with its
+// problems (ParseDraft).
+func LoadDraft(path string) (*Chain, error) {
+	src, err := chainfile.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDraft(path, src)
 }
 
 // Parse reads a chain from src; name is the file name used in error

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,21 +90,12 @@ func (m *Model) startChain() tea.Cmd {
 // readChain reads a chain file as a draft: what can be read, with its
 // problems, so a file with mistakes opens to be fixed.
 func readChain(path string) (*pipebuilder.Chain, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot open %s: %w", path, unwrapPathErr(err))
+	c, err := pipebuilder.LoadDraft(path)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("cannot open %s: %w", path, pe.Err)
 	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory; give a chain file", path)
-	}
-	if st.Size() > 4<<20 {
-		return nil, fmt.Errorf("%s is %s: too big for a chain file", path, humanBytes(int(st.Size())))
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot open %s: %w", path, unwrapPathErr(err))
-	}
-	return pipebuilder.ParseDraft(path, b)
+	return c, err
 }
 
 func (m *Model) chainStarted(msg chainStartMsg) tea.Cmd {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pipette/client"
+	"pipette/internal/chainfile"
 	"pipette/internal/cli/command"
 	"pipette/internal/human"
 	"pipette/pipebuilder"
@@ -39,6 +40,10 @@ func Load(path string) (*pipebuilder.Chain, error) {
 		return nil, &Error{probs.Error()}
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, command.UsageErrorf("chain file %s does not exist", path)
+	case errors.Is(err, chainfile.ErrNotRegular):
+		return nil, command.UsageErrorf("%v", err) // a folder, a pipe, a device: not what to name
+	case errors.Is(err, chainfile.ErrTooLarge):
+		return nil, err // one sentence naming the file
 	case errors.Is(err, fs.ErrPermission):
 		return nil, fmt.Errorf("cannot read chain file %s: permission denied", path)
 	}

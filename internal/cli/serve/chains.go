@@ -9,15 +9,18 @@ import (
 	"strings"
 
 	"pipette/algorithms"
+	"pipette/internal/chainfile"
 	"pipette/internal/cli/command"
 	"pipette/internal/cli/iostreams"
+	"pipette/internal/human"
 	"pipette/pipebuilder"
 )
 
-// LoadChains loads the chains `serve --chains DIR` publishes. A file that
-// fails is a warning line on stderr, one per problem, and is left out; only
-// a folder that cannot be read stops the server.
-func LoadChains(ctx context.Context, ios *iostreams.IOStreams, dir string, reg *algorithms.Registry) (*pipebuilder.Library, error) {
+// LoadChains loads the chains `serve --chains DIR` publishes, following
+// links out of dir when linksOut says so. A file that fails is a warning
+// line on stderr, one per problem, and is left out; only a folder that
+// cannot be read stops the server.
+func LoadChains(ctx context.Context, ios *iostreams.IOStreams, dir string, linksOut bool, reg *algorithms.Registry) (*pipebuilder.Library, error) {
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -27,12 +30,20 @@ func LoadChains(ctx context.Context, ios *iostreams.IOStreams, dir string, reg *
 	case !info.IsDir():
 		return nil, command.UsageErrorf("--chains %s is a file, not a folder: give the folder that holds chain files", dir)
 	}
-	lib, err := pipebuilder.LoadLibrary(ctx, dir, reg, reg)
+	files, err := chainfile.ReadDir(dir, chainfile.DirOptions{LinksOut: linksOut})
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the chains folder %s: %v", dir, human.FileError(err))
+	}
+	lib, err := pipebuilder.NewLibrary(ctx, files, reg, reg)
 	if err != nil {
 		return nil, fmt.Errorf("load the chains of %s: %w", dir, err)
 	}
 	for _, p := range lib.Problems() {
-		for line := range strings.SplitSeq(p.Error(), "\n") {
+		msg := p.Error()
+		if errors.Is(p, chainfile.ErrOutside) {
+			msg += " (--" + flagChainsLinksOut + ")"
+		}
+		for line := range strings.SplitSeq(msg, "\n") {
 			fmt.Fprintf(ios.ErrOut, "warning: left out: %s\n", line)
 		}
 	}

@@ -26,6 +26,9 @@ import (
 	"pipette/server"
 )
 
+// flagChainsLinksOut lets --chains publish links that leave the folder.
+const flagChainsLinksOut = "chains-follow-links"
+
 // EnvKeys holds the comma-separated keys `pipette serve` accepts.
 const EnvKeys = "PIPETTE_API_KEYS"
 
@@ -44,6 +47,7 @@ type Options struct {
 	AllowPrivate   bool
 	MaxPixels      int
 	ChainsDir      string
+	ChainsLinksOut bool   // --chains-follow-links: publish links out of ChainsDir too
 	Tuning         Tuning // admission, memory and client limits
 }
 
@@ -64,7 +68,8 @@ Clients send one as "Authorization: Simple KEY".
 --chains DIR publishes every chain file (*.yaml, *.yml) of DIR as an algorithm
 at its name and version, listed with the built-ins and called the same way;
 chains may call each other. A file that does not load is reported on stderr
-and left out; the rest are served.`,
+and left out; the rest are served. Only regular files of at most 4 MiB are
+read; a link to a file outside DIR is left out unless --chains-follow-links.`,
 		Example: `  pipette serve
   curl -H 'Content-Type: text/plain' -d 'what a great day' 127.0.0.1:8080/v1/algo/nlp/SentimentAnalysis
 
@@ -101,6 +106,7 @@ func (o *Options) addFlags(fl *pflag.FlagSet) {
 	fl.BoolVar(&o.AllowPrivate, "allow-private-urls", false, "let those URLs reach loopback and private addresses")
 	fl.IntVar(&o.MaxPixels, "max-pixels", imagein.DefaultMaxPixels, "refuse images larger than N pixels before decoding")
 	fl.StringVar(&o.ChainsDir, "chains", "", "also serve every chain file of DIR as an algorithm")
+	fl.BoolVar(&o.ChainsLinksOut, flagChainsLinksOut, false, "with --chains, also publish links in DIR to chain files outside it")
 	o.Tuning.addFlags(fl)
 }
 
@@ -129,7 +135,7 @@ func Run(ctx context.Context, opts *Options) error {
 		served string
 	)
 	if opts.ChainsDir != "" {
-		lib, err := LoadChains(ctx, opts.IO, opts.ChainsDir, reg)
+		lib, err := LoadChains(ctx, opts.IO, opts.ChainsDir, opts.ChainsLinksOut, reg)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package chainfile
+
+const openFlags = 0

@@ -1,0 +1,9 @@
+//go:build unix
+
+package chainfile
+
+import "syscall"
+
+// openFlags opens without blocking: a pipe that appeared between the stat
+// and the open does not wait for a writer.
+const openFlags = syscall.O_NONBLOCK
