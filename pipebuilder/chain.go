@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/itchyny/gojq"
-
 	"pipette/catalog"
+	"pipette/internal/jqeval"
 )
 
 // FormatV1 is the only chain format version so far: the value of `chain:`.
@@ -29,7 +28,7 @@ type Chain struct {
 	File string
 
 	compiled bool
-	output   *gojq.Code
+	output   *jqeval.Program
 	pos      positions
 }
 
@@ -41,8 +40,8 @@ type Step struct {
 	Each  string // jq producing a list; the step runs once per element
 
 	ref   catalog.Ref
-	input *gojq.Code
-	each  *gojq.Code
+	input *jqeval.Program
+	each  *jqeval.Program
 	// entry is the catalog entry the step resolved to in Validate; its zero
 	// value means the chain has not been validated against a catalog.
 	entry catalog.Entry

@@ -1,18 +1,21 @@
 package pipebuilder
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/itchyny/gojq"
+
+	"pipette/internal/jqeval"
 )
 
 // compileJQ parses and compiles one mapping of step `at` (len(c.Steps) for
 // the chain's output) and checks its references to other steps' results:
 // only earlier steps have a result when the mapping runs.
-func (c *Chain) compileJQ(ps *problems, field string, at int, expr string, index map[string]int) *gojq.Code {
+func (c *Chain) compileJQ(ps *problems, field string, at int, expr string, index map[string]int) *jqeval.Program {
 	step := at
 	what := fmt.Sprintf("`%s` of step %s", lastField(field), c.stepNameSafe(at))
 	if at >= len(c.Steps) {
@@ -59,17 +62,35 @@ func (c *Chain) compileJQ(ps *problems, field string, at int, expr string, index
 	if bad {
 		return nil
 	}
-	code, err := gojq.Compile(q, gojq.WithEnvironLoader(noEnviron))
+	// jqeval compiles with $ENV and env empty (a chain served to others must
+	// not read the server's environment), once per program text however
+	// many chains and calls use it.
+	p, err := jqeval.Compile(expr, nil)
 	if err != nil {
 		ps.add(field, step, "jq error in %s: %v", what, err)
 		return nil
 	}
-	return code
+	return p
 }
 
-// noEnviron keeps $ENV and env empty: a chain served to others must not read
-// the server's environment.
-func noEnviron() []string { return nil }
+// evalOne runs a mapping that must produce exactly one value. Mappings run
+// over a caller's input (a published chain's, or what a user typed in the
+// builder's preview), so they run as util/Transform's programs do: in a jq
+// worker, bounded in memory, time and output (internal/jqeval); a runaway
+// mapping answers OutOfMemoryError or TooLargeError and the process lives.
+func evalOne(ctx context.Context, p *jqeval.Program, env map[string]any) (any, error) {
+	res, err := jqeval.Eval(ctx, p, env, nil, jqeval.Limits{Outputs: 2})
+	if err != nil {
+		return nil, err
+	}
+	switch len(res.Outputs) {
+	case 0:
+		return nil, fmt.Errorf("it produced no value (empty): make sure it always builds one")
+	case 1:
+		return res.Outputs[0], nil
+	}
+	return nil, fmt.Errorf("it produced more than one value: wrap it in [ … ] to send a list")
+}
 
 func (c *Chain) stepNameSafe(i int) string {
 	if i < len(c.Steps) {

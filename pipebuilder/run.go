@@ -8,10 +8,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/itchyny/gojq"
-
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/jqeval"
 )
 
 // DefaultConcurrency is how many elements of an `each` step run at once when
@@ -425,39 +424,12 @@ func takeSlot(ctx context.Context, own chan struct{}, slots catalog.Slots) (rele
 
 // eval runs a mapping of this run; a mapping stopped by the run's deadline
 // or cancellation says so in the run's words.
-func (r *run) eval(ctx context.Context, code *gojq.Code) (any, error) {
-	x, err := evalOne(ctx, code, r.env)
+func (r *run) eval(ctx context.Context, p *jqeval.Program) (any, error) {
+	x, err := evalOne(ctx, p, r.env)
 	if err != nil && ctx.Err() != nil {
 		return nil, r.stopped(ctx)
 	}
 	return x, err
-}
-
-// evalOne runs a mapping that must produce exactly one value.
-func evalOne(ctx context.Context, code *gojq.Code, env map[string]any) (any, error) {
-	iter := code.RunWithContext(ctx, env)
-	var out []any
-	for {
-		v, ok := iter.Next()
-		if !ok {
-			break
-		}
-		if err, ok := v.(error); ok {
-			var he *gojq.HaltError
-			if errors.As(err, &he) && he.Value() == nil {
-				break
-			}
-			return nil, err
-		}
-		out = append(out, v)
-		if len(out) > 1 {
-			return nil, fmt.Errorf("it produced more than one value: wrap it in [ … ] to send a list")
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("it produced no value (empty): make sure it always builds one")
-	}
-	return out[0], nil
 }
 
 func jqType(x any) string {

@@ -6,9 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/itchyny/gojq"
-
 	"pipette/catalog"
+	"pipette/internal/jqeval"
 )
 
 // stepJSON is a step of a trace as one JSON line (pipette run --trace, and
@@ -94,11 +93,7 @@ func wireAny(v catalog.Value) any {
 // places it inside expr); a step the trace has not reached yields null where
 // it is used, as jq does for a missing key.
 func (t *Trace) Preview(ctx context.Context, expr string, each, binaryOnly bool) (catalog.Value, error) {
-	q, err := gojq.Parse(expr)
-	if err != nil {
-		return catalog.Value{}, err
-	}
-	code, err := gojq.Compile(q, gojq.WithEnvironLoader(noEnviron))
+	code, err := jqeval.Compile(expr, nil)
 	if err != nil {
 		return catalog.Value{}, err
 	}

@@ -5,9 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"math"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -16,6 +14,7 @@ import (
 
 	"pipette/algorithms"
 	"pipette/catalog"
+	"pipette/internal/jqeval"
 )
 
 //go:embed docs/transform.md
@@ -111,56 +110,49 @@ func runTransform(ctx context.Context, in catalog.Value, stdout io.Writer) (cata
 	if strings.TrimSpace(req.Program) == "" {
 		return catalog.Value{}, catalog.InputErrorf(`the "program" field is missing or empty: give a jq program such as ".items | map(.name)"`)
 	}
-	code, values, err := compileTransform(req, stdout)
+	p, values, err := compileTransform(req)
 	if err != nil {
 		return catalog.Value{}, err
 	}
-	iter := code.RunWithContext(ctx, req.Input, values...)
-	var outs []any
-	for {
-		v, ok := iter.Next()
-		if !ok {
-			break
-		}
-		if err, isErr := v.(error); isErr {
-			var halt *gojq.HaltError
-			if errors.As(err, &halt) && halt.Value() == nil {
-				break // halt: a normal stop
-			}
-			if cerr := ctx.Err(); cerr != nil && errors.Is(err, cerr) {
-				return catalog.Value{}, err
-			}
-			return catalog.Value{}, catalog.InputErrorf("the jq program failed: %s", jqRuntimeMessage(err))
-		}
-		outs = append(outs, jqJSONSafe(v))
-		if !req.All {
-			break
-		}
-		if len(outs) > maxTransformOutputs {
-			return catalog.Value{}, catalog.InputErrorf("the jq program produced more than %d outputs; narrow it down, for example with limit(%d; …) or first(…)", maxTransformOutputs, maxTransformOutputs)
-		}
-	}
+	// The program comes from the request: it runs in a jq worker, bounded
+	// in memory, time and output (internal/jqeval). One output more than
+	// "all" accepts tells that there were too many.
+	outputs := 1
 	if req.All {
-		if outs == nil {
-			outs = []any{}
+		outputs = maxTransformOutputs + 1
+	}
+	res, err := jqeval.Eval(ctx, p, req.Input, values, jqeval.Limits{Outputs: outputs})
+	io.WriteString(stdout, res.Log)
+	if err != nil {
+		var re *jqeval.RuntimeError
+		if errors.As(err, &re) {
+			return catalog.Value{}, catalog.InputErrorf("the jq program failed: %s", re.Message)
 		}
-		return catalog.JSON(outs), nil
+		return catalog.Value{}, err
 	}
-	if len(outs) == 0 {
-		return catalog.JSON(nil), nil
+	outs := res.Outputs
+	if !req.All {
+		if len(outs) == 0 {
+			return catalog.JSON(nil), nil
+		}
+		return catalog.JSON(outs[0]), nil
 	}
-	return catalog.JSON(outs[0]), nil
+	if len(outs) > maxTransformOutputs {
+		return catalog.Value{}, catalog.InputErrorf("the jq program produced more than %d outputs; narrow it down, for example with limit(%d; …) or first(…)", maxTransformOutputs, maxTransformOutputs)
+	}
+	if outs == nil {
+		outs = []any{}
+	}
+	return catalog.JSON(outs), nil
 }
 
-// compileTransform parses and compiles the program with the request's
-// variables. debug and stderr write to the call's log instead of the
-// server's stderr; $ENV and env are empty (gojq reads the environment only
-// through a loader, and none is given), so a program cannot read secrets.
-func compileTransform(req transformRequest, stdout io.Writer) (*gojq.Code, []any, error) {
-	q, err := gojq.Parse(req.Program)
-	if err != nil {
-		return nil, nil, jqParseError(req.Program, err)
-	}
+// compileTransform compiles the program with the request's variables, in
+// name order, through jqeval's cache of compiled programs (keyed by the
+// program and the variables' names): a client sending the same program
+// again skips parsing and compiling, a fifth of a small call. $ENV and env
+// are empty, so a program cannot read secrets; debug and stderr write to
+// the call's log.
+func compileTransform(req transformRequest) (*jqeval.Program, []any, error) {
 	names := make([]string, 0, len(req.Vars))
 	for name := range req.Vars {
 		if !jqVarName(name) {
@@ -174,29 +166,15 @@ func compileTransform(req transformRequest, stdout io.Writer) (*gojq.Code, []any
 	for i, name := range names {
 		vars[i], values[i] = "$"+name, req.Vars[name]
 	}
-	logValue := func(debug bool) func(any, []any) any {
-		return func(v any, _ []any) any {
-			b, err := gojq.Marshal(jqJSONSafe(v))
-			if err != nil {
-				b = []byte(gojq.Preview(v))
-			}
-			if debug {
-				fmt.Fprintf(stdout, "[\"DEBUG:\",%s]\n", b)
-			} else {
-				fmt.Fprintf(stdout, "%s\n", b)
-			}
-			return v
-		}
-	}
-	code, err := gojq.Compile(q,
-		gojq.WithVariables(vars),
-		gojq.WithFunction("debug", 0, 0, logValue(true)),
-		gojq.WithFunction("stderr", 0, 0, logValue(false)),
-	)
+	p, err := jqeval.Compile(req.Program, vars)
 	if err != nil {
+		var pe *gojq.ParseError
+		if errors.As(err, &pe) {
+			return nil, nil, jqParseError(req.Program, err)
+		}
 		return nil, nil, catalog.InputErrorf("the jq program does not compile: %v", err)
 	}
-	return code, values, nil
+	return p, values, nil
 }
 
 func jqVarName(s string) bool {
@@ -238,51 +216,4 @@ func jqParseError(program string, err error) error {
 	text := program[lineStart:lineEnd]
 	caret := strings.Repeat(" ", col-1) + "^"
 	return catalog.InputErrorf("the jq program does not parse: %v at line %d, column %d:\n    %s\n    %s", pe, line, col, text, caret)
-}
-
-func jqRuntimeMessage(err error) string {
-	var ve gojq.ValueError
-	if errors.As(err, &ve) {
-		var halt *gojq.HaltError
-		if errors.As(err, &halt) {
-			if s, ok := halt.Value().(string); ok {
-				return "halt_error: " + strings.TrimRight(s, "\n")
-			}
-		}
-		if s, ok := ve.Value().(string); ok {
-			return s // error("message") reads best without JSON quotes
-		}
-	}
-	return err.Error()
-}
-
-// jsonSafe replaces what encoding/json cannot write: jq's nan becomes null
-// and ±infinite the largest finite double, as jq itself prints them.
-func jqJSONSafe(v any) any {
-	switch t := v.(type) {
-	case float64:
-		switch {
-		case math.IsNaN(t):
-			return nil
-		case math.IsInf(t, 1):
-			return math.MaxFloat64
-		case math.IsInf(t, -1):
-			return -math.MaxFloat64
-		}
-	case []any:
-		// Copy rather than rewrite in place: the value may share structure
-		// with the input or with the program's constants.
-		out := make([]any, len(t))
-		for i, x := range t {
-			out[i] = jqJSONSafe(x)
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, x := range t {
-			out[k] = jqJSONSafe(x)
-		}
-		return out
-	}
-	return v
 }

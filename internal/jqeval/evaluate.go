@@ -1,0 +1,194 @@
+package jqeval
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+	"time"
+
+	"github.com/itchyny/gojq"
+)
+
+// evalMu runs one evaluation at a time in a process: in a worker that is
+// the design (the heap watchdog measures one program), in-process it keeps
+// the log of debug and stderr, which compiled programs share, to the
+// evaluation that wrote it.
+var evalMu sync.Mutex
+
+// evalLog collects debug and stderr output of the running evaluation, up to
+// maxLogBytes.
+var evalLog bytes.Buffer
+
+const maxLogBytes = 1 << 20
+
+func logValue(debug bool) func(any, []any) any {
+	return func(v any, _ []any) any {
+		if evalLog.Len() >= maxLogBytes {
+			return v
+		}
+		b, err := gojq.Marshal(v)
+		if err != nil || len(b) > maxLogBytes {
+			b = []byte(gojq.Preview(v))
+		}
+		if debug {
+			fmt.Fprintf(&evalLog, "[\"DEBUG:\",%s]\n", b)
+		} else {
+			fmt.Fprintf(&evalLog, "%s\n", b)
+		}
+		return v
+	}
+}
+
+// errHeapBudget is the cause of a cancelled evaluation whose heap grew past
+// its budget.
+var errHeapBudget = errors.New("heap over budget")
+
+// heapBytes is the live heap, as runtime/metrics counts it.
+func heapBytes() int64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
+}
+
+// watchHeap cancels ctx with errHeapBudget once the heap has grown more
+// than budget bytes over what it was at the start, checking every few
+// milliseconds: a program that builds a list or a string step by step is
+// stopped within one check of crossing the line.
+func watchHeap(ctx context.Context, cancel context.CancelCauseFunc, budget int64) {
+	start := heapBytes()
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if heapBytes()-start > budget {
+				cancel(errHeapBudget)
+				return
+			}
+		}
+	}
+}
+
+// evaluate runs a request in this process under its bounds and answers as a
+// worker does. It holds evalMu.
+func evaluate(req request) response {
+	evalMu.Lock()
+	defer evalMu.Unlock()
+	evalLog.Reset()
+	resp := run(req)
+	resp.Log = evalLog.String()
+	evalLog.Reset()
+	if heapBytes() > 64<<20 {
+		// Give a big evaluation's memory back now rather than in minutes.
+		debug.FreeOSMemory()
+	}
+	return resp
+}
+
+func run(req request) response {
+	var input any
+	var values []any
+	if err := json.Unmarshal(req.Input, &input); err != nil {
+		return failure(kindInput, "the jq program's input is not JSON: %v", err)
+	}
+	if err := json.Unmarshal(req.Values, &values); err != nil || len(values) != len(req.Vars) {
+		return failure(kindInput, "the jq program's variables are not a JSON list of %d values", len(req.Vars))
+	}
+	p, err := Compile(req.Program, req.Vars)
+	if err != nil {
+		return failure(kindInput, "the jq program does not compile: %v", err)
+	}
+	ctx, cancelTime := context.WithTimeout(context.Background(), time.Duration(req.TimeMS)*time.Millisecond)
+	defer cancelTime()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go watchHeap(ctx, cancel, req.Memory)
+
+	var outs []json.RawMessage
+	total := 0
+	iter := p.code.RunWithContext(ctx, input, values...)
+	for len(outs) < req.Outputs {
+		v, ok := iter.Next()
+		if !ok {
+			break
+		}
+		if err, isErr := v.(error); isErr {
+			var halt *gojq.HaltError
+			if errors.As(err, &halt) && halt.Value() == nil {
+				break // halt: a normal stop
+			}
+			if ctx.Err() != nil {
+				return stopped(ctx, req)
+			}
+			resp := failure(kindRuntime, "%s", Message(err))
+			resp.Error.Text = err.Error()
+			return resp
+		}
+		if depth(v, MaxDepth) > MaxDepth {
+			return failure(kindTooLarge, "the jq program's output is nested more than %d levels deep", MaxDepth)
+		}
+		b, err := gojq.Marshal(v)
+		if err != nil {
+			return failure(kindRuntime, "the jq program's output cannot be written as JSON: %v", err)
+		}
+		if total += len(b); total > MaxOutputBytes {
+			return failure(kindTooLarge, "the jq program's output is over %d MiB: narrow it down", MaxOutputBytes>>20)
+		}
+		outs = append(outs, b)
+	}
+	return response{Outputs: outs}
+}
+
+// stopped says why a cancelled evaluation stopped: its heap budget or its
+// time limit (the caller's deadline, or MaxTime, whichever came first).
+func stopped(ctx context.Context, req request) response {
+	if errors.Is(context.Cause(ctx), errHeapBudget) {
+		return failure(kindMemory, "the jq program needed more than %d MiB of memory and was stopped: it builds too large a value (range, repeat, limit or recursion without a small bound?)", req.Memory>>20)
+	}
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return failure(kindCancelled, "cancelled")
+	}
+	return failure(kindTime, "the jq program ran for %s without finishing: it may loop forever (repeat, until, recurse without a stop)", time.Duration(req.TimeMS)*time.Millisecond)
+}
+
+func failure(kind, format string, args ...any) response {
+	return response{Error: &wireError{Kind: kind, Message: fmt.Sprintf(format, args...)}}
+}
+
+// depth is how deeply v nests, counted without recursion (a value built by
+// `reduce range(1e6) as $i (null; [.])` would overflow a recursive count),
+// and only up to limit+1.
+func depth(v any, limit int) int {
+	type item struct {
+		v any
+		d int
+	}
+	deepest := 0
+	stack := []item{{v, 1}}
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		deepest = max(deepest, it.d)
+		if deepest > limit {
+			return deepest
+		}
+		switch t := it.v.(type) {
+		case []any:
+			for _, x := range t {
+				stack = append(stack, item{x, it.d + 1})
+			}
+		case map[string]any:
+			for _, x := range t {
+				stack = append(stack, item{x, it.d + 1})
+			}
+		}
+	}
+	return deepest
+}
