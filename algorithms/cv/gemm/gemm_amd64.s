@@ -6,14 +6,14 @@
 DATA leakySlope<>+0(SB)/4, $0x3dcccccd
 GLOBL leakySlope<>(SB), RODATA|NOPTR, $4
 
-// func gemm4x16(a *float32, lda int, w *float32, ldw int, k int, out *float32, ldo int, bias *float32, act int)
+// func Block4x16(a *float32, lda int, w *float32, ldw int, k int, out *float32, ldo int, bias *float32, act int)
 //
 // out[r][0:16] = act(bias[0:16] + Σ_i a[r][i] · w[i][0:16]) for the 4 rows
 // r of a, with AVX2 and FMA: eight YMM accumulators (4 rows × 16 channels)
 // start from the bias; each step of i broadcasts one value per row and
 // loads 16 weights. act is 0 (linear), 1 (ReLU) or 2 (leaky, 0.1).
 // Strides are in floats.
-TEXT ·gemm4x16(SB), NOSPLIT, $0-72
+TEXT ·Block4x16(SB), NOSPLIT, $0-72
 	MOVQ a+0(FP), SI
 	MOVQ lda+8(FP), AX
 	SHLQ $2, AX
