@@ -64,10 +64,12 @@ func (a activation) apply(x []float32) {
 // unaryOps maps each elementwise op to how its node's attributes make an
 // activation.
 var unaryOps = map[string]func(n *node) activation{
-	"Relu":      func(*node) activation { return activation{kind: actRelu} },
-	"Relu6":     func(*node) activation { return activation{kind: actRelu6} },
-	"Sigmoid":   func(*node) activation { return activation{kind: actSigmoid} },
-	"LeakyRelu": func(n *node) activation { return activation{kind: actLeaky, alpha: float32(n.attrs.float("alpha", 0.2))} },
+	"Relu":    func(*node) activation { return activation{kind: actRelu} },
+	"Relu6":   func(*node) activation { return activation{kind: actRelu6} },
+	"Sigmoid": func(*node) activation { return activation{kind: actSigmoid} },
+	"LeakyRelu": func(n *node) activation {
+		return activation{kind: actLeaky, alpha: float32(n.attrs.float("alpha", 0.2))}
+	},
 }
 
 func planUnary(p *planner, n *node) ([]*value, error) {
