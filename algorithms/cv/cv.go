@@ -10,5 +10,6 @@ func All() []algorithms.Algorithm {
 	return []algorithms.Algorithm{
 		FaceDetection(),
 		FaceExpression(),
+		ObjectDetection(),
 	}
 }

@@ -186,6 +186,8 @@ func convExtras(p *planner, n *node) ([]float32, activation, error) {
 }
 
 // pack lays the [k][cout] filter out as zero-padded panels of 16 channels.
+//
+//go:norace
 func (c *convStep) pack(filter, bias []float32) {
 	blocks := (c.cout + 15) / 16
 	c.panels = make([]float32, blocks*c.k*16)
