@@ -32,6 +32,7 @@ var expected = []string{
 	"nlp/LanguageDetection", "cv/FaceDetection", "cv/FaceExpression", "ocr/ExtractText",
 	"image/Transform", "image/DominantColors", "image/PerceptualHash", "image/Metadata",
 	"util/QRCode", "text/Search", "stats/TimeSeries",
+	"cv/ObjectDetection", // issue 11
 }
 
 // docSections are the headings every algorithm's docs carry (a heading may
@@ -402,6 +403,24 @@ var checks = map[string]check{
 		}
 		if n == 1 && num(t, asObj(t, faces[0]), "score") < 0.9 {
 			t.Errorf("the astronaut's face scored %v, want over 0.9", asObj(t, faces[0])["score"])
+		}
+	},
+	"cv/ObjectDetection": func(t *testing.T, _ *client.Client, n int, in catalog.Value, r *client.Response) {
+		res := asObj(t, r.Result)
+		objects := list(t, res, "objects")
+		if len(objects) < 1 {
+			t.Fatal("nothing found in a photo of a cat or a cup")
+		}
+		for _, x := range objects {
+			o := asObj(t, x)
+			checkBox(t, asObj(t, o["box"]), num(t, res, "width"), num(t, res, "height"))
+			if s := num(t, o, "score"); s <= 0.25 || s > 1 {
+				t.Errorf("score %v", s)
+			}
+			str(t, o, "label")
+		}
+		if want := []string{"cat", "cup"}[n-1]; asObj(t, objects[0])["label"] != want {
+			t.Errorf("sample %d: best is %v, want a %s", n, objects[0], want)
 		}
 	},
 	"cv/FaceExpression": func(t *testing.T, _ *client.Client, n int, in catalog.Value, r *client.Response) {
