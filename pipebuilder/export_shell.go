@@ -6,19 +6,14 @@ import (
 	"strings"
 
 	"pipette/catalog"
+	"pipette/internal/shell"
 )
-
-// ShellQuote quotes s for a POSIX shell: single quotes, with each ' written
-// as '\”. Inside single quotes nothing is special, newlines included.
-func ShellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
 
 // ExportShell writes the chain as a bash script (set -euo pipefail) that runs
 // it step by step with curl and jq: each step's input is mapped with jq over
 // {input, steps} and POSTed with the content type of its kind, as Run does.
 // Elements of an `each` step run one after the other. Every string from the
-// chain is single-quoted (ShellQuote), so no chain content runs as code. A
+// chain is single-quoted (shell.Quote), so no chain content runs as code. A
 // chain string holding a NUL byte cannot be written in a shell script and is
 // refused.
 func ExportShell(c *Chain) ([]byte, error) {
@@ -37,7 +32,7 @@ func ExportShell(c *Chain) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.WriteString(shellHeader)
-	fmt.Fprintf(&b, "chain_name=%s\nchain_version=%s\n", ShellQuote(c.Name), ShellQuote(c.Version))
+	fmt.Fprintf(&b, "chain_name=%s\nchain_version=%s\n", shell.Quote(c.Name), shell.Quote(c.Version))
 	b.WriteString(shellFunctions)
 
 	b.WriteString("\n# The chain's input: a file named as the first argument, else standard input.\n")
@@ -60,18 +55,18 @@ cp "$work/input" "$work/prev.body"
 prev_type='text/plain; charset=utf-8'
 `)
 	}
-	fmt.Fprintf(&b, "jq -n --arg k %s '{input: $k, steps: {}}' > \"$work/kinds.json\"\n", ShellQuote(string(c.Input)))
+	fmt.Fprintf(&b, "jq -n --arg k %s '{input: $k, steps: {}}' > \"$work/kinds.json\"\n", shell.Quote(string(c.Input)))
 
 	for _, s := range c.Steps {
 		binaryOnly := "0"
 		if s.entry.InputKind == catalog.KindBinary {
 			binaryOnly = "1"
 		}
-		id, algo := ShellQuote(s.ID), ShellQuote(s.Algo)
+		id, algo := shell.Quote(s.ID), shell.Quote(s.Algo)
 		fmt.Fprintf(&b, "\n# Step %s: %s\n", shellComment(s.ID), shellComment(s.Algo))
 		switch {
 		case s.Each != "":
-			fmt.Fprintf(&b, "map_each %s\n", ShellQuote(s.Each))
+			fmt.Fprintf(&b, "map_each %s\n", shell.Quote(s.Each))
 			fmt.Fprintf(&b, ": > \"$work/results.jsonl\"\nitem=0\nwhile IFS= read -r element; do\n")
 			b.WriteString("  item=$((item + 1))\n  printf '%s\\n' \"$element\" > \"$work/mapped.json\"\n")
 			fmt.Fprintf(&b, "  body_of_mapped %s\n", binaryOnly)
@@ -79,7 +74,7 @@ prev_type='text/plain; charset=utf-8'
 			b.WriteString("  jq -c .result \"$work/answer.json\" >> \"$work/results.jsonl\"\ndone < \"$work/elements.jsonl\"\n")
 			b.WriteString("jq -s '{result: ., metadata: {content_type: \"json\"}}' \"$work/results.jsonl\" > \"$work/answer.json\"\n")
 		case s.Input != "":
-			fmt.Fprintf(&b, "map_input %s\n", ShellQuote(s.Input))
+			fmt.Fprintf(&b, "map_input %s\n", shell.Quote(s.Input))
 			fmt.Fprintf(&b, "body_of_mapped %s\n", binaryOnly)
 			fmt.Fprintf(&b, "call %s %s \"$body_type\" ''\n", id, algo)
 		default:
@@ -91,7 +86,7 @@ prev_type='text/plain; charset=utf-8'
 
 	b.WriteString("\n# The result.\n")
 	if c.Output != "" {
-		fmt.Fprintf(&b, "map_input %s\nbody_of_mapped 0\nprev_type=$body_type\ncp \"$work/body\" \"$work/prev.body\"\n", ShellQuote(c.Output))
+		fmt.Fprintf(&b, "map_input %s\nbody_of_mapped 0\nprev_type=$body_type\ncp \"$work/body\" \"$work/prev.body\"\n", shell.Quote(c.Output))
 	}
 	b.WriteString("print_result\n")
 	return b.Bytes(), nil
