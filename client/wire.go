@@ -22,6 +22,18 @@ const (
 	ContentTypeBinary = "application/octet-stream"
 )
 
+// ContentTypeOf is the Content-Type a request body of kind k is sent with;
+// text/plain for a kind no value has (an entry's "any").
+func ContentTypeOf(k catalog.Kind) string {
+	switch k {
+	case catalog.KindJSON, catalog.KindVoid:
+		return ContentTypeJSON
+	case catalog.KindBinary:
+		return ContentTypeBinary
+	}
+	return ContentTypeText
+}
+
 // EncodeInput is how a value is sent as a request body: bytes as
 // octet-stream, strings as text/plain, anything else as JSON.
 func EncodeInput(v catalog.Value) (contentType string, body []byte, err error) {

@@ -25,6 +25,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/client/snippet"
 	"pipette/internal/atomicfile"
 	"pipette/themes"
 	"pipette/ui/history"
@@ -1289,27 +1290,27 @@ func (m *Model) refreshCode() {
 	if !m.hasSel || m.tab != tabCode {
 		return
 	}
-	t := codeTarget{base: m.opt.ServerURL, auth: m.opt.APIKey}
-	if t.base == "" {
-		t.base, t.local = "http://127.0.0.1:8080", true
+	t := codeTarget{Target: snippet.Target{Base: m.opt.ServerURL, Auth: m.opt.APIKey}}
+	if t.Base == "" {
+		t.Base, t.local = "http://127.0.0.1:8080", true
 	}
-	in := codeInput{kind: m.selected.InputKind, text: m.try.editor.Value()}
+	in := snippet.Input{Kind: m.selected.InputKind, Text: m.try.editor.Value()}
 	if m.try.bin != nil {
-		in.kind = catalog.KindBinary
-		in.file = "input.bin"
+		in.Kind = catalog.KindBinary
+		in.File = "input.bin"
 		if info, ok := sniffImage(m.try.bin); ok {
-			in.file = "input." + info.format
+			in.File = "input." + info.format
 		}
 		if m.try.binLabel != "" && strings.Contains(m.try.binLabel, ".") && !strings.Contains(m.try.binLabel, " ") {
-			in.file = m.try.binLabel
+			in.File = m.try.binLabel
 		}
-	} else if in.kind == catalog.KindAny || in.kind == "" {
-		in.kind = catalog.KindText
-		if v, err := catalog.DecodeJSON([]byte(in.text)); err == nil && v != nil {
-			in.kind = catalog.KindJSON
+	} else if in.Kind == catalog.KindAny || in.Kind == "" {
+		in.Kind = catalog.KindText
+		if v, err := catalog.DecodeJSON([]byte(in.Text)); err == nil && v != nil {
+			in.Kind = catalog.KindJSON
 		}
 	}
-	m.code.set(snippet(languages[m.code.lang], t, m.selected.Ref, in), t)
+	m.code.set(snippet.Write(languages[m.code.lang], t.Target, m.selected.Ref, in), t)
 }
 
 // setZoom shows the detail pane alone (for a big image or long docs on a
