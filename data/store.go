@@ -19,6 +19,8 @@ import (
 
 	"gocloud.dev/blob"
 	_ "gocloud.dev/blob/memblob" // mem://, for tests and throwaway servers
+
+	"pipette/internal/human"
 )
 
 // DefaultMaxFileSize is the largest file a store accepts unless configured.
@@ -191,14 +193,14 @@ func (s *Store) ReadAll(ctx context.Context, caller string, p Path, max int64) (
 	}
 	defer r.Close()
 	if info.Size > max {
-		return nil, tooLarge("%s is %s, over the limit of %s here", p, FormatSize(info.Size), FormatSize(max))
+		return nil, tooLarge("%s is %s, over the limit of %s here", p, human.Bytes(info.Size), human.Bytes(max))
 	}
 	b, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, storeFailed("read "+p.String(), err)
 	}
 	if int64(len(b)) > max {
-		return nil, tooLarge("%s is over the limit of %s here", p, FormatSize(max))
+		return nil, tooLarge("%s is over the limit of %s here", p, human.Bytes(max))
 	}
 	return b, nil
 }
@@ -372,24 +374,9 @@ func (s *Store) pathError(p Path, what string, err error) error {
 	case errors.Is(err, errNotDir):
 		return conflict("cannot %s %s: part of its path is a file, not a directory", what, p)
 	case errors.Is(err, errTooLarge):
-		return tooLarge("%s is larger than this store's limit of %s per file", p, FormatSize(s.maxFile))
+		return tooLarge("%s is larger than this store's limit of %s per file", p, human.Bytes(s.maxFile))
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	}
 	return storeFailed(what+" "+p.String(), err)
-}
-
-// FormatSize is n bytes in the largest binary unit that keeps it readable.
-func FormatSize(n int64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

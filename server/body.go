@@ -16,6 +16,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/human"
 )
 
 // bodyChunk is how much of a body of unknown length is read (and taken from
@@ -155,7 +156,7 @@ func (s *Server) bodyError(w http.ResponseWriter, err error) *catalog.Error {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		w.Header().Set("Connection", "close")
 		return &catalog.Error{Type: catalog.InputError, Status: http.StatusRequestTimeout,
-			Message: fmt.Sprintf("the request body arrived too slowly: after %s it must come at %s/s or faster; send it in one go", s.timeouts.BodyGrace, formatBytes(s.timeouts.BodyMinRate))}
+			Message: fmt.Sprintf("the request body arrived too slowly: after %s it must come at %s/s or faster; send it in one go", s.timeouts.BodyGrace, human.Bytes(s.timeouts.BodyMinRate))}
 	case err == nil, errors.Is(err, io.ErrUnexpectedEOF):
 		return badRequest("the request body ended before its announced Content-Length")
 	}
@@ -164,12 +165,12 @@ func (s *Server) bodyError(w http.ResponseWriter, err error) *catalog.Error {
 
 func (s *Server) busyBodies() *catalog.Error {
 	return &catalog.Error{Type: catalog.UnsupportedError, Status: http.StatusServiceUnavailable, Code: CodeOverloaded,
-		Message: fmt.Sprintf("the server is overloaded: it holds %s of request bodies, the most it may; retry in a few seconds", formatBytes(s.bodyBudget))}
+		Message: fmt.Sprintf("the server is overloaded: it holds %s of request bodies, the most it may; retry in a few seconds", human.Bytes(s.bodyBudget))}
 }
 
 func (s *Server) tooLarge() *catalog.Error {
 	return &catalog.Error{Type: catalog.TooLargeError, Status: http.StatusRequestEntityTooLarge,
-		Message: fmt.Sprintf("the request body is larger than this server's limit of %s: send less, or raise the server's limit", formatBytes(s.maxBody))}
+		Message: fmt.Sprintf("the request body is larger than this server's limit of %s: send less, or raise the server's limit", human.Bytes(s.maxBody))}
 }
 
 func unsupportedMedia(msg string) *catalog.Error {

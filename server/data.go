@@ -15,6 +15,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/data"
+	"pipette/internal/human"
 )
 
 // The Data API, as Algorithmia's clients call it (see docs/API.md):
@@ -236,7 +237,7 @@ func (s *Server) putData(w http.ResponseWriter, r *http.Request, a data.Access, 
 	if r.ContentLength > s.data.store.MaxFileSize() {
 		w.Header().Set("Connection", "close")
 		writeDataError(w, &catalog.Error{Type: catalog.TooLargeError, Status: http.StatusRequestEntityTooLarge,
-			Message: fmt.Sprintf("%s: the file is larger than this store's limit of %s per file", p, data.FormatSize(s.data.store.MaxFileSize()))})
+			Message: fmt.Sprintf("%s: the file is larger than this store's limit of %s per file", p, human.Bytes(s.data.store.MaxFileSize()))})
 		return
 	}
 	dl := newBodyDeadline(http.NewResponseController(w), s.timeouts)

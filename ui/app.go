@@ -27,6 +27,7 @@ import (
 	"pipette/client"
 	"pipette/client/snippet"
 	"pipette/internal/atomicfile"
+	"pipette/internal/human"
 	"pipette/themes"
 	"pipette/ui/history"
 )
@@ -729,7 +730,7 @@ func (m *Model) openHistory() tea.Cmd {
 		items = append(items, pickItem{
 			title:  r.Ref + "  " + oneLine(summarise(r.Input, r.Binary, 40)),
 			detail: "→ " + oneLine(detail),
-			key:    r.Time.Local().Format("Jan 2 15:04") + " " + fmtDuration(r.Duration),
+			key:    r.Time.Local().Format("Jan 2 15:04") + " " + human.Duration(r.Duration),
 			value:  r,
 		})
 	}
@@ -952,7 +953,7 @@ func loadInputFile(path string, chain bool) tea.Cmd {
 			return fail(fmt.Errorf("%s is a directory; give a file", path))
 		}
 		if st.Size() > maxInputFile {
-			return fail(fmt.Errorf("%s is %s; inputs are limited to %s", path, humanBytes(int(st.Size())), humanBytes(maxInputFile)))
+			return fail(fmt.Errorf("%s is %s; inputs are limited to %s", path, human.Bytes(st.Size()), human.Bytes(int64(maxInputFile))))
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -1215,7 +1216,7 @@ func (m *Model) doTry(id action) tea.Cmd {
 			}
 			return m.setStatus("binary output cannot go to the clipboard; w saves it", statusWarn)
 		}
-		return tea.Batch(tea.SetClipboard(s), m.setStatus(fmt.Sprintf("copied %s of output", humanBytes(len(s))), statusInfo))
+		return tea.Batch(tea.SetClipboard(s), m.setStatus(fmt.Sprintf("copied %s of output", human.Bytes(int64(len(s)))), statusInfo))
 	case actUp:
 		m.try.out.ScrollUp(1)
 	case actDown:
@@ -1658,7 +1659,7 @@ func (m *Model) statusLine(spin string) string {
 	}
 	right := ""
 	if m.cat.ix != nil && m.cat.took > 0 && m.cat.applied != "" && m.cat.applied != "\x00" {
-		right = m.st.Subtle.Render(fmt.Sprintf("filter %s", fmtDuration(m.cat.took)))
+		right = m.st.Subtle.Render(fmt.Sprintf("filter %s", human.Duration(m.cat.took)))
 	}
 	return " " + fitRow(left, right, m.w-2)
 }

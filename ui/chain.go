@@ -16,6 +16,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/human"
 	"pipette/pipebuilder"
 	"pipette/themes"
 )
@@ -159,7 +160,7 @@ func (p *chainPane) mark(id, spin string) string {
 	case st.Err != nil:
 		return p.st.Error.Render("✗ " + errorType(st.Err))
 	}
-	return p.st.Success.Render("✓") + p.st.Muted.Render(" "+fmtDuration(st.Duration))
+	return p.st.Success.Render("✓") + p.st.Muted.Render(" "+human.Duration(st.Duration))
 }
 
 func errorType(err error) string {
@@ -260,7 +261,7 @@ func (p *chainPane) runStatus(spin string) string {
 	case p.runErr != nil:
 		return p.st.Error.Render("✗ " + errorType(p.runErr))
 	case p.trace != nil:
-		return p.st.Success.Render("✓") + p.st.Muted.Render(" "+fmtDuration(p.trace.Duration))
+		return p.st.Success.Render("✓") + p.st.Muted.Render(" "+human.Duration(p.trace.Duration))
 	}
 	return ""
 }
@@ -271,18 +272,11 @@ func (p *chainPane) title() string {
 	}
 	n := len(p.c.Steps)
 	s := p.st.Title.Render("chain") + p.st.Muted.Render(" "+p.st.Dot+" ") + p.st.Text.Render(p.c.Name) +
-		p.st.Muted.Render(fmt.Sprintf(" %s %s %d step%s", p.c.Version, p.st.Dot, n, plural(n)))
+		p.st.Muted.Render(fmt.Sprintf(" %s %s %s", p.c.Version, p.st.Dot, human.Plural(n, "step")))
 	if k := len(p.problems); k > 0 {
-		s += p.st.StatusWarn.Render(fmt.Sprintf(" %s %d problem%s", p.st.Dot, k, plural(k)))
+		s += p.st.StatusWarn.Render(fmt.Sprintf(" %s %s", p.st.Dot, human.Plural(k, "problem")))
 	}
 	return s
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // StripView is the one-line chain under the panes.
@@ -352,9 +346,9 @@ func (p *chainPane) inputLine() string {
 func describeValue(v catalog.Value) string {
 	if v.Kind == catalog.KindBinary {
 		if info, ok := sniffImage(v.Bytes); ok {
-			return fmt.Sprintf("%s image %d×%d, %s", strings.ToUpper(info.format), info.w, info.h, humanBytes(len(v.Bytes)))
+			return fmt.Sprintf("%s image %d×%d, %s", strings.ToUpper(info.format), info.w, info.h, human.Bytes(int64(len(v.Bytes))))
 		}
-		return humanBytes(len(v.Bytes)) + " of binary"
+		return human.Bytes(int64(len(v.Bytes))) + " of binary"
 	}
 	return oneLine(v.Summary(60))
 }
@@ -522,9 +516,9 @@ func (p *chainPane) refreshDetail(height int) {
 	case !st.Done:
 		out = rule("result") + p.st.Accent.Render("running…")
 	case st.Err != nil:
-		out = rule("error · "+errorType(st.Err)+" · "+fmtDuration(st.Duration)) + p.st.Error.Render(wrapText(st.Err.Error(), colW))
+		out = rule("error · "+errorType(st.Err)+" · "+human.Duration(st.Duration)) + p.st.Error.Render(wrapText(st.Err.Error(), colW))
 	default:
-		out = rule(fmt.Sprintf("result · %s · %s", st.ContentType, fmtDuration(st.Duration))) + renderValue(p.st, p.gfx, "chain.result", st.Result, colW, h)
+		out = rule(fmt.Sprintf("result · %s · %s", st.ContentType, human.Duration(st.Duration))) + renderValue(p.st, p.gfx, "chain.result", st.Result, colW, h)
 	}
 	content := in + "\n" + out
 	switch {

@@ -17,6 +17,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/internal/atomicfile"
+	"pipette/internal/human"
 	"pipette/pipebuilder"
 )
 
@@ -136,7 +137,7 @@ func firstLine(err error) string {
 // offerRestore asks whether to bring back the autosaved draft.
 func (m *Model) offerRestore(draft *pipebuilder.Chain, problems error, at time.Time) {
 	lines := []string{
-		fmt.Sprintf("%s · %d step%s · saved %s", draft.Name, len(draft.Steps), plural(len(draft.Steps)), at.Local().Format("Jan 2 15:04")),
+		fmt.Sprintf("%s · %s · saved %s", draft.Name, human.Plural(len(draft.Steps), "step"), at.Local().Format("Jan 2 15:04")),
 		draft.Pipeline(),
 	}
 	if m.chain.c != nil {
@@ -519,7 +520,7 @@ func (m *Model) chainMsg(msg tea.Msg) (tea.Cmd, bool) {
 		if p.upTo != "" {
 			done = "ran up to " + p.upTo
 		}
-		return m.setStatus(fmt.Sprintf("%s in %s", done, fmtDuration(msg.trace.Duration)), statusInfo), true
+		return m.setStatus(fmt.Sprintf("%s in %s", done, human.Duration(msg.trace.Duration)), statusInfo), true
 	case previewDueMsg:
 		if msg.seq != p.previewSeq {
 			return nil, true
@@ -568,7 +569,7 @@ func (m *Model) chainMsg(msg tea.Msg) (tea.Cmd, bool) {
 			return m.setStatus(msg.err.Error(), statusError), true
 		}
 		if msg.path == "" {
-			return tea.Batch(tea.SetClipboard(string(msg.data)), m.setStatus(fmt.Sprintf("copied the chain as %s (%s)", msg.format, humanBytes(len(msg.data))), statusInfo)), true
+			return tea.Batch(tea.SetClipboard(string(msg.data)), m.setStatus(fmt.Sprintf("copied the chain as %s (%s)", msg.format, human.Bytes(int64(len(msg.data)))), statusInfo)), true
 		}
 		path, data, what := msg.path, msg.data, msg.format
 		return func() tea.Msg {

@@ -10,6 +10,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/human"
 	"pipette/themes"
 )
 
@@ -59,9 +60,9 @@ func describeBinary(st *themes.Styles, gfx *graphics, slot string, b []byte, w, 
 		gfx.forget(slot)
 	}
 	if !ok {
-		return st.Text.Render(fmt.Sprintf("%s of %s", humanBytes(len(b)), http.DetectContentType(b)))
+		return st.Text.Render(fmt.Sprintf("%s of %s", human.Bytes(int64(len(b))), http.DetectContentType(b)))
 	}
-	head := st.Text.Render(fmt.Sprintf("%s image · %d×%d · %s", strings.ToUpper(info.format), info.w, info.h, humanBytes(len(b))))
+	head := st.Text.Render(fmt.Sprintf("%s image · %d×%d · %s", strings.ToUpper(info.format), info.w, info.h, human.Bytes(int64(len(b)))))
 	if st.Palette.Plain || h < 3 || (gfx != nil && gfx.kind == previewText) {
 		return head
 	}
@@ -71,16 +72,6 @@ func describeBinary(st *themes.Styles, gfx *graphics, slot string, b []byte, w, 
 		return head + "\n" + st.Error.Render("cannot preview: "+err.Error())
 	}
 	return head + "\n" + gfx.picture(slot, img, b, info.format, w, h-2)
-}
-
-func humanBytes(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 // plainOutput is the output as text for the clipboard.

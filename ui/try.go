@@ -16,6 +16,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/human"
 	"pipette/themes"
 	"pipette/ui/history"
 )
@@ -159,9 +160,9 @@ func (t *tryPane) setInput(v catalog.Value, label string) {
 		t.bin = v.Bytes
 		t.binLabel = label
 		t.editor.SetValue("")
-		desc := humanBytes(len(v.Bytes)) + " of binary input"
+		desc := human.Bytes(int64(len(v.Bytes))) + " of binary input"
 		if info, ok := sniffImage(v.Bytes); ok {
-			desc = fmt.Sprintf("%s image %d×%d, %s", strings.ToUpper(info.format), info.w, info.h, humanBytes(len(v.Bytes)))
+			desc = fmt.Sprintf("%s image %d×%d, %s", strings.ToUpper(info.format), info.w, info.h, human.Bytes(int64(len(v.Bytes))))
 		}
 		if label != "" {
 			desc = label + ": " + desc
@@ -335,23 +336,13 @@ func (t *tryPane) View(spin string) string {
 		if t.st.Palette.Plain {
 			mark = "ok"
 		}
-		status = t.st.Success.Render(mark) + t.st.Muted.Render(fmt.Sprintf(" %s · %s · y copy · w save", t.resp.ContentType, fmtDuration(t.resp.Duration)))
+		status = t.st.Success.Render(mark) + t.st.Muted.Render(fmt.Sprintf(" %s · %s · y copy · w save", t.resp.ContentType, human.Duration(t.resp.Duration)))
 	default:
 		status = t.st.Muted.Render("output · r runs the input")
 	}
 	lines = append(lines, ansi.Truncate(status, t.w, t.st.Ellipsis))
 	lines = append(lines, t.out.View())
 	return strings.Join(lines, "\n")
-}
-
-func fmtDuration(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%d µs", d.Microseconds())
-	case d < time.Second:
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%.2f s", d.Seconds())
 }
 
 // looksText reports whether a loaded file should go into the editor.

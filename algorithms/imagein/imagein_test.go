@@ -320,13 +320,3 @@ func TestFetchErrorsNameNoInternals(t *testing.T) {
 		t.Errorf("error for a 100 KB URL is %d bytes long", len(err.Error()))
 	}
 }
-
-func TestByteSize(t *testing.T) {
-	for n, want := range map[int64]string{
-		500: "500 bytes", 2048: "2.0 KiB", 1536: "1.5 KiB", 50 << 20: "50 MiB", 3<<20 + 1<<19: "3.5 MiB",
-	} {
-		if got := byteSize(n); got != want {
-			t.Errorf("byteSize(%d) = %q, want %q", n, got, want)
-		}
-	}
-}

@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 
 	"pipette/algorithms"
 	"pipette/catalog"
+	"pipette/internal/human"
 )
 
 // Request reads the input of an algorithm that takes an image by itself (any
@@ -131,7 +131,7 @@ func Fetch(ctx context.Context, rawURL string) ([]byte, error) {
 		return nil, catalog.InputErrorf("could not read the image at %s: the download broke off", shown)
 	}
 	if int64(len(data)) > p.MaxBytes {
-		return nil, catalog.Errorf(catalog.TooLargeError, "the image at %s is larger than the download limit of %s", shown, byteSize(p.MaxBytes))
+		return nil, catalog.Errorf(catalog.TooLargeError, "the image at %s is larger than the download limit of %s", shown, human.Bytes(p.MaxBytes))
 	}
 	return data, nil
 }
@@ -174,20 +174,6 @@ func shorten(s string) string {
 		cut--
 	}
 	return s[:cut] + "…"
-}
-
-// byteSize is n in the largest binary unit that keeps it readable: a limit
-// under 1 MiB must not read as "0 MiB".
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }
 
 // notPublic are the address blocks that are not the public internet, from

@@ -4,9 +4,10 @@ package shell
 
 import "strings"
 
-// Quote quotes s for a POSIX shell: single quotes, with each ' written as
-// '\''. Inside single quotes nothing is special, newlines included, so no
-// string quoted here runs as code.
+// Quote quotes s for a POSIX shell: in single quotes, where nothing is
+// special (newlines included), each single quote of s written as a closing
+// quote, an escaped quote and an opening one; so no string quoted here runs
+// as code.
 func Quote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

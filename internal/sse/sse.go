@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"pipette/internal/human"
 )
 
 // Default bounds of a Reader.
@@ -36,9 +38,9 @@ type LimitError struct {
 
 func (e *LimitError) Error() string {
 	if errors.Is(e.Err, ErrLineTooLong) {
-		return fmt.Sprintf("a line longer than %d MiB", e.Limit>>20)
+		return "a line longer than " + human.Bytes(e.Limit)
 	}
-	return fmt.Sprintf("more than %d MiB", e.Limit>>20)
+	return "more than " + human.Bytes(e.Limit)
 }
 
 func (e *LimitError) Unwrap() error { return e.Err }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"pipette/catalog"
+	"pipette/internal/human"
 )
 
 // Limits on what an upstream may send. A hostile or broken server can
@@ -245,7 +246,7 @@ func readBounded(r io.Reader, limit int64) ([]byte, error) {
 type TooLarge struct{ Limit int64 }
 
 func (e *TooLarge) Error() string {
-	return fmt.Sprintf("the answer is larger than %d MiB", e.Limit>>20)
+	return "the answer is larger than " + human.Bytes(e.Limit)
 }
 
 func (c *Client) readError(path string, err error) error {
