@@ -845,19 +845,12 @@ func (m *Model) confirmPrompt() tea.Cmd {
 		data := outputBytes(m.try.resp)
 		return func() tea.Msg {
 			if err := atomicfile.Write(path, data, 0o644); err != nil {
-				return fileSavedMsg{path: path, err: fmt.Errorf("cannot save %s: %w", path, unwrapPathErr(err))}
+				return fileSavedMsg{path: path, err: fmt.Errorf("cannot save %s: %w", path, human.FileError(err))}
 			}
 			return fileSavedMsg{path: path}
 		}
 	}
 	return nil
-}
-
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 // openEditor edits the input in $VISUAL or $EDITOR. The temp file is
@@ -947,7 +940,7 @@ func loadInputFile(path string, chain bool) tea.Cmd {
 		fail := func(err error) tea.Msg { return fileLoadedMsg{path: path, err: err, chain: chain} }
 		st, err := os.Stat(path)
 		if err != nil {
-			return fail(fmt.Errorf("cannot load %s: %w", path, unwrapPathErr(err)))
+			return fail(fmt.Errorf("cannot load %s: %w", path, human.FileError(err)))
 		}
 		if st.IsDir() {
 			return fail(fmt.Errorf("%s is a directory; give a file", path))
@@ -957,7 +950,7 @@ func loadInputFile(path string, chain bool) tea.Cmd {
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return fail(fmt.Errorf("cannot load %s: %w", path, unwrapPathErr(err)))
+			return fail(fmt.Errorf("cannot load %s: %w", path, human.FileError(err)))
 		}
 		return fileLoadedMsg{path: path, data: b, chain: chain}
 	}

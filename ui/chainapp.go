@@ -53,7 +53,7 @@ func (d *draftSaver) save(gen int, data []byte) error {
 	}
 	d.last = nil
 	if err := atomicfile.Write(d.path, data, 0o600); err != nil {
-		return fmt.Errorf("cannot autosave the chain to %s: %w", d.path, unwrapPathErr(err))
+		return fmt.Errorf("cannot autosave the chain to %s: %w", d.path, human.FileError(err))
 	}
 	d.last = data
 	return nil
@@ -574,7 +574,7 @@ func (m *Model) chainMsg(msg tea.Msg) (tea.Cmd, bool) {
 		path, data, what := msg.path, msg.data, msg.format
 		return func() tea.Msg {
 			if err := atomicfile.Write(path, data, 0o644); err != nil {
-				return chainSavedMsg{path: path, what: what, err: fmt.Errorf("cannot write %s: %w", path, unwrapPathErr(err))}
+				return chainSavedMsg{path: path, what: what, err: fmt.Errorf("cannot write %s: %w", path, human.FileError(err))}
 			}
 			return chainSavedMsg{path: path, what: what}
 		}, true
@@ -857,7 +857,7 @@ func (m *Model) saveChainTo(path string) tea.Cmd {
 			err = atomicfile.Write(path, b, 0o644)
 		}
 		if err != nil {
-			return chainSavedMsg{path: path, what: "the chain", err: fmt.Errorf("cannot save the chain to %s: %w", path, unwrapPathErr(err))}
+			return chainSavedMsg{path: path, what: "the chain", err: fmt.Errorf("cannot save the chain to %s: %w", path, human.FileError(err))}
 		}
 		return chainSavedMsg{path: path, what: "the chain", asFile: true}
 	}
