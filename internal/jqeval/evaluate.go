@@ -3,7 +3,6 @@ package jqeval
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -93,16 +92,13 @@ func evaluate(req request) response {
 }
 
 func run(req request) response {
-	var input any
-	var values []any
-	if err := json.Unmarshal(req.Input, &input); err != nil {
-		return failure(kindInput, "the jq program's input is not JSON: %v", err)
+	vals, err := decodeValues(req.data, false)
+	if err != nil || len(vals) != 1+len(req.Vars) {
+		return failure(kindInput, "the jq program's input and %d variables did not arrive whole", len(req.Vars))
 	}
-	if err := json.Unmarshal(req.Values, &values); err != nil || len(values) != len(req.Vars) {
-		return failure(kindInput, "the jq program's variables are not a JSON list of %d values", len(req.Vars))
-	}
+	input, values := vals[0], vals[1:]
 	p, err := Compile(req.Program, req.Vars)
-	if err != nil {
+	if err != nil { // the caller compiled it already; only a broken worker gets here
 		return failure(kindInput, "the jq program does not compile: %v", err)
 	}
 	ctx, cancelTime := context.WithTimeout(context.Background(), time.Duration(req.TimeMS)*time.Millisecond)
@@ -111,10 +107,10 @@ func run(req request) response {
 	defer cancel(nil)
 	go watchHeap(ctx, cancel, req.Memory)
 
-	var outs []json.RawMessage
-	total := 0
+	var outs []byte
+	count := 0
 	iter := p.code.RunWithContext(ctx, input, values...)
-	for len(outs) < req.Outputs {
+	for count < req.Outputs {
 		v, ok := iter.Next()
 		if !ok {
 			break
@@ -134,16 +130,15 @@ func run(req request) response {
 		if depth(v, MaxDepth) > MaxDepth {
 			return failure(kindTooLarge, "the jq program's output is nested more than %d levels deep", MaxDepth)
 		}
-		b, err := gojq.Marshal(v)
-		if err != nil {
-			return failure(kindRuntime, "the jq program's output cannot be written as JSON: %v", err)
+		if outs, err = appendValue(outs, v, 1); err != nil {
+			return failure(kindRuntime, "the jq program's output cannot be passed on: %v", err)
 		}
-		if total += len(b); total > MaxOutputBytes {
+		if len(outs) > MaxOutputBytes {
 			return failure(kindTooLarge, "the jq program's output is over %d MiB: narrow it down", MaxOutputBytes>>20)
 		}
-		outs = append(outs, b)
+		count++
 	}
-	return response{Outputs: outs}
+	return response{data: outs}
 }
 
 // stopped says why a cancelled evaluation stopped: its heap budget or its

@@ -20,7 +20,6 @@ package jqeval
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -145,13 +144,14 @@ func Eval(ctx context.Context, p *Program, input any, values []any, lim Limits) 
 
 // request is one evaluation as a worker receives it.
 type request struct {
-	Program string          `json:"program"`
-	Vars    []string        `json:"vars"`
-	Values  json.RawMessage `json:"values"`
-	Input   json.RawMessage `json:"input"`
-	Outputs int             `json:"outputs"`
-	Memory  int64           `json:"memory"`
-	TimeMS  int64           `json:"time_ms"`
+	Program string   `json:"program"`
+	Vars    []string `json:"vars"`
+	Outputs int      `json:"outputs"`
+	Memory  int64    `json:"memory"`
+	TimeMS  int64    `json:"time_ms"`
+	// data is the input, then the variables' values, as appendValue
+	// writes them.
+	data []byte
 	// callerDeadline says the time limit is the caller's context's: running
 	// out of it is the caller's deadline error, not the program's fault.
 	callerDeadline bool
@@ -161,13 +161,12 @@ func newRequest(ctx context.Context, p *Program, input any, values []any, lim Li
 	if len(values) != len(p.Vars) {
 		return request{}, fmt.Errorf("jq program takes %d variables, %d values given", len(p.Vars), len(values))
 	}
-	in, err := json.Marshal(input)
-	if err != nil {
-		return request{}, catalog.InputErrorf("the jq program's input cannot be written as JSON: %v", err)
+	data, err := appendValue(nil, input, 1)
+	for i := 0; err == nil && i < len(values); i++ {
+		data, err = appendValue(data, values[i], 1)
 	}
-	vals, err := json.Marshal(values)
 	if err != nil {
-		return request{}, catalog.InputErrorf("the jq program's variables cannot be written as JSON: %v", err)
+		return request{}, catalog.InputErrorf("the jq program's input cannot be passed to it: %v", err)
 	}
 	if lim.Memory <= 0 {
 		lim.Memory = catalog.MemoryBudget(ctx)
@@ -182,15 +181,16 @@ func newRequest(ctx context.Context, p *Program, input any, values []any, lim Li
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline, callers = d, true
 	}
-	return request{Program: p.Text, Vars: p.Vars, Values: vals, Input: in, Outputs: lim.Outputs,
+	return request{Program: p.Text, Vars: p.Vars, data: data, Outputs: lim.Outputs,
 		Memory: lim.Memory, TimeMS: max(1, time.Until(deadline).Milliseconds()), callerDeadline: callers}, nil
 }
 
 // response is a worker's answer.
 type response struct {
-	Outputs []json.RawMessage `json:"outputs"`
-	Log     string            `json:"log,omitempty"`
-	Error   *wireError        `json:"error,omitempty"`
+	Log   string     `json:"log,omitempty"`
+	Error *wireError `json:"error,omitempty"`
+	// data is the outputs, as appendValue writes them.
+	data []byte
 }
 
 type wireError struct {
@@ -229,15 +229,11 @@ func (r response) result(ctx context.Context) (Result, error) {
 		}
 		return Result{}, catalog.InputErrorf("%s", e.Message)
 	}
-	out := Result{Log: r.Log, Outputs: make([]any, len(r.Outputs))}
-	for i, raw := range r.Outputs {
-		v, err := catalog.DecodeJSON(raw)
-		if err != nil {
-			return Result{}, fmt.Errorf("read the jq program's output: %w", err)
-		}
-		out.Outputs[i] = v
+	outs, err := decodeValues(r.data, true)
+	if err != nil {
+		return Result{}, fmt.Errorf("read the jq program's output: %w", err)
 	}
-	return out, nil
+	return Result{Log: r.Log, Outputs: outs}, nil
 }
 
 // Message is the sentence for a gojq runtime error: error("message") reads

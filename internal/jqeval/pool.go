@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -96,8 +95,7 @@ type worker struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	in     *bufio.Writer
-	enc    *json.Encoder
-	dec    *json.Decoder
+	out    *bufio.Reader
 	stderr *head
 	done   chan struct{} // closed when the process has exited
 }
@@ -127,8 +125,7 @@ func startWorker() (*worker, error) {
 		close(w.done)
 	}()
 	w.in = bufio.NewWriterSize(w.stdin, 64<<10)
-	w.enc = json.NewEncoder(w.in)
-	w.dec = json.NewDecoder(bufio.NewReaderSize(stdout, 64<<10))
+	w.out = bufio.NewReaderSize(stdout, 64<<10)
 	return w, nil
 }
 
@@ -139,15 +136,13 @@ func (w *worker) call(ctx context.Context, req request) (response, error) {
 	answer := make(chan error, 1)
 	var resp response
 	go func() {
-		if err := w.enc.Encode(req); err != nil {
+		if err := writeFrame(w.in, req, req.data); err != nil {
 			answer <- err
 			return
 		}
-		if err := w.in.Flush(); err != nil {
-			answer <- err
-			return
-		}
-		answer <- w.dec.Decode(&resp)
+		data, err := readFrame(w.out, &resp)
+		resp.data = data
+		answer <- err
 	}()
 	timer := time.NewTimer(time.Duration(req.TimeMS)*time.Millisecond + workerGrace)
 	defer timer.Stop()

@@ -2,7 +2,6 @@ package jqeval
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -48,25 +47,23 @@ func serveWorker(in io.Reader, out io.Writer) int {
 		fmt.Fprintf(os.Stderr, "jq worker: %v\n", err)
 		return 3
 	}
-	dec := json.NewDecoder(bufio.NewReaderSize(in, 64<<10))
+	r := bufio.NewReaderSize(in, 64<<10)
 	w := bufio.NewWriterSize(out, 64<<10)
-	enc := json.NewEncoder(w)
 	for {
 		var req request
-		if err := dec.Decode(&req); err != nil {
+		data, err := readFrame(r, &req)
+		if err != nil {
 			if err == io.EOF {
 				return 0
 			}
 			fmt.Fprintf(os.Stderr, "jq worker: read a request: %v\n", err)
 			return 3
 		}
+		req.data = data
 		req.Memory = min(req.Memory, workerMemory)
 		resp := evaluate(req)
-		if err := enc.Encode(resp); err != nil {
+		if err := writeFrame(w, resp, resp.data); err != nil {
 			fmt.Fprintf(os.Stderr, "jq worker: write the answer: %v\n", err)
-			return 3
-		}
-		if err := w.Flush(); err != nil {
 			return 3
 		}
 		if resp.Error != nil && resp.Error.Kind == kindMemory {
