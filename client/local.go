@@ -4,19 +4,51 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"pipette/catalog"
+	"pipette/data"
 )
 
 // NewLocal returns a client that runs algorithms in this process.
-func NewLocal(runner catalog.Runner, src catalog.Source) *Client {
-	return &Client{t: &local{runner: runner, src: src}}
+func NewLocal(runner catalog.Runner, src catalog.Source, opts ...LocalOption) *Client {
+	l := &local{runner: runner, src: src}
+	for _, o := range opts {
+		o(l)
+	}
+	return &Client{t: l}
+}
+
+// LocalOption configures an in-process client.
+type LocalOption func(*local)
+
+// WithStore gives the in-process client a Data API store, as the anonymous
+// owner: its File and Dir helpers use it, and the algorithms it calls read
+// data:// references and keep uploads there. open is called once, on first
+// use, so commands that never touch the store never open it.
+func WithStore(open func() (*data.Store, error)) LocalOption {
+	return func(l *local) { l.store = sync.OnceValues(open) }
 }
 
 type local struct {
 	runner catalog.Runner
 	src    catalog.Source
+	store  func() (*data.Store, error) // nil: no store
+}
+
+// withData gives ctx the anonymous owner's access to the client's store,
+// unless the call already runs with one (a step of a chain the server runs
+// for a caller keeps that caller's).
+func (l *local) withData(ctx context.Context) (context.Context, error) {
+	if _, ok := data.AccessFrom(ctx); ok || l.store == nil {
+		return ctx, nil
+	}
+	st, err := l.store()
+	if err != nil {
+		return ctx, err
+	}
+	return data.WithAccess(ctx, data.Access{Store: st, Owner: data.AnonymousOwner}), nil
 }
 
 func (l *local) source() catalog.Source { return l.src }
@@ -33,9 +65,13 @@ func (l *local) stream(ctx context.Context, ref catalog.Ref, in catalog.Value, o
 		ctx, cancel = context.WithTimeout(ctx, opt.Timeout)
 		defer cancel()
 	}
+	ctx, err := l.withData(ctx)
+	if err != nil {
+		return nil, catalog.Errorf(catalog.UnsupportedError, "open the data store: %v", err)
+	}
 	// The input goes through the same normalisation a request body would, so
 	// an algorithm sees identical values in-process and over HTTP.
-	in, err := in.Normalize()
+	in, err = in.Normalize()
 	if err != nil {
 		return nil, catalog.InputErrorf("%v", err)
 	}

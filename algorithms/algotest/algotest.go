@@ -18,6 +18,7 @@ import (
 
 	"pipette/algorithms"
 	"pipette/catalog"
+	"pipette/data"
 )
 
 // SampleCheck looks further at the result of sample i of entry e.
@@ -37,11 +38,12 @@ func RunSamples(t *testing.T, algs []algorithms.Algorithm, check SampleCheck) []
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx := DataContext(t)
 	for _, e := range entries {
 		CheckEntry(t, e)
 		for i, s := range e.Samples {
 			t.Run(e.Ref.Name+"/"+s.Name, func(t *testing.T) {
-				out, err := reg.Run(context.Background(), e.Ref, s.Input)
+				out, err := reg.Run(ctx, e.Ref, s.Input)
 				if err != nil {
 					t.Fatalf("sample %q: %v", s.Name, err)
 				}
@@ -58,6 +60,19 @@ func RunSamples(t *testing.T, algs []algorithms.Algorithm, check SampleCheck) []
 		}
 	}
 	return entries
+}
+
+// DataContext is a context whose calls have a Data API store of their own,
+// in memory, as the anonymous owner of a server at http://127.0.0.1:8080:
+// what util/Upload and data:// inputs need, as a server gives them.
+func DataContext(t testing.TB) context.Context {
+	t.Helper()
+	st, err := data.Open(context.Background(), "mem://", data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return data.WithAccess(context.Background(), data.Access{Store: st, Owner: data.AnonymousOwner, LinkBase: "http://127.0.0.1:8080"})
 }
 
 // CheckEntry fails t when e lacks what every catalog entry shows: at least

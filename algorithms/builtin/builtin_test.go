@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/png"
 	"math"
+	"net/url"
 	"os"
 	"os/exec"
 	"regexp"
@@ -23,6 +24,7 @@ import (
 	"pipette/algorithms/imagein"
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/data"
 )
 
 // expected is every algorithm issue 4 promises in the built-in catalog.
@@ -32,7 +34,7 @@ var expected = []string{
 	"nlp/LanguageDetection", "cv/FaceDetection", "cv/FaceExpression", "ocr/ExtractText",
 	"image/Transform", "image/DominantColors", "image/PerceptualHash", "image/Metadata",
 	"util/QRCode", "text/Search", "stats/TimeSeries",
-	"cv/ObjectDetection", // issue 11
+	"cv/ObjectDetection", "util/Upload", // issue 11
 }
 
 // docSections are the headings every algorithm's docs carry (a heading may
@@ -620,6 +622,28 @@ var checks = map[string]check{
 			t.Error("no finder points")
 		}
 	},
+	"util/Upload": func(t *testing.T, _ *client.Client, n int, in catalog.Value, r *client.Response) {
+		// In-process over a folder store, the link is the stored file's
+		// file:// URL: what it holds must be what was uploaded.
+		res := asObj(t, r.Result)
+		if !strings.HasPrefix(str(t, res, "path"), "data://.my/") {
+			t.Errorf("path %v", res["path"])
+		}
+		u, err := url.Parse(str(t, res, "url"))
+		if err != nil || u.Scheme != "file" {
+			t.Fatalf("url %v: want a file:// URL in-process", res["url"])
+		}
+		stored, err := os.ReadFile(u.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[int]string{1: "image/jpeg", 2: "text/plain; charset=utf-8", 3: "image/gif"}[n]; res["content_type"] != want {
+			t.Errorf("content_type %v, want %s", res["content_type"], want)
+		}
+		if num(t, res, "size") != float64(len(stored)) || (in.Kind == catalog.KindBinary && !bytes.Equal(stored, in.Bytes)) {
+			t.Errorf("stored %d bytes, result says %v", len(stored), res["size"])
+		}
+	},
 	"text/Search": func(t *testing.T, _ *client.Client, n int, in catalog.Value, r *client.Response) {
 		hits, ok := r.Result.([]any)
 		if !ok || len(hits) == 0 {
@@ -701,7 +725,10 @@ var checks = map[string]check{
 // checks the result with the algorithm's table entry.
 func TestEverySampleGivesASensibleResult(t *testing.T) {
 	reg := builtin.Registry()
-	c := client.NewLocal(reg, reg)
+	dir := t.TempDir()
+	c := client.NewLocal(reg, reg, client.WithStore(func() (*data.Store, error) {
+		return data.Open(context.Background(), dir, data.Options{})
+	}))
 	entries, err := reg.List(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 
 	"pipette/algorithms"
 	"pipette/catalog"
+	"pipette/data"
 )
 
 // Policy is what the host allows. The zero value of each field means its default.
@@ -76,13 +77,15 @@ func Bytes(ctx context.Context, in catalog.Value) ([]byte, error) {
 	return nil, catalog.InputErrorf("expected an image: raw bytes (application/octet-stream), or a string holding base64, a data URI or an http(s) URL")
 }
 
-// FromString reads an image given as a string: a data URI, an http(s) URL, or
-// plain base64.
+// FromString reads an image given as a string: a data URI, an http(s) URL, a
+// data:// reference to the Data API's store, or plain base64.
 func FromString(ctx context.Context, s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
 		return nil, catalog.InputErrorf("the image is empty: give base64, a data URI or an http(s) URL")
+	case strings.HasPrefix(s, data.Scheme): // before "data:", which it also starts with
+		return FromDataRef(ctx, s)
 	case strings.HasPrefix(s, "data:"):
 		comma := strings.IndexByte(s, ',')
 		if comma < 0 || !strings.HasSuffix(s[:comma], ";base64") {

@@ -8,5 +8,6 @@ func All() []algorithms.Algorithm {
 	return []algorithms.Algorithm{
 		Transform(),
 		QRCode(),
+		Upload(),
 	}
 }
