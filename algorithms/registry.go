@@ -123,6 +123,9 @@ func (r *Registry) Lookup(ref catalog.Ref) (Algorithm, error) {
 	if len(list) == 0 {
 		return Algorithm{}, catalog.NotFound("algorithm %s not found", catalog.Ref{Owner: ref.Owner, Name: ref.Name}.URI())
 	}
+	if ref.Version == "" || ref.Version == "latest" {
+		return list[0], nil // Register keeps the list newest first
+	}
 	versions := make([]string, len(list))
 	for i, a := range list {
 		versions[i] = a.Entry.Ref.Version

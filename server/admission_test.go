@@ -244,23 +244,20 @@ func waitFor(t *testing.T, cond func() bool) {
 func TestCallAdmissionOverHTTP(t *testing.T) {
 	t.Parallel()
 	_, ts, st := newTest(t, func(c *Config) {
-		c.Limits = Limits{MaxRunning: 1, MaxQueue: 1, QueueWait: 10 * time.Second}
+		c.Limits = Limits{MaxRunning: 1, MaxQueue: 1, QueueWait: time.Minute}
 	})
-	st.slowStarted = make(chan struct{}, 1)
-	st.slowDuration = 2 * time.Second
 	var wg sync.WaitGroup
 	answers := make(chan answer, 2)
 	for range 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			answers <- post(t, ts.URL+"/v1/algo/test/Slow", "text/plain", "x")
+			answers <- post(t, ts.URL+"/v1/algo/test/Gate", "text/plain", "x")
 		}()
 	}
-	<-st.slowStarted
-	waitForMetric(t, ts.URL, `pipette_calls_queued{algorithm="test/Slow"} 1`)
+	waitForMetric(t, ts.URL, `pipette_calls_queued{algorithm="test/Gate"} 1`)
 	m := get(t, ts.URL+"/metrics").body
-	if !strings.Contains(string(m), `pipette_calls_running{algorithm="test/Slow"} 1`) {
+	if !strings.Contains(string(m), `pipette_calls_running{algorithm="test/Gate"} 1`) {
 		t.Errorf("metrics do not show the running call:\n%s", grepLines(string(m), "pipette_calls_"))
 	}
 
@@ -280,10 +277,11 @@ func TestCallAdmissionOverHTTP(t *testing.T) {
 	if h := get(t, ts.URL+"/healthz"); h.status != http.StatusOK {
 		t.Errorf("healthz answered %d while the server is full", h.status)
 	}
+	close(st.gate)
 	wg.Wait()
 	close(answers)
 	for a := range answers {
-		if res, _ := result(t, a); string(res) != `"slow done"` {
+		if res, _ := result(t, a); string(res) != `"opened"` {
 			t.Errorf("a queued call answered %s", res)
 		}
 	}

@@ -37,6 +37,7 @@ type testState struct {
 	recorded     atomic.Int64
 	slowStarted  chan struct{}
 	slowDuration time.Duration
+	gate         chan struct{} // test/Gate answers once it is closed
 }
 
 // testRegistry is the registry the contract tests call: one algorithm per
@@ -79,6 +80,15 @@ func testRegistry(st *testState) *algorithms.Registry {
 				select {
 				case <-time.After(d):
 					return catalog.Text("slow done"), nil
+				case <-ctx.Done():
+					return catalog.Value{}, ctx.Err()
+				}
+			}),
+		testAlg("test/Gate/1.0.0", "answers when the test opens its gate", []string{"test", "slow"},
+			func(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.Value, error) {
+				select {
+				case <-st.gate:
+					return catalog.Text("opened"), nil
 				case <-ctx.Done():
 					return catalog.Value{}, ctx.Err()
 				}
@@ -132,7 +142,7 @@ func testRegistry(st *testState) *algorithms.Registry {
 // newTest starts a server over the test registry; edit adjusts the config.
 func newTest(t *testing.T, edit func(*Config)) (*Server, *httptest.Server, *testState) {
 	t.Helper()
-	st := &testState{}
+	st := &testState{gate: make(chan struct{})}
 	reg := testRegistry(st)
 	cfg := Config{Source: reg, Runner: reg}
 	if edit != nil {

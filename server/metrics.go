@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,6 +26,45 @@ type metrics struct {
 	background atomic.Int64
 	rejected   *prometheus.CounterVec
 	cancelled  *prometheus.CounterVec
+
+	// The children counted on every call, found without hashing labels.
+	callsOf    *children[string, prometheus.Counter]
+	durationOf *children[string, prometheus.Observer]
+	requestsOf *children[routeCode, prometheus.Counter]
+}
+
+type routeCode struct {
+	route string
+	code  int
+}
+
+// children caches the metrics of a vector by their labels: WithLabelValues
+// hashes its labels on every call, and a call is counted several times.
+type children[K comparable, V any] struct {
+	mu   sync.RWMutex
+	m    map[K]V
+	make func(K) V
+}
+
+func newChildren[K comparable, V any](make func(K) V) *children[K, V] {
+	return &children[K, V]{m: map[K]V{}, make: make}
+}
+
+func (c *children[K, V]) get(k K) V {
+	c.mu.RLock()
+	v, ok := c.m[k]
+	c.mu.RUnlock()
+	if ok {
+		return v
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, ok := c.m[k]; ok {
+		return v
+	}
+	v = c.make(k)
+	c.m[k] = v
+	return v
 }
 
 func newMetrics() *metrics {
@@ -61,6 +102,11 @@ func newMetrics() *metrics {
 		Name: "pipette_calls_cancelled_total",
 		Help: "Calls stopped before they were answered, by algorithm and reason (client: the caller left; shutdown: cut at the end of the shutdown grace).",
 	}, []string{"algorithm", "reason"})
+	m.callsOf = newChildren(func(l string) prometheus.Counter { return m.calls.WithLabelValues(l) })
+	m.durationOf = newChildren(func(l string) prometheus.Observer { return m.duration.WithLabelValues(l) })
+	m.requestsOf = newChildren(func(k routeCode) prometheus.Counter {
+		return m.requests.WithLabelValues(k.route, strconv.Itoa(k.code))
+	})
 	m.reg.MustRegister(m.calls, m.errors, m.duration, m.requests, m.inFlight, background, m.rejected, m.cancelled,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

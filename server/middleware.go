@@ -91,7 +91,7 @@ func (s *Server) recoverAndCount(next http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			s.metrics.requests.WithLabelValues(route, fmt.Sprint(status)).Inc()
+			s.metrics.requestsOf.get(routeCode{route, status}).Inc()
 		}()
 		next.ServeHTTP(rec, r)
 	})

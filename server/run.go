@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -33,7 +34,7 @@ func (s *Server) run(ctx context.Context, j job) (catalog.Output, error) {
 		err error
 	}
 	ch := make(chan result, 1)
-	go func() {
+	s.workers.do(func() {
 		defer j.done()
 		defer func() {
 			if p := recover(); p != nil {
@@ -46,7 +47,7 @@ func (s *Server) run(ctx context.Context, j job) (catalog.Output, error) {
 			err = s.crashed(j, e.Panic.Value, e.Panic.Stack)
 		}
 		ch <- result{out, err}
-	}()
+	})
 	select {
 	case res := <-ch:
 		return res.out, res.err
@@ -117,7 +118,7 @@ func (s *Server) record(ctx context.Context, oc callOutcome, id string, d time.D
 	case label == "":
 		label = unknownAlgorithm
 	}
-	s.metrics.calls.WithLabelValues(label).Inc()
+	s.metrics.callsOf.get(label).Inc()
 	switch {
 	case oc.cancelled != "":
 		s.metrics.cancelled.WithLabelValues(label, oc.cancelled).Inc()
@@ -125,26 +126,31 @@ func (s *Server) record(ctx context.Context, oc callOutcome, id string, d time.D
 		s.metrics.errors.WithLabelValues(label, oc.errorType).Inc()
 	}
 	if oc.ran {
-		s.metrics.duration.WithLabelValues(label).Observe(d.Seconds())
+		s.metrics.durationOf.get(label).Observe(d.Seconds())
 	}
-	attrs := []any{"request_id", id, "status", oc.status, "duration", d}
+	if !s.log.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	// LogAttrs with typed attributes: no boxing of each value in an any.
+	attrs := make([]slog.Attr, 0, 9)
+	attrs = append(attrs, slog.String("request_id", id), slog.Int("status", oc.status), slog.Duration("duration", d))
 	if oc.refOK {
-		attrs = append(attrs, "algo", oc.ref.String())
+		attrs = append(attrs, slog.String("algo", oc.ref.String()))
 	}
 	if oc.version != "" {
-		attrs = append(attrs, "version", oc.version)
+		attrs = append(attrs, slog.String("version", oc.version))
 	}
 	if oc.output != "" {
-		attrs = append(attrs, "output", oc.output)
+		attrs = append(attrs, slog.String("output", oc.output))
 	}
 	switch {
 	case oc.cancelled != "":
-		attrs = append(attrs, "cancelled", oc.cancelled)
+		attrs = append(attrs, slog.String("cancelled", oc.cancelled))
 	case oc.errorType != "":
-		attrs = append(attrs, "error_type", oc.errorType)
+		attrs = append(attrs, slog.String("error_type", oc.errorType))
 	}
 	if oc.rejected != "" {
-		attrs = append(attrs, "rejected", oc.rejected)
+		attrs = append(attrs, slog.String("rejected", oc.rejected))
 	}
-	s.log.Info("call", attrs...)
+	s.log.LogAttrs(ctx, slog.LevelInfo, "call", attrs...)
 }

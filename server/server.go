@@ -34,6 +34,7 @@ type Server struct {
 	metrics  *metrics
 	catalog  *catalogCache
 	adm      *admission
+	workers  *workers
 	timeouts Timeouts
 	cfg      Config // as given, for ListenAndServe
 	data     dataAPI
@@ -82,6 +83,7 @@ func New(cfg Config) *Server {
 	s.catalog = newCatalogCache(cfg.Source, catalogTTL)
 	s.bgCtx, s.bgCancel = context.WithCancelCause(context.Background())
 	s.adm = newAdmission(cfg.Limits, s.metrics)
+	s.workers = newWorkers()
 	b := memoryBudgets(cfg, s.maxBody, s.adm.lim.MaxRunning)
 	s.bodyBudget, s.callMemory = b.body, b.call
 	s.bodyBytes = semaphore.NewWeighted(b.body)

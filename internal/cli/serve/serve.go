@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -149,7 +148,8 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger := slog.New(slog.NewTextHandler(opts.IO.ErrOut, nil))
+	logger, flushLog := server.NewLogger(opts.IO.ErrOut)
+	defer flushLog()
 	cfg := server.Config{
 		Source:      src,
 		Runner:      runner,

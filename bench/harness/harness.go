@@ -1,0 +1,246 @@
+// Package harness runs the real programs the load and soak tools measure:
+// it builds pipette, starts `pipette serve` on a loopback port, starts a bare
+// net/http JSON echo beside it, and measures what they cost (latency
+// percentiles, a process's resident memory).
+package harness
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Build compiles the pipette module found at or above dir into a temporary
+// folder and returns the binary's path and a function that removes it.
+func Build(ctx context.Context, dir string) (string, func(), error) {
+	root, err := moduleRoot(dir)
+	if err != nil {
+		return "", nil, err
+	}
+	tmp, err := os.MkdirTemp("", "pipette-bench-")
+	if err != nil {
+		return "", nil, fmt.Errorf("make a folder for the binary: %w", err)
+	}
+	bin := filepath.Join(tmp, "pipette")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(tmp)
+		return "", nil, fmt.Errorf("go build: %w\n%s", err, out)
+	}
+	return bin, func() { os.RemoveAll(tmp) }, nil
+}
+
+func moduleRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && strings.Contains(string(b), "module pipette\n") {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("no pipette module at or above %s", dir)
+		}
+	}
+}
+
+// Process is a server program started by Start.
+type Process struct {
+	Cmd  *exec.Cmd
+	URL  string // http://127.0.0.1:PORT
+	Logs *Logs  // what it wrote to stderr
+	done chan error
+}
+
+// Logs keeps the last 256 KiB or so of a process's stderr (a server under
+// load logs a line per call), safe to read while it is written.
+type Logs struct {
+	mu    sync.Mutex
+	buf   []byte
+	lines int
+}
+
+const keepLogs = 256 << 10
+
+func (l *Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines += bytes.Count(p, []byte("\n"))
+	l.buf = append(l.buf, p...)
+	if len(l.buf) > 2*keepLogs {
+		l.buf = append(l.buf[:0], l.buf[len(l.buf)-keepLogs:]...)
+	}
+	return len(p), nil
+}
+
+// String is the end of the log.
+func (l *Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return string(l.buf)
+}
+
+// Lines is how many lines were written in all.
+func (l *Logs) Lines() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lines
+}
+
+// listening matches the line `pipette serve` and the echo print once ready.
+var listening = regexp.MustCompile(`on (http://[0-9.:\[\]a-f]+)`)
+
+// Start runs bin with args and waits (up to 30 s) for the line on stdout
+// saying where it listens.
+func Start(bin string, env []string, args ...string) (*Process, error) {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	logs := &Logs{}
+	cmd.Stderr = logs
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	p := &Process{Cmd: cmd, Logs: logs, done: make(chan error, 1)}
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	go func() { p.done <- cmd.Wait() }()
+	select {
+	case p.URL = <-found:
+		return p, nil
+	case err := <-p.done:
+		return nil, fmt.Errorf("%s exited before listening (%v):\n%s", bin, err, logs.String())
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		return nil, fmt.Errorf("%s did not say where it listens within 30 s:\n%s", bin, logs.String())
+	}
+}
+
+// Stop sends SIGTERM and waits up to grace for the process to exit, then
+// kills it. It returns the process's exit error (nil for a clean exit).
+func (p *Process) Stop(grace time.Duration) error {
+	_ = p.Cmd.Process.Signal(os.Interrupt)
+	select {
+	case err := <-p.done:
+		return err
+	case <-time.After(grace):
+		_ = p.Cmd.Process.Kill()
+		<-p.done
+		return errors.New("did not exit within the grace period; killed")
+	}
+}
+
+// Exited reports whether the process has ended, and how.
+func (p *Process) Exited() (bool, error) {
+	select {
+	case err := <-p.done:
+		p.done <- err // keep it for Stop
+		return true, err
+	default:
+		return false, nil
+	}
+}
+
+// RSS is the process's resident set size in bytes, from /proc.
+func RSS(pid int) (int64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, errors.New("no VmRSS line")
+}
+
+// Percentile returns the p-th percentile (0..100) of sorted durations.
+func Percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted)-1) * p / 100)
+	return sorted[i]
+}
+
+// Sorted returns ds sorted, for Percentile.
+func Sorted(ds []time.Duration) []time.Duration {
+	out := slices.Clone(ds)
+	slices.Sort(out)
+	return out
+}
+
+// Echo serves a bare net/http JSON echo: the body back in the API's
+// envelope, {"result": …, "metadata": {…}}, as text for a text body and as
+// JSON for a JSON one. It is the floor pipette serve is compared with.
+func Echo() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var v any = string(body)
+		kind := "text"
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			if err := json.Unmarshal(body, &v); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			kind = "json"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{
+			"result":   v,
+			"metadata": map[string]any{"content_type": kind, "duration": 0.0},
+		})
+	})
+}
+
+// ServeEcho serves Echo on a loopback port and prints where, as pipette
+// serve does, until ctx ends.
+func ServeEcho(ctx context.Context, out io.Writer) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: Echo(), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(out, "echo serving on http://%s\n", ln.Addr())
+	go func() { <-ctx.Done(); hs.Close() }()
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
