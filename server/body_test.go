@@ -89,15 +89,15 @@ func TestSlowBodiesAreCut(t *testing.T) {
 	// however long it takes past the grace.
 	pr, pw := io.Pipe()
 	go func() {
-		for range 6 {
-			pw.Write([]byte(strings.Repeat("y", 200)))
+		for range 6 { // 5 times the minimum rate
+			pw.Write([]byte(strings.Repeat("y", 500)))
 			time.Sleep(100 * time.Millisecond)
 		}
 		pw.Close()
 	}()
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/algo/test/Echo", pr)
 	req.Header.Set("Content-Type", "text/plain")
-	if res, _ := result(t, do(t, req)); len(res) != 1202 {
+	if res, _ := result(t, do(t, req)); len(res) != 3002 {
 		t.Errorf("a steady chunked body came back with %d bytes", len(res))
 	}
 }

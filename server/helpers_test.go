@@ -84,7 +84,7 @@ func testRegistry(st *testState) *algorithms.Registry {
 					return catalog.Value{}, ctx.Err()
 				}
 			}),
-		testAlg("test/Gate/1.0.0", "answers when the test opens its gate", []string{"test", "slow"},
+		testAlg("test/Gate/1.0.0", "answers when the test opens its gate", []string{"test"},
 			func(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.Value, error) {
 				select {
 				case <-st.gate:
