@@ -16,6 +16,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"pipette/client/snippet"
+	"pipette/internal/human"
+	"pipette/ui/common"
+	"pipette/ui/components/graphics"
+	"pipette/ui/keys"
 	"strings"
 	"time"
 
@@ -25,9 +30,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
-	"pipette/client/snippet"
 	"pipette/internal/atomicfile"
-	"pipette/internal/human"
 	"pipette/themes"
 	"pipette/ui/history"
 )
@@ -61,9 +64,9 @@ type Options struct {
 	// DraftPath is where the chain being built is autosaved; "" saves
 	// nothing (tests).
 	DraftPath string
-	// Images is how image results are previewed: ImagesAuto (kitty
+	// Images is how image results are previewed: graphics.ImagesAuto (kitty
 	// graphics when the terminal surely draws them, else half blocks),
-	// ImagesKitty, ImagesHalfBlocks or ImagesOff; "" is auto.
+	// graphics.ImagesKitty, graphics.ImagesHalfBlocks or graphics.ImagesOff; "" is auto.
 	Images string
 	// Tick schedules a timed message (spinner frames, status expiry); nil
 	// means tea.Tick. Tests and benchmarks drive the model without a clock.
@@ -106,12 +109,9 @@ const wideWidth = 100
 // Model is the root model.
 type Model struct {
 	opt Options
-	st  *themes.Styles
-	gfx *graphics
+	com *common.Common
 	// gfxFlushGen names the newest pending graphics flush after a resize.
 	gfxFlushGen int
-	keys        *KeyMap
-	now         func() time.Time
 
 	dark      bool
 	themeName string
@@ -156,21 +156,16 @@ type Model struct {
 	started  time.Time
 	lastLoad time.Duration
 	quitting bool
-
-	// after schedules a message (tea.Tick); tests replace it to keep time
-	// out of the picture.
-	after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
 
 // New builds the UI.
 func New(opt Options) *Model {
-	if opt.Now == nil {
-		opt.Now = time.Now
+	mode, modeErr := graphics.ParseImageMode(opt.Images)
+	if modeErr != nil {
+		mode = graphics.ImagesHalfBlocks
 	}
-	if opt.Tick == nil {
-		opt.Tick = tea.Tick
-	}
-	m := &Model{opt: opt, now: opt.Now, after: opt.Tick, dark: opt.Dark, keys: defaultKeyMap(), details: map[string]catalog.Entry{}, fetching: map[string]bool{}}
+	c := &common.Common{Keys: keys.Default(), Graphics: graphics.New(mode), Clock: common.Clock{Now: opt.Now, Tick: opt.Tick}}
+	m := &Model{opt: opt, com: c, dark: opt.Dark, details: map[string]catalog.Entry{}, fetching: map[string]bool{}}
 	m.themeName = opt.Theme
 	if opt.Plain {
 		m.themeName = "plain"
@@ -180,31 +175,27 @@ func New(opt Options) *Model {
 		pal, _ = themes.ByName("auto", m.dark)
 		m.setStatus(err.Error(), statusError)
 	}
-	m.st = themes.New(pal)
+	m.com.Styles = themes.New(pal)
 	source := "catalog"
 	if opt.Client != nil {
 		source = opt.Client.Source().Name()
 	}
-	m.cat = newCatalogPane(m.st, source)
-	m.docs = newDocsPane(m.st)
-	m.try = newTryPane(m.st)
-	m.code = newCodePane(m.st)
-	m.chain = newChainPane(m.st)
-	mode, err := ParseImageMode(opt.Images)
-	if err != nil {
-		mode = ImagesHalfBlocks
-		m.setStatus("images setting: "+err.Error()+"; previews use half blocks", statusError)
+	m.cat = newCatalogPane(c, source)
+	m.docs = newDocsPane(c)
+	m.try = newTryPane(c)
+	m.code = newCodePane(c)
+	m.chain = newChainPane(c)
+	if modeErr != nil {
+		m.setStatus("images setting: "+modeErr.Error()+"; previews use half blocks", statusError)
 	}
-	m.gfx = newGraphics(mode)
-	m.try.gfx, m.chain.gfx = m.gfx, m.gfx
 	m.drafts = &draftSaver{path: opt.DraftPath}
-	if err := m.keys.Remap(opt.Keys); err != nil {
+	if err := m.com.Keys.Remap(opt.Keys); err != nil {
 		m.setStatus(err.Error(), statusError)
 	}
 	if opt.Notice != nil {
 		m.setStatus(opt.Notice.Error(), statusError)
 	}
-	m.started = m.now()
+	m.started = m.com.Clock.Time()
 	return m
 }
 
@@ -262,7 +253,7 @@ func (m *Model) startTicking() tea.Cmd {
 
 func (m *Model) tick() tea.Cmd {
 	gen := m.tickGen
-	return m.after(100*time.Millisecond, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
+	return m.com.Clock.After(100*time.Millisecond, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
 }
 
 func (m *Model) busy() bool {
@@ -276,16 +267,15 @@ func (m *Model) setStatus(s string, k statusKind) tea.Cmd {
 		return nil
 	}
 	id := m.statusID
-	return m.after(statusTTL, func(time.Time) tea.Msg { return statusExpiredMsg{id: id} })
+	return m.com.Clock.After(statusTTL, func(time.Time) tea.Msg { return statusExpiredMsg{id: id} })
 }
 
 func (m *Model) setTheme(pal themes.Palette) {
-	m.st = themes.New(pal)
-	m.cat.setStyles(m.st)
-	m.docs.setStyles(m.st)
-	m.try.setStyles(m.st)
-	m.code.st = m.st
-	m.chain.setStyles(m.st)
+	m.com.Styles = themes.New(pal)
+	m.cat.setStyles()
+	m.docs.setStyles()
+	m.try.setStyles()
+	m.chain.setStyles()
 	m.code.shown = ""
 	m.layout()
 	if m.hasSel {
@@ -298,25 +288,25 @@ func (m *Model) setTheme(pal themes.Palette) {
 // the focused pane, results of commands to whoever asked. Image
 // transmissions the new screen needs go out with the result.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	epoch := m.gfx.epoch()
+	epoch := m.com.Graphics.Epoch()
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.EnvMsg:
-		cmd = m.gfx.setEnv(msg.Getenv)
+		cmd = m.com.Graphics.SetEnv(msg.Getenv)
 	case graphicsFlushMsg:
 	case editorDoneMsg, tea.ResumeMsg:
 		// Bubble Tea re-entered the alternate screen: send images again.
-		m.gfx.lost()
+		m.com.Graphics.Lost()
 		_, cmd = m.update(msg)
 	default:
-		if _, ok := m.gfx.handle(msg); !ok {
+		if _, ok := m.com.Graphics.Handle(msg); !ok {
 			_, cmd = m.update(msg)
 		}
 	}
-	if m.gfx.epoch() != epoch {
+	if m.com.Graphics.Epoch() != epoch {
 		m.try.refreshOutput()
 	}
-	if m.gfx.kind == previewKitty && m.focus == focusChain && !m.quitting {
+	if m.com.Graphics.Kind() == graphics.KindKitty && m.focus == focusChain && !m.quitting {
 		// The builder draws its images while rendering: render now so the
 		// images it shows are transmitted with this update, not the next.
 		_ = m.View()
@@ -325,17 +315,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		// While the window is being resized, wait for the size to settle:
 		// only the last size's images are sent.
-		if len(m.gfx.pending) > 0 {
+		if m.com.Graphics.Pending() {
 			m.gfxFlushGen++
 			gen := m.gfxFlushGen
-			return m, tea.Batch(cmd, m.after(graphicsSettle, func(time.Time) tea.Msg { return graphicsFlushMsg{gen: gen} }))
+			return m, tea.Batch(cmd, m.com.Clock.After(graphicsSettle, func(time.Time) tea.Msg { return graphicsFlushMsg{gen: gen} }))
 		}
 	case graphicsFlushMsg:
 		if msg.gen != m.gfxFlushGen {
 			return m, cmd
 		}
 	}
-	return m, tea.Batch(cmd, m.gfx.flush())
+	return m, tea.Batch(cmd, m.com.Graphics.Flush())
 }
 
 // graphicsSettle is how long a resize must pause before images are sent.
@@ -364,7 +354,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.lastLoad = msg.took
 		if msg.err != nil {
 			m.cat.loading, m.cat.err = false, msg.err
-			return m, m.setStatus(oneLine(msg.err.Error())+" · R retries", statusError)
+			return m, m.setStatus(common.OneLine(msg.err.Error())+" · R retries", statusError)
 		}
 		m.cat.resetFilter()
 		m.cat.setIndex(msg.ix)
@@ -386,7 +376,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case entryLoadedMsg:
 		delete(m.fetching, msg.path)
 		if msg.err != nil {
-			return m, m.setStatus("cannot fetch "+msg.path+": "+oneLine(msg.err.Error()), statusError)
+			return m, m.setStatus("cannot fetch "+msg.path+": "+common.OneLine(msg.err.Error()), statusError)
 		}
 		m.details[msg.path] = msg.entry
 		if m.hasSel && m.selected.Ref.Path() == msg.path {
@@ -538,14 +528,14 @@ func (m *Model) textFocused() bool {
 	return m.cat.filtering || m.docs.searching || m.try.editing || m.chain.editing
 }
 
-func (m *Model) scope() scope {
+func (m *Model) scope() keys.Scope {
 	switch m.focus {
 	case focusCatalog:
-		return scopeCatalog
+		return keys.ScopeCatalog
 	case focusChain:
-		return scopeChain
+		return keys.ScopeChain
 	}
-	return [...]scope{scopeDocs, scopeTry, scopeCode}[m.tab]
+	return [...]keys.Scope{keys.ScopeDocs, keys.ScopeTry, keys.ScopeCode}[m.tab]
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -589,16 +579,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.try.editing = false
 			m.try.editor.Blur()
 			m.refreshCode()
-			return m.do(actRun)
+			return m.do(keys.Run)
 		}
-		if id, ok := m.keys.lookup(scopeTry, msg); ok && id == actRun && msg.String() != "r" {
+		if id, ok := m.com.Keys.Lookup(keys.ScopeTry, msg); ok && id == keys.Run && msg.String() != "r" {
 			m.try.editing = false
 			m.try.editor.Blur()
-			return m.do(actRun)
+			return m.do(keys.Run)
 		}
 		return m.routeText(msg)
 	}
-	if id, ok := m.keys.lookup(m.scope(), msg); ok {
+	if id, ok := m.com.Keys.Lookup(m.scope(), msg); ok {
 		return m.do(id)
 	}
 	return nil
@@ -619,7 +609,7 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		case "pgdown", "space":
 			m.helpOff += m.h / 2
 		}
-		_, maxOff := helpView(m.st, m.keys, min(m.w-2, 120), m.h-2, m.helpOff)
+		_, maxOff := helpView(m.com.Styles, m.com.Keys, min(m.w-2, 120), m.h-2, m.helpOff)
 		m.helpOff = max(0, min(m.helpOff, maxOff))
 		return nil
 	case overlayPrompt:
@@ -654,13 +644,13 @@ func (m *Model) pick(it *pickItem) tea.Cmd {
 	switch kind {
 	case overlayPalette:
 		p := it.value.(paletteEntry)
-		if p.scope == scopeCatalog {
+		if p.scope == keys.ScopeCatalog {
 			m.focus = focusCatalog
-		} else if p.scope == scopeChain {
+		} else if p.scope == keys.ScopeChain {
 			m.focusChain()
-		} else if p.scope != scopeGlobal {
+		} else if p.scope != keys.ScopeGlobal {
 			m.focus = focusDetail
-			m.tab = map[scope]tabID{scopeDocs: tabDocs, scopeTry: tabTry, scopeCode: tabCode}[p.scope]
+			m.tab = map[keys.Scope]tabID{keys.ScopeDocs: tabDocs, keys.ScopeTry: tabTry, keys.ScopeCode: tabCode}[p.scope]
 		}
 		return func() tea.Msg { return actionMsg{id: p.id} }
 	case overlayTags:
@@ -676,28 +666,28 @@ func (m *Model) pick(it *pickItem) tea.Cmd {
 
 // paletteEntry is what a palette row runs.
 type paletteEntry struct {
-	id    action
-	scope scope
+	id    keys.Action
+	scope keys.Scope
 }
 
 func (m *Model) openPalette() tea.Cmd {
 	var items []pickItem
 	seen := map[string]bool{}
-	for _, sc := range []scope{m.scope(), scopeGlobal, scopeCatalog, scopeDocs, scopeTry, scopeCode, scopeChain} {
-		for _, b := range m.keys.inScope(sc) {
-			k := sc.String() + "." + string(b.id)
+	for _, sc := range []keys.Scope{m.scope(), keys.ScopeGlobal, keys.ScopeCatalog, keys.ScopeDocs, keys.ScopeTry, keys.ScopeCode, keys.ScopeChain} {
+		for _, b := range m.com.Keys.InScope(sc) {
+			k := sc.String() + "." + string(b.ID)
 			if seen[k] || !b.Enabled() {
 				continue
 			}
 			seen[k] = true
 			title := b.Help().Desc
-			if sc != scopeGlobal {
+			if sc != keys.ScopeGlobal {
 				title = sc.String() + ": " + title
 			}
-			items = append(items, pickItem{title: title, key: b.Help().Key, value: paletteEntry{id: b.id, scope: sc}})
+			items = append(items, pickItem{title: title, key: b.Help().Key, value: paletteEntry{id: b.ID, scope: sc}})
 		}
 	}
-	m.picker = newPicker(m.st, "Commands", "type a command or a key", items)
+	m.picker = newPicker(m.com.Styles, "Commands", "type a command or a key", items)
 	m.overlay = overlayPalette
 	m.sizeOverlay()
 	return m.picker.focus()
@@ -711,7 +701,7 @@ func (m *Model) openTags() tea.Cmd {
 	for _, t := range catalog.Tags(m.cat.ix.Entries()) {
 		items = append(items, pickItem{title: "#" + t.Tag, key: fmt.Sprint(t.Count), value: t.Tag})
 	}
-	m.picker = newPicker(m.st, "Filter by tag", "tag", items)
+	m.picker = newPicker(m.com.Styles, "Filter by tag", "tag", items)
 	m.overlay = overlayTags
 	m.sizeOverlay()
 	return m.picker.focus()
@@ -728,13 +718,13 @@ func (m *Model) openHistory() tea.Cmd {
 			detail = r.Error + ": " + r.Output
 		}
 		items = append(items, pickItem{
-			title:  r.Ref + "  " + oneLine(summarise(r.Input, r.Binary, 40)),
-			detail: "→ " + oneLine(detail),
+			title:  r.Ref + "  " + common.OneLine(summarise(r.Input, r.Binary, 40)),
+			detail: "→ " + common.OneLine(detail),
 			key:    r.Time.Local().Format("Jan 2 15:04") + " " + human.Duration(r.Duration),
 			value:  r,
 		})
 	}
-	m.picker = newPicker(m.st, "Run history", "model or input", items)
+	m.picker = newPicker(m.com.Styles, "Run history", "model or input", items)
 	m.overlay = overlayHistory
 	m.sizeOverlay()
 	return m.picker.focus()
@@ -793,7 +783,7 @@ func (m *Model) replay(r history.Record) tea.Cmd {
 func (m *Model) openPrompt(p promptPurpose) tea.Cmd {
 	switch p {
 	case promptLoadFile:
-		m.prompt = newPrompt(m.st, p, "Load a file as input", "")
+		m.prompt = newPrompt(m.com.Styles, p, "Load a file as input", "")
 	case promptSaveOutput:
 		if m.try.resp == nil {
 			return m.setStatus("nothing to save yet: run the model first (r)", statusWarn)
@@ -805,11 +795,11 @@ func (m *Model) openPrompt(p promptPurpose) tea.Cmd {
 		case catalog.KindText:
 			name = m.try.ranRef.Name + ".txt"
 		case catalog.KindBinary:
-			if info, ok := sniffImage(m.try.resp.Value.Bytes); ok {
-				name = m.try.ranRef.Name + "." + info.format
+			if info, ok := graphics.Sniff(m.try.resp.Value.Bytes); ok {
+				name = m.try.ranRef.Name + "." + info.Format
 			}
 		}
-		m.prompt = newPrompt(m.st, p, "Save the output to", name)
+		m.prompt = newPrompt(m.com.Styles, p, "Save the output to", name)
 	}
 	m.overlay = overlayPrompt
 	return m.prompt.input.Focus()
@@ -908,13 +898,13 @@ func (m *Model) runEditor(msg editorReadyMsg) tea.Cmd {
 
 // recordRun adds a finished run to the history and saves it.
 func (m *Model) recordRun(msg runDoneMsg) tea.Cmd {
-	r := history.Record{Time: m.now(), Ref: msg.ref.String(), Input: msg.input, Binary: msg.binary, Duration: msg.elapsed}
+	r := history.Record{Time: m.com.Clock.Time(), Ref: msg.ref.String(), Input: msg.input, Binary: msg.binary, Duration: msg.elapsed}
 	if msg.err != nil {
 		e := catalog.AsError(msg.err)
-		r.Error, r.Output = e.Type, oneLine(e.Message)
+		r.Error, r.Output = e.Type, common.OneLine(e.Message)
 	} else if msg.resp != nil {
 		r.Type = msg.resp.ContentType
-		r.Output = oneLine(msg.resp.Value.Summary(120))
+		r.Output = common.OneLine(msg.resp.Value.Summary(120))
 		r.Duration = msg.resp.Duration
 	}
 	m.history = append([]history.Record{r}, m.history...)
@@ -924,7 +914,7 @@ func (m *Model) recordRun(msg runDoneMsg) tea.Cmd {
 	m.cat.recent[msg.ref.Path()] = r.Time
 	var cmds []tea.Cmd
 	if msg.err != nil {
-		cmds = append(cmds, m.setStatus(msg.ref.Path()+" failed: "+catalog.AsError(msg.err).Type+": "+oneLine(catalog.AsError(msg.err).Message), statusWarn))
+		cmds = append(cmds, m.setStatus(msg.ref.Path()+" failed: "+catalog.AsError(msg.err).Type+": "+common.OneLine(catalog.AsError(msg.err).Message), statusWarn))
 	}
 	if m.opt.HistoryPath != "" {
 		store := history.Store{Path: m.opt.HistoryPath}
@@ -956,11 +946,6 @@ func loadInputFile(path string, chain bool) tea.Cmd {
 	}
 }
 
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	return s
-}
-
 func (m *Model) quit() tea.Cmd {
 	if m.try.cancel != nil {
 		m.try.cancel()
@@ -969,7 +954,7 @@ func (m *Model) quit() tea.Cmd {
 		m.chain.cancel()
 	}
 	m.quitting = true
-	if del := m.gfx.cleanup(); del != "" {
+	if del := m.com.Graphics.Cleanup(); del != "" {
 		// Delete the images while still on the alternate screen: give
 		// Bubble Tea a couple of frames to write them before it leaves.
 		return tea.Sequence(tea.Raw(del), func() tea.Msg { time.Sleep(40 * time.Millisecond); return nil }, tea.Quit)
@@ -978,37 +963,37 @@ func (m *Model) quit() tea.Cmd {
 }
 
 // do performs an action in the current scope.
-func (m *Model) do(id action) tea.Cmd {
+func (m *Model) do(id keys.Action) tea.Cmd {
 	switch id {
-	case actQuit:
+	case keys.Quit:
 		return m.quit()
-	case actHelp:
+	case keys.Help:
 		m.overlay, m.helpOff = overlayHelp, 0
 		return nil
-	case actPalette:
+	case keys.Palette:
 		return m.openPalette()
-	case actFocusNext, actFocusPrev:
-		m.cycleFocus(id == actFocusNext)
+	case keys.FocusNext, keys.FocusPrev:
+		m.cycleFocus(id == keys.FocusNext)
 		return m.refreshDetail()
-	case actTabDocs, actTabTry, actTabCode:
-		m.tab = map[action]tabID{actTabDocs: tabDocs, actTabTry: tabTry, actTabCode: tabCode}[id]
+	case keys.TabDocs, keys.TabTry, keys.TabCode:
+		m.tab = map[keys.Action]tabID{keys.TabDocs: tabDocs, keys.TabTry: tabTry, keys.TabCode: tabCode}[id]
 		m.focus = focusDetail
 		return m.refreshDetail()
-	case actHistory:
+	case keys.History:
 		return m.openHistory()
-	case actZoom:
+	case keys.Zoom:
 		m.setZoom(!m.zoom)
 		if m.zoom {
 			m.focus = focusDetail
 		}
 		return m.refreshDetail()
-	case actReload:
+	case keys.Reload:
 		m.cat.ix, m.cat.matches = nil, nil
 		m.cat.resetFilter()
 		return tea.Batch(m.loadCatalog(), m.startTicking())
-	case actChainAdd:
+	case keys.ChainAdd:
 		return m.addStep()
-	case actChainFocus:
+	case keys.ChainFocus:
 		if m.focus == focusChain {
 			m.focus = m.chainReturn
 			m.layout()
@@ -1016,13 +1001,13 @@ func (m *Model) do(id action) tea.Cmd {
 		}
 		m.focusChain()
 		return nil
-	case actChainSave:
+	case keys.ChainSave:
 		return m.saveChain()
-	case actChainOpen:
+	case keys.ChainOpen:
 		return m.openChainPrompt(promptOpenChain, "Open a chain file", m.chain.file)
-	case actTheme:
+	case keys.Theme:
 		pal := themes.Light()
-		if !m.st.Palette.Dark || m.st.Palette.Plain {
+		if !m.com.Styles.Palette.Dark || m.com.Styles.Palette.Plain {
 			pal = themes.Dark()
 		}
 		m.themeName = pal.Name
@@ -1030,15 +1015,15 @@ func (m *Model) do(id action) tea.Cmd {
 		return tea.Batch(m.refreshDetail(), m.setStatus("theme: "+pal.Name, statusInfo))
 	}
 	switch m.scope() {
-	case scopeCatalog:
+	case keys.ScopeCatalog:
 		return m.doCatalog(id)
-	case scopeDocs:
+	case keys.ScopeDocs:
 		return m.doDocs(id)
-	case scopeTry:
+	case keys.ScopeTry:
 		return m.doTry(id)
-	case scopeCode:
+	case keys.ScopeCode:
 		return m.doCode(id)
-	case scopeChain:
+	case keys.ScopeChain:
 		return m.doChain(id)
 	}
 	return nil
@@ -1082,35 +1067,35 @@ func (m *Model) cycleFocus(next bool) {
 	m.focus, m.tab = focusDetail, tabID(pos-1)
 }
 
-func (m *Model) doCatalog(id action) tea.Cmd {
+func (m *Model) doCatalog(id keys.Action) tea.Cmd {
 	h := max(1, m.cat.listHeight())
 	switch id {
-	case actUp:
+	case keys.Up:
 		m.cat.move(-1)
-	case actDown:
+	case keys.Down:
 		m.cat.move(1)
-	case actPageUp:
+	case keys.PageUp:
 		m.cat.move(-h)
-	case actPageDown:
+	case keys.PageDown:
 		m.cat.move(h)
-	case actTop:
+	case keys.Top:
 		m.cat.move(-len(m.cat.matches))
-	case actBottom:
+	case keys.Bottom:
 		m.cat.move(len(m.cat.matches))
-	case actFilter:
+	case keys.Filter:
 		// Allowed while the catalog loads: the query applies when it lands.
 		m.cat.filtering = true
 		return m.cat.input.Focus()
-	case actClear:
+	case keys.Clear:
 		if m.cat.input.Value() == "" && m.cat.tag == "" {
 			return nil
 		}
 		m.cat.input.SetValue("")
 		m.cat.tag = ""
 		return tea.Batch(m.cat.filterCmd(), m.startTicking())
-	case actTags:
+	case keys.Tags:
 		return m.openTags()
-	case actSort:
+	case keys.Sort:
 		m.cat.sortRecent = !m.cat.sortRecent
 		m.cat.applied = "\x00"
 		what := "by name"
@@ -1118,7 +1103,7 @@ func (m *Model) doCatalog(id action) tea.Cmd {
 			what = "by recent use"
 		}
 		return tea.Batch(m.cat.filterCmd(), m.setStatus("sorted "+what, statusInfo))
-	case actOpen:
+	case keys.Open:
 		if !m.hasSel {
 			return nil
 		}
@@ -1130,74 +1115,74 @@ func (m *Model) doCatalog(id action) tea.Cmd {
 	return m.selectionChanged()
 }
 
-func (m *Model) doDocs(id action) tea.Cmd {
+func (m *Model) doDocs(id keys.Action) tea.Cmd {
 	vp := &m.docs.vp
 	switch id {
-	case actUp:
+	case keys.Up:
 		vp.ScrollUp(1)
-	case actDown:
+	case keys.Down:
 		vp.ScrollDown(1)
-	case actPageUp:
+	case keys.PageUp:
 		vp.PageUp()
-	case actPageDown:
+	case keys.PageDown:
 		vp.PageDown()
-	case actTop:
+	case keys.Top:
 		vp.GotoTop()
-	case actBottom:
+	case keys.Bottom:
 		vp.GotoBottom()
-	case actFilter:
+	case keys.Filter:
 		return m.docs.startSearch()
-	case actSearchNext:
+	case keys.SearchNext:
 		m.docs.step(1)
-	case actSearchPrev:
+	case keys.SearchPrev:
 		m.docs.step(-1)
-	case actClear:
+	case keys.Clear:
 		m.docs.clearSearch()
 	}
 	return nil
 }
 
-func (m *Model) doTry(id action) tea.Cmd {
+func (m *Model) doTry(id keys.Action) tea.Cmd {
 	switch id {
-	case actRun:
+	case keys.Run:
 		if m.try.running {
 			return m.setStatus("already running; esc cancels", statusInfo)
 		}
 		if m.selected.Unavailable != "" {
 			return m.setStatus(m.selected.Unavailable, statusWarn)
 		}
-		cmd := m.try.run(m.opt.Client, m.now())
+		cmd := m.try.run(m.opt.Client, m.com.Clock.Time())
 		if cmd == nil {
 			return nil
 		}
 		return tea.Batch(cmd, m.startTicking())
-	case actClear:
+	case keys.Clear:
 		if m.try.stop() {
 			return m.setStatus("cancelled", statusInfo)
 		}
-	case actEdit:
+	case keys.Edit:
 		if m.try.bin != nil {
 			m.try.bin, m.try.binLabel = nil, ""
 			m.try.editor.Placeholder = "type the input (" + string(m.selected.InputKind) + ")"
 		}
 		m.try.editing = true
 		return m.try.editor.Focus()
-	case actNextSample, actPrevSample:
+	case keys.NextSample, keys.PrevSample:
 		d := 1
-		if id == actPrevSample {
+		if id == keys.PrevSample {
 			d = -1
 		}
 		if !m.try.cycleSample(d) {
 			return m.setStatus("this model has one sample", statusInfo)
 		}
 		m.refreshCode()
-	case actLoadFile:
+	case keys.LoadFile:
 		return m.openPrompt(promptLoadFile)
-	case actSave:
+	case keys.Save:
 		return m.openPrompt(promptSaveOutput)
-	case actEditor:
+	case keys.Editor:
 		return m.openEditor()
-	case actCopy:
+	case keys.Copy:
 		if m.try.err != nil {
 			e := catalog.AsError(m.try.err)
 			return tea.Batch(tea.SetClipboard(e.Type+": "+e.Message), m.setStatus("copied the error", statusInfo))
@@ -1210,27 +1195,27 @@ func (m *Model) doTry(id action) tea.Cmd {
 			return m.setStatus("binary output cannot go to the clipboard; w saves it", statusWarn)
 		}
 		return tea.Batch(tea.SetClipboard(s), m.setStatus(fmt.Sprintf("copied %s of output", human.Bytes(int64(len(s)))), statusInfo))
-	case actUp:
+	case keys.Up:
 		m.try.out.ScrollUp(1)
-	case actDown:
+	case keys.Down:
 		m.try.out.ScrollDown(1)
 	}
 	return nil
 }
 
-func (m *Model) doCode(id action) tea.Cmd {
+func (m *Model) doCode(id keys.Action) tea.Cmd {
 	switch id {
-	case actNextLang:
+	case keys.NextLang:
 		m.code.lang = (m.code.lang + 1) % len(languages)
 		m.refreshCode()
-	case actPrevLang:
+	case keys.PrevLang:
 		m.code.lang = (m.code.lang + len(languages) - 1) % len(languages)
 		m.refreshCode()
-	case actCopy:
+	case keys.Copy:
 		return tea.Batch(tea.SetClipboard(m.code.text), m.setStatus("copied the "+languages[m.code.lang]+" snippet", statusInfo))
-	case actUp:
+	case keys.Up:
 		m.code.vp.ScrollUp(1)
-	case actDown:
+	case keys.Down:
 		m.code.vp.ScrollDown(1)
 	}
 	return nil
@@ -1292,8 +1277,8 @@ func (m *Model) refreshCode() {
 	if m.try.bin != nil {
 		in.Kind = catalog.KindBinary
 		in.File = "input.bin"
-		if info, ok := sniffImage(m.try.bin); ok {
-			in.File = "input." + info.format
+		if info, ok := graphics.Sniff(m.try.bin); ok {
+			in.File = "input." + info.Format
 		}
 		if m.try.binLabel != "" && strings.Contains(m.try.binLabel, ".") && !strings.Contains(m.try.binLabel, " ") {
 			in.File = m.try.binLabel
@@ -1331,8 +1316,8 @@ func (m *Model) layout() {
 	} else {
 		m.chain.SetSize(m.w, stripHeight)
 	}
-	iw := max(1, detW-m.st.Pane.GetHorizontalFrameSize())
-	ih := max(1, detH-m.st.Pane.GetVerticalFrameSize()-2)
+	iw := max(1, detW-m.com.Styles.Pane.GetHorizontalFrameSize())
+	ih := max(1, detH-m.com.Styles.Pane.GetVerticalFrameSize()-2)
 	m.docs.SetSize(iw, ih)
 	m.try.SetSize(iw, ih)
 	m.code.SetSize(iw, ih)
@@ -1366,7 +1351,7 @@ func (m *Model) showStrip() bool {
 func (m *Model) sizeOverlay() {
 	if m.picker != nil {
 		// As tall as its items need, up to most of the screen.
-		frame := m.st.Overlay.GetVerticalFrameSize() + 3
+		frame := m.com.Styles.Overlay.GetVerticalFrameSize() + 3
 		m.picker.setSize(min(m.w-4, 80), max(6, min(m.h-4, 24, len(m.picker.items)+frame)))
 	}
 }
@@ -1392,7 +1377,7 @@ var plainGlyphs = strings.NewReplacer("·", "-", "→", ">", "←", "<", "…", 
 
 func (m *Model) render() string {
 	s := m.renderScreen()
-	if m.st.Palette.Plain {
+	if m.com.Styles.Palette.Plain {
 		s = plainGlyphs.Replace(s)
 	}
 	return s
@@ -1408,7 +1393,7 @@ func (m *Model) renderScreen() string {
 	if m.w < minW || m.h < minH {
 		return ansi.Truncate(fmt.Sprintf("pipette needs at least %d×%d; this terminal is %d×%d", minW, minH, m.w, m.h), m.w, "")
 	}
-	spin := m.st.SpinnerFrames[m.spin%len(m.st.SpinnerFrames)]
+	spin := m.com.Styles.SpinnerFrames[m.spin%len(m.com.Styles.SpinnerFrames)]
 	var body string
 	if m.focus == focusChain {
 		body = m.chain.View(spin)
@@ -1438,10 +1423,10 @@ func (m *Model) renderScreen() string {
 func (m *Model) overlayView() string {
 	switch m.overlay {
 	case overlayHelp:
-		box, _ := helpView(m.st, m.keys, min(m.w-2, 120), m.h-2, m.helpOff)
+		box, _ := helpView(m.com.Styles, m.com.Keys, min(m.w-2, 120), m.h-2, m.helpOff)
 		return box
 	case overlayPrompt:
-		return m.prompt.View(m.st, min(m.w-4, 70))
+		return m.prompt.View(m.com.Styles, min(m.w-4, 70))
 	case overlayConfirm:
 		return m.confirm.View(m, min(m.w-4, 70))
 	}
@@ -1453,37 +1438,37 @@ func (m *Model) overlayView() string {
 
 func (m *Model) detailView(spin string) string {
 	_, _, w, h := m.paneSizes()
-	frame := m.st.Pane
+	frame := m.com.Styles.Pane
 	if m.focus == focusDetail && m.overlay == overlayNone {
-		frame = m.st.PaneFocused
+		frame = m.com.Styles.PaneFocused
 	}
 	iw := max(1, w-frame.GetHorizontalFrameSize())
 	var tabs []string
 	for i, n := range tabNames {
 		if tabID(i) == m.tab {
-			tabs = append(tabs, m.st.TabActive.Render(n))
+			tabs = append(tabs, m.com.Styles.TabActive.Render(n))
 		} else {
-			tabs = append(tabs, m.st.Tab.Render(n))
+			tabs = append(tabs, m.com.Styles.Tab.Render(n))
 		}
 	}
 	tabBar := strings.Join(tabs, "")
 	var lines []string
 	if !m.hasSel {
-		title := m.st.Muted.Render("no model selected")
-		lines = append(lines, fitRow(title, tabBar, iw), "")
+		title := m.com.Styles.Muted.Render("no model selected")
+		lines = append(lines, common.FitRow(title, tabBar, iw), "")
 		msg := "pick a model on the left"
 		if m.w < wideWidth {
 			msg = "pick a model above"
 		}
 		if m.cat.loading {
-			msg = spin + " loading the catalog" + m.st.Ellipsis
+			msg = spin + " loading the catalog" + m.com.Styles.Ellipsis
 		}
-		lines = append(lines, m.st.Muted.Render(msg))
+		lines = append(lines, m.com.Styles.Muted.Render(msg))
 	} else {
 		e := m.selected
-		title := m.st.Title.Render(e.Ref.Path()) + " " + m.st.Muted.Render(e.Ref.Version)
-		lines = append(lines, fitRow(title, tabBar, iw))
-		lines = append(lines, ansi.Truncate(m.metaLine(e), iw, m.st.Ellipsis))
+		title := m.com.Styles.Title.Render(e.Ref.Path()) + " " + m.com.Styles.Muted.Render(e.Ref.Version)
+		lines = append(lines, common.FitRow(title, tabBar, iw))
+		lines = append(lines, ansi.Truncate(m.metaLine(e), iw, m.com.Styles.Ellipsis))
 		var content string
 		switch m.tab {
 		case tabDocs:
@@ -1525,26 +1510,16 @@ func (m *Model) metaLine(e catalog.Entry) string {
 	if len(e.Tags) > 0 {
 		parts = append(parts, "#"+strings.Join(e.Tags, " #"))
 	}
-	s := m.st.Muted.Render(strings.Join(parts, " "+m.st.Dot+" "))
+	s := m.com.Styles.Muted.Render(strings.Join(parts, " "+m.com.Styles.Dot+" "))
 	if e.Unavailable != "" {
-		s = m.st.StatusWarn.Render("unavailable: "+e.Unavailable) + "  " + s
+		s = m.com.Styles.StatusWarn.Render("unavailable: "+e.Unavailable) + "  " + s
 	}
 	return s
 }
 
-// fitRow puts left and right on one line of width w, cutting left first.
-func fitRow(left, right string, w int) string {
-	rw := ansi.StringWidth(right)
-	if rw >= w {
-		return ansi.Truncate(left, w, "")
-	}
-	left = ansi.Truncate(left, w-rw-1, "…")
-	return left + strings.Repeat(" ", max(1, w-ansi.StringWidth(left)-rw)) + right
-}
-
 // footer is the short help for where the focus is.
 func (m *Model) footer() string {
-	var ids []action
+	var ids []keys.Action
 	sc := m.scope()
 	switch {
 	case m.overlay == overlayConfirm && m.confirm != nil:
@@ -1563,37 +1538,37 @@ func (m *Model) footer() string {
 		return m.helpLine([][2]string{{"esc", "done editing"}, {"ctrl+r", "run"}, {"ctrl+c", "quit"}})
 	case m.chain.editing:
 		return m.helpLine([][2]string{{"esc", "done editing"}, {"ctrl+r", "run to here"}, {"ctrl+t", "input/each"}, {"ctrl+c", "quit"}})
-	case sc == scopeChain && m.chain.running:
+	case sc == keys.ScopeChain && m.chain.running:
 		return m.helpLine([][2]string{{"esc", "cancel"}, {"←/→", "step"}, {"ctrl+p", "commands"}, {"?", "help"}})
-	case sc == scopeChain:
+	case sc == keys.ScopeChain:
 		return m.helpLine([][2]string{{"r", "run"}, {"u", "run to step"}, {"i", "edit mapping"}, {"K/J", "move"}, {"n", "rename"},
 			{"x", "remove"}, {"e", "export"}, {"ctrl+s", "save"}, {"esc", "back"}, {"?", "help"}, {"q", "quit"}})
-	case sc == scopeCatalog:
-		ids = []action{actFilter, actOpen, actTags, actSort, actFocusNext}
-	case sc == scopeDocs:
-		ids = []action{actFilter, actSearchNext, actTabTry, actFocusNext}
-	case sc == scopeTry:
-		ids = []action{actRun, actEdit, actNextSample, actLoadFile, actCopy}
+	case sc == keys.ScopeCatalog:
+		ids = []keys.Action{keys.Filter, keys.Open, keys.Tags, keys.Sort, keys.FocusNext}
+	case sc == keys.ScopeDocs:
+		ids = []keys.Action{keys.Filter, keys.SearchNext, keys.TabTry, keys.FocusNext}
+	case sc == keys.ScopeTry:
+		ids = []keys.Action{keys.Run, keys.Edit, keys.NextSample, keys.LoadFile, keys.Copy}
 		if m.try.running {
-			ids = []action{actClear}
+			ids = []keys.Action{keys.Clear}
 		}
-	case sc == scopeCode:
-		ids = []action{actNextLang, actCopy}
+	case sc == keys.ScopeCode:
+		ids = []keys.Action{keys.NextLang, keys.Copy}
 	}
 	var pairs [][2]string
 	for _, id := range ids {
-		if b := m.keys.find(sc, id); b != nil && b.Enabled() {
+		if b := m.com.Keys.Find(sc, id); b != nil && b.Enabled() {
 			pairs = append(pairs, [2]string{b.Help().Key, b.Help().Desc})
 		}
 	}
-	for _, id := range []action{actChainAdd, actChainFocus} {
-		if b := m.keys.find(scopeGlobal, id); b != nil && b.Enabled() && m.hasSel {
-			desc := map[action]string{actChainAdd: "add to chain", actChainFocus: "chain"}[id]
+	for _, id := range []keys.Action{keys.ChainAdd, keys.ChainFocus} {
+		if b := m.com.Keys.Find(keys.ScopeGlobal, id); b != nil && b.Enabled() && m.hasSel {
+			desc := map[keys.Action]string{keys.ChainAdd: "add to chain", keys.ChainFocus: "chain"}[id]
 			pairs = append(pairs, [2]string{b.Help().Key, desc})
 		}
 	}
-	if sc != scopeCatalog {
-		if b := m.keys.find(scopeGlobal, actZoom); b != nil && b.Enabled() {
+	if sc != keys.ScopeCatalog {
+		if b := m.com.Keys.Find(keys.ScopeGlobal, keys.Zoom); b != nil && b.Enabled() {
 			desc := "zoom"
 			if m.zoom {
 				desc = "unzoom"
@@ -1601,8 +1576,8 @@ func (m *Model) footer() string {
 			pairs = append(pairs, [2]string{b.Help().Key, desc})
 		}
 	}
-	for _, id := range []action{actPalette, actHelp, actQuit} {
-		if b := m.keys.find(scopeGlobal, id); b != nil {
+	for _, id := range []keys.Action{keys.Palette, keys.Help, keys.Quit} {
+		if b := m.com.Keys.Find(keys.ScopeGlobal, id); b != nil {
 			pairs = append(pairs, [2]string{strings.Split(b.Help().Key, "/")[0], b.Help().Desc})
 		}
 	}
@@ -1613,11 +1588,11 @@ func (m *Model) footer() string {
 // pairs are dropped from the middle so the last ones (commands, help, quit)
 // always stay on screen.
 func (m *Model) helpLine(pairs [][2]string) string {
-	sep := m.st.HelpSep.Render(" " + m.st.Dot + " ")
+	sep := m.com.Styles.HelpSep.Render(" " + m.com.Styles.Dot + " ")
 	render := func(ps [][2]string) string {
 		items := make([]string, len(ps))
 		for i, p := range ps {
-			items[i] = m.st.HelpKey.Render(p[0]) + " " + m.st.HelpDesc.Render(p[1])
+			items[i] = m.com.Styles.HelpKey.Render(p[0]) + " " + m.com.Styles.HelpDesc.Render(p[1])
 		}
 		return " " + strings.Join(items, sep)
 	}
@@ -1641,20 +1616,20 @@ func (m *Model) statusLine(spin string) string {
 	var left string
 	switch {
 	case m.status != "":
-		st := map[statusKind]lipgloss.Style{statusInfo: m.st.StatusInfo, statusWarn: m.st.StatusWarn, statusError: m.st.StatusError}[m.statusKind]
+		st := map[statusKind]lipgloss.Style{statusInfo: m.com.Styles.StatusInfo, statusWarn: m.com.Styles.StatusWarn, statusError: m.com.Styles.StatusError}[m.statusKind]
 		left = st.Render(m.status)
 	case m.try.running:
-		left = m.st.Accent.Render(spin + " running " + m.try.entry.Ref.Path())
+		left = m.com.Styles.Accent.Render(spin + " running " + m.try.entry.Ref.Path())
 	case m.chain.running:
-		left = m.st.Accent.Render(spin + " running the chain " + m.chain.c.Name)
+		left = m.com.Styles.Accent.Render(spin + " running the chain " + m.chain.c.Name)
 	default:
-		left = m.st.Muted.Render(m.cat.source)
+		left = m.com.Styles.Muted.Render(m.cat.source)
 	}
 	right := ""
 	if m.cat.ix != nil && m.cat.took > 0 && m.cat.applied != "" && m.cat.applied != "\x00" {
-		right = m.st.Subtle.Render(fmt.Sprintf("filter %s", human.Duration(m.cat.took)))
+		right = m.com.Styles.Subtle.Render(fmt.Sprintf("filter %s", human.Duration(m.cat.took)))
 	}
-	return " " + fitRow(left, right, m.w-2)
+	return " " + common.FitRow(left, right, m.w-2)
 }
 
 // handleClick focuses what was clicked: a catalog row, a tab, a pane, or a
@@ -1685,7 +1660,7 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 	}
 	if m.focus == focusChain {
 		// The pipeline is the second inner line: a click selects a step.
-		if i, ok := m.chain.stepAt(ms.X-1-m.st.Pane.GetPaddingLeft(), ms.Y-1); ok {
+		if i, ok := m.chain.stepAt(ms.X-1-m.com.Styles.Pane.GetPaddingLeft(), ms.Y-1); ok {
 			m.chain.sel = i
 			m.chain.vp.GotoTop()
 		}
@@ -1715,10 +1690,10 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 	}
 	if ms.Y == y0+1 {
 		_, _, w, _ := m.paneSizes()
-		iw := w - m.st.Pane.GetHorizontalFrameSize()
+		iw := w - m.com.Styles.Pane.GetHorizontalFrameSize()
 		pos := x0 + 1 + iw
 		for i := len(tabNames) - 1; i >= 0; i-- {
-			tw := ansi.StringWidth(m.st.Tab.Render(tabNames[i]))
+			tw := ansi.StringWidth(m.com.Styles.Tab.Render(tabNames[i]))
 			if ms.X >= pos-tw && ms.X < pos {
 				m.tab = tabID(i)
 				return m.refreshDetail()
@@ -1761,7 +1736,7 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 			m.picker.clamp()
 		}
 		if m.overlay == overlayHelp {
-			_, maxOff := helpView(m.st, m.keys, min(m.w-2, 120), m.h-2, m.helpOff)
+			_, maxOff := helpView(m.com.Styles, m.com.Keys, min(m.w-2, 120), m.h-2, m.helpOff)
 			m.helpOff = max(0, min(m.helpOff+d, maxOff))
 		}
 		return nil

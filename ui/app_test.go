@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"pipette/ui/keys"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,7 @@ func TestFilterHighlightsAndSelectsBestMatch(t *testing.T) {
 		t.Errorf("highlight positions = %v, want six", got)
 	}
 	// The matched characters are drawn in the match style.
-	if !strings.Contains(screen(m), m.st.Match.Inherit(m.st.Selected).Render("W")) {
+	if !strings.Contains(screen(m), m.com.Styles.Match.Inherit(m.com.Styles.Selected).Render("W")) {
 		t.Error("matched character W not highlighted")
 	}
 	press(t, m, "enter")
@@ -197,7 +198,7 @@ func TestDocsRenderAndSearch(t *testing.T) {
 	if m.docs.hit != 2 {
 		t.Errorf("N wraps: hit %d", m.docs.hit)
 	}
-	if !strings.Contains(screen(m), m.st.SearchCurrent.Render("needle")) {
+	if !strings.Contains(screen(m), m.com.Styles.SearchCurrent.Render("needle")) {
 		t.Error("current match not highlighted")
 	}
 	press(t, m, "esc")
@@ -341,7 +342,7 @@ func TestHistoryIsSavedAndReplayed(t *testing.T) {
 	// A new session reads the file; H lists it; enter replays the input.
 	reg := testRegistry()
 	m2 := New(Options{Client: client.NewLocal(reg, reg), Theme: "dark", HistoryPath: m.opt.HistoryPath, Now: func() time.Time { return testTime }})
-	m2.after = m.after
+	m2.com.Clock.Tick = m.com.Clock.Tick
 	send(t, m2, tea.WindowSizeMsg{Width: 100, Height: 30})
 	run(t, m2, m2.Init())
 	press(t, m2, "H")
@@ -485,8 +486,8 @@ func TestThemes(t *testing.T) {
 	// The terminal's background picks the palette under "auto".
 	m := newTestModel(t, 100, 30, "auto")
 	send(t, m, tea.BackgroundColorMsg{Color: lightBG{}})
-	if m.st.Palette.Name != "light" {
-		t.Errorf("light background gave %s", m.st.Palette.Name)
+	if m.com.Styles.Palette.Name != "light" {
+		t.Errorf("light background gave %s", m.com.Styles.Palette.Name)
 	}
 }
 
@@ -504,14 +505,14 @@ func TestConfig(t *testing.T) {
 	if err != nil || c.Theme != "light" || c.MouseEnabled() {
 		t.Fatalf("config = %+v, %v", c, err)
 	}
-	km := defaultKeyMap()
+	km := keys.Default()
 	if err := km.Remap(c.KeyOverrides()); err != nil {
 		t.Fatal(err)
 	}
-	if id, ok := km.lookup(scopeCatalog, keyMsg("ctrl+q")); !ok || id != actQuit {
+	if id, ok := km.Lookup(keys.ScopeCatalog, keyMsg("ctrl+q")); !ok || id != keys.Quit {
 		t.Error("quit not remapped to ctrl+q")
 	}
-	if _, ok := km.lookup(scopeCatalog, keyMsg("q")); ok {
+	if _, ok := km.Lookup(keys.ScopeCatalog, keyMsg("q")); ok {
 		t.Error("q still quits after remapping")
 	}
 	if err := km.Remap(map[string][]string{"nope": {"x"}}); err == nil || !strings.Contains(err.Error(), "nope") {

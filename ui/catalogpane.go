@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"pipette/ui/common"
 	"slices"
 	"strings"
 	"time"
@@ -13,14 +14,13 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"pipette/catalog"
-	"pipette/themes"
 )
 
 // catalogPane is the list of models: a fuzzy filter, a tag facet and a
 // cursor. It keeps the whole match list but renders only the rows on screen,
 // so drawing costs the same at 100 entries and at 100 000.
 type catalogPane struct {
-	st     *themes.Styles
+	com    *common.Common
 	w, h   int // outer size, border included
 	source string
 
@@ -48,18 +48,18 @@ type catalogPane struct {
 	cursor, offset int
 }
 
-func newCatalogPane(st *themes.Styles, source string) catalogPane {
+func newCatalogPane(c *common.Common, source string) catalogPane {
 	in := textinput.New()
 	in.Prompt = "/ "
 	in.Placeholder = "filter"
 	in.CharLimit = 200
-	p := catalogPane{st: st, source: source, input: in, loading: true, recent: map[string]time.Time{}}
-	p.setStyles(st)
+	p := catalogPane{com: c, source: source, input: in, loading: true, recent: map[string]time.Time{}}
+	p.setStyles()
 	return p
 }
 
-func (p *catalogPane) setStyles(st *themes.Styles) {
-	p.st = st
+func (p *catalogPane) setStyles() {
+	st := p.com.Styles
 	s := textinput.DefaultStyles(st.Palette.Dark)
 	s.Cursor.Blink = false // a steady cursor: calmer, and screen readers track it
 	s.Focused.Prompt = st.Accent
@@ -73,13 +73,13 @@ func (p *catalogPane) setStyles(st *themes.Styles) {
 
 func (p *catalogPane) SetSize(w, h int) {
 	p.w, p.h = w, h
-	p.input.SetWidth(max(1, w-p.st.Pane.GetHorizontalFrameSize()-3))
+	p.input.SetWidth(max(1, w-p.com.Styles.Pane.GetHorizontalFrameSize()-3))
 	p.clamp()
 }
 
 // listHeight is the number of rows available for entries.
 func (p *catalogPane) listHeight() int {
-	return max(0, p.h-p.st.Pane.GetVerticalFrameSize()-2)
+	return max(0, p.h-p.com.Styles.Pane.GetVerticalFrameSize()-2)
 }
 
 // setIndex installs a freshly loaded catalog, indexed off the UI goroutine.
@@ -266,7 +266,7 @@ func (p *catalogPane) clamp() {
 
 // rowAt maps a y inside the pane (0 = top border) to a match index.
 func (p *catalogPane) rowAt(y int) (int, bool) {
-	row := y - p.st.Pane.GetBorderTopSize() - p.st.Pane.GetPaddingTop() - 2
+	row := y - p.com.Styles.Pane.GetBorderTopSize() - p.com.Styles.Pane.GetPaddingTop() - 2
 	if row < 0 || row >= p.listHeight() {
 		return 0, false
 	}
@@ -275,9 +275,9 @@ func (p *catalogPane) rowAt(y int) (int, bool) {
 }
 
 func (p *catalogPane) View(focused bool, spin string) string {
-	frame := p.st.Pane
+	frame := p.com.Styles.Pane
 	if focused {
-		frame = p.st.PaneFocused
+		frame = p.com.Styles.PaneFocused
 	}
 	iw := max(1, p.w-frame.GetHorizontalFrameSize())
 	ih := max(1, p.h-frame.GetVerticalFrameSize())
@@ -285,48 +285,48 @@ func (p *catalogPane) View(focused bool, spin string) string {
 
 	// The count comes before the source name so that a narrow pane cuts
 	// the (long) server address, not the number.
-	title := p.st.Title.Render("pipette")
+	title := p.com.Styles.Title.Render("pipette")
 	switch {
 	case p.loading:
-		title += p.st.Muted.Render(" " + p.st.Dot + " " + spin + " loading")
+		title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " " + spin + " loading")
 	case p.ix != nil:
 		count := fmt.Sprintf("%d models", p.ix.Len())
 		if p.applied != "" && p.applied != "\x00" || p.tag != "" {
 			count = fmt.Sprintf("%d of %d", len(p.matches), p.ix.Len())
 		}
-		title += p.st.Muted.Render(" " + p.st.Dot + " " + count)
+		title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " " + count)
 		if p.sortRecent {
-			title += p.st.Muted.Render(" " + p.st.Dot + " recent")
+			title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " recent")
 		}
 	}
-	title += p.st.Muted.Render(" " + p.st.Dot + " " + p.source)
-	lines = append(lines, ansi.Truncate(title, iw, p.st.Ellipsis))
+	title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " " + p.source)
+	lines = append(lines, ansi.Truncate(title, iw, p.com.Styles.Ellipsis))
 
 	filter := ""
 	switch {
 	case p.filtering || p.input.Value() != "":
 		filter = p.input.View()
 	default:
-		filter = p.st.Muted.Render("/ filter")
+		filter = p.com.Styles.Muted.Render("/ filter")
 	}
 	if p.tag != "" {
-		filter = p.st.Tag.Render("#"+p.tag) + " " + filter
+		filter = p.com.Styles.Tag.Render("#"+p.tag) + " " + filter
 	}
 	if p.pending && !p.loading {
-		filter += " " + p.st.Muted.Render(spin)
+		filter += " " + p.com.Styles.Muted.Render(spin)
 	}
 	lines = append(lines, ansi.Truncate(filter, iw, ""))
 
 	switch {
 	case p.loading:
-		lines = append(lines, p.st.Muted.Render(spin+" fetching the catalog"+p.st.Ellipsis))
+		lines = append(lines, p.com.Styles.Muted.Render(spin+" fetching the catalog"+p.com.Styles.Ellipsis))
 	case p.err != nil:
-		for _, l := range strings.Split(wrapText(p.err.Error(), iw), "\n") {
-			lines = append(lines, p.st.Error.Render(l))
+		for _, l := range strings.Split(common.WrapText(p.err.Error(), iw), "\n") {
+			lines = append(lines, p.com.Styles.Error.Render(l))
 		}
-		lines = append(lines, p.st.Muted.Render("press R to retry"))
+		lines = append(lines, p.com.Styles.Muted.Render("press R to retry"))
 	case len(p.matches) == 0 && p.applied != "\x00":
-		lines = append(lines, p.st.Muted.Render("no model matches; esc clears the filter"))
+		lines = append(lines, p.com.Styles.Muted.Render("no model matches; esc clears the filter"))
 	default:
 		end := min(len(p.matches), p.offset+p.listHeight())
 		refW := 0
@@ -354,24 +354,24 @@ func (p *catalogPane) row(i, w, refW int, focused bool) string {
 	sel := i == p.cursor
 	style := func(s lipgloss.Style) lipgloss.Style {
 		if sel {
-			return s.Inherit(p.st.Selected)
+			return s.Inherit(p.com.Styles.Selected)
 		}
 		return s
 	}
 	marker := "  "
 	if sel {
-		marker = style(p.st.Cursor).Render(p.st.Arrow + " ")
+		marker = style(p.com.Styles.Cursor).Render(p.com.Styles.Arrow + " ")
 	}
 	badge := kindBadge(e)
-	badgeStyle := p.st.Badge
+	badgeStyle := p.com.Styles.Badge
 	if e.Unavailable != "" {
 		// It is listed (its docs are worth reading) but cannot run here.
-		badge, badgeStyle = "unavailable", p.st.StatusWarn
+		badge, badgeStyle = "unavailable", p.com.Styles.StatusWarn
 	}
 	showBadge := w >= 48 && badge != ""
 	rest := w - 2
 	ref := e.Ref.Path()
-	out := marker + highlight(ref, m.InRef, min(refW, rest), style(p.st.Text), style(p.st.Match), p.st.Ellipsis)
+	out := marker + highlight(ref, m.InRef, min(refW, rest), style(p.com.Styles.Text), style(p.com.Styles.Match), p.com.Styles.Ellipsis)
 	used := 2 + min(ansi.StringWidth(ref), min(refW, rest))
 	pad := func(n int) string {
 		if n <= 0 {
@@ -390,7 +390,7 @@ func (p *catalogPane) row(i, w, refW int, focused bool) string {
 		if showBadge {
 			tagW -= ansi.StringWidth(badge) + 1
 		}
-		t := highlight(e.Tagline, m.InTag, tagW, style(p.st.Muted), style(p.st.Match), p.st.Ellipsis)
+		t := highlight(e.Tagline, m.InTag, tagW, style(p.com.Styles.Muted), style(p.com.Styles.Match), p.com.Styles.Ellipsis)
 		out += t
 		used += ansi.StringWidth(t)
 	}
@@ -468,12 +468,4 @@ func highlight(s string, positions []int, w int, base, hi lipgloss.Style, tail s
 	}
 	flush()
 	return b.String()
-}
-
-// wrapText wraps plain text to w cells.
-func wrapText(s string, w int) string {
-	if w <= 0 {
-		return s
-	}
-	return ansi.Wrap(s, w, " ,;")
 }

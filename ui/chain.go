@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"pipette/internal/human"
+	"pipette/ui/common"
+	"pipette/ui/components/graphics"
 	"strings"
 	"time"
 
@@ -16,7 +19,6 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
-	"pipette/internal/human"
 	"pipette/pipebuilder"
 	"pipette/themes"
 )
@@ -25,8 +27,7 @@ import (
 // the pipeline, which fills the screen when focused to show the selected
 // step's mapping, input and result.
 type chainPane struct {
-	st   *themes.Styles
-	gfx  *graphics
+	com  *common.Common
 	w, h int // outer size, border included
 
 	c        *pipebuilder.Chain // nil until the first step is added or a chain opened
@@ -75,14 +76,14 @@ type chainPane struct {
 	vpKey string
 }
 
-func newChainPane(st *themes.Styles) chainPane {
-	p := chainPane{st: st, editor: newEditor(), vp: newOutputViewport(), live: map[string]pipebuilder.StepTrace{}}
-	p.setStyles(st)
+func newChainPane(c *common.Common) chainPane {
+	p := chainPane{com: c, editor: newEditor(), vp: newOutputViewport(), live: map[string]pipebuilder.StepTrace{}}
+	p.setStyles()
 	return p
 }
 
-func (p *chainPane) setStyles(st *themes.Styles) {
-	p.st = st
+func (p *chainPane) setStyles() {
+	st := p.com.Styles
 	p.editor.SetStyles(editorStyles(st))
 	p.vpKey = ""
 }
@@ -92,7 +93,7 @@ const stripHeight = 3
 
 func (p *chainPane) SetSize(w, h int) {
 	p.w, p.h = w, h
-	iw := max(1, w-p.st.Pane.GetHorizontalFrameSize())
+	iw := max(1, w-p.com.Styles.Pane.GetHorizontalFrameSize())
 	p.editor.SetWidth(iw)
 	p.editor.SetHeight(p.editorHeight())
 	p.vp.SetWidth(iw)
@@ -101,7 +102,7 @@ func (p *chainPane) SetSize(w, h int) {
 	// again only if they changed, not on every layout (each preview answer).
 }
 
-func (p *chainPane) innerHeight() int { return max(1, p.h-p.st.Pane.GetVerticalFrameSize()) }
+func (p *chainPane) innerHeight() int { return max(1, p.h-p.com.Styles.Pane.GetVerticalFrameSize()) }
 
 func (p *chainPane) editorHeight() int { return max(2, min(8, p.innerHeight()/5)) }
 
@@ -156,11 +157,11 @@ func (p *chainPane) mark(id, spin string) string {
 		if len(st.Items) > 0 {
 			s += fmt.Sprintf(" %d/%d", st.Completed, len(st.Items))
 		}
-		return p.st.Accent.Render(s)
+		return p.com.Styles.Accent.Render(s)
 	case st.Err != nil:
-		return p.st.Error.Render("✗ " + errorType(st.Err))
+		return p.com.Styles.Error.Render("✗ " + errorType(st.Err))
 	}
-	return p.st.Success.Render("✓") + p.st.Muted.Render(" "+human.Duration(st.Duration))
+	return p.com.Styles.Success.Render("✓") + p.com.Styles.Muted.Render(" "+human.Duration(st.Duration))
 }
 
 func errorType(err error) string {
@@ -178,21 +179,21 @@ func errorType(err error) string {
 // w cells, keeping the selected step in view.
 func (p *chainPane) pipeline(w int, spin string, selected bool) string {
 	if p.steps() == 0 {
-		return p.st.Muted.Render("no steps yet · pick a model and press a to add it")
+		return p.com.Styles.Muted.Render("no steps yet · pick a model and press a to add it")
 	}
-	arrow := p.st.Muted.Render(" → ")
+	arrow := p.com.Styles.Muted.Render(" → ")
 	parts := make([]string, len(p.c.Steps))
 	for i, s := range p.c.Steps {
 		name := s.ID
 		if s.Each != "" {
 			name += "[]"
 		}
-		st := p.st.Text
+		st := p.com.Styles.Text
 		if len(p.problems.ForStep(i)) > 0 {
-			st = p.st.StatusWarn
+			st = p.com.Styles.StatusWarn
 		}
 		if selected && i == p.sel {
-			st = st.Inherit(p.st.Selected)
+			st = st.Inherit(p.com.Styles.Selected)
 		}
 		part := st.Render(name)
 		if mk := p.mark(s.ID, spin); mk != "" {
@@ -215,12 +216,12 @@ func (p *chainPane) pipeline(w int, spin string, selected bool) string {
 	}
 	line = strings.Join(parts[lo:hi], arrow)
 	if lo > 0 {
-		line = p.st.Muted.Render("… ") + line
+		line = p.com.Styles.Muted.Render("… ") + line
 	}
 	if hi < len(parts) {
-		line += p.st.Muted.Render(" …")
+		line += p.com.Styles.Muted.Render(" …")
 	}
-	return ansi.Truncate(line, w, p.st.Ellipsis)
+	return ansi.Truncate(line, w, p.com.Styles.Ellipsis)
 }
 
 // stepAt maps a cell of the builder's pipeline line (x from the text's
@@ -230,7 +231,7 @@ func (p *chainPane) stepAt(x, y int) (int, bool) {
 	if y != 1 || p.steps() == 0 || x < 0 {
 		return 0, false
 	}
-	iw := max(1, p.w-p.st.PaneFocused.GetHorizontalFrameSize())
+	iw := max(1, p.w-p.com.Styles.PaneFocused.GetHorizontalFrameSize())
 	if line := ansi.Strip(p.pipeline(iw, " ", true)); strings.HasPrefix(line, "…") {
 		return 0, false
 	}
@@ -255,60 +256,60 @@ func (p *chainPane) stepAt(x, y int) (int, bool) {
 func (p *chainPane) runStatus(spin string) string {
 	switch {
 	case p.running:
-		return p.st.Accent.Render(fmt.Sprintf("%s running · %s · esc cancels", spin, p.elapsed.Round(100*time.Millisecond)))
+		return p.com.Styles.Accent.Render(fmt.Sprintf("%s running · %s · esc cancels", spin, p.elapsed.Round(100*time.Millisecond)))
 	case p.runErr != nil && isProblems(p.runErr):
-		return p.st.StatusWarn.Render("✗ not run: fix the problems")
+		return p.com.Styles.StatusWarn.Render("✗ not run: fix the problems")
 	case p.runErr != nil:
-		return p.st.Error.Render("✗ " + errorType(p.runErr))
+		return p.com.Styles.Error.Render("✗ " + errorType(p.runErr))
 	case p.trace != nil:
-		return p.st.Success.Render("✓") + p.st.Muted.Render(" "+human.Duration(p.trace.Duration))
+		return p.com.Styles.Success.Render("✓") + p.com.Styles.Muted.Render(" "+human.Duration(p.trace.Duration))
 	}
 	return ""
 }
 
 func (p *chainPane) title() string {
 	if p.c == nil {
-		return p.st.Title.Render("chain")
+		return p.com.Styles.Title.Render("chain")
 	}
 	n := len(p.c.Steps)
-	s := p.st.Title.Render("chain") + p.st.Muted.Render(" "+p.st.Dot+" ") + p.st.Text.Render(p.c.Name) +
-		p.st.Muted.Render(fmt.Sprintf(" %s %s %s", p.c.Version, p.st.Dot, human.Plural(n, "step")))
+	s := p.com.Styles.Title.Render("chain") + p.com.Styles.Muted.Render(" "+p.com.Styles.Dot+" ") + p.com.Styles.Text.Render(p.c.Name) +
+		p.com.Styles.Muted.Render(fmt.Sprintf(" %s %s %s", p.c.Version, p.com.Styles.Dot, human.Plural(n, "step")))
 	if k := len(p.problems); k > 0 {
-		s += p.st.StatusWarn.Render(fmt.Sprintf(" %s %s", p.st.Dot, human.Plural(k, "problem")))
+		s += p.com.Styles.StatusWarn.Render(fmt.Sprintf(" %s %s", p.com.Styles.Dot, human.Plural(k, "problem")))
 	}
 	return s
 }
 
 // StripView is the one-line chain under the panes.
 func (p *chainPane) StripView(spin string) string {
-	frame := p.st.Pane
+	frame := p.com.Styles.Pane
 	iw := max(1, p.w-frame.GetHorizontalFrameSize())
 	var line string
 	if p.c == nil {
-		line = p.st.Title.Render("chain") + p.st.Muted.Render(" "+p.st.Dot+" empty "+p.st.Dot+" a adds the model in view "+p.st.Dot+" c opens the builder")
+		line = p.com.Styles.Title.Render("chain") + p.com.Styles.Muted.Render(" "+p.com.Styles.Dot+" empty "+p.com.Styles.Dot+" a adds the model in view "+p.com.Styles.Dot+" c opens the builder")
 	} else {
-		line = fitRow(p.st.Title.Render(p.c.Name)+"  "+p.pipeline(max(1, iw-len(p.c.Name)-14), spin, false), p.runStatus(spin), iw)
+		line = common.FitRow(p.com.Styles.Title.Render(p.c.Name)+"  "+p.pipeline(max(1, iw-len(p.c.Name)-14), spin, false), p.runStatus(spin), iw)
 	}
 	return frame.Width(p.w).Height(stripHeight).Render(ansi.Truncate(line, iw, ""))
 }
 
 // View is the builder filling the body.
 func (p *chainPane) View(spin string) string {
-	frame := p.st.PaneFocused
+	frame := p.com.Styles.PaneFocused
 	iw := max(1, p.w-frame.GetHorizontalFrameSize())
 	ih := p.innerHeight()
-	lines := []string{fitRow(p.title(), p.runStatus(spin), iw)}
+	lines := []string{common.FitRow(p.title(), p.runStatus(spin), iw)}
 	lines = append(lines, p.pipeline(iw, spin, true))
-	lines = append(lines, ansi.Truncate(p.inputLine(), iw, p.st.Ellipsis))
+	lines = append(lines, ansi.Truncate(p.inputLine(), iw, p.com.Styles.Ellipsis))
 	lines = append(lines, p.chainProblemLines(iw)...)
 	if s, ok := p.selectedStep(); ok {
-		head := p.st.Accent.Render(fmt.Sprintf("%d/%d %s", p.sel+1, len(p.c.Steps), s.ID)) + p.st.Muted.Render(" "+p.st.Dot+" "+s.Algo)
+		head := p.com.Styles.Accent.Render(fmt.Sprintf("%d/%d %s", p.sel+1, len(p.c.Steps), s.ID)) + p.com.Styles.Muted.Render(" "+p.com.Styles.Dot+" "+s.Algo)
 		if e, ok := p.entry(p.sel); ok {
-			head += p.st.Muted.Render(fmt.Sprintf(" %s %s → %s", p.st.Dot, e.InputKind, e.OutputKind))
+			head += p.com.Styles.Muted.Render(fmt.Sprintf(" %s %s → %s", p.com.Styles.Dot, e.InputKind, e.OutputKind))
 		}
-		lines = append(lines, ansi.Truncate(head, iw, p.st.Ellipsis))
+		lines = append(lines, ansi.Truncate(head, iw, p.com.Styles.Ellipsis))
 	} else {
-		lines = append(lines, p.st.Muted.Render("select a model on the catalog and press a; ctrl+o opens a chain file"))
+		lines = append(lines, p.com.Styles.Muted.Render("select a model on the catalog and press a; ctrl+o opens a chain file"))
 	}
 	lines = append(lines, p.mappingLines(iw)...)
 	// What is above the detail is drawn: its height is known without
@@ -330,7 +331,7 @@ func (p *chainPane) View(spin string) string {
 
 func (p *chainPane) inputLine() string {
 	if p.c == nil {
-		return p.st.Muted.Render("input · none yet")
+		return p.com.Styles.Muted.Render("input · none yet")
 	}
 	desc := "the first step's sample"
 	if p.inputSet || !p.input.IsZero() {
@@ -339,18 +340,18 @@ func (p *chainPane) inputLine() string {
 			desc = describeValue(p.input)
 		}
 	}
-	return p.st.Muted.Render(fmt.Sprintf("input · %s · %s · o load file · I edit · t kind", p.c.Input, desc))
+	return p.com.Styles.Muted.Render(fmt.Sprintf("input · %s · %s · o load file · I edit · t kind", p.c.Input, desc))
 }
 
 // describeValue is a value in a few words.
 func describeValue(v catalog.Value) string {
 	if v.Kind == catalog.KindBinary {
-		if info, ok := sniffImage(v.Bytes); ok {
-			return fmt.Sprintf("%s image %d×%d, %s", strings.ToUpper(info.format), info.w, info.h, human.Bytes(int64(len(v.Bytes))))
+		if info, ok := graphics.Sniff(v.Bytes); ok {
+			return fmt.Sprintf("%s image %d×%d, %s", strings.ToUpper(info.Format), info.W, info.H, human.Bytes(int64(len(v.Bytes))))
 		}
 		return human.Bytes(int64(len(v.Bytes))) + " of binary"
 	}
-	return oneLine(v.Summary(60))
+	return common.OneLine(v.Summary(60))
 }
 
 // chainProblemLines shows what is wrong with the chain itself (its name,
@@ -369,7 +370,7 @@ func (p *chainPane) chainProblemLines(w int) []string {
 	if len(own) > 1 {
 		s += fmt.Sprintf(" (and %d more)", len(own)-1)
 	}
-	return []string{p.st.Error.Render(ansi.Truncate(s, w, p.st.Ellipsis))}
+	return []string{p.com.Styles.Error.Render(ansi.Truncate(s, w, p.com.Styles.Ellipsis))}
 }
 
 // mappingLines is the selected step's mapping, its problems, or the editor
@@ -385,7 +386,7 @@ func (p *chainPane) mappingLines(w int) []string {
 		if p.target == "chain input" {
 			head = "editing the chain's input · esc done · ctrl+r run"
 		}
-		lines = append(lines, p.st.Accent.Render(ansi.Truncate(head, w, p.st.Ellipsis)))
+		lines = append(lines, p.com.Styles.Accent.Render(ansi.Truncate(head, w, p.com.Styles.Ellipsis)))
 		lines = append(lines, strings.Split(p.editor.View(), "\n")...)
 		if p.target != "chain input" {
 			lines = append(lines, p.previewLines(w)...)
@@ -394,20 +395,20 @@ func (p *chainPane) mappingLines(w int) []string {
 	}
 	switch {
 	case s.Each != "":
-		lines = append(lines, p.st.Muted.Render("each  ")+p.st.Text.Render(ansi.Truncate(oneLine(s.Each), max(1, w-6), p.st.Ellipsis)))
+		lines = append(lines, p.com.Styles.Muted.Render("each  ")+p.com.Styles.Text.Render(ansi.Truncate(common.OneLine(s.Each), max(1, w-6), p.com.Styles.Ellipsis)))
 	case s.Input != "":
-		lines = append(lines, p.st.Muted.Render("input ")+p.st.Text.Render(ansi.Truncate(oneLine(s.Input), max(1, w-6), p.st.Ellipsis)))
+		lines = append(lines, p.com.Styles.Muted.Render("input ")+p.com.Styles.Text.Render(ansi.Truncate(common.OneLine(s.Input), max(1, w-6), p.com.Styles.Ellipsis)))
 	case p.sel == 0:
-		lines = append(lines, p.st.Muted.Render("input · the chain's input, unchanged · i maps it with jq"))
+		lines = append(lines, p.com.Styles.Muted.Render("input · the chain's input, unchanged · i maps it with jq"))
 	default:
-		lines = append(lines, p.st.Muted.Render("input · the previous step's result, unchanged · i maps it with jq"))
+		lines = append(lines, p.com.Styles.Muted.Render("input · the previous step's result, unchanged · i maps it with jq"))
 	}
 	for i, pr := range p.problems.ForStep(p.sel) {
 		if i == 2 {
-			lines = append(lines, p.st.Error.Render(fmt.Sprintf("  and %d more (see the status line)", len(p.problems.ForStep(p.sel))-2)))
+			lines = append(lines, p.com.Styles.Error.Render(fmt.Sprintf("  and %d more (see the status line)", len(p.problems.ForStep(p.sel))-2)))
 			break
 		}
-		lines = append(lines, p.st.Error.Render(ansi.Truncate("✗ "+pr.Msg, w, p.st.Ellipsis)))
+		lines = append(lines, p.com.Styles.Error.Render(ansi.Truncate("✗ "+pr.Msg, w, p.com.Styles.Ellipsis)))
 	}
 	return lines
 }
@@ -418,25 +419,25 @@ func (p *chainPane) previewLines(w int) []string {
 	const maxLines = 6
 	switch {
 	case p.previewErr != nil:
-		out := []string{p.st.Error.Render("preview · jq error")}
-		for _, l := range strings.Split(wrapText(p.previewErr.Error(), w), "\n") {
+		out := []string{p.com.Styles.Error.Render("preview · jq error")}
+		for _, l := range strings.Split(common.WrapText(p.previewErr.Error(), w), "\n") {
 			if len(out) >= maxLines {
 				break
 			}
-			out = append(out, p.st.Error.Render(l))
+			out = append(out, p.com.Styles.Error.Render(l))
 		}
 		return out
 	case p.trace == nil:
-		return []string{p.st.Muted.Render("preview · run the chain (r) once to preview what this builds")}
+		return []string{p.com.Styles.Muted.Render("preview · run the chain (r) once to preview what this builds")}
 	case p.preview.IsZero():
-		return []string{p.st.Muted.Render("preview · …")}
+		return []string{p.com.Styles.Muted.Render("preview · …")}
 	}
 	shown := p.shownPreview(w, maxLines)
 	what := "preview · " + string(p.preview.Kind) + " · " + shown.what
 	if p.previewing {
 		what = "preview (updating) · " + string(p.preview.Kind)
 	}
-	head := p.st.Muted.Render(ansi.Truncate(what, w, p.st.Ellipsis))
+	head := p.com.Styles.Muted.Render(ansi.Truncate(what, w, p.com.Styles.Ellipsis))
 	return append([]string{head}, shown.body...)
 }
 
@@ -456,13 +457,13 @@ func (p *chainPane) setPreview(v catalog.Value, err error) {
 // shownPreview renders the preview's description and body once per
 // preview, width, theme and image epoch.
 func (p *chainPane) shownPreview(w, maxLines int) shownPreview {
-	key := fmt.Sprintf("%d|%d|%s|%d", p.previewGen, w, p.st.Palette.Name, p.gfx.epoch())
+	key := fmt.Sprintf("%d|%d|%s|%d", p.previewGen, w, p.com.Styles.Palette.Name, p.com.Graphics.Epoch())
 	if p.previewShown.key == key {
 		return p.previewShown
 	}
-	body := strings.Split(renderValue(p.st, p.gfx, "chain.preview", p.preview, w, maxLines), "\n")
+	body := strings.Split(renderValue(p.com.Styles, p.com.Graphics, "chain.preview", p.preview, w, maxLines), "\n")
 	if len(body) > maxLines-1 {
-		body = append(body[:maxLines-2], p.st.Muted.Render(fmt.Sprintf("… %d more lines", len(body)-(maxLines-2))))
+		body = append(body[:maxLines-2], p.com.Styles.Muted.Render(fmt.Sprintf("… %d more lines", len(body)-(maxLines-2))))
 	}
 	p.previewShown = shownPreview{key: key, what: describeValue(p.preview), body: body}
 	return p.previewShown
@@ -479,7 +480,7 @@ func (p *chainPane) refreshDetail(height int) {
 		return
 	}
 	st, has := p.stepTrace(s.ID)
-	key := fmt.Sprintf("%d|%d|%s|%v|%d|%v|%p|%s|%d", p.w, p.vp.Height(), s.ID, has, st.Completed, st.Done, p.trace, p.st.Palette.Name, p.gfx.epoch())
+	key := fmt.Sprintf("%d|%d|%s|%v|%d|%v|%p|%s|%d", p.w, p.vp.Height(), s.ID, has, st.Completed, st.Done, p.trace, p.com.Styles.Palette.Name, p.com.Graphics.Epoch())
 	if key == p.vpKey {
 		return
 	}
@@ -489,7 +490,7 @@ func (p *chainPane) refreshDetail(height int) {
 		if p.running {
 			msg = "waiting for the steps before it"
 		}
-		setOutput(&p.vp, p.st.Muted.Render(msg))
+		setOutput(&p.vp, p.com.Styles.Muted.Render(msg))
 		return
 	}
 	// Wide terminals show the input and the result side by side.
@@ -502,7 +503,7 @@ func (p *chainPane) refreshDetail(height int) {
 		h = max(3, p.vp.Height()-2)
 	}
 	rule := func(s string) string {
-		return p.st.Muted.Render(ansi.Truncate("── "+s+" "+strings.Repeat("─", colW), colW, "")) + "\n"
+		return p.com.Styles.Muted.Render(ansi.Truncate("── "+s+" "+strings.Repeat("─", colW), colW, "")) + "\n"
 	}
 	var in, out string
 	if !st.Input.IsZero() {
@@ -510,15 +511,15 @@ func (p *chainPane) refreshDetail(height int) {
 		if len(st.Items) > 0 {
 			what = fmt.Sprintf("input · %d elements", len(st.Items))
 		}
-		in = rule(what) + renderValue(p.st, p.gfx, "chain.input", st.Input, colW, h)
+		in = rule(what) + renderValue(p.com.Styles, p.com.Graphics, "chain.input", st.Input, colW, h)
 	}
 	switch {
 	case !st.Done:
-		out = rule("result") + p.st.Accent.Render("running…")
+		out = rule("result") + p.com.Styles.Accent.Render("running…")
 	case st.Err != nil:
-		out = rule("error · "+errorType(st.Err)+" · "+human.Duration(st.Duration)) + p.st.Error.Render(wrapText(st.Err.Error(), colW))
+		out = rule("error · "+errorType(st.Err)+" · "+human.Duration(st.Duration)) + p.com.Styles.Error.Render(common.WrapText(st.Err.Error(), colW))
 	default:
-		out = rule(fmt.Sprintf("result · %s · %s", st.ContentType, human.Duration(st.Duration))) + renderValue(p.st, p.gfx, "chain.result", st.Result, colW, h)
+		out = rule(fmt.Sprintf("result · %s · %s", st.ContentType, human.Duration(st.Duration))) + renderValue(p.com.Styles, p.com.Graphics, "chain.result", st.Result, colW, h)
 	}
 	content := in + "\n" + out
 	switch {
@@ -539,9 +540,9 @@ const sideBySideWidth = 120
 
 // renderValue draws a step's value: JSON coloured with long strings (base64
 // images) shortened, text wrapped, images previewed.
-func renderValue(st *themes.Styles, gfx *graphics, slot string, v catalog.Value, w, h int) string {
+func renderValue(st *themes.Styles, gfx *graphics.Graphics, slot string, v catalog.Value, w, h int) string {
 	if v.Kind != catalog.KindBinary {
-		gfx.forget(slot)
+		gfx.Forget(slot)
 	}
 	switch v.Kind {
 	case catalog.KindJSON:
@@ -551,7 +552,7 @@ func renderValue(st *themes.Styles, gfx *graphics, slot string, v catalog.Value,
 		}
 		return st.ColorJSON(string(b))
 	case catalog.KindText:
-		return wrapText(v.Text, w)
+		return common.WrapText(v.Text, w)
 	case catalog.KindBinary:
 		return describeBinary(st, gfx, slot, v.Bytes, w, h)
 	case catalog.KindVoid:

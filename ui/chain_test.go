@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"pipette/ui/keys"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +36,7 @@ func newChainModelWith(t *testing.T, c *client.Client, w, h int, opt Options) *M
 	opt.Now = func() time.Time { return testTime }
 	opt.HistoryPath = filepath.Join(t.TempDir(), "history.jsonl")
 	m := New(opt)
-	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	m.com.Clock.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 	send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	run(t, m, m.Init())
 	return m
@@ -104,7 +105,7 @@ func TestChainAddSelectReorderRenameRemove(t *testing.T) {
 	}
 
 	press(t, m, "c")
-	if m.focus != focusChain || m.scope() != scopeChain {
+	if m.focus != focusChain || m.scope() != keys.ScopeChain {
 		t.Fatal("c did not open the builder")
 	}
 	assertFits(t, m)
@@ -588,7 +589,7 @@ func TestChainKeysInHelpAndPalette(t *testing.T) {
 	if m.overlay != overlayHelp {
 		t.Fatal("? did not open the help")
 	}
-	if s, _ := helpView(m.st, m.keys, 200, 200, 0); !strings.Contains(plainScreenOf(s), "run up to this step") || !strings.Contains(plainScreenOf(s), "shift+left/K") {
+	if s, _ := helpView(m.com.Styles, m.com.Keys, 200, 200, 0); !strings.Contains(plainScreenOf(s), "run up to this step") || !strings.Contains(plainScreenOf(s), "shift+left/K") {
 		t.Errorf("help lacks the chain keys:\n%s", plainScreenOf(s))
 	}
 	press(t, m, "esc", "ctrl+p", "type:run up to")
@@ -721,7 +722,7 @@ func TestChainEditBeforeTheDraftIsRead(t *testing.T) {
 	old := "chain: v1\nname: me/Old\nversion: 1.0.0\ninput: text\nsteps:\n  - id: old\n    algo: test/Shout/1.0.0\n"
 	os.WriteFile(draft, []byte(old), 0o600)
 	m := New(Options{Client: client.NewLocal(reg, reg), Theme: "dark", DraftPath: draft, Now: func() time.Time { return testTime }})
-	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	m.com.Clock.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	start := m.startChain() // in flight while the user types
 	run(t, m, m.loadCatalog())

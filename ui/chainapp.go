@@ -8,6 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"pipette/internal/human"
+	"pipette/ui/common"
+	"pipette/ui/keys"
 	"strings"
 	"sync"
 	"time"
@@ -17,7 +20,6 @@ import (
 
 	"pipette/catalog"
 	"pipette/internal/atomicfile"
-	"pipette/internal/human"
 	"pipette/pipebuilder"
 )
 
@@ -341,7 +343,7 @@ func (m *Model) schedulePreview() tea.Cmd {
 		return nil
 	}
 	seq := p.previewSeq
-	return m.after(previewDelay, func(time.Time) tea.Msg { return previewDueMsg{seq: seq} })
+	return m.com.Clock.After(previewDelay, func(time.Time) tea.Msg { return previewDueMsg{seq: seq} })
 }
 
 // previewCmd evaluates the mapping over the last run off the UI goroutine.
@@ -430,7 +432,7 @@ func (m *Model) runChain(upTo string) tea.Cmd {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p.seq++
-	p.running, p.cancel, p.started, p.elapsed = true, cancel, m.now(), 0
+	p.running, p.cancel, p.started, p.elapsed = true, cancel, m.com.Clock.Time(), 0
 	p.live = map[string]pipebuilder.StepTrace{}
 	p.runErr, p.upTo = nil, upTo
 	p.vpKey = ""
@@ -514,7 +516,7 @@ func (m *Model) chainMsg(msg tea.Msg) (tea.Cmd, bool) {
 			if errors.As(msg.err, &es) {
 				p.problems = es
 			}
-			return m.setStatus("the chain failed: "+oneLine(firstLine(msg.err)), statusError), true
+			return m.setStatus("the chain failed: "+common.OneLine(firstLine(msg.err)), statusError), true
 		}
 		done := "the chain ran"
 		if p.upTo != "" {
@@ -611,23 +613,23 @@ func (m *Model) addStep() tea.Cmd {
 }
 
 // doChain performs an action of the chain scope.
-func (m *Model) doChain(id action) tea.Cmd {
+func (m *Model) doChain(id keys.Action) tea.Cmd {
 	p := &m.chain
 	switch id {
-	case actChainPrev:
+	case keys.ChainPrev:
 		p.sel--
 		p.clamp()
 		p.vp.GotoTop()
-	case actChainNext:
+	case keys.ChainNext:
 		p.sel++
 		p.clamp()
 		p.vp.GotoTop()
-	case actChainMoveL, actChainMoveR:
+	case keys.ChainMoveL, keys.ChainMoveR:
 		if p.steps() < 2 {
 			return nil
 		}
 		to := p.sel - 1
-		if id == actChainMoveR {
+		if id == keys.ChainMoveR {
 			to = p.sel + 1
 		}
 		if to < 0 || to >= p.steps() {
@@ -636,7 +638,7 @@ func (m *Model) doChain(id action) tea.Cmd {
 		err := p.c.MoveStep(p.sel, to)
 		p.sel = to
 		return m.edited(err)
-	case actChainRemove:
+	case keys.ChainRemove:
 		s, ok := p.selectedStep()
 		if !ok {
 			return nil
@@ -658,35 +660,35 @@ func (m *Model) doChain(id action) tea.Cmd {
 			},
 		}
 		m.overlay = overlayConfirm
-	case actChainRename:
+	case keys.ChainRename:
 		s, ok := p.selectedStep()
 		if !ok {
 			return nil
 		}
 		return m.openChainPrompt(promptRenameStep, "Rename step "+s.ID+" (its references follow)", s.ID)
-	case actChainName:
+	case keys.ChainName:
 		if p.c == nil {
 			return m.setStatus("no chain yet: add a step with a", statusInfo)
 		}
 		return m.openChainPrompt(promptRenameChain, "Name the chain (owner/name)", p.c.Name)
-	case actChainMap:
+	case keys.ChainMap:
 		return m.editMapping()
-	case actChainRun:
+	case keys.ChainRun:
 		return m.runChain("")
-	case actChainRunTo:
+	case keys.ChainRunTo:
 		s, ok := p.selectedStep()
 		if !ok {
 			return nil
 		}
 		return m.runChain(s.ID)
-	case actClear:
+	case keys.Clear:
 		if m.stopChain() {
 			return m.setStatus("cancelled", statusInfo)
 		}
 		m.focus = m.chainReturn
 		m.layout()
 		return m.refreshDetail()
-	case actChainInput:
+	case keys.ChainInput:
 		if p.c == nil {
 			return nil
 		}
@@ -707,7 +709,7 @@ func (m *Model) doChain(id action) tea.Cmd {
 		p.editor.Placeholder = "the chain's " + string(p.c.Input) + " input"
 		m.layout()
 		return p.editor.Focus()
-	case actChainKind:
+	case keys.ChainKind:
 		if p.c == nil {
 			return nil
 		}
@@ -720,12 +722,12 @@ func (m *Model) doChain(id action) tea.Cmd {
 			p.input, p.inputLabel, p.inputSet = catalog.Value{}, "", false
 		}
 		return tea.Batch(m.edited(p.c.Compile()), m.setStatus("the chain now takes "+string(next)+" input", statusInfo))
-	case actChainLoadIn:
+	case keys.ChainLoadIn:
 		if p.c == nil {
 			return nil
 		}
 		return m.openChainPrompt(promptChainInput, "Load a file as the chain's input", "")
-	case actChainExport:
+	case keys.ChainExport:
 		if p.c == nil {
 			return m.setStatus("no chain to export yet: add a step with a", statusInfo)
 		}
@@ -735,11 +737,11 @@ func (m *Model) doChain(id action) tea.Cmd {
 				pickItem{title: f + " to a file", value: exportChoice{format: f, file: true}},
 				pickItem{title: f + " to the clipboard", value: exportChoice{format: f}})
 		}
-		m.picker = newPicker(m.st, "Export the chain", "format", items)
+		m.picker = newPicker(m.com.Styles, "Export the chain", "format", items)
 		m.overlay = overlayExport
 		m.sizeOverlay()
 		return m.picker.focus()
-	case actChainCopyStep:
+	case keys.ChainCopyStep:
 		s, ok := p.selectedStep()
 		if !ok {
 			return nil
@@ -753,13 +755,13 @@ func (m *Model) doChain(id action) tea.Cmd {
 			return m.setStatus("a binary result cannot go to the clipboard; export the chain and run it, or use the Try tab's w", statusWarn)
 		}
 		return tea.Batch(tea.SetClipboard(text), m.setStatus("copied "+s.ID+"'s result", statusInfo))
-	case actUp:
+	case keys.Up:
 		p.vp.ScrollUp(1)
-	case actDown:
+	case keys.Down:
 		p.vp.ScrollDown(1)
-	case actPageUp:
+	case keys.PageUp:
 		p.vp.PageUp()
-	case actPageDown:
+	case keys.PageDown:
 		p.vp.PageDown()
 	}
 	return nil
@@ -826,7 +828,7 @@ func (m *Model) exportCmd(format, path string) tea.Cmd {
 }
 
 func (m *Model) openChainPrompt(p promptPurpose, title, value string) tea.Cmd {
-	m.prompt = newPrompt(m.st, p, title, value)
+	m.prompt = newPrompt(m.com.Styles, p, title, value)
 	m.overlay = overlayPrompt
 	return m.prompt.input.Focus()
 }
@@ -945,10 +947,10 @@ type confirmChoice struct {
 }
 
 func (c *confirmBox) View(m *Model, w int) string {
-	st := m.st
+	st := m.com.Styles
 	lines := []string{st.Title.Render(c.title)}
 	for _, l := range c.lines {
-		lines = append(lines, st.Text.Render(truncate(l, w-4)))
+		lines = append(lines, st.Text.Render(common.Truncate(l, w-4)))
 	}
 	var opts []string
 	for _, ch := range c.choices {
@@ -956,14 +958,6 @@ func (c *confirmBox) View(m *Model, w int) string {
 	}
 	lines = append(lines, "", strings.Join(opts, st.HelpSep.Render(" "+st.Dot+" ")))
 	return st.Overlay.Width(w).Render(strings.Join(lines, "\n"))
-}
-
-func truncate(s string, w int) string {
-	r := []rune(s)
-	if len(r) <= w {
-		return s
-	}
-	return string(r[:max(0, w-1)]) + "…"
 }
 
 // confirmKey answers the confirm box; enter takes the first choice.

@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"pipette/client/snippet"
-	"pipette/themes"
+	"pipette/ui/common"
 )
 
 // languages the Code tab writes snippets in.
@@ -24,7 +24,7 @@ type codeTarget struct {
 
 // codePane shows the snippet for the selected language.
 type codePane struct {
-	st    *themes.Styles
+	com   *common.Common
 	w, h  int
 	lang  int
 	vp    viewport.Model
@@ -32,11 +32,11 @@ type codePane struct {
 	shown string // what the viewport holds (cache key)
 }
 
-func newCodePane(st *themes.Styles) codePane {
+func newCodePane(c *common.Common) codePane {
 	vp := viewport.New()
 	vp.MouseWheelEnabled = true
 	vp.SoftWrap = true // a cut-off URL is worse than a wrapped one
-	return codePane{st: st, vp: vp}
+	return codePane{com: c, vp: vp}
 }
 
 func (c *codePane) SetSize(w, h int) {
@@ -48,7 +48,7 @@ func (c *codePane) SetSize(w, h int) {
 
 // set installs the snippet for the current language.
 func (c *codePane) set(text string, t codeTarget) {
-	key := fmt.Sprintf("%d|%s|%s", c.w, c.st.Palette.Name, text)
+	key := fmt.Sprintf("%d|%s|%s", c.w, c.com.Styles.Palette.Name, text)
 	c.text = text
 	if key == c.shown {
 		return
@@ -56,11 +56,11 @@ func (c *codePane) set(text string, t codeTarget) {
 	c.shown = key
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
-		lines[i] = c.st.Text.Render(l)
+		lines[i] = c.com.Styles.Text.Render(l)
 	}
 	note := ""
 	if t.local {
-		note = c.st.Muted.Render("\n\nStart a server first: pipette serve --addr 127.0.0.1:8080")
+		note = c.com.Styles.Muted.Render("\n\nStart a server first: pipette serve --addr 127.0.0.1:8080")
 	}
 	c.vp.SetContent(strings.Join(lines, "\n") + note)
 	c.vp.GotoTop()
@@ -70,11 +70,11 @@ func (c *codePane) View() string {
 	var tabs []string
 	for i, l := range languages {
 		if i == c.lang {
-			tabs = append(tabs, c.st.TabActive.Render(l))
+			tabs = append(tabs, c.com.Styles.TabActive.Render(l))
 		} else {
-			tabs = append(tabs, c.st.Tab.Render(l))
+			tabs = append(tabs, c.com.Styles.Tab.Render(l))
 		}
 	}
-	head := ansi.Truncate(strings.Join(tabs, "")+c.st.Muted.Render("  ← → language · y copy"), c.w, c.st.Ellipsis)
+	head := ansi.Truncate(strings.Join(tabs, "")+c.com.Styles.Muted.Render("  ← → language · y copy"), c.w, c.com.Styles.Ellipsis)
 	return head + "\n" + c.vp.View()
 }

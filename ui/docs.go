@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"pipette/ui/common"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -13,14 +14,13 @@ import (
 	xansi "github.com/charmbracelet/x/ansi"
 
 	"pipette/catalog"
-	"pipette/themes"
 )
 
 // docsPane shows an entry's markdown rendered by glamour. Renders are cached
 // per (entry, width, theme), so resizing back and forth or returning to a
 // model costs nothing, and rendering runs in a command, off the UI goroutine.
 type docsPane struct {
-	st    *themes.Styles
+	com   *common.Common
 	w, h  int // content size
 	vp    viewport.Model
 	entry catalog.Entry
@@ -41,20 +41,20 @@ type docsPane struct {
 // docHit is one search match: a line and a cell range within it.
 type docHit struct{ line, start, end int }
 
-func newDocsPane(st *themes.Styles) docsPane {
+func newDocsPane(c *common.Common) docsPane {
 	vp := viewport.New()
 	vp.MouseWheelEnabled = true
 	vp.SoftWrap = false
 	in := textinput.New()
 	in.Prompt = "search: "
 	in.Placeholder = "text in the docs"
-	d := docsPane{st: st, vp: vp, input: in, cache: map[string]string{}}
-	d.setStyles(st)
+	d := docsPane{com: c, vp: vp, input: in, cache: map[string]string{}}
+	d.setStyles()
 	return d
 }
 
-func (d *docsPane) setStyles(st *themes.Styles) {
-	d.st = st
+func (d *docsPane) setStyles() {
+	st := d.com.Styles
 	s := textinput.DefaultStyles(st.Palette.Dark)
 	s.Cursor.Blink = false // a steady cursor: calmer, and screen readers track it
 	s.Focused.Prompt = st.Accent
@@ -73,7 +73,7 @@ func (d *docsPane) SetSize(w, h int) {
 // key names one render: the same entry at the same width in the same theme
 // renders identically.
 func (d *docsPane) key(e catalog.Entry) string {
-	return fmt.Sprintf("%s@%s|%d|%s", e.Ref.Path(), e.Ref.Version, d.w, d.st.Palette.Name+fmt.Sprint(d.st.Palette.Dark))
+	return fmt.Sprintf("%s@%s|%d|%s", e.Ref.Path(), e.Ref.Version, d.w, d.com.Styles.Palette.Name+fmt.Sprint(d.com.Styles.Palette.Dark))
 }
 
 // show selects e and returns the command that renders its docs if they are
@@ -93,7 +93,7 @@ func (d *docsPane) show(e catalog.Entry) tea.Cmd {
 	if changed {
 		d.setContent("", true)
 	}
-	md, width, style := docsMarkdown(e), max(20, d.w-1), d.st.Glamour
+	md, width, style := docsMarkdown(e), max(20, d.w-1), d.com.Styles.Glamour
 	return func() tea.Msg {
 		out, err := renderMarkdown(md, width, style)
 		return docsRenderedMsg{key: k, out: out, err: err, width: width}
@@ -105,7 +105,7 @@ func (d *docsPane) rendered(msg docsRenderedMsg) {
 	out := msg.out
 	if msg.err != nil {
 		// Fall back to the raw markdown: still readable, and the reason shows.
-		out = d.st.Error.Render("could not render the docs: "+msg.err.Error()) + "\n\n" + wrapText(docsMarkdown(d.entry), d.w)
+		out = d.com.Styles.Error.Render("could not render the docs: "+msg.err.Error()) + "\n\n" + common.WrapText(docsMarkdown(d.entry), d.w)
 	}
 	d.cache[msg.key] = out
 	if msg.key == d.want {
@@ -258,9 +258,9 @@ func (d *docsPane) refresh() {
 	copy(lines, d.lines)
 	byLine := map[int][]lipgloss.Range{}
 	for i, h := range d.hits {
-		st := d.st.SearchHit
+		st := d.com.Styles.SearchHit
 		if i == d.hit {
-			st = d.st.SearchCurrent
+			st = d.com.Styles.SearchCurrent
 		}
 		byLine[h.line] = append(byLine[h.line], lipgloss.NewRange(h.start, h.end, st))
 	}
@@ -278,14 +278,14 @@ func (d *docsPane) View() string {
 	case d.searching:
 		foot = d.input.View()
 		if d.query != "" {
-			foot += d.st.Muted.Render(fmt.Sprintf("  %d matches", len(d.hits)))
+			foot += d.com.Styles.Muted.Render(fmt.Sprintf("  %d matches", len(d.hits)))
 		}
 	case d.query != "":
 		pos := 0
 		if len(d.hits) > 0 {
 			pos = d.hit + 1
 		}
-		foot = d.st.Muted.Render(fmt.Sprintf("%q %d/%d · n next · N previous · esc clear", d.query, pos, len(d.hits)))
+		foot = d.com.Styles.Muted.Render(fmt.Sprintf("%q %d/%d · n next · N previous · esc clear", d.query, pos, len(d.hits)))
 	case !d.has:
 		foot = ""
 	default:
@@ -293,12 +293,12 @@ func (d *docsPane) View() string {
 		if len(d.lines) <= d.vp.Height() {
 			pct = 100
 		}
-		foot = d.st.Muted.Render(fmt.Sprintf("%d%% · / search", pct))
+		foot = d.com.Styles.Muted.Render(fmt.Sprintf("%d%% · / search", pct))
 	}
 	body := d.vp.View()
 	if d.has && d.content == "" {
-		body = d.st.Muted.Render("rendering" + d.st.Ellipsis)
+		body = d.com.Styles.Muted.Render("rendering" + d.com.Styles.Ellipsis)
 		body = lipgloss.NewStyle().Height(d.vp.Height()).Render(body)
 	}
-	return body + "\n" + xansi.Truncate(foot, d.w, d.st.Ellipsis)
+	return body + "\n" + xansi.Truncate(foot, d.w, d.com.Styles.Ellipsis)
 }

@@ -1,13 +1,10 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
+	"pipette/ui/internal/testimage"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -81,17 +78,7 @@ func testRegistry() *algorithms.Registry {
 	return reg
 }
 
-func testPNG() []byte {
-	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
-	for y := 0; y < 4; y++ {
-		for x := 0; x < 4; x++ {
-			img.Set(x, y, color.RGBA{R: uint8(x * 60), G: uint8(y * 60), B: 200, A: 255})
-		}
-	}
-	var b bytes.Buffer
-	_ = png.Encode(&b, img)
-	return b.Bytes()
-}
+func testPNG() []byte { return testimage.Gradient(4, 4) }
 
 // flakySource fails List while down is set, like a stopped server.
 type flakySource struct {
@@ -119,7 +106,7 @@ func newTestModel(t testing.TB, w, h int, theme string) *Model {
 func newTestModelWith(t testing.TB, c *client.Client, w, h int, theme string) *Model {
 	t.Helper()
 	m := New(Options{Client: c, Theme: theme, HistoryPath: t.TempDir() + "/history.jsonl", Now: func() time.Time { return testTime }, Dark: true, Mouse: true})
-	m.after = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	m.com.Clock.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 	send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	run(t, m, m.Init())
 	return m

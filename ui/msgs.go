@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"pipette/ui/keys"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -97,7 +98,7 @@ type docsRenderedMsg struct {
 
 // actionMsg asks Update to perform a named action; the command palette sends
 // these so that a palette entry and a key press do exactly the same thing.
-type actionMsg struct{ id action }
+type actionMsg struct{ id keys.Action }
 
 // entryLoadedMsg is one entry's full details (docs, samples) fetched when
 // the listing left them out.
@@ -193,3 +194,6 @@ type chainExportMsg struct {
 	data   []byte
 	err    error
 }
+
+// graphicsFlushMsg sends the images queued while a resize settled.
+type graphicsFlushMsg struct{ gen int }

@@ -6,27 +6,29 @@ import (
 	"fmt"
 	"image"
 	"net/http"
+	"pipette/internal/human"
+	"pipette/ui/common"
+	"pipette/ui/components/graphics"
 	"strings"
 
 	"pipette/catalog"
 	"pipette/client"
-	"pipette/internal/human"
 	"pipette/themes"
 )
 
 // renderOutput draws a call's answer for a w×h area, by content type: JSON
 // pretty-printed and coloured, text wrapped, images previewed, other bytes
 // described. Errors show their error_type.
-func renderOutput(st *themes.Styles, gfx *graphics, resp *client.Response, err error, w, h int) string {
+func renderOutput(st *themes.Styles, gfx *graphics.Graphics, resp *client.Response, err error, w, h int) string {
 	if err != nil || resp == nil || resp.Value.Kind != catalog.KindBinary {
-		gfx.forget("try")
+		gfx.Forget("try")
 	}
 	if err != nil {
 		e := catalog.AsError(err)
 		// The error_type is on the status line just above.
-		out := st.Error.Render(wrapText(e.Message, w))
+		out := st.Error.Render(common.WrapText(e.Message, w))
 		if e.Stack != "" {
-			out += "\n\n" + st.Muted.Render(wrapText(e.Stack, w))
+			out += "\n\n" + st.Muted.Render(common.WrapText(e.Stack, w))
 		}
 		return out
 	}
@@ -42,7 +44,7 @@ func renderOutput(st *themes.Styles, gfx *graphics, resp *client.Response, err e
 		}
 		return st.ColorJSON(string(b))
 	case catalog.KindText:
-		return wrapText(v.Text, w)
+		return common.WrapText(v.Text, w)
 	case catalog.KindBinary:
 		return describeBinary(st, gfx, "try", v.Bytes, w, h) + "\n" + st.Muted.Render("w saves it to a file")
 	case catalog.KindVoid:
@@ -54,24 +56,24 @@ func renderOutput(st *themes.Styles, gfx *graphics, resp *client.Response, err e
 // describeBinary previews an image, or says what the bytes are. gfx picks
 // the pixels (kitty or half blocks, or none); nil means half blocks. Keys
 // for the bytes are the caller's to add: they differ by pane.
-func describeBinary(st *themes.Styles, gfx *graphics, slot string, b []byte, w, h int) string {
-	info, ok := sniffImage(b)
-	if !ok || st.Palette.Plain || h < 3 || (gfx != nil && gfx.kind == previewText) {
-		gfx.forget(slot)
+func describeBinary(st *themes.Styles, gfx *graphics.Graphics, slot string, b []byte, w, h int) string {
+	info, ok := graphics.Sniff(b)
+	if !ok || st.Palette.Plain || h < 3 || (gfx != nil && gfx.Kind() == graphics.KindText) {
+		gfx.Forget(slot)
 	}
 	if !ok {
 		return st.Text.Render(fmt.Sprintf("%s of %s", human.Bytes(int64(len(b))), http.DetectContentType(b)))
 	}
-	head := st.Text.Render(fmt.Sprintf("%s image · %d×%d · %s", strings.ToUpper(info.format), info.w, info.h, human.Bytes(int64(len(b)))))
-	if st.Palette.Plain || h < 3 || (gfx != nil && gfx.kind == previewText) {
+	head := st.Text.Render(fmt.Sprintf("%s image · %d×%d · %s", strings.ToUpper(info.Format), info.W, info.H, human.Bytes(int64(len(b)))))
+	if st.Palette.Plain || h < 3 || (gfx != nil && gfx.Kind() == graphics.KindText) {
 		return head
 	}
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
-		gfx.forget(slot)
+		gfx.Forget(slot)
 		return head + "\n" + st.Error.Render("cannot preview: "+err.Error())
 	}
-	return head + "\n" + gfx.picture(slot, img, b, info.format, w, h-2)
+	return head + "\n" + gfx.Picture(slot, img, b, info.Format, w, h-2)
 }
 
 // plainOutput is the output as text for the clipboard.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"pipette/ui/keys"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -240,15 +241,15 @@ func (p *prompt) View(st *themes.Styles, w int) string {
 // helpView is the full help: every binding by scope, in as many columns as
 // fit, scrolled by off lines when taller than the screen. It returns the box
 // and the largest useful offset.
-func helpView(st *themes.Styles, km *KeyMap, w, h, off int) (string, int) {
+func helpView(st *themes.Styles, km *keys.KeyMap, w, h, off int) (string, int) {
 	keyW := 0
-	for _, b := range km.all {
+	for _, b := range km.All() {
 		keyW = max(keyW, ansi.StringWidth(b.Help().Key))
 	}
 	var cols []string
-	for _, sc := range []scope{scopeGlobal, scopeCatalog, scopeDocs, scopeTry, scopeCode, scopeChain} {
+	for _, sc := range []keys.Scope{keys.ScopeGlobal, keys.ScopeCatalog, keys.ScopeDocs, keys.ScopeTry, keys.ScopeCode, keys.ScopeChain} {
 		lines := []string{st.Title.Render(sc.String())}
-		for _, b := range km.inScope(sc) {
+		for _, b := range km.InScope(sc) {
 			if !b.Enabled() {
 				continue
 			}

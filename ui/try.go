@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"pipette/internal/human"
+	"pipette/ui/common"
+	"pipette/ui/components/graphics"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -16,15 +19,13 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
-	"pipette/internal/human"
 	"pipette/themes"
 	"pipette/ui/history"
 )
 
 // tryPane is the input editor and the output of the last run.
 type tryPane struct {
-	st   *themes.Styles
-	gfx  *graphics
+	com  *common.Common
 	w, h int
 
 	entry  catalog.Entry
@@ -51,14 +52,14 @@ type tryPane struct {
 	outKey string // what the viewport currently renders (width, run)
 }
 
-func newTryPane(st *themes.Styles) tryPane {
-	t := tryPane{st: st, editor: newEditor(), out: newOutputViewport()}
-	t.setStyles(st)
+func newTryPane(c *common.Common) tryPane {
+	t := tryPane{com: c, editor: newEditor(), out: newOutputViewport()}
+	t.setStyles()
 	return t
 }
 
-func (t *tryPane) setStyles(st *themes.Styles) {
-	t.st = st
+func (t *tryPane) setStyles() {
+	st := t.com.Styles
 	t.editor.SetStyles(editorStyles(st))
 	t.outKey = ""
 }
@@ -161,8 +162,8 @@ func (t *tryPane) setInput(v catalog.Value, label string) {
 		t.binLabel = label
 		t.editor.SetValue("")
 		desc := human.Bytes(int64(len(v.Bytes))) + " of binary input"
-		if info, ok := sniffImage(v.Bytes); ok {
-			desc = fmt.Sprintf("%s image %d×%d, %s", strings.ToUpper(info.format), info.w, info.h, human.Bytes(int64(len(v.Bytes))))
+		if info, ok := graphics.Sniff(v.Bytes); ok {
+			desc = fmt.Sprintf("%s image %d×%d, %s", strings.ToUpper(info.Format), info.W, info.H, human.Bytes(int64(len(v.Bytes))))
 		}
 		if label != "" {
 			desc = label + ": " + desc
@@ -285,13 +286,13 @@ func (t *tryPane) done(msg runDoneMsg) bool {
 
 // refreshOutput re-renders the output for the current width.
 func (t *tryPane) refreshOutput() {
-	key := fmt.Sprintf("%d|%d|%p|%v|%s|%d", t.w, t.out.Height(), t.resp, t.err, t.st.Palette.Name, t.gfx.epoch())
+	key := fmt.Sprintf("%d|%d|%p|%v|%s|%d", t.w, t.out.Height(), t.resp, t.err, t.com.Styles.Palette.Name, t.com.Graphics.Epoch())
 	if key == t.outKey {
 		return
 	}
 	t.outKey = key
 	y := t.out.YOffset()
-	setOutput(&t.out, renderOutput(t.st, t.gfx, t.resp, t.err, max(10, t.w-1), t.out.Height()))
+	setOutput(&t.out, renderOutput(t.com.Styles, t.com.Graphics, t.resp, t.err, max(10, t.w-1), t.out.Height()))
 	t.out.SetYOffset(y)
 }
 
@@ -318,29 +319,29 @@ func (t *tryPane) View(spin string) string {
 	} else {
 		head += " · i edit · r run"
 	}
-	lines := []string{t.st.Muted.Render(ansi.Truncate(head, t.w, t.st.Ellipsis))}
+	lines := []string{t.com.Styles.Muted.Render(ansi.Truncate(head, t.w, t.com.Styles.Ellipsis))}
 	ed := t.editor.View()
 	lines = append(lines, ed)
 
 	var status string
 	switch {
 	case t.running:
-		status = t.st.Accent.Render(fmt.Sprintf("%s running %s · %s · esc cancels", spin, t.entry.Ref.Path(), t.elapsed.Round(100*time.Millisecond)))
+		status = t.com.Styles.Accent.Render(fmt.Sprintf("%s running %s · %s · esc cancels", spin, t.entry.Ref.Path(), t.elapsed.Round(100*time.Millisecond)))
 	case t.err != nil:
-		status = t.st.Error.Render("✗ " + catalog.AsError(t.err).Type)
-		if t.st.Palette.Plain {
+		status = t.com.Styles.Error.Render("✗ " + catalog.AsError(t.err).Type)
+		if t.com.Styles.Palette.Plain {
 			status = "error: " + catalog.AsError(t.err).Type
 		}
 	case t.resp != nil:
 		mark := "✓"
-		if t.st.Palette.Plain {
+		if t.com.Styles.Palette.Plain {
 			mark = "ok"
 		}
-		status = t.st.Success.Render(mark) + t.st.Muted.Render(fmt.Sprintf(" %s · %s · y copy · w save", t.resp.ContentType, human.Duration(t.resp.Duration)))
+		status = t.com.Styles.Success.Render(mark) + t.com.Styles.Muted.Render(fmt.Sprintf(" %s · %s · y copy · w save", t.resp.ContentType, human.Duration(t.resp.Duration)))
 	default:
-		status = t.st.Muted.Render("output · r runs the input")
+		status = t.com.Styles.Muted.Render("output · r runs the input")
 	}
-	lines = append(lines, ansi.Truncate(status, t.w, t.st.Ellipsis))
+	lines = append(lines, ansi.Truncate(status, t.w, t.com.Styles.Ellipsis))
 	lines = append(lines, t.out.View())
 	return strings.Join(lines, "\n")
 }

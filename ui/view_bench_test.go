@@ -7,6 +7,9 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"pipette/ui/common"
+	"pipette/ui/components/graphics"
+	"pipette/ui/keys"
 	"testing"
 	"time"
 
@@ -28,8 +31,7 @@ func bigJSON() catalog.Value {
 // BenchmarkTryViewJSON is one frame (a spinner tick or a key) of the Try
 // tab showing a large JSON result.
 func BenchmarkTryViewJSON(b *testing.B) {
-	st := themes.New(themes.Dark())
-	t := newTryPane(st)
+	t := newTryPane(benchCommon())
 	t.entry, t.has = catalog.Entry{Ref: catalog.MustParseRef("test/Big/1.0.0"), InputKind: catalog.KindJSON}, true
 	t.SetSize(120, 40)
 	t.resp = &client.Response{Value: bigJSON(), ContentType: "application/json", Duration: time.Millisecond}
@@ -41,8 +43,7 @@ func BenchmarkTryViewJSON(b *testing.B) {
 }
 
 func benchChainEditing(b *testing.B, preview catalog.Value) {
-	st := themes.New(themes.Dark())
-	p := newChainPane(st)
+	p := newChainPane(benchCommon())
 	p.c = &pipebuilder.Chain{Name: "big", Steps: []pipebuilder.Step{{ID: "a", Algo: "test/Big"}, {ID: "b", Algo: "test/Big"}}}
 	p.trace = &pipebuilder.Trace{Steps: []pipebuilder.StepTrace{{ID: "a", Result: bigJSON(), Done: true}}}
 	p.sel, p.editing, p.target = 1, true, "input"
@@ -96,8 +97,7 @@ func BenchmarkModelTickTryJSON(b *testing.B) {
 // another message that lays the screen out again: SetSize at the same size,
 // then View, with a large JSON result in the step detail.
 func BenchmarkChainLayoutView(b *testing.B) {
-	st := themes.New(themes.Dark())
-	p := newChainPane(st)
+	p := newChainPane(benchCommon())
 	p.c = &pipebuilder.Chain{Name: "big", Steps: []pipebuilder.Step{{ID: "a", Algo: "test/Big"}}}
 	p.trace = &pipebuilder.Trace{Steps: []pipebuilder.StepTrace{{ID: "a", Input: catalog.JSON(map[string]any{"n": 1}), Result: bigJSON(), ContentType: "json", Done: true}}}
 	p.live["a"] = p.trace.Steps[0]
@@ -119,4 +119,8 @@ func BenchmarkColorJSON(b *testing.B) {
 	for b.Loop() {
 		_ = st.ColorJSON(string(bs))
 	}
+}
+
+func benchCommon() *common.Common {
+	return &common.Common{Styles: themes.New(themes.Dark()), Keys: keys.Default(), Graphics: graphics.New(graphics.ImagesHalfBlocks)}
 }

@@ -18,6 +18,7 @@ import (
 	"pipette/internal/cli/command"
 	"pipette/themes"
 	"pipette/ui"
+	"pipette/ui/components/graphics"
 )
 
 // Options are what the TUI was asked, flags and config file together.
@@ -56,7 +57,7 @@ func NewCmd(f *command.Factory, runF func(context.Context, *Options) error) *cob
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Theme, "theme", "auto", "colour theme: "+strings.Join(themes.Names, ", ")+" (auto follows the terminal's background)")
 	fl.BoolVar(&opts.Plain, "plain", false, "no colour, ASCII borders and a text spinner, for screen readers and dumb terminals")
-	fl.StringVar(&opts.Images, "images", ui.ImagesAuto, "image previews: "+strings.Join(ui.ImageModes, ", ")+" (auto uses kitty graphics where the terminal surely draws them, else half blocks)")
+	fl.StringVar(&opts.Images, "images", graphics.ImagesAuto, "image previews: "+strings.Join(graphics.ImageModes, ", ")+" (auto uses kitty graphics where the terminal surely draws them, else half blocks)")
 	fl.BoolVar(&opts.NoMouse, "no-mouse", false, "leave the mouse to the terminal (text selection)")
 	return cmd
 }
@@ -73,7 +74,7 @@ func (o *Options) resolve(cmd *cobra.Command, args []string) error {
 		return command.UsageErrorf("%v", err)
 	}
 	if fl.Changed("images") {
-		images, err := ui.ParseImageMode(o.Images)
+		images, err := graphics.ParseImageMode(o.Images)
 		if err != nil {
 			return command.UsageErrorf("%v", err)
 		}
@@ -84,7 +85,7 @@ func (o *Options) resolve(cmd *cobra.Command, args []string) error {
 		o.Images = o.Config.Images
 	}
 	if o.Plain {
-		o.Images = ui.ImagesOff
+		o.Images = graphics.ImagesOff
 	}
 	if len(args) == 1 {
 		o.ChainFile = args[0]

@@ -1,4 +1,4 @@
-package ui
+package graphics
 
 import (
 	"bytes"
@@ -13,26 +13,27 @@ import (
 	_ "golang.org/x/image/webp"
 )
 
-// imageInfo describes bytes that decode as an image.
-type imageInfo struct {
-	format string
-	w, h   int
+// Info describes bytes that decode as an image.
+type Info struct {
+	Format string // "png", "jpeg", "gif", "bmp", "webp"
+	W, H   int    // pixels
 }
 
-func sniffImage(b []byte) (imageInfo, bool) {
+// Sniff decodes only an image's header: what it is, and its size.
+func Sniff(b []byte) (Info, bool) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil {
-		return imageInfo{}, false
+		return Info{}, false
 	}
-	return imageInfo{format: format, w: cfg.Width, h: cfg.Height}, true
+	return Info{Format: format, W: cfg.Width, H: cfg.Height}, true
 }
 
-// halfBlocks draws img in at most cols×rows cells. Each cell is "▀" with the
+// HalfBlocks draws img in at most cols×rows cells. Each cell is "▀" with the
 // upper pixel as foreground and the lower one as background, so a cell shows
 // two pixels; every terminal with truecolor (and, downsampled by the
 // renderer, most without) can show it. Pixels are box-averaged so that thin
 // lines survive the shrinking. Aspect ratio is kept.
-func halfBlocks(img image.Image, cols, rows int) string {
+func HalfBlocks(img image.Image, cols, rows int) string {
 	b := img.Bounds()
 	if b.Dx() == 0 || b.Dy() == 0 || cols <= 0 || rows <= 0 {
 		return ""

@@ -1,7 +1,6 @@
-package ui
-
-// Image previews in pixels through the kitty graphics protocol, with the
-// half-block renderer (image.go) as the fallback everywhere else.
+// Package graphics previews images in a terminal: in pixels through the
+// kitty graphics protocol, with the half-block renderer (image.go) as the
+// fallback everywhere else.
 //
 // Bubble Tea's renderer diffs cells, so a graphics escape sequence inside
 // View() would be measured as text, clipped and re-sent. Instead the image
@@ -24,6 +23,7 @@ package ui
 // Sixel is not offered: a sixel image is pixels written at the cursor with
 // no cell of its own, so the diffing renderer would erase it whenever it
 // redraws those cells and could never redraw it in step.
+package graphics
 
 import (
 	"bytes"
@@ -70,12 +70,12 @@ func ParseImageMode(s string) (string, error) {
 	return "", fmt.Errorf("unknown image preview mode %q; use one of %s", s, strings.Join(ImageModes, ", "))
 }
 
-type previewKind int
+type Kind int
 
 const (
-	previewHalfBlocks previewKind = iota
-	previewKitty
-	previewText // no pixels: format, size and dimensions only
+	KindHalfBlocks Kind = iota
+	KindKitty
+	KindText // no pixels: format, size and dimensions only
 )
 
 const (
@@ -101,11 +101,11 @@ const (
 
 type probeTimeoutMsg struct{ gen int }
 
-// graphics chooses how images are previewed and keeps the images the
+// Graphics chooses how images are previewed and keeps the images the
 // terminal holds. It is shared by the Try pane and the chain builder.
-type graphics struct {
+type Graphics struct {
 	mode    string
-	kind    previewKind
+	kind    Kind
 	mux     bool // inside tmux/screen/zellij: kitty only when forced, through passthrough
 	probing bool
 	probeN  int
@@ -147,13 +147,13 @@ type pendingSeq struct {
 	sequence func() string
 }
 
-func newGraphics(mode string) *graphics {
-	g := &graphics{mode: mode, images: map[imageKey]*kittyImage{}, slots: map[string]imageKey{}, sums: map[*byte]uint64{}, nextID: firstImageID - 1}
+func New(mode string) *Graphics {
+	g := &Graphics{mode: mode, images: map[imageKey]*kittyImage{}, slots: map[string]imageKey{}, sums: map[*byte]uint64{}, nextID: firstImageID - 1}
 	switch mode {
 	case ImagesOff:
-		g.kind = previewText
+		g.kind = KindText
 	case ImagesKitty:
-		g.kind = previewKitty
+		g.kind = KindKitty
 	}
 	return g
 }
@@ -173,15 +173,15 @@ func placeholderTerminal(getenv func(string) string) bool {
 		term == "xterm-ghostty" || prog == "ghostty"
 }
 
-// setEnv decides from the program's environment (the client's, over SSH)
+// SetEnv decides from the program's environment (the client's, over SSH)
 // and returns the terminal query when kitty is worth asking for.
-func (g *graphics) setEnv(getenv func(string) string) tea.Cmd {
+func (g *Graphics) SetEnv(getenv func(string) string) tea.Cmd {
 	g.mux = multiplexed(getenv)
 	if g.mode != ImagesAuto {
 		return nil
 	}
 	if getenv("NO_COLOR") != "" {
-		g.setKind(previewText)
+		g.SetKind(KindText)
 		return nil
 	}
 	if g.mux || !placeholderTerminal(getenv) {
@@ -202,9 +202,9 @@ func kittyQuery() string {
 	return fmt.Sprintf("\x1b_Gi=%d,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\", probeImageID)
 }
 
-// handle takes the messages graphics cares about; changed says previews
+// Handle takes the messages graphics cares about; changed says previews
 // must be redrawn.
-func (g *graphics) handle(msg tea.Msg) (changed, ok bool) {
+func (g *Graphics) Handle(msg tea.Msg) (changed, ok bool) {
 	switch msg := msg.(type) {
 	case uv.KittyGraphicsEvent:
 		if !g.probing || msg.Options.ID != probeImageID {
@@ -212,7 +212,7 @@ func (g *graphics) handle(msg tea.Msg) (changed, ok bool) {
 		}
 		g.probing = false
 		if string(msg.Payload) == "OK" {
-			return g.setKind(previewKitty), true
+			return g.SetKind(KindKitty), true
 		}
 		return false, true
 	case uv.PrimaryDeviceAttributesEvent:
@@ -232,10 +232,10 @@ func (g *graphics) handle(msg tea.Msg) (changed, ok bool) {
 		case colorprofile.Ascii, colorprofile.NoTTY:
 			// No colour at all (NO_COLOR, a dumb terminal): half blocks
 			// would be grey bars and placeholders would lose their id.
-			return g.setKind(previewText), true
+			return g.SetKind(KindText), true
 		case colorprofile.ANSI:
-			if g.kind == previewKitty {
-				return g.setKind(previewHalfBlocks), true
+			if g.kind == KindKitty {
+				return g.SetKind(KindHalfBlocks), true
 			}
 		}
 		return false, true
@@ -243,15 +243,28 @@ func (g *graphics) handle(msg tea.Msg) (changed, ok bool) {
 	return false, false
 }
 
-// epoch is what cached renders of images depend on.
-func (g *graphics) epoch() int {
+// Epoch is what cached renders of images depend on.
+func (g *Graphics) Epoch() int {
 	if g == nil {
 		return 0
 	}
 	return g.gen
 }
 
-func (g *graphics) setKind(k previewKind) bool {
+// Kind is how images are previewed now.
+func (g *Graphics) Kind() Kind { return g.kind }
+
+// Mode is the preview setting (ImagesAuto, ImagesKitty, …).
+func (g *Graphics) Mode() string { return g.mode }
+
+// Pending says transmissions or deletions wait to be flushed.
+func (g *Graphics) Pending() bool { return len(g.pending) > 0 }
+
+// Held is how many images the terminal holds for us.
+func (g *Graphics) Held() int { return len(g.images) }
+
+// SetKind switches the preview kind; it reports whether it changed.
+func (g *Graphics) SetKind(k Kind) bool {
 	if g.kind == k {
 		return false
 	}
@@ -260,11 +273,8 @@ func (g *graphics) setKind(k previewKind) bool {
 	return true
 }
 
-// graphicsFlushMsg sends the images queued while a resize settled.
-type graphicsFlushMsg struct{ gen int }
-
-// flush returns the command that writes what is queued.
-func (g *graphics) flush() tea.Cmd {
+// Flush returns the command that writes what is queued.
+func (g *Graphics) Flush() tea.Cmd {
 	if len(g.pending) == 0 {
 		return nil
 	}
@@ -293,11 +303,11 @@ func (g *graphics) flush() tea.Cmd {
 	}
 }
 
-// cleanup deletes every image we transmitted, freeing the terminal's memory.
+// Cleanup deletes every image we transmitted, freeing the terminal's memory.
 // It must be written while the alternate screen is still on: kitty keeps
 // that screen's images apart, and after leaving it the same ids could name
 // another program's images on the main screen.
-func (g *graphics) cleanup() string {
+func (g *Graphics) Cleanup() string {
 	var b strings.Builder
 	for _, k := range g.lru {
 		if im := g.images[k]; im.sent {
@@ -310,7 +320,7 @@ func (g *graphics) cleanup() string {
 
 // wrap passes a sequence through tmux when kitty was forced inside it
 // (tmux needs allow-passthrough on); elsewhere it goes as is.
-func (g *graphics) wrap(seq string) string { return wrapMux(g.mux, seq) }
+func (g *Graphics) wrap(seq string) string { return wrapMux(g.mux, seq) }
 
 func wrapMux(mux bool, seq string) string {
 	if mux && seq != "" {
@@ -338,12 +348,12 @@ func previewGrid(w, h, cols, rows int) (int, int) {
 	return c, r
 }
 
-// picture draws img (whose encoded bytes are raw) in at most cols×rows
+// Picture draws img (whose encoded bytes are raw) in at most cols×rows
 // cells for slot (see graphics.slots): kitty placeholders when kitty is on,
 // half blocks otherwise.
-func (g *graphics) picture(slot string, img image.Image, raw []byte, format string, cols, rows int) string {
-	if g == nil || g.kind != previewKitty {
-		return halfBlocks(img, cols, rows)
+func (g *Graphics) Picture(slot string, img image.Image, raw []byte, format string, cols, rows int) string {
+	if g == nil || g.kind != KindKitty {
+		return HalfBlocks(img, cols, rows)
 	}
 	b := img.Bounds()
 	c, r := previewGrid(b.Dx(), b.Dy(), cols, rows)
@@ -370,13 +380,13 @@ func (g *graphics) picture(slot string, img image.Image, raw []byte, format stri
 	return placeholderGrid(im.id, c, r)
 }
 
-// lost sends every image again under new ids after the terminal may have
+// Lost sends every image again under new ids after the terminal may have
 // dropped them: re-entering the alternate screen (after $EDITOR or a
 // suspend) empties its images in terminals that clear them with the screen
 // (kitty keeps virtual placements; others need not), and the program that
 // ran meanwhile may have reused our ids. The old ids are deleted in case
 // they survived; bumping gen redraws the previews, which sends them anew.
-func (g *graphics) lost() {
+func (g *Graphics) Lost() {
 	if len(g.images) == 0 {
 		return
 	}
@@ -397,8 +407,8 @@ func (g *graphics) lost() {
 	g.gen++
 }
 
-// forget says slot shows no image now.
-func (g *graphics) forget(slot string) {
+// Forget says slot shows no image now.
+func (g *Graphics) Forget(slot string) {
 	if g == nil {
 		return
 	}
@@ -409,7 +419,7 @@ func (g *graphics) forget(slot string) {
 }
 
 // release deletes an image no slot shows any more.
-func (g *graphics) release(k imageKey) {
+func (g *Graphics) release(k imageKey) {
 	for _, x := range g.slots {
 		if x == k {
 			return
@@ -418,7 +428,7 @@ func (g *graphics) release(k imageKey) {
 	g.remove(k)
 }
 
-func (g *graphics) remove(k imageKey) {
+func (g *Graphics) remove(k imageKey) {
 	im, ok := g.images[k]
 	if !ok {
 		return
@@ -436,7 +446,7 @@ func (g *graphics) remove(k imageKey) {
 	}
 }
 
-func (g *graphics) sum(raw []byte) uint64 {
+func (g *Graphics) sum(raw []byte) uint64 {
 	if len(raw) == 0 {
 		return 0
 	}
@@ -455,7 +465,7 @@ func (g *graphics) sum(raw []byte) uint64 {
 
 // allocID hands out ids round-robin, skipping ones still in use, so an id
 // is reused only long after its image was deleted.
-func (g *graphics) allocID() int {
+func (g *Graphics) allocID() int {
 	used := make(map[int]bool, len(g.images))
 	for _, im := range g.images {
 		used[im.id] = true
@@ -472,7 +482,7 @@ func (g *graphics) allocID() int {
 	return g.nextID // unreachable: maxKittyImages is far below the id range
 }
 
-func (g *graphics) touch(k imageKey) {
+func (g *Graphics) touch(k imageKey) {
 	for i, x := range g.lru {
 		if x == k {
 			g.lru = append(g.lru[:i], g.lru[i+1:]...)
@@ -482,7 +492,7 @@ func (g *graphics) touch(k imageKey) {
 	g.lru = append(g.lru, k)
 }
 
-func (g *graphics) evict() {
+func (g *Graphics) evict() {
 	for len(g.images) > maxKittyImages && len(g.lru) > 0 {
 		old := g.lru[0]
 		for s, k := range g.slots {

@@ -1,0 +1,69 @@
+package common
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// FitRow puts left and right on one line of width w, cutting left first.
+func FitRow(left, right string, w int) string {
+	rw := ansi.StringWidth(right)
+	if rw >= w {
+		return ansi.Truncate(left, w, "")
+	}
+	left = ansi.Truncate(left, w-rw-1, "…")
+	return left + strings.Repeat(" ", max(1, w-ansi.StringWidth(left)-rw)) + right
+}
+
+// WrapText wraps plain text to w cells.
+func WrapText(s string, w int) string {
+	if w <= 0 {
+		return s
+	}
+	return ansi.Wrap(s, w, " ,;")
+}
+
+// OneLine squeezes every run of white space, newlines included, to a space.
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Truncate cuts plain s to w runes, ending it with "…" when cut.
+func Truncate(s string, w int) string {
+	r := []rune(s)
+	if len(r) <= w {
+		return s
+	}
+	return string(r[:max(0, w-1)]) + "…"
+}
+
+// Plural is "s" unless n is 1.
+func Plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// HumanBytes is n bytes in B, KiB or MiB.
+func HumanBytes(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// Duration is d in µs, ms or s, as a person reads it.
+func Duration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}

@@ -1,0 +1,264 @@
+// Package keys is every key binding of the TUI: actions by scope, remapped
+// from the config file, looked up by the focused component, listed by the
+// footer, the help and the command palette — all from the same bindings,
+// so a remap shows everywhere.
+package keys
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// Action names one thing the user can do. Keys map to actions and so do
+// palette entries, so both paths run the same code.
+type Action string
+
+const (
+	Quit       Action = "quit"
+	Help       Action = "help"
+	Palette    Action = "palette"
+	FocusNext  Action = "focus_next"
+	FocusPrev  Action = "focus_prev"
+	TabDocs    Action = "tab_docs"
+	TabTry     Action = "tab_try"
+	TabCode    Action = "tab_code"
+	History    Action = "history"
+	Reload     Action = "reload"
+	Theme      Action = "toggle_theme"
+	Zoom       Action = "zoom"
+	Up         Action = "up"
+	Down       Action = "down"
+	PageUp     Action = "page_up"
+	PageDown   Action = "page_down"
+	Top        Action = "top"
+	Bottom     Action = "bottom"
+	Filter     Action = "filter"
+	Clear      Action = "clear"
+	Tags       Action = "tags"
+	Sort       Action = "sort"
+	Open       Action = "open"
+	SearchNext Action = "search_next"
+	SearchPrev Action = "search_prev"
+	Run        Action = "run"
+	Edit       Action = "edit"
+	NextSample Action = "next_sample"
+	PrevSample Action = "prev_sample"
+	LoadFile   Action = "load_file"
+	Editor     Action = "external_editor"
+	Copy       Action = "copy"
+	Save       Action = "save_output"
+	NextLang   Action = "next_language"
+	PrevLang   Action = "prev_language"
+
+	ChainAdd      Action = "chain_add"
+	ChainFocus    Action = "chain_focus"
+	ChainSave     Action = "chain_save"
+	ChainOpen     Action = "chain_open"
+	ChainPrev     Action = "chain_prev_step"
+	ChainNext     Action = "chain_next_step"
+	ChainMoveL    Action = "chain_move_earlier"
+	ChainMoveR    Action = "chain_move_later"
+	ChainRemove   Action = "chain_remove_step"
+	ChainRename   Action = "chain_rename_step"
+	ChainName     Action = "chain_rename"
+	ChainMap      Action = "chain_edit_mapping"
+	ChainRun      Action = "chain_run"
+	ChainRunTo    Action = "chain_run_to_step"
+	ChainInput    Action = "chain_edit_input"
+	ChainLoadIn   Action = "chain_load_input"
+	ChainExport   Action = "chain_export"
+	ChainCopyStep Action = "chain_copy_result"
+	ChainKind     Action = "chain_input_kind"
+)
+
+// Scope says where a binding is active.
+type Scope int
+
+const (
+	ScopeGlobal Scope = iota
+	ScopeCatalog
+	ScopeDocs
+	ScopeTry
+	ScopeCode
+	ScopeChain
+)
+
+func (s Scope) String() string {
+	return [...]string{"global", "catalog", "docs", "try", "code", "chain"}[s]
+}
+
+// Binding is one remappable key binding.
+type Binding struct {
+	ID    Action
+	Scope Scope
+	key.Binding
+}
+
+// KeyMap holds every binding. Bindings are looked up by scope: the focused
+// pane's first, then the global ones.
+type KeyMap struct {
+	all []*Binding
+}
+
+func Default() *KeyMap {
+	km := &KeyMap{}
+	add := func(sc Scope, id Action, help string, keys ...string) {
+		km.all = append(km.all, &Binding{ID: id, Scope: sc, Binding: key.NewBinding(key.WithKeys(keys...), key.WithHelp(keyLabel(keys), help))})
+	}
+	add(ScopeGlobal, Quit, "quit", "q", "ctrl+c")
+	add(ScopeGlobal, Help, "help", "?")
+	add(ScopeGlobal, Palette, "commands", "ctrl+p")
+	add(ScopeGlobal, FocusNext, "next pane", "tab")
+	add(ScopeGlobal, FocusPrev, "previous pane", "shift+tab")
+	add(ScopeGlobal, TabDocs, "docs tab", "1")
+	add(ScopeGlobal, TabTry, "try tab", "2")
+	add(ScopeGlobal, TabCode, "code tab", "3")
+	add(ScopeGlobal, History, "run history", "H")
+	add(ScopeGlobal, Reload, "reload catalog", "R")
+	add(ScopeGlobal, Theme, "switch dark/light", "T")
+	add(ScopeGlobal, Zoom, "zoom the detail pane", "z")
+	add(ScopeGlobal, ChainAdd, "add the model to the chain", "a")
+	add(ScopeGlobal, ChainFocus, "chain builder", "c")
+	add(ScopeGlobal, ChainSave, "save the chain", "ctrl+s")
+	add(ScopeGlobal, ChainOpen, "open a chain file", "ctrl+o")
+
+	add(ScopeCatalog, Up, "up", "up", "k")
+	add(ScopeCatalog, Down, "down", "down", "j")
+	add(ScopeCatalog, PageUp, "page up", "pgup", "ctrl+u")
+	add(ScopeCatalog, PageDown, "page down", "pgdown", "ctrl+d")
+	add(ScopeCatalog, Top, "first", "home", "g")
+	add(ScopeCatalog, Bottom, "last", "end", "G")
+	add(ScopeCatalog, Filter, "filter", "/")
+	add(ScopeCatalog, Clear, "clear filter", "esc")
+	add(ScopeCatalog, Tags, "filter by tag", "#")
+	add(ScopeCatalog, Sort, "sort name/recent", "s")
+	add(ScopeCatalog, Open, "try", "enter")
+
+	add(ScopeDocs, Up, "scroll up", "up", "k")
+	add(ScopeDocs, Down, "scroll down", "down", "j")
+	add(ScopeDocs, PageUp, "page up", "pgup", "ctrl+u")
+	add(ScopeDocs, PageDown, "page down", "pgdown", "ctrl+d", "space")
+	add(ScopeDocs, Top, "top", "home", "g")
+	add(ScopeDocs, Bottom, "bottom", "end", "G")
+	add(ScopeDocs, Filter, "search docs", "/")
+	add(ScopeDocs, SearchNext, "next match", "n")
+	add(ScopeDocs, SearchPrev, "previous match", "N")
+	add(ScopeDocs, Clear, "clear search", "esc")
+
+	add(ScopeTry, Run, "run", "r", "ctrl+r")
+	add(ScopeTry, Edit, "edit input", "i", "e")
+	add(ScopeTry, Clear, "cancel run / stop editing", "esc")
+	add(ScopeTry, NextSample, "next sample", "]")
+	add(ScopeTry, PrevSample, "previous sample", "[")
+	add(ScopeTry, LoadFile, "load file as input", "o")
+	add(ScopeTry, Editor, "edit in $EDITOR", "E")
+	add(ScopeTry, Copy, "copy output", "y")
+	add(ScopeTry, Save, "save output to file", "w")
+	add(ScopeTry, Up, "scroll output up", "up", "k")
+	add(ScopeTry, Down, "scroll output down", "down", "j")
+
+	add(ScopeCode, NextLang, "next language", "]", "right", "l")
+	add(ScopeCode, PrevLang, "previous language", "[", "left", "h")
+	add(ScopeCode, Copy, "copy snippet", "y")
+	add(ScopeCode, Up, "scroll up", "up", "k")
+	add(ScopeCode, Down, "scroll down", "down", "j")
+
+	add(ScopeChain, ChainPrev, "previous step", "left", "h", "k")
+	add(ScopeChain, ChainNext, "next step", "right", "l", "j")
+	add(ScopeChain, ChainMoveL, "move step earlier", "shift+left", "K")
+	add(ScopeChain, ChainMoveR, "move step later", "shift+right", "J")
+	add(ScopeChain, ChainRun, "run the chain", "r", "ctrl+r")
+	add(ScopeChain, ChainRunTo, "run up to this step", "u")
+	add(ScopeChain, Clear, "cancel run / back", "esc")
+	add(ScopeChain, ChainMap, "edit the step's mapping", "i", "enter")
+	add(ScopeChain, ChainRename, "rename step", "n")
+	add(ScopeChain, ChainName, "rename the chain", "N")
+	add(ScopeChain, ChainRemove, "remove step", "x", "delete")
+	add(ScopeChain, ChainInput, "edit the chain's input", "I")
+	add(ScopeChain, ChainLoadIn, "load a file as the chain's input", "o")
+	add(ScopeChain, ChainKind, "chain input kind text/json/binary", "t")
+	add(ScopeChain, ChainExport, "export YAML/Go/shell", "e")
+	add(ScopeChain, ChainCopyStep, "copy the step's result", "y")
+	add(ScopeChain, Up, "scroll up", "up")
+	add(ScopeChain, Down, "scroll down", "down")
+	add(ScopeChain, PageUp, "page up", "pgup", "ctrl+u")
+	add(ScopeChain, PageDown, "page down", "pgdown", "ctrl+d")
+	return km
+}
+
+func keyLabel(keys []string) string {
+	if len(keys) == 0 {
+		return ""
+	}
+	return strings.Join(keys[:min(2, len(keys))], "/")
+}
+
+// Lookup returns the action bound to k in sc (falling back to global).
+func (km *KeyMap) Lookup(sc Scope, k fmt.Stringer) (Action, bool) {
+	for _, want := range []Scope{sc, ScopeGlobal} {
+		for _, b := range km.all {
+			if b.Scope == want && key.Matches(k, b.Binding) {
+				return b.ID, true
+			}
+		}
+	}
+	return "", false
+}
+
+// inScope lists the bindings of sc, in definition order.
+func (km *KeyMap) InScope(sc Scope) []*Binding {
+	var out []*Binding
+	for _, b := range km.all {
+		if b.Scope == sc {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// find returns the binding for id in sc.
+func (km *KeyMap) Find(sc Scope, id Action) *Binding {
+	for _, b := range km.all {
+		if b.Scope == sc && b.ID == id {
+			return b
+		}
+	}
+	return nil
+}
+
+// Remap applies user bindings from the config file: "scope.action" (or just
+// "action" for a global one, or for the first binding of that name) to keys.
+// Unknown names are reported together so one typo does not hide another.
+func (km *KeyMap) Remap(m map[string][]string) error {
+	var bad []string
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		keys := m[name]
+		sc, id, scoped := strings.Cut(name, ".")
+		hit := false
+		for _, b := range km.all {
+			if (scoped && b.Scope.String() == sc && string(b.ID) == id) || (!scoped && string(b.ID) == name) {
+				b.SetKeys(keys...)
+				b.SetHelp(keyLabel(keys), b.Help().Desc)
+				hit = true
+			}
+		}
+		if !hit {
+			bad = append(bad, name)
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("unknown key Binding %s in config; run pipette and press ? to see the Action names", strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// All is every binding, in definition order.
+func (km *KeyMap) All() []*Binding { return km.all }
