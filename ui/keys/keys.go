@@ -72,6 +72,8 @@ const (
 	ChainExport   Action = "chain_export"
 	ChainCopyStep Action = "chain_copy_result"
 	ChainKind     Action = "chain_input_kind"
+	ChainSaveStep Action = "chain_save_result"
+	ChainZoom     Action = "chain_zoom_result"
 )
 
 // Scope says where a binding is active.
@@ -95,6 +97,8 @@ type Binding struct {
 	ID    Action
 	Scope Scope
 	key.Binding
+	// Synonyms are words the command palette also finds it by.
+	Synonyms string
 }
 
 // KeyMap holds every binding. Bindings are looked up by scope: the focused
@@ -106,7 +110,8 @@ type KeyMap struct {
 func Default() *KeyMap {
 	km := &KeyMap{}
 	add := func(sc Scope, id Action, help string, keys ...string) {
-		km.all = append(km.all, &Binding{ID: id, Scope: sc, Binding: key.NewBinding(key.WithKeys(keys...), key.WithHelp(keyLabel(keys), help))})
+		km.all = append(km.all, &Binding{ID: id, Scope: sc, Synonyms: synonyms[id],
+			Binding: key.NewBinding(key.WithKeys(keys...), key.WithHelp(keyLabel(keys), help))})
 	}
 	add(ScopeGlobal, Quit, "quit", "q", "ctrl+c")
 	add(ScopeGlobal, Help, "help", "?")
@@ -187,6 +192,52 @@ func Default() *KeyMap {
 	add(ScopeChain, PageUp, "page up", "pgup", "ctrl+u")
 	add(ScopeChain, PageDown, "page down", "pgdown", "ctrl+d")
 	return km
+}
+
+// synonyms are the words people look for a command by when they do not
+// know its name: "theme" for the dark/light switch.
+var synonyms = map[Action]string{
+	Quit:          "exit close leave",
+	Help:          "keys shortcuts bindings manual",
+	Palette:       "commands search",
+	FocusNext:     "pane focus switch",
+	FocusPrev:     "pane focus switch back",
+	History:       "runs past previous replay recent log",
+	Reload:        "refresh catalog retry",
+	Theme:         "theme colour color colours colors mode appearance",
+	Zoom:          "fullscreen maximise maximize enlarge bigger",
+	Filter:        "find search",
+	Tags:          "category categories facet label",
+	Sort:          "order recent",
+	Run:           "execute call try start go",
+	Edit:          "type change modify",
+	LoadFile:      "open read input file",
+	Editor:        "vim emacs nano external",
+	Copy:          "clipboard yank",
+	Save:          "write file output export",
+	NextSample:    "example",
+	PrevSample:    "example",
+	NextLang:      "language snippet curl go python javascript",
+	PrevLang:      "language snippet",
+	ChainAdd:      "pipeline step append",
+	ChainFocus:    "pipeline builder open",
+	ChainSave:     "write file",
+	ChainOpen:     "load file read",
+	ChainRun:      "execute pipeline start",
+	ChainRunTo:    "execute partial",
+	ChainMap:      "jq mapping input transform",
+	ChainRemove:   "delete",
+	ChainRename:   "name",
+	ChainName:     "name title",
+	ChainExport:   "yaml go shell script code",
+	ChainCopyStep: "clipboard yank result",
+	ChainSaveStep: "write file image result output",
+	ChainZoom:     "fullscreen enlarge preview image bigger",
+	ChainInput:    "type text",
+	ChainLoadIn:   "open file input",
+	ChainKind:     "type text json binary",
+	ChainMoveL:    "reorder earlier left",
+	ChainMoveR:    "reorder later right",
 }
 
 func keyLabel(keys []string) string {
