@@ -156,6 +156,8 @@ type Model struct {
 	started  time.Time
 	lastLoad time.Duration
 	quitting bool
+	// deferred are keys waiting for the filter's result (see handleKey).
+	deferred []tea.KeyPressMsg
 }
 
 // New builds the UI.
@@ -354,14 +356,15 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.lastLoad = msg.took
 		if msg.err != nil {
 			m.cat.loading, m.cat.err = false, msg.err
-			return m, m.setStatus(common.OneLine(msg.err.Error())+" · R retries", statusError)
+			return m, tea.Batch(m.setStatus(common.OneLine(msg.err.Error())+" · R retries", statusError), m.drainKeys())
 		}
 		m.cat.resetFilter()
 		m.cat.setIndex(msg.ix)
 		if m.statusKind == statusError && strings.HasPrefix(m.status, "cannot load the catalog") {
 			m.status = ""
 		}
-		return m, tea.Batch(m.cat.filterCmd(), m.startTicking())
+		filter := m.cat.filterCmd()
+		return m, tea.Batch(filter, m.startTicking(), m.drainKeys())
 
 	case filterDoneMsg:
 		if !m.cat.applyFilter(msg, m.focus != focusCatalog) {
@@ -371,7 +374,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.cat.dirty {
 			again = m.cat.filterCmd()
 		}
-		return m, tea.Batch(again, m.selectionChanged())
+		sel := m.selectionChanged()
+		return m, tea.Batch(again, sel, m.drainKeys())
 
 	case entryLoadedMsg:
 		delete(m.fetching, msg.path)
@@ -538,10 +542,67 @@ func (m *Model) scope() keys.Scope {
 	return [...]keys.Scope{keys.ScopeDocs, keys.ScopeTry, keys.ScopeCode}[m.tab]
 }
 
+// handleKey acts on a key, unless it must wait for the filter's result:
+// keys typed after a filter query act on what that query selects, however
+// fast they come ("/shout⏎a" adds Shout, not whatever was selected before
+// the result landed).
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return m.quit()
 	}
+	if m.deferKey(msg) {
+		return nil
+	}
+	return m.actOnKey(msg)
+}
+
+// filterOutstanding says the catalog's selection is about to change: the
+// catalog is loading or a filter run has not answered the newest query.
+func (m *Model) filterOutstanding() bool { return m.cat.loading || m.cat.pending || m.cat.dirty }
+
+// deferKey holds msg back while the filter's result is outstanding (and
+// behind keys already held, to keep their order). Keys that edit the
+// filter's query go through at once: they are what the result answers.
+func (m *Model) deferKey(msg tea.KeyPressMsg) bool {
+	if id, ok := m.com.Keys.Lookup(keys.ScopeGlobal, msg); ok && id == keys.Quit && !m.textFocused() {
+		m.deferred = nil // a slow catalog never keeps anyone from quitting
+		return false
+	}
+	if len(m.deferred) == 0 {
+		if !m.filterOutstanding() || m.overlay != overlayNone {
+			return false
+		}
+		if m.cat.filtering && editsQuery(msg) {
+			return false
+		}
+	}
+	m.deferred = append(m.deferred, msg)
+	return true
+}
+
+// editsQuery says a key typed into the filter changes its text or leaves
+// it, rather than moving the selection.
+func editsQuery(msg tea.KeyPressMsg) bool {
+	switch msg.String() {
+	case "up", "down", "pgup", "pgdown", "ctrl+n", "ctrl+p":
+		return false
+	}
+	return true
+}
+
+// drainKeys acts on the held keys once the filter has answered, stopping
+// again if one of them starts another filter run.
+func (m *Model) drainKeys() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(m.deferred) > 0 && !m.filterOutstanding() {
+		k := m.deferred[0]
+		m.deferred = m.deferred[1:]
+		cmds = append(cmds, m.actOnKey(k))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) actOnKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.overlay != overlayNone {
 		return m.overlayKey(msg)
 	}

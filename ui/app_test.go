@@ -654,3 +654,29 @@ func TestZoomGivesTheDetailTheScreen(t *testing.T) {
 		t.Error("z should toggle")
 	}
 }
+
+// Keys typed faster than the filter answers act on what the filter selects
+// (issue 9: "/shout⏎a" typed fast added whatever was selected before).
+func TestKeysWaitForTheFilterResult(t *testing.T) {
+	m, _ := newChainModel(t, 100, 30)
+	var held []tea.Cmd
+	for _, k := range []string{"/", "s", "h", "o", "u", "t", "enter", "a"} {
+		_, cmd := m.Update(keyMsg(k))
+		held = append(held, cmd) // the filter runs are still in flight
+	}
+	if m.chain.c != nil {
+		t.Fatalf("a step was added before the filter answered: %s", m.chain.c.Pipeline())
+	}
+	for _, cmd := range held {
+		run(t, m, cmd)
+	}
+	if m.chain.c == nil || m.chain.c.Pipeline() != "shout" {
+		t.Fatalf("after the filter answered: %+v (status %q)", m.chain.c, m.status)
+	}
+	// q still quits at once while a result is outstanding.
+	m.cat.pending = true
+	_, cmd := m.Update(keyMsg("q"))
+	if cmd == nil || !m.quitting {
+		t.Error("q waited for the filter")
+	}
+}
