@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"fmt"
+	"pipette/internal/human"
 
 	"pipette/catalog"
 	"pipette/ui/common"
@@ -62,7 +63,7 @@ func NewHistory(com *common.Common, records []history.Record) *Picker {
 		items = append(items, Item{
 			Title:  r.Ref + "  " + common.OneLine(summarise(r.Input, r.Binary, 40)),
 			Detail: "→ " + common.OneLine(common.Truncate(detail, 200)),
-			Key:    r.Time.Local().Format("Jan 2 15:04") + " " + common.Duration(r.Duration),
+			Key:    r.Time.Local().Format("Jan 2 15:04") + " " + human.Duration(r.Duration),
 			Action: Replay{Record: r},
 		})
 	}
