@@ -32,9 +32,13 @@ const (
 	// maxElements bounds one tensor (weights or activations): 256 Mi
 	// values, 1 GiB of float32.
 	maxElements = 1 << 28
-	// maxProgramFloats bounds all the buffers one run of a program uses.
-	maxProgramFloats = 1 << 29
-	maxRank          = 8
+	// maxProgramFloats bounds all the buffers one run of a program uses
+	// (512 MiB; NanoDet-g needs 16 MiB).
+	maxProgramFloats = 1 << 27
+	// maxFoldFloats bounds what constant folding computes at compile time.
+	maxFoldFloats  = 1 << 20
+	maxRank        = 8
+	maxWeightBytes = 1 << 30
 )
 
 // modelFile is model.json as tfjs-converter writes it.

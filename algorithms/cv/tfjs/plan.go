@@ -65,8 +65,12 @@ func (p *planner) newValue(shape []int) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.floats += n; p.floats > maxProgramFloats {
-		return nil, fmt.Errorf("the program needs more than %d values of memory", maxProgramFloats)
+	limit := maxProgramFloats
+	if p.folding {
+		limit = maxFoldFloats
+	}
+	if p.floats += n; p.floats > limit {
+		return nil, fmt.Errorf("the program needs more than %d values of memory", limit)
 	}
 	v := &value{shape: shape, slot: p.nslots}
 	p.nslots++

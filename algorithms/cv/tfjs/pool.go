@@ -78,22 +78,20 @@ func (s *maxPoolStep) run(e *exec) {
 //go:norace
 func (s *maxPoolStep) row(x, y []float32, b, oy int) {
 	c := s.c
+	// Only the window cells inside the input: a huge window over a small
+	// input costs what the input holds, not what the window spans.
+	y0 := oy*s.sh - s.top
+	ky0, ky1 := max(0, -y0), min(s.kh, s.h-y0)
 	for ox := range s.ow {
 		out := y[((b*s.oh+oy)*s.ow+ox)*c:][:c]
 		for i := range out {
 			out[i] = float32(math.Inf(-1))
 		}
-		for ky := range s.kh {
-			iy := oy*s.sh - s.top + ky
-			if iy < 0 || iy >= s.h {
-				continue
-			}
-			for kx := range s.kw {
-				ix := ox*s.sw - s.l + kx
-				if ix < 0 || ix >= s.w {
-					continue
-				}
-				in := x[((b*s.h+iy)*s.w+ix)*c:][:c]
+		x0 := ox*s.sw - s.l
+		kx0, kx1 := max(0, -x0), min(s.kw, s.w-x0)
+		for ky := ky0; ky < ky1; ky++ {
+			for kx := kx0; kx < kx1; kx++ {
+				in := x[((b*s.h+y0+ky)*s.w+x0+kx)*c:][:c]
 				for i, v := range in {
 					if v > out[i] {
 						out[i] = v

@@ -28,12 +28,16 @@ type weightSpec struct {
 // with open.
 func readWeights(groups []manifestGroup, open func(path string) ([]byte, error)) (map[string]*Tensor, error) {
 	out := map[string]*Tensor{}
+	total := 0
 	for _, g := range groups {
 		var data []byte
 		for _, p := range g.Paths {
 			b, err := open(p)
 			if err != nil {
 				return nil, fmt.Errorf("weights file %q: %w", p, err)
+			}
+			if total += len(b); total > maxWeightBytes {
+				return nil, fmt.Errorf("the weights files hold more than %d bytes", maxWeightBytes)
 			}
 			data = append(data, b...)
 		}
