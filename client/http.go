@@ -331,3 +331,20 @@ func (s *remoteSource) Get(ctx context.Context, ref catalog.Ref) (catalog.Entry,
 	e.Source = s.Name()
 	return e, nil
 }
+
+// Statuses asks the server how its catalog's remote sources are doing
+// (GET /v1/sources); none when it cannot say (an older server, or one that
+// does not answer within a second).
+func (s *remoteSource) Statuses() []catalog.SourceStatus {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	var rows []SourceJSON
+	if err := s.r.get(ctx, "/v1/sources", &rows); err != nil {
+		return nil
+	}
+	out := make([]catalog.SourceStatus, len(rows))
+	for i, row := range rows {
+		out[i] = row.Status()
+	}
+	return out
+}

@@ -428,3 +428,38 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// SourceJSON is one row of GET /v1/sources (pipette): a remote source of the
+// server's catalog and how it is doing.
+type SourceJSON struct {
+	Name       string     `json:"name"`
+	Kind       string     `json:"kind"`
+	URL        string     `json:"url"`
+	State      string     `json:"state"`
+	Reason     string     `json:"reason,omitempty"`
+	Checked    *time.Time `json:"checked,omitempty"`
+	Models     int        `json:"models"`
+	Version    string     `json:"version,omitempty"`
+	Discovered bool       `json:"discovered,omitempty"`
+}
+
+// SourceToJSON is st as /v1/sources writes it.
+func SourceToJSON(st catalog.SourceStatus) SourceJSON {
+	j := SourceJSON{Name: st.Name, Kind: st.Kind, URL: st.URL, State: string(st.State), Reason: st.Reason,
+		Models: st.Models, Version: st.Version, Discovered: st.Discovered}
+	if !st.Checked.IsZero() {
+		t := st.Checked.UTC().Truncate(time.Second)
+		j.Checked = &t
+	}
+	return j
+}
+
+// Status is the row read back.
+func (j SourceJSON) Status() catalog.SourceStatus {
+	st := catalog.SourceStatus{Name: j.Name, Kind: j.Kind, URL: j.URL, State: catalog.SourceState(j.State), Reason: j.Reason,
+		Models: j.Models, Version: j.Version, Discovered: j.Discovered}
+	if j.Checked != nil {
+		st.Checked = *j.Checked
+	}
+	return st
+}

@@ -28,6 +28,7 @@ type callOptions struct {
 	stdout  bool
 	output  string // "", "raw" or "void"
 	data    data.Access
+	stream  bool // (pipette) answer text/event-stream, chunk by chunk (stream.go)
 }
 
 func parseCallOptions(q url.Values) (callOptions, *catalog.Error) {
@@ -51,6 +52,16 @@ func parseCallOptions(q url.Values) (callOptions, *catalog.Error) {
 		opt.output = s
 	default:
 		return opt, badRequest("output=%s is not raw or void; leave it out for the usual JSON answer", echoParam(s))
+	}
+	if s := q.Get("stream"); s != "" {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return opt, badRequest("stream=%s is not true or false", echoParam(s))
+		}
+		if b && opt.output != "" {
+			return opt, badRequest("stream=true cannot go with output=%s: a streamed answer is a series of events", opt.output)
+		}
+		opt.stream = b
 	}
 	return opt, nil
 }
@@ -185,6 +196,9 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 
 	ctx, cancel := context.WithTimeout(r.Context(), opt.timeout)
 	defer cancel()
+	if opt.stream {
+		return s.streamCall(s.callContext(ctx, opt), w, r, oc, opt, j, start)
+	}
 	out, err := s.run(s.callContext(ctx, opt), j)
 	return s.answer(w, r, oc, opt, out, err, start)
 }
@@ -220,7 +234,7 @@ func (s *Server) notAdmitted(w http.ResponseWriter, r *http.Request, oc callOutc
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, oc callOutcome, opt callOptions, out catalog.Output, err error, start time.Time) callOutcome {
 	oc.ran = !isNotFound(err)
 	oc.version = out.Version
-	md := client.Metadata{Duration: since(start)}
+	md := client.Metadata{Duration: since(start), Generation: client.GenerationToJSON(out.Generation)}
 	if opt.stdout {
 		stdout := out.Stdout
 		md.Stdout = &stdout

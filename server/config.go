@@ -21,6 +21,9 @@ type Config struct {
 	Keys    []string       // accepted API keys, trimmed, blank ones ignored; none = anonymous calls allowed
 	MaxBody int64          // request body limit in bytes; 0 = 10 MiB
 	Logger  *slog.Logger   // nil = discard
+	// Sources, when set, reports how the catalog's remote sources are
+	// doing, for GET /v1/sources (docs/SOURCES.md); nil: no sources.
+	Sources catalog.StatusReporter
 
 	// Limits bound the calls running and waiting at once.
 	Limits Limits

@@ -20,6 +20,9 @@ type job struct {
 	in   catalog.Value
 	id   string
 	done func()
+	// emit, when set, receives the pieces of a streamed result (a model's
+	// text as it is generated), from the runner's goroutine.
+	emit func(catalog.Chunk) error
 }
 
 // run calls the runner but answers when ctx ends even if the algorithm
@@ -41,7 +44,15 @@ func (s *Server) run(ctx context.Context, j job) (catalog.Output, error) {
 				ch <- result{err: s.crashed(j, p, debug.Stack())}
 			}
 		}()
-		out, err := s.runner.Run(ctx, j.ref, j.in)
+		var (
+			out catalog.Output
+			err error
+		)
+		if st, ok := s.runner.(catalog.Streamer); ok && j.emit != nil {
+			out, err = st.Stream(ctx, j.ref, j.in, j.emit)
+		} else {
+			out, err = s.runner.Run(ctx, j.ref, j.in)
+		}
 		var e *catalog.Error
 		if errors.As(err, &e) && e.Panic != nil {
 			err = s.crashed(j, e.Panic.Value, e.Panic.Stack)

@@ -95,6 +95,8 @@ func New(cfg Config) *Server {
 	mux.HandleFunc("GET /v1/algorithms", s.authed(s.handleList))
 	mux.HandleFunc("GET /v1/algorithms/{owner}/{name}", s.authed(s.handleAlgorithm))
 	mux.HandleFunc("GET /v1/algorithms/{owner}/{name}/versions", s.authed(s.handleVersions))
+	mux.HandleFunc("GET /v1/sources", s.authed(s.handleSources))
+	s.routeOIP(mux)
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)
 	if cfg.MetricsAddr == "" {

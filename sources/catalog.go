@@ -251,3 +251,21 @@ func Open(sp Spec, hc *http.Client) (*Live, error) {
 	}
 	return NewLive(sp, b), nil
 }
+
+// Merge opens the sources specs describe and merges them into base (run
+// runs it). hc is the HTTP client of their requests (nil: the default).
+func Merge(ctx context.Context, base catalog.Source, run catalog.Runner, specs []Spec, hc *http.Client) (*Catalog, error) {
+	specs, err := Dedupe(specs)
+	if err != nil {
+		return nil, err
+	}
+	lives := make([]*Live, 0, len(specs))
+	for _, sp := range specs {
+		l, err := Open(sp, hc)
+		if err != nil {
+			return nil, err
+		}
+		lives = append(lives, l)
+	}
+	return NewCatalog(ctx, base, run, lives...)
+}

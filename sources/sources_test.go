@@ -37,7 +37,7 @@ func TestParseFlag(t *testing.T) {
 		{"", `unknown kind ""`},
 		{"nope=http://x", `write KIND=URL or NAME=KIND=URL`},
 		{"lab=nope=http://x", `unknown kind "nope"`},
-		{"openai", "a openai source needs the server's URL"},
+		{"openai", "an openai source needs the server's URL"},
 		{"openai=ftp://x", "is not a server address"},
 		{"openai=http://x/?q=1", "is not a server address"},
 		{"Lab=openai=http://x", "source name \"Lab\" may hold lower-case letters"},

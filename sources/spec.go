@@ -91,7 +91,11 @@ func (sp *Spec) Check() error {
 		case KindHF:
 			sp.URL = DefaultHFURL
 		default:
-			return fmt.Errorf("a %s source needs the server's URL, like %s=http://127.0.0.1:8080", sp.Kind, sp.Kind)
+			article := "a"
+			if strings.ContainsRune("aeiou", rune(sp.Kind[0])) {
+				article = "an"
+			}
+			return fmt.Errorf("%s %s source needs the server's URL, like %s=http://127.0.0.1:8080", article, sp.Kind, sp.Kind)
 		}
 	}
 	if _, err := upstream.ParseURL(sp.URL); err != nil {

@@ -1,137 +1,20 @@
 package ui
 
 import (
-	"errors"
-	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
-
-	"pipette/themes"
+	"pipette/config"
 )
 
-// Config is $XDG_CONFIG_HOME/pipette/config.yaml.
-//
-//	server: http://localhost:8080      # default: the built-in catalog in-process
-//	api_key_env: PIPETTE_API_KEY       # which variable holds the server's key
-//	theme: auto                        # auto, dark, light, ansi, plain
-//	images: auto                       # auto, kitty, halfblocks, off
-//	mouse: true
-//	keys:                              # action or scope.action → key(s)
-//	  quit: [q, ctrl+q]
-//	  try.run: ctrl+r
-type Config struct {
-	Server    string             `yaml:"server"`
-	APIKeyEnv string             `yaml:"api_key_env"`
-	Theme     string             `yaml:"theme"`
-	Images    string             `yaml:"images"`
-	Mouse     *bool              `yaml:"mouse"`
-	Keys      map[string]keyList `yaml:"keys"`
-}
+// Config is the settings file, read by package config; these names are the
+// TUI's way in.
+type Config = config.Config
 
-// keyList accepts one key or a list of keys.
-type keyList []string
-
-func (k *keyList) UnmarshalYAML(unmarshal func(any) error) error {
-	var one string
-	if err := unmarshal(&one); err == nil {
-		*k = keyList{one}
-		return nil
-	}
-	var many []string
-	if err := unmarshal(&many); err != nil {
-		return errors.New("a key binding is a key or a list of keys, like ctrl+r or [r, ctrl+r]")
-	}
-	*k = many
-	return nil
-}
-
-// KeyOverrides returns the config's key bindings as plain lists.
-func (c Config) KeyOverrides() map[string][]string {
-	out := make(map[string][]string, len(c.Keys))
-	for n, k := range c.Keys {
-		out[n] = k
-	}
-	return out
-}
-
-// MouseEnabled is the mouse setting, on unless the config turns it off.
-func (c Config) MouseEnabled() bool { return c.Mouse == nil || *c.Mouse }
+// LoadConfig reads the config at path (config.Load).
+func LoadConfig(path string) (Config, error) { return config.Load(path) }
 
 // ConfigPath is where the config file lives.
-func ConfigPath() string {
-	dir := os.Getenv("XDG_CONFIG_HOME")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".config")
-	}
-	return filepath.Join(dir, "pipette", "config.yaml")
-}
+func ConfigPath() string { return config.Path(os.Getenv) }
 
-// StatePath is where state files (the run history) live.
-func StatePath(name string) string {
-	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".local", "state")
-	}
-	return filepath.Join(dir, "pipette", name)
-}
-
-// LoadConfig reads the config at path. A missing file is the zero Config.
-// A malformed one returns the zero Config and an error naming the line, so
-// the caller can start with defaults and show what to fix.
-func LoadConfig(path string) (Config, error) {
-	var c Config
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return c, nil
-	}
-	if err != nil {
-		return c, fmt.Errorf("read config %s: %w", path, err)
-	}
-	if err := yaml.UnmarshalWithOptions(data, &c, yaml.DisallowUnknownField()); err != nil {
-		return Config{}, configError(path, err)
-	}
-	// A theme name that does not exist is a mistake like any other in the
-	// file: reported with its line, and the rest of the config still applies.
-	if c.Theme != "" {
-		if _, err := themes.ByName(c.Theme, true); err != nil {
-			c.Theme = ""
-			return c, fmt.Errorf("config %s line %d: %v; started with the auto theme", path, settingLine(data, "theme"), err)
-		}
-	}
-	return c, nil
-}
-
-// settingLine is the line of a top-level setting in a config file, or 0.
-func settingLine(data []byte, key string) int {
-	p, err := yaml.PathString("$." + key)
-	if err != nil {
-		return 0
-	}
-	f, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return 0
-	}
-	n, err := p.FilterFile(f)
-	if err != nil || n == nil || n.GetToken() == nil {
-		return 0
-	}
-	return n.GetToken().Position.Line
-}
-
-func configError(path string, err error) error {
-	var ye yaml.Error
-	if errors.As(err, &ye) && ye.GetToken() != nil {
-		msg := ye.GetMessage()
-		if i := strings.Index(msg, "Go struct field"); i >= 0 {
-			msg = "wrong type for this setting"
-		}
-		return fmt.Errorf("config %s line %d: %s; started with defaults", path, ye.GetToken().Position.Line, msg)
-	}
-	return fmt.Errorf("config %s: %v; started with defaults", path, err)
-}
+// StatePath is where state files (the run history, the draft) live.
+func StatePath(name string) string { return config.StatePath(os.Getenv, name) }

@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"pipette/catalog"
+	"pipette/internal/oipv2"
 	"pipette/sources/llm"
 	"pipette/sources/upstream"
 )
@@ -41,12 +42,13 @@ func New(name, url, key string, hc *http.Client) (*Source, error) {
 	return &Source{name: name, c: c}, nil
 }
 
-// ServerMetadata is GET /v2.
-type ServerMetadata struct {
-	Name       string   `json:"name"`
-	Version    string   `json:"version"`
-	Extensions []string `json:"extensions"`
-}
+// The protocol's objects, as pipette's own /v2 face writes them.
+type (
+	ServerMetadata = oipv2.ServerMetadata
+	IndexEntry     = oipv2.IndexEntry
+	ModelMetadata  = oipv2.ModelMetadata
+	TensorMeta     = oipv2.Tensor
+)
 
 // Probe asks GET /v2, the server metadata every OIP server has.
 func (s *Source) Probe(ctx context.Context) (string, error) {
@@ -54,36 +56,7 @@ func (s *Source) Probe(ctx context.Context) (string, error) {
 	if err := s.c.GetJSON(ctx, "/v2", &md); err != nil {
 		return "", err
 	}
-	if md.Name == "" {
-		return md.Version, nil
-	}
 	return strings.TrimSpace(md.Name + " " + md.Version), nil
-}
-
-// IndexEntry is one row of the repository index (Triton's model repository
-// extension).
-type IndexEntry struct {
-	Name    string `json:"name"`
-	Version string `json:"version,omitempty"`
-	State   string `json:"state,omitempty"`
-	Reason  string `json:"reason,omitempty"`
-}
-
-// ModelMetadata is GET /v2/models/{m}[/versions/{v}].
-type ModelMetadata struct {
-	Name     string         `json:"name"`
-	Versions []string       `json:"versions,omitempty"`
-	Platform string         `json:"platform"`
-	Inputs   []TensorMeta   `json:"inputs,omitempty"`
-	Outputs  []TensorMeta   `json:"outputs,omitempty"`
-	Params   map[string]any `json:"parameters,omitempty"`
-}
-
-// TensorMeta is one tensor of a model's metadata.
-type TensorMeta struct {
-	Name     string  `json:"name"`
-	Datatype string  `json:"datatype"`
-	Shape    []int64 `json:"shape"`
 }
 
 // index reads the repository index: POST (Triton, MLServer) and, for a

@@ -34,9 +34,10 @@ type Result struct {
 	Code           int
 }
 
-// Harness runs command lines for one test. Its zero environment is empty
-// (the developer's $PIPETTE_API does not leak in) and its catalog is the
-// built-in one.
+// Harness runs command lines for one test. Its environment is empty but
+// for PIPETTE_DISCOVER=0 (the developer's $PIPETTE_API and $HOME, so their
+// config.yaml, do not leak in, and a local Ollama does not join the
+// catalog) and its catalog is the built-in one.
 type Harness struct {
 	t       testing.TB
 	catalog func() *algorithms.Registry
@@ -50,7 +51,7 @@ type Harness struct {
 
 // New returns a harness on the built-in catalog, writing to pipes.
 func New(t testing.TB) *Harness {
-	return &Harness{t: t, catalog: builtin.Registry, env: map[string]string{}, dark: true, profile: colorprofile.NoTTY}
+	return &Harness{t: t, catalog: builtin.Registry, env: map[string]string{command.EnvDiscover: "0"}, dark: true, profile: colorprofile.NoTTY}
 }
 
 // UseCatalog makes reg the in-process catalog.
@@ -174,12 +175,12 @@ func Binary(dir string) (string, error) {
 
 // RunBinary runs the built binary with args and no stdin, as a shell would,
 // in the repository's root (so examples/… paths work), with $PIPETTE_API
-// cleared.
+// cleared and discovery off.
 func RunBinary(t testing.TB, bin string, args ...string) Result {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = RepoRoot()
-	cmd.Env = append(os.Environ(), "PIPETTE_API=")
+	cmd.Env = append(os.Environ(), "PIPETTE_API=", command.EnvDiscover+"=0")
 	var out, errw bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errw
 	err := cmd.Run()

@@ -5,20 +5,27 @@
 package command
 
 import (
+	"context"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/spf13/pflag"
 
 	"pipette/algorithms"
+	"pipette/catalog"
 	"pipette/client"
+	"pipette/config"
 	"pipette/internal/cli/iostreams"
+	"pipette/sources"
 )
 
 // Environment variables read by every verb.
 const (
 	EnvServer = "PIPETTE_API"     // address of a pipette server to use instead of the built-ins
 	EnvKey    = "PIPETTE_API_KEY" // API key sent to that server
+	// EnvDiscover set to 0 turns off the discovery of local model servers.
+	EnvDiscover = "PIPETTE_DISCOVER"
 )
 
 // Factory gives a verb what it works with. One Factory serves one command
@@ -33,13 +40,18 @@ type Factory struct {
 	Catalog func() *algorithms.Registry
 	// Global holds the flags every verb takes, once the root has parsed them.
 	Global Global
+
+	configOnce sync.Once
+	config     config.Config
+	configErr  error
 }
 
 // Global is the flags every verb takes. The root command binds them as
 // persistent flags; a new one is a field here, a line in Bind, and its use
 // in the Factory.
 type Global struct {
-	Server string // --server URL: a pipette server instead of the built-ins
+	Server  string   // --server URL: a pipette server instead of the built-ins
+	Sources []string // --source [NAME=]KIND=URL: model servers added to the catalog
 
 	flags *pflag.FlagSet
 }
@@ -47,6 +59,8 @@ type Global struct {
 // Bind adds the global flags to fs (the root's persistent flags).
 func (g *Global) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&g.Server, "server", "", "use the pipette server at URL instead of the built-in catalog (env "+EnvServer+")")
+	fs.StringArrayVar(&g.Sources, "source", nil, "add a model server's models to the catalog: KIND=URL or NAME=KIND=URL, KIND one of "+
+		strings.Join(sources.Kinds, ", ")+" (repeatable; docs/SOURCES.md)")
 	g.flags = fs
 }
 
@@ -72,8 +86,35 @@ func (f *Factory) ServerAddress() (written, full string) {
 
 // Client returns the client every verb (and the TUI) calls through: the
 // built-in registry in this process, or the server that --server or
-// $PIPETTE_API names, authenticated with $PIPETTE_API_KEY.
+// $PIPETTE_API names, authenticated with $PIPETTE_API_KEY; with the
+// sources of config.yaml and --source merged in, and, on the built-ins,
+// the local model servers discovery finds (unless discover: false or
+// $PIPETTE_DISCOVER=0).
 func (f *Factory) Client() (*client.Client, error) {
+	base, err := f.baseClient()
+	if err != nil {
+		return nil, err
+	}
+	specs, err := f.SourceSpecs()
+	if err != nil {
+		return nil, err
+	}
+	addr, _ := f.ServerAddress()
+	discover := addr == "" && f.discoverEnabled()
+	if len(specs) == 0 && !discover {
+		return base, nil
+	}
+	merged, err := sources.Merge(context.Background(), base.Source(), base.Runner(), specs, nil)
+	if err != nil {
+		return nil, UsageErrorf("%v", err)
+	}
+	if discover {
+		merged.DiscoverLater(specs, nil)
+	}
+	return client.NewLocal(merged, merged), nil
+}
+
+func (f *Factory) baseClient() (*client.Client, error) {
 	addr, full := f.ServerAddress()
 	if addr == "" {
 		reg := f.Catalog()
@@ -84,4 +125,57 @@ func (f *Factory) Client() (*client.Client, error) {
 		return nil, UsageErrorf("server address %q is not a URL: write it like http://127.0.0.1:8080", addr)
 	}
 	return client.New(full, f.Getenv(EnvKey)), nil
+}
+
+// Config is config.yaml, read once; its error says which line is wrong and
+// that the rest still applies.
+func (f *Factory) Config() (config.Config, error) {
+	f.configOnce.Do(func() {
+		f.config, f.configErr = config.Load(config.Path(f.Getenv))
+	})
+	return f.config, f.configErr
+}
+
+// SourceSpecs are the sources to merge: config.yaml's, then --source's,
+// each with a name of its own. A config mistake leaves that source out
+// (the TUI shows why; verbs go on); a --source mistake is a usage error.
+func (f *Factory) SourceSpecs() ([]sources.Spec, error) {
+	cfg, _ := f.Config()
+	specs := append([]sources.Spec(nil), cfg.Sources...)
+	for _, s := range f.Global.Sources {
+		sp, err := sources.ParseFlag(s)
+		if err != nil {
+			return nil, UsageErrorf("%v", err)
+		}
+		specs = append(specs, sp)
+	}
+	specs, err := sources.Dedupe(specs)
+	if err != nil {
+		return nil, UsageErrorf("%v", err)
+	}
+	return specs, nil
+}
+
+// ServeCatalog is what `serve` hosts: the built-ins with the sources of
+// config.yaml and --source merged in (never discovered ones: a server puts
+// only what it is told behind its API), or the built-ins alone.
+func (f *Factory) ServeCatalog(ctx context.Context) (catalog.Source, catalog.Runner, []*sources.Live, error) {
+	reg := f.Catalog()
+	specs, err := f.SourceSpecs()
+	if err != nil || len(specs) == 0 {
+		return reg, reg, nil, err
+	}
+	merged, err := sources.Merge(ctx, reg, reg, specs, nil)
+	if err != nil {
+		return nil, nil, nil, UsageErrorf("%v", err)
+	}
+	return merged, merged, merged.Remotes(), nil
+}
+
+func (f *Factory) discoverEnabled() bool {
+	if v := strings.TrimSpace(f.Getenv(EnvDiscover)); v == "0" || strings.EqualFold(v, "false") {
+		return false
+	}
+	cfg, _ := f.Config()
+	return cfg.DiscoverEnabled()
 }

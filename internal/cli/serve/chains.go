@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"pipette/algorithms"
+	"pipette/catalog"
 	"pipette/internal/chainfile"
 	"pipette/internal/cli/command"
 	"pipette/internal/cli/iostreams"
@@ -20,7 +20,7 @@ import (
 // links out of dir when linksOut says so. A file that fails is a warning
 // line on stderr, one per problem, and is left out; only a folder that
 // cannot be read stops the server.
-func LoadChains(ctx context.Context, ios *iostreams.IOStreams, dir string, linksOut bool, reg *algorithms.Registry) (*pipebuilder.Library, error) {
+func LoadChains(ctx context.Context, ios *iostreams.IOStreams, dir string, linksOut bool, base catalog.Source, run catalog.Runner) (*pipebuilder.Library, error) {
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -34,7 +34,7 @@ func LoadChains(ctx context.Context, ios *iostreams.IOStreams, dir string, links
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the chains folder %s: %v", dir, human.FileError(err))
 	}
-	lib, err := pipebuilder.NewLibrary(ctx, files, reg, reg)
+	lib, err := pipebuilder.NewLibrary(ctx, files, base, run)
 	if err != nil {
 		return nil, fmt.Errorf("load the chains of %s: %w", dir, err)
 	}

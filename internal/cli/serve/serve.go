@@ -16,13 +16,13 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"pipette/algorithms"
 	"pipette/algorithms/imagein"
 	"pipette/catalog"
 	"pipette/internal/cli/command"
 	"pipette/internal/cli/iostreams"
 	"pipette/internal/human"
 	"pipette/server"
+	"pipette/sources"
 )
 
 // flagChainsLinksOut lets --chains publish links that leave the folder.
@@ -35,7 +35,7 @@ const EnvKeys = "PIPETTE_API_KEYS"
 // flag in addFlags, its check in check and its use in Run.
 type Options struct {
 	IO      *iostreams.IOStreams
-	Catalog func() *algorithms.Registry
+	Catalog func(context.Context) (catalog.Source, catalog.Runner, []*sources.Live, error)
 	Getenv  func(string) string
 
 	Addr           string
@@ -53,7 +53,7 @@ type Options struct {
 // NewCmd makes `serve`; runF, when not nil, runs instead of serving (tests
 // of the flags).
 func NewCmd(f *command.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Catalog: f.Catalog, Getenv: f.Getenv}
+	opts := &Options{IO: f.IO, Catalog: f.ServeCatalog, Getenv: f.Getenv}
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the built-in catalog over the HTTP API",
@@ -127,14 +127,13 @@ func (o *Options) check() error {
 func Run(ctx context.Context, opts *Options) error {
 	imagein.SetPolicy(imagein.Policy{AllowURLs: opts.AllowURLs, AllowPrivate: opts.AllowPrivate, MaxPixels: opts.MaxPixels})
 
-	reg := opts.Catalog()
-	var (
-		src    catalog.Source = reg
-		runner catalog.Runner = reg
-		served string
-	)
+	src, runner, remotes, err := opts.Catalog(ctx)
+	if err != nil {
+		return err
+	}
+	var served string
 	if opts.ChainsDir != "" {
-		lib, err := LoadChains(ctx, opts.IO, opts.ChainsDir, opts.ChainsLinksOut, reg)
+		lib, err := LoadChains(ctx, opts.IO, opts.ChainsDir, opts.ChainsLinksOut, src, runner)
 		if err != nil {
 			return err
 		}
@@ -146,6 +145,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return fmt.Errorf("list the built-in catalog: %w", err)
 	}
+	served += sourcesServed(remotes)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger, flushLog := server.NewLogger(opts.IO.ErrOut)
@@ -153,6 +153,7 @@ func Run(ctx context.Context, opts *Options) error {
 	cfg := server.Config{
 		Source:      src,
 		Runner:      runner,
+		Sources:     statuses(remotes),
 		Keys:        opts.Keys,
 		MaxBody:     opts.MaxBody,
 		Logger:      logger,
@@ -182,4 +183,43 @@ func serveError(addr string, err error) error {
 		return fmt.Errorf("cannot listen on %s: permission denied; use a port above 1023", addr)
 	}
 	return err
+}
+
+// sourcesServed is what the "serving" line says of the sources: each one's
+// name and state, with why when it is down.
+func sourcesServed(remotes []*sources.Live) string {
+	if len(remotes) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, l := range remotes {
+		st := l.Status()
+		part := fmt.Sprintf("%s %s", st.Name, st.State)
+		switch st.State {
+		case catalog.SourceUp:
+			part += fmt.Sprintf(", %s", human.Plural(st.Models, "model"))
+		case catalog.SourceDown:
+			part += ": " + st.Reason
+		}
+		parts = append(parts, part)
+	}
+	return fmt.Sprintf(" with %s (%s)", human.Plural(len(remotes), "source"), strings.Join(parts, "; "))
+}
+
+// statuses reports the sources' status to the server's /v1/sources.
+func statuses(remotes []*sources.Live) catalog.StatusReporter {
+	if len(remotes) == 0 {
+		return nil
+	}
+	return liveStatuses(remotes)
+}
+
+type liveStatuses []*sources.Live
+
+func (ls liveStatuses) Statuses() []catalog.SourceStatus {
+	out := make([]catalog.SourceStatus, len(ls))
+	for i, l := range ls {
+		out[i] = l.Status()
+	}
+	return out
 }

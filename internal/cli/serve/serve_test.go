@@ -111,7 +111,7 @@ func TestServeChainsLibrary(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a chain"), 0o644)
 
 	f, _, errw := clitest.New(t).Factory(strings.NewReader(""))
-	lib, err := serve.LoadChains(t.Context(), f.IO, dir, false, clitest.Fixtures())
+	lib, err := serve.LoadChains(t.Context(), f.IO, dir, false, clitest.Fixtures(), clitest.Fixtures())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestServeChainsSpecialFiles(t *testing.T) {
 		var lib *pipebuilder.Library
 		go func() {
 			var err error
-			lib, err = serve.LoadChains(t.Context(), f.IO, dir, linksOut, clitest.Fixtures())
+			lib, err = serve.LoadChains(t.Context(), f.IO, dir, linksOut, clitest.Fixtures(), clitest.Fixtures())
 			done <- err
 		}()
 		select {

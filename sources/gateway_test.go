@@ -1,0 +1,146 @@
+package sources
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"pipette/algorithms/builtin"
+	"pipette/catalog"
+	"pipette/client"
+	"pipette/server"
+)
+
+// gateway is `pipette serve --source ollama=…`: the built-ins and an
+// Ollama behind the Algorithmia API and the OIP face.
+func gateway(t *testing.T, ollamaURL string) (*httptest.Server, *Catalog) {
+	t.Helper()
+	reg := builtin.New()
+	merged, err := Merge(context.Background(), reg, reg, []Spec{{Name: "ollama", Kind: KindOllama, URL: ollamaURL}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(server.New(server.Config{Source: merged, Runner: merged, Sources: merged}))
+	t.Cleanup(ts.Close)
+	return ts, merged
+}
+
+func TestGatewayPutsAnOllamaModelBehindBothAPIs(t *testing.T) {
+	t.Parallel()
+	o := &ollamaDocs{}
+	o.start(t)
+	defer o.stop()
+	ts, _ := gateway(t, "http://"+o.addr)
+	c := client.New(ts.URL, "")
+	ctx := context.Background()
+
+	// The Algorithmia API: one answer, with how it was generated.
+	resp, err := c.Algo("ollama/llama3.2:latest").Pipe(ctx, "why is the sky blue?")
+	if err != nil || resp.Result != "The sky is blue." || resp.Generation == nil || resp.Generation.Tokens != 282 {
+		t.Fatalf("Pipe = %+v, %v", resp, err)
+	}
+	// Streamed: the pieces arrive as events, then the whole answer.
+	st := c.Algo("ollama/llama3.2:latest").Stream(ctx, "why is the sky blue?")
+	var pieces []string
+	for ch := range st.Chunks() {
+		pieces = append(pieces, ch.Text)
+	}
+	resp, err = st.Wait()
+	if err != nil || strings.Join(pieces, "|") != "The| sky| is blue." || resp.Value.Text != "The sky is blue." || resp.Generation.PromptTokens != 26 {
+		t.Errorf("Stream: pieces %q, %+v, %v", pieces, resp, err)
+	}
+	// A built-in asked to stream answers as usual.
+	st = c.Algo("nlp/SentimentAnalysis").Stream(ctx, "what a great day")
+	if resp, err := st.Wait(); err != nil || resp.ContentType != "json" {
+		t.Errorf("built-in streamed: %+v, %v", resp, err)
+	}
+	// The catalog lists it, and /v1/sources says how its source is.
+	e, err := c.Source().Get(ctx, catalog.MustParseRef("ollama/llama3.2:latest"))
+	if err != nil || e.Model == nil || e.Model.Parameters != 8030261248 || !strings.Contains(e.Docs, "## Modelfile") {
+		t.Errorf("catalog entry %+v, %v", e, err)
+	}
+	sts := c.Source().(catalog.StatusReporter).Statuses()
+	if len(sts) != 1 || sts[0].Name != "ollama" || sts[0].State != catalog.SourceUp {
+		t.Errorf("/v1/sources = %+v", sts)
+	}
+	// The OIP face: the model is ollama~llama3.2:latest.
+	body := `{"inputs":[{"name":"input","shape":[1],"datatype":"BYTES","data":["why is the sky blue?"]}]}`
+	r, err := http.Post(ts.URL+"/v2/models/ollama~llama3.2:latest/infer", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != 200 || !strings.Contains(string(b), `"data":["The sky is blue."]`) || !strings.Contains(string(b), `"model_name":"ollama~llama3.2:latest"`) {
+		t.Errorf("OIP infer: %d %s", r.StatusCode, b)
+	}
+}
+
+// endlessOllama speaks Ollama's API (docs/api.md's shapes) for one model
+// whose /api/chat streams a piece every 10 ms until the client goes away;
+// it reports when that was.
+func endlessOllama(t *testing.T) (*httptest.Server, <-chan time.Time) {
+	gone := make(chan time.Time, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/api/tags":
+			io.WriteString(w, `{"models":[{"name":"m:latest","model":"m:latest","details":{"family":"llama"}}]}`)
+			return
+		case "/api/show":
+			io.WriteString(w, `{"capabilities":["completion"]}`)
+			return
+		case "/api/chat":
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-ndjson")
+		for i := 0; ; i++ {
+			line, _ := json.Marshal(map[string]any{"model": "m", "message": map[string]any{"role": "assistant", "content": fmt.Sprintf("w%d ", i)}, "done": false})
+			if _, err := fmt.Fprintf(w, "%s\n", line); err != nil {
+				gone <- time.Now()
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				gone <- time.Now()
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv, gone
+}
+
+// Closing a streamed call through the gateway closes the request to the
+// model's server: it stops generating.
+func TestGatewayCancelStopsTheModel(t *testing.T) {
+	t.Parallel()
+	up, gone := endlessOllama(t)
+	ts, _ := gateway(t, up.URL)
+	c := client.New(ts.URL, "")
+	st := c.Algo("ollama/m:latest").Stream(context.Background(), "go on forever")
+	for range 3 {
+		if _, err := st.Next(); err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+	}
+	closed := time.Now()
+	st.Close()
+	select {
+	case at := <-gone:
+		if d := at.Sub(closed); d > 2*time.Second {
+			t.Errorf("the model's server saw the request closed %s after the client closed it", d)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the model's server kept generating after the client closed the stream")
+	}
+}
