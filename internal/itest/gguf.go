@@ -12,7 +12,7 @@ import (
 
 // TinyLlama describes the small random-weight llama model the integration tests load into real
 // model servers. No package ships a model small enough for a test, so the tests write one: a
-// byte-fallback SentencePiece vocabulary (every byte is a token, so any text encodes), a couple
+// byte-fallback SentencePiece vocabulary over ASCII (so any ASCII text encodes, and any output is valid UTF-8), a couple
 // of layers, float32 weights from a fixed seed. It answers nonsense, deterministically, and is a
 // few hundred KB.
 type TinyLlama struct {
@@ -140,12 +140,16 @@ func (m TinyLlama) Write(w io.Writer) error {
 // chatTemplate is ChatML, which llama-server and Ollama both render.
 const chatTemplate = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
 
-// byteVocab is <unk>, <s>, </s> and the 256 byte tokens <0x00>…<0xFF>, plus "▁" so that
-// SentencePiece's space marker is one token.
+// byteVocab is <unk>, <s>, </s>, byte tokens for tab, newline and printable ASCII, and "▁"
+// (SentencePiece's space marker) — ASCII only, so that whatever the random weights pick decodes to
+// valid UTF-8 (servers refuse to send output that is not). Input outside ASCII becomes <unk>.
 func byteVocab() (tokens []string, scores []float32, types []int32) {
 	tokens = []string{"<unk>", "<s>", "</s>"}
 	types = []int32{tokenUnknown, tokenControl, tokenControl}
-	for b := 0; b < 256; b++ {
+	for b := 0; b < 0x7f; b++ {
+		if b < 0x20 && b != '\t' && b != '\n' {
+			continue
+		}
 		tokens = append(tokens, fmt.Sprintf("<0x%02X>", b))
 		types = append(types, tokenByte)
 	}

@@ -29,7 +29,7 @@ func TestTinyLlamaIsGGUF(t *testing.T) {
 	if n := buf.Len(); n > 1<<20 || n%ggufAlignment != 0 {
 		t.Errorf("size %d: want under 1 MiB and aligned to %d", n, ggufAlignment)
 	}
-	for _, key := range []string{"general.architecture", "llama.block_count", "tokenizer.ggml.tokens", "<0xFF>"} {
+	for _, key := range []string{"general.architecture", "llama.block_count", "tokenizer.ggml.tokens", "<0x7E>"} {
 		if !bytes.Contains(b, []byte(key)) {
 			t.Errorf("no %q in the file", key)
 		}
