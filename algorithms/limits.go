@@ -2,11 +2,11 @@ package algorithms
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"math/bits"
 
 	"pipette/catalog"
+	"pipette/internal/human"
 )
 
 // Sizes computed from numbers a user sent are computed with these: they
@@ -59,25 +59,6 @@ func SatInt(f float64) int {
 	return int(f)
 }
 
-// ByteSize is n in the largest binary unit that keeps it readable, for
-// sentences about memory: "640 MiB", "3.5 GiB", "12 KiB".
-func ByteSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d bytes", n)
-	}
-	f, i := float64(n), 0
-	for f >= unit && i < 6 {
-		f /= unit
-		i++
-	}
-	suffix := [...]string{"", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}[i]
-	if f >= 10 || f == math.Trunc(f) {
-		return fmt.Sprintf("%.0f %s", f, suffix)
-	}
-	return fmt.Sprintf("%.1f %s", f, suffix)
-}
-
 // CheckMemory refuses, before anything is allocated, a step that would hold
 // need bytes at once when that is over the call's memory budget
 // (catalog.MemoryBudget). what says what the bytes are for, as the subject
@@ -87,10 +68,10 @@ func CheckMemory(ctx context.Context, what string, need int64, advice string) er
 	if need <= budget {
 		return nil
 	}
-	amount := "about " + ByteSize(need)
+	amount := "about " + human.Bytes(need)
 	if need == math.MaxInt64 {
 		amount = "more memory than any machine has"
 	}
 	return catalog.Errorf(catalog.TooLargeError, "%s would need %s, over this call's memory budget of %s: %s",
-		what, amount, ByteSize(budget), advice)
+		what, amount, human.Bytes(budget), advice)
 }

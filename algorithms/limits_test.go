@@ -38,15 +38,6 @@ func TestSaturatingArithmetic(t *testing.T) {
 	}
 }
 
-func TestByteSize(t *testing.T) {
-	t.Parallel()
-	for n, want := range map[int64]string{12: "12 bytes", 1 << 20: "1 MiB", 1536 << 20: "1.5 GiB", 640 << 20: "640 MiB", math.MaxInt64: "8 EiB"} {
-		if got := ByteSize(n); got != want {
-			t.Errorf("ByteSize(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestCheckMemory(t *testing.T) {
 	t.Parallel()
 	ctx := catalog.WithMemoryBudget(context.Background(), 10<<20)

@@ -8,6 +8,7 @@ import (
 
 	"pipette/algorithms"
 	"pipette/catalog"
+	"pipette/internal/human"
 )
 
 // PixelFormat is how an image's pixels sit in memory once decoded or
@@ -107,7 +108,7 @@ func CheckImage(ctx context.Context, what string, w, h int, f PixelFormat) (int6
 	n := ImageBytes(w, h, f)
 	if limit := MaxImageBytes(); n > limit {
 		return 0, catalog.Errorf(catalog.TooLargeError, "%s is %d×%d in %s, %s in memory, over the limit of %s (%.1f megapixels of 8-bit RGBA): scale it down or save it with 8 bits per channel",
-			what, w, h, f.Name, algorithms.ByteSize(n), algorithms.ByteSize(limit), float64(p.MaxPixels)/1e6)
+			what, w, h, f.Name, human.Bytes(n), human.Bytes(limit), float64(p.MaxPixels)/1e6)
 	}
 	if err := algorithms.CheckMemory(ctx, fmt.Sprintf("%s (%d×%d, %s)", what, w, h, f.Name), n, "scale it down first"); err != nil {
 		return 0, err

@@ -55,7 +55,7 @@ func TestCheckImageRefusesEveryHostileSize(t *testing.T) {
 		t.Errorf("40 MP of 8-bit RGBA, exactly the limit: %d, %v", n, err)
 	}
 	_, err = CheckImage(ctx, "the result", 8000, 5000, RGBA16)
-	algotest.WantError(t, err, catalog.TooLargeError, "8000×5000 in 16-bit RGBA", "305 MiB in memory", "over the limit of 153 MiB")
+	algotest.WantError(t, err, catalog.TooLargeError, "8000×5000 in 16-bit RGBA", "305.2 MiB in memory", "over the limit of 152.6 MiB")
 	_, err = CheckImage(catalog.WithMemoryBudget(ctx, 1<<20), "the result", 1000, 1000, RGBA8)
 	algotest.WantError(t, err, catalog.TooLargeError, "memory budget of 1 MiB")
 }

@@ -35,7 +35,7 @@ import (
 // Limits bound one evaluation. Zero fields take the defaults.
 type Limits struct {
 	// Memory is how far the heap may grow while the program runs; default
-	// the call's catalog.MemoryBudget.
+	// MaxMemory, or the call's catalog.MemoryBudget when that is smaller.
 	Memory int64
 	// Time is the longest the program may run, besides the context's own
 	// deadline; default MaxTime.
@@ -55,6 +55,11 @@ const (
 	// MaxOutputBytes bounds the outputs' JSON, which travel back as the
 	// result of the call.
 	MaxOutputBytes = 64 << 20
+	// MaxMemory is the most a jq evaluation may use. Reshaping JSON of the
+	// size a request can carry (10 MiB by default) takes a fraction of it;
+	// a program growing without bound reaches it in two or three seconds,
+	// where the call's whole budget (1 GiB) would take ten or more.
+	MaxMemory = 256 << 20
 	// MaxDepth is how deeply outputs may nest: the JSON decoders of the Go
 	// standard library stop at the same depth, and encoders recurse once per
 	// level, so a deeper value would overflow a stack on the way out.
@@ -169,7 +174,7 @@ func newRequest(ctx context.Context, p *Program, input any, values []any, lim Li
 		return request{}, catalog.InputErrorf("the jq program's input cannot be passed to it: %v", err)
 	}
 	if lim.Memory <= 0 {
-		lim.Memory = catalog.MemoryBudget(ctx)
+		lim.Memory = min(MaxMemory, catalog.MemoryBudget(ctx))
 	}
 	if lim.Time <= 0 {
 		lim.Time = MaxTime

@@ -22,6 +22,12 @@ func limitAddressSpace(extra int64) error {
 		return err
 	}
 	limit := uint64(now + extra)
+	var inherited syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &inherited); err == nil {
+		// Under a tighter limit already (ulimit -v), keep it: a process
+		// cannot raise its hard limit.
+		limit = min(limit, inherited.Max, inherited.Cur)
+	}
 	if err := syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
 		return fmt.Errorf("limit the address space to %d bytes: %w", limit, err)
 	}

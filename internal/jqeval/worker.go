@@ -7,8 +7,6 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
-
-	"pipette/catalog"
 )
 
 // workerEnv marks a process started as a jq worker. Any binary that links
@@ -20,7 +18,7 @@ const workerEnv = "PIPETTE_JQ_WORKER"
 // workerMemory is the heap a worker may grow to for one evaluation beyond
 // what it holds at rest; its address space is limited to that plus
 // workerSlack, and a program that goes past both dies with its worker.
-var workerMemory = catalog.DefaultMemoryBudget
+var workerMemory int64 = MaxMemory
 
 const workerSlack = 256 << 20
 

@@ -1,0 +1,13 @@
+package cv
+
+import (
+	"testing"
+
+	"pipette/algorithms/algotest"
+)
+
+// Fuzz targets of each algorithm's input and options: go test -fuzz=^Fuzz<Name>Input$ ./algorithms/cv (see algotest.Fuzz).
+
+func FuzzFaceDetectionInput(f *testing.F) { algotest.Fuzz(f, FaceDetection()) }
+
+func FuzzFaceExpressionInput(f *testing.F) { algotest.Fuzz(f, FaceExpression()) }
