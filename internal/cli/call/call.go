@@ -72,7 +72,7 @@ UTF-8, else binary. A FILE of - reads stdin.`,
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	opts.Input.Add(fl, "input DATA, guessed: JSON if it parses, else text", "input from FILE, guessed: JSON, else text, else binary", "algorithm")
-	fl.StringVarP(&opts.Output, "output", "o", "", "write the result to FILE")
+	fl.StringVarP(&opts.Output, "output", "o", "", "write the result to FILE (its folder is made if needed)")
 	fl.Float64Var(&opts.Timeout, "timeout", 300, "give up after SECONDS (max 3000)")
 	fl.BoolVar(&opts.Stdout, "stdout", false, "print what the algorithm logged, on stderr")
 	return cmd

@@ -220,3 +220,25 @@ func TestCallFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestCallOutputFile: -o replaces a file whole (never half-written) and
+// makes its folder, as export -o does.
+func TestCallOutputFile(t *testing.T) {
+	t.Parallel()
+	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	out := filepath.Join(t.TempDir(), "new", "folder", "out.txt")
+	for _, text := range []string{"a longer first answer", "short"} {
+		r := h.Run("", "call", "test/Echo", "-t", text, "-o", out)
+		if b, err := os.ReadFile(out); r.Code != 0 || err != nil || string(b) != text {
+			t.Errorf("-o %s: %+v, file %q (%v)", out, r, b, err)
+		}
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(out)); len(ents) != 1 {
+		t.Errorf("files left beside the output: %v", ents)
+	}
+	r := h.Run("", "call", "test/Echo", "-t", "x", "-o", filepath.Join(clitest.WriteFile(t, "file", ""), "out.txt"))
+	if r.Code != 1 {
+		t.Errorf("-o under a file: exit %d", r.Code)
+	}
+	clitest.CheckOneSentence(t, r.Stderr, "cannot write the result to ")
+}

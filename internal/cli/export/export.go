@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pipette/client"
+	"pipette/internal/atomicfile"
 	"pipette/internal/cli/chains"
 	"pipette/internal/cli/command"
 	"pipette/internal/cli/iostreams"
@@ -131,28 +132,16 @@ func Run(ctx context.Context, opts *Options) error {
 		_, err := opts.IO.Out.Write(src)
 		return err
 	}
-	if err := writeFileAll(opts.Output, src, perm); err != nil {
-		return err
+	// The folder is made if needed, so that `export --go -o card/main.go`
+	// starts a new program's folder.
+	if err := atomicfile.Write(opts.Output, src, perm); err != nil {
+		return fmt.Errorf("cannot write %s: %v", opts.Output, human.FileError(err))
 	}
 	if errw := opts.IO.ErrOut; opts.IO.IsStderrTTY() {
 		fmt.Fprintf(errw, "wrote chain %s as a %s to %s\n", c.Name, kind, opts.Output)
 		if opts.Format == Go {
 			fmt.Fprintf(errw, "build it with: cd %s && go mod init chain && go mod tidy && go build\n", filepath.Dir(opts.Output))
 		}
-	}
-	return nil
-}
-
-// writeFileAll writes data to path, making its folder first (so that
-// `export --go -o card/main.go` starts a new program's folder).
-func writeFileAll(path string, data []byte, perm os.FileMode) error {
-	if dir := filepath.Dir(path); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("cannot make folder %s: %v", dir, human.FileError(err))
-		}
-	}
-	if err := os.WriteFile(path, data, perm); err != nil {
-		return fmt.Errorf("cannot write %s: %v", path, human.FileError(err))
 	}
 	return nil
 }

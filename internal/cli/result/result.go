@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 
 	"charm.land/lipgloss/v2"
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/atomicfile"
 	"pipette/internal/cli/iostreams"
 	"pipette/internal/human"
 	"pipette/themes"
@@ -59,7 +59,7 @@ func Write(ios *iostreams.IOStreams, what, again string, resp *client.Response, 
 		}
 	}
 	if output != "" && output != "-" {
-		if err := os.WriteFile(output, body, 0o644); err != nil {
+		if err := atomicfile.Write(output, body, 0o644); err != nil {
 			return fmt.Errorf("cannot write the result to %s: %v", output, human.FileError(err))
 		}
 		if ios.IsStderrTTY() {

@@ -81,7 +81,7 @@ on stderr, and the exit code is 1.`,
 	fl := cmd.Flags()
 	fl.SortFlags = false
 	opts.Input.Add(fl, "input DATA, read as the kind the chain takes", "input from FILE, read as the kind the chain takes", "chain")
-	fl.StringVarP(&opts.Output, "output", "o", "", "write the result to FILE")
+	fl.StringVarP(&opts.Output, "output", "o", "", "write the result to FILE (its folder is made if needed)")
 	fl.BoolVar(&opts.Trace, "trace", false, "write every step to stderr as a JSON line")
 	fl.StringVar(&opts.UpTo, "up-to", "", "stop after the step with this ID; its result is the output")
 	fl.Float64Var(&opts.Timeout, "timeout", 0, "give up on the whole chain after SECONDS (0: no limit)")
