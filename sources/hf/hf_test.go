@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"pipette/catalog"
-	"pipette/sources/internal/replay"
+	"pipette/internal/replay"
 )
 
 // newHub answers as testdata/README.md says: the Hub and its router.

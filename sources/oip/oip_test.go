@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"pipette/catalog"
-	"pipette/sources/internal/replay"
+	"pipette/internal/replay"
 )
 
 // newDocsServer answers as the OIP documents' examples (testdata/README.md);

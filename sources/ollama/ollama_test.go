@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"pipette/catalog"
-	"pipette/sources/internal/replay"
+	"pipette/internal/replay"
 )
 
 // docsRoutes are the examples of Ollama's API docs (testdata/README.md).

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"pipette/catalog"
-	"pipette/sources/internal/replay"
+	"pipette/internal/replay"
 )
 
 func newFixtureServer(t *testing.T, routes map[string]string) *replay.Server {

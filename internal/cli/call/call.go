@@ -5,6 +5,7 @@ package call
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -97,7 +98,17 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	timeout := time.Duration(opts.Timeout * float64(time.Second))
-	resp, err := c.AlgoRef(opts.Ref).WithTimeout(timeout).WithStdout(opts.Stdout).Pipe(ctx, in)
+	algo := c.AlgoRef(opts.Ref).WithTimeout(timeout).WithStdout(opts.Stdout)
+	toStdout := opts.Output == "" || opts.Output == "-"
+	var (
+		resp     *client.Response
+		streamed bool
+	)
+	if toStdout {
+		resp, streamed, err = streamTo(ctx, opts.IO.Out, algo, in)
+	} else {
+		resp, err = algo.Pipe(ctx, in)
+	}
 	if err != nil {
 		return err
 	}
@@ -109,9 +120,37 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 	}
 	path := opts.Ref.Path()
-	if err := result.Write(opts.IO, path, "pipette call "+path, resp, opts.Output); err != nil {
-		return err
+	if !streamed {
+		if err := result.Write(opts.IO, path, "pipette call "+path, resp, opts.Output); err != nil {
+			return err
+		}
 	}
-	result.Footer(opts.IO, path, resp.ContentType, human.Duration(resp.Duration))
+	footer := []string{path, resp.ContentType, human.Duration(resp.Duration)}
+	if g := resp.Generation; g != nil && g.FirstToken > 0 {
+		footer = append(footer, "first token "+human.Duration(g.FirstToken), fmt.Sprintf("%d tokens, %.1f tokens/s", g.Tokens, g.TokensPerSecond))
+	}
+	result.Footer(opts.IO, footer...)
 	return nil
+}
+
+// streamTo calls algo and writes a model's text to w as it is generated; it
+// reports whether it did (an algorithm that does not stream is printed by
+// the caller, by its kind, once it is done). A streamed text ends with a
+// newline, as a printed one does.
+func streamTo(ctx context.Context, w io.Writer, algo *client.Algorithm, in catalog.Value) (*client.Response, bool, error) {
+	st := algo.Stream(ctx, in)
+	var last string
+	streamed := false
+	for c := range st.Chunks() {
+		if _, err := io.WriteString(w, c.Text); err != nil {
+			st.Close()
+			return nil, streamed, err
+		}
+		streamed, last = true, c.Text
+	}
+	resp, err := st.Wait()
+	if streamed && !strings.HasSuffix(last, "\n") {
+		fmt.Fprintln(w)
+	}
+	return resp, streamed, err
 }

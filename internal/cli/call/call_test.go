@@ -242,3 +242,30 @@ func TestCallOutputFile(t *testing.T) {
 	}
 	clitest.CheckOneSentence(t, r.Stderr, "cannot write the result to ")
 }
+
+// A remote model is called as a built-in is: its text streams to stdout.
+func TestCallARemoteModel(t *testing.T) {
+	t.Parallel()
+	o := clitest.OllamaDocs(t)
+	h := clitest.New(t)
+	for _, args := range [][]string{
+		{"--source", "ollama=" + o.URL, "call", "ollama/llama3.2:latest", "-t", "why is the sky blue?"},
+		{"--source", "ollama=" + o.URL, "call", "ollama/llama3.2:latest", "--sample", "2"},
+		{"--source", "ollama=" + o.URL, "call", "algo://ollama/llama3.2:latest", "-j", `{"messages":[{"role":"user","content":"why?"}],"options":{"max_tokens":8}}`},
+	} {
+		r := h.Run("", args...)
+		if r.Code != 0 || r.Stdout != "The sky is blue.\n" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, r.Code, r.Stdout, r.Stderr)
+		}
+	}
+	r := h.Run("", "--source", "ollama="+o.URL, "call", "ollama/llama3.2:latest", "-j", `{"prompt":"x","options":{"max_tokens":-1}}`)
+	if r.Code != 1 {
+		t.Errorf("a bad option: exit %d", r.Code)
+	}
+	clitest.CheckOneSentence(t, r.Stderr, "options.max_tokens must be a whole number from 1 to 1048576, got -1")
+	r = h.Run("", "--source", "ollama="+o.URL, "call", "ollama/hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", "-t", "hi")
+	if r.Code != 2 {
+		t.Errorf("a ref with slashes: exit %d", r.Code)
+	}
+	clitest.CheckOneSentence(t, r.Stderr, "as in ollama/hf.co~bartowski~Llama-3.2-1B-Instruct-GGUF:Q4_K_M")
+}

@@ -103,10 +103,16 @@ func header(e catalog.Entry) string {
 
 func fields(e catalog.Entry) [][2]string {
 	fields := [][2]string{
-		{"versions", strings.Join(e.VersionNames(), ", ")},
+		{"versions", orNone(strings.Join(e.VersionNames(), ", "))},
 		{"license", orNone(e.License)},
 		{"kinds", ls.Kinds(e)},
 		{"tags", orNone(strings.Join(e.Tags, ", "))},
+	}
+	if m := e.Model; m != nil {
+		fields = append(fields, [2]string{"model", m.Summary()})
+		if m.ID != e.Ref.Name {
+			fields = append(fields, [2]string{"id", m.ID})
+		}
 	}
 	if e.Source != "" {
 		fields = append(fields, [2]string{"source", e.Source})

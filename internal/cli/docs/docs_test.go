@@ -72,3 +72,21 @@ func TestDocsErrors(t *testing.T) {
 		})
 	}
 }
+
+// A remote model's docs come from its source, with its card in the header.
+func TestDocsOfARemoteModel(t *testing.T) {
+	t.Parallel()
+	o := clitest.OllamaDocs(t)
+	r := clitest.New(t).Run("", "--source", "ollama="+o.URL, "docs", "ollama/llama3.2:latest")
+	if r.Code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	for _, want := range []string{
+		"ollama/llama3.2:latest", "model:    chat · 8.0B · Q4_K_M · 8K ctx · 2.0 GB", "source:   ollama",
+		"| capabilities | completion, vision |", "## Template", "## Modelfile", "try:      pipette call ollama/llama3.2:latest --sample 1",
+	} {
+		if !strings.Contains(r.Stdout, want) {
+			t.Errorf("docs lack %q:\n%s", want, r.Stdout)
+		}
+	}
+}

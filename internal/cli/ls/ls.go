@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -24,8 +25,14 @@ type Options struct {
 
 	Query string // the words of the query, joined
 	Tag   string // --tag
+	Kind  string // --kind: chat, completion, embedding, tensor, or algorithm
+	From  string // --from: one source's entries
+	Sort  string // --sort: "" (best match, else catalog order), name, size, context, params
 	JSON  bool   // --json
 }
+
+// Sorts are what --sort takes.
+var Sorts = []string{"name", "size", "context", "params"}
 
 // NewCmd makes `ls`; runF, when not nil, runs instead of listing (tests of
 // the flags).
@@ -39,10 +46,15 @@ tagline and tags), best match first.`,
 		Example: `  pipette ls
   pipette ls sent
   pipette ls --tag image
-  pipette ls --json | jq -r '.[].name'`,
+  pipette ls --json | jq -r '.[].name'
+  pipette --source ollama ls --kind chat --sort size
+  pipette --source hf ls llama --from hf`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Query = strings.TrimSpace(strings.Join(args, " "))
+			if err := opts.check(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -50,8 +62,21 @@ tagline and tags), best match first.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Tag, "tag", "", "only algorithms with this TAG")
+	cmd.Flags().StringVar(&opts.Kind, "kind", "", "only models of this KIND: chat, completion, embedding, tensor, or algorithm (the rest)")
+	cmd.Flags().StringVar(&opts.From, "from", "", "only what the source NAME has (builtin, or a source's name)")
+	cmd.Flags().StringVar(&opts.Sort, "sort", "", "order by name, size, context or params (largest first) instead of best match")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the algorithm objects of the API as a JSON array")
 	return cmd
+}
+
+func (o *Options) check() error {
+	if o.Sort != "" && !slices.Contains(Sorts, o.Sort) {
+		return command.UsageErrorf("--sort %q: sort by %s", o.Sort, strings.Join(Sorts, ", "))
+	}
+	if k := catalog.ModelKind(o.Kind); o.Kind != "" && o.Kind != "algorithm" && !slices.Contains(catalog.ModelKinds, k) {
+		return command.UsageErrorf("--kind %q: use chat, completion, embedding, tensor or algorithm", o.Kind)
+	}
+	return nil
 }
 
 // Run lists the catalog as opts asks.
@@ -60,13 +85,17 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	entries, err := c.Source().List(ctx)
+	src := c.Source()
+	entries, err := src.List(ctx)
 	if err != nil {
 		return fmt.Errorf("list the catalog: %w", err)
 	}
-	entries = catalog.FilterTag(entries, opts.Tag)
+	warnDown(opts.IO, src)
+	entries = append(entries, searched(ctx, src, opts.Query, entries)...)
+	entries = filter(catalog.FilterTag(entries, opts.Tag), opts.Kind, opts.From)
 	ix := catalog.NewIndex(entries)
 	matches := ix.Search(opts.Query) // an empty query keeps catalog order
+	sortMatches(ix, matches, opts.Sort)
 	if opts.JSON {
 		return printJSON(opts.IO.Out, ix, matches)
 	}

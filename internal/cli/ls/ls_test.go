@@ -143,3 +143,51 @@ func TestLsFlags(t *testing.T) {
 		}
 	}
 }
+
+// With a source, ls lists its models with the built-ins: their kind, size
+// and context; filters by kind and source; sorts by size.
+func TestLsWithASource(t *testing.T) {
+	t.Parallel()
+	o := clitest.OllamaDocs(t)
+	h := clitest.New(t)
+	r := h.Run("", "--source", "ollama="+o.URL, "ls", "--kind", "chat", "--sort", "size")
+	if r.Code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	want := "REF                        VERSION  KINDS  SIZE    CONTEXT  TAGLINE\n" +
+		"ollama/deepseek-r1:latest           chat   4.7 GB  8K       chat · 8.0B · Q4_K_M · 8K ctx · 4.7 GB\n" +
+		"ollama/llama3.2:latest              chat   2.0 GB  8K       chat · 8.0B · Q4_K_M · 8K ctx · 2.0 GB\n"
+	if r.Stdout != want {
+		t.Errorf("ls --kind chat --sort size:\n%s\nwant\n%s", r.Stdout, want)
+	}
+	r = h.Run("", "--source", "ollama="+o.URL, "ls", "--from", "builtin")
+	if r.Code != 0 || strings.Contains(r.Stdout, "ollama/") || !strings.Contains(r.Stdout, "nlp/SentimentAnalysis") {
+		t.Errorf("ls --from builtin: %s %s", r.Stdout, r.Stderr)
+	}
+	r = h.Run("", "--source", "ollama="+o.URL, "ls", "--json", "llama3.2")
+	var objs []map[string]any
+	if err := json.Unmarshal([]byte(r.Stdout), &objs); err != nil || len(objs) == 0 {
+		t.Fatalf("ls --json: %v %s", err, r.Stdout)
+	}
+	if objs[0]["owner"] != "ollama" || objs[0]["name"] != "llama3.2:latest" || objs[0]["model"].(map[string]any)["size"] != 2019393189.0 {
+		t.Errorf("ls --json: %v", objs[0])
+	}
+	for _, bad := range [][]string{{"ls", "--sort", "weight"}, {"ls", "--kind", "robot"}, {"--source", "nope=http://x", "ls"}} {
+		if r := h.Run("", bad...); r.Code != 2 {
+			t.Errorf("%v: exit %d, stderr %q", bad, r.Code, r.Stderr)
+		}
+	}
+}
+
+// A source that is down is said so on stderr; the built-ins are listed.
+func TestLsWithADownSource(t *testing.T) {
+	t.Parallel()
+	o := clitest.OllamaDocs(t)
+	url := o.URL
+	o.Close()
+	r := clitest.New(t).Run("", "--source", "ollama="+url, "ls")
+	if r.Code != 0 || !strings.Contains(r.Stdout, "nlp/SentimentAnalysis") {
+		t.Fatalf("exit %d, stdout %s", r.Code, r.Stdout)
+	}
+	clitest.CheckOneSentence(t, r.Stderr, "warning: source ollama ("+url+") is down: cannot reach ollama at "+url+": connection refused (is it running?)")
+}

@@ -13,14 +13,61 @@ import (
 	"pipette/catalog"
 )
 
+// column is one column of the listing: its header and its cell for an entry.
+type column struct {
+	head string
+	cell func(catalog.Entry) string
+}
+
+// columns are the listing's columns before the tagline: the reference, the
+// version and the kinds; then, when a listed entry is a remote model, its
+// size and context length, so a list of built-ins reads as it always has.
+func columns(ix *catalog.Index, matches []catalog.Match) []column {
+	cols := []column{
+		{"REF", func(e catalog.Entry) string { return e.Ref.Path() }},
+		{"VERSION", func(e catalog.Entry) string { return e.Ref.Version }},
+		{"KINDS", kindCell},
+	}
+	for _, m := range matches {
+		if ix.Entry(m.Index).Model != nil {
+			return append(cols,
+				column{"SIZE", func(e catalog.Entry) string { return modelField(e, (*catalog.Model).SizeString) }},
+				column{"CONTEXT", func(e catalog.Entry) string { return modelField(e, (*catalog.Model).ContextString) }})
+		}
+	}
+	return cols
+}
+
+// kindCell is a model's kind (chat, embedding…), an algorithm's kinds.
+func kindCell(e catalog.Entry) string {
+	if e.Model != nil && e.Model.Kind != "" {
+		return string(e.Model.Kind)
+	}
+	return Kinds(e)
+}
+
+func modelField(e catalog.Entry, f func(*catalog.Model) string) string {
+	if e.Model == nil {
+		return ""
+	}
+	return f(e.Model)
+}
+
 // printPlain prints one row per algorithm in plain aligned columns, nothing
 // cut: what a pipe gets.
 func printPlain(w io.Writer, ix *catalog.Index, matches []catalog.Match) error {
+	cols := columns(ix, matches)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "REF\tVERSION\tKINDS\tTAGLINE")
+	for _, c := range cols {
+		fmt.Fprint(tw, c.head+"\t")
+	}
+	fmt.Fprintln(tw, "TAGLINE")
 	for _, m := range matches {
 		e := ix.Entry(m.Index)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Ref.Path(), e.Ref.Version, Kinds(e), e.Tagline)
+		for _, c := range cols {
+			fmt.Fprint(tw, c.cell(e)+"\t")
+		}
+		fmt.Fprintln(tw, e.Tagline)
 	}
 	return tw.Flush()
 }
@@ -30,37 +77,53 @@ func printPlain(w io.Writer, ix *catalog.Index, matches []catalog.Match) error {
 // reference stand out.
 func printTable(w io.Writer, ix *catalog.Index, matches []catalog.Match, width int) error {
 	var (
-		head  = lipgloss.NewStyle().Bold(true).Faint(true)
-		ref   = lipgloss.NewStyle().Bold(true)
-		hit   = lipgloss.NewStyle().Bold(true).Underline(true).Foreground(lipgloss.Color("5"))
-		dim   = lipgloss.NewStyle().Faint(true)
-		warn  = lipgloss.NewStyle().Foreground(lipgloss.Color("3"))
-		refW  = len("REF")
-		verW  = len("VERSION")
-		kindW = len("KINDS")
+		head   = lipgloss.NewStyle().Bold(true).Faint(true)
+		ref    = lipgloss.NewStyle().Bold(true)
+		hit    = lipgloss.NewStyle().Bold(true).Underline(true).Foreground(lipgloss.Color("5"))
+		dim    = lipgloss.NewStyle().Faint(true)
+		warn   = lipgloss.NewStyle().Foreground(lipgloss.Color("3"))
+		cols   = columns(ix, matches)
+		widths = make([]int, len(cols))
 	)
+	for i, c := range cols {
+		widths[i] = len(c.head)
+	}
 	for _, m := range matches {
 		e := ix.Entry(m.Index)
-		refW = max(refW, ansi.StringWidth(e.Ref.Path()))
-		verW = max(verW, ansi.StringWidth(e.Ref.Version))
-		kindW = max(kindW, ansi.StringWidth(Kinds(e)))
+		for i, c := range cols {
+			widths[i] = max(widths[i], ansi.StringWidth(c.cell(e)))
+		}
 	}
 	const gap = "  "
-	tagW := width - refW - verW - kindW - 3*len(gap)
+	tagW := width - len(cols)*len(gap)
+	for _, cw := range widths {
+		tagW -= cw
+	}
 	pad := func(s string, plainWidth, to int) string {
 		return s + strings.Repeat(" ", max(0, to-plainWidth))
 	}
-	line := pad(head.Render("REF"), 3, refW) + gap + pad(head.Render("VERSION"), 7, verW) + gap + pad(head.Render("KINDS"), 5, kindW)
-	if tagW >= 8 {
-		line += gap + head.Render("TAGLINE")
+	var line []string
+	for i, c := range cols {
+		line = append(line, pad(head.Render(c.head), len(c.head), widths[i]))
 	}
-	fmt.Fprintln(w, strings.TrimRight(line, " "))
+	if tagW >= 8 {
+		line = append(line, head.Render("TAGLINE"))
+	}
+	fmt.Fprintln(w, strings.TrimRight(strings.Join(line, gap), " "))
 	for _, m := range matches {
 		e := ix.Entry(m.Index)
-		path := e.Ref.Path()
-		line := pad(highlight(path, m.InRef, ref, hit), ansi.StringWidth(path), refW) + gap +
-			pad(dim.Render(e.Ref.Version), ansi.StringWidth(e.Ref.Version), verW) + gap +
-			pad(Kinds(e), ansi.StringWidth(Kinds(e)), kindW)
+		line = line[:0]
+		for i, c := range cols {
+			text := c.cell(e)
+			styled := dim.Render(text)
+			switch i {
+			case 0:
+				styled = highlight(text, m.InRef, ref, hit)
+			case 2:
+				styled = text
+			}
+			line = append(line, pad(styled, ansi.StringWidth(text), widths[i]))
+		}
 		if tagW >= 8 {
 			tagline := e.Tagline
 			style := lipgloss.NewStyle()
@@ -68,9 +131,9 @@ func printTable(w io.Writer, ix *catalog.Index, matches []catalog.Match, width i
 				tagline = "unavailable here: " + e.Unavailable
 				style = warn
 			}
-			line += gap + style.Render(ansi.Truncate(tagline, tagW, "…"))
+			line = append(line, style.Render(ansi.Truncate(tagline, tagW, "…")))
 		}
-		fmt.Fprintln(w, strings.TrimRight(line, " "))
+		fmt.Fprintln(w, strings.TrimRight(strings.Join(line, gap), " "))
 	}
 	return nil
 }
