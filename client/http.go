@@ -70,10 +70,10 @@ func (r *remote) stream(ctx context.Context, ref catalog.Ref, in catalog.Value, 
 	if opt.Stdout {
 		q.Set("stdout", "true")
 	}
-	accept := "application/json"
+	accept := ContentTypeJSON
 	if emit != nil {
 		q.Set("stream", "true")
-		accept = "text/event-stream, application/json"
+		accept = ContentTypeEventStream + ", " + ContentTypeJSON
 	}
 	u := r.base + "/v1/algo/" + escapeRef(ref)
 	if len(q) > 0 {
@@ -163,7 +163,7 @@ func (r *remote) readEvents(ctx context.Context, ref catalog.Ref, resp *http.Res
 
 func isEventStream(ct string) bool {
 	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && mt == "text/event-stream"
+	return err == nil && mt == ContentTypeEventStream
 }
 
 func resultOrNull(r json.RawMessage) json.RawMessage {
@@ -259,7 +259,7 @@ func (r *remote) get(ctx context.Context, path string, dst any) error {
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept", ContentTypeJSON)
 	r.auth(req)
 	resp, err := r.hc.Do(req)
 	if err != nil {

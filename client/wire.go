@@ -20,6 +20,9 @@ const (
 	ContentTypeText   = "text/plain"
 	ContentTypeJSON   = "application/json"
 	ContentTypeBinary = "application/octet-stream"
+	// ContentTypeEventStream is a streamed answer (pipette): server-sent
+	// events, one chunk of the result at a time.
+	ContentTypeEventStream = "text/event-stream"
 )
 
 // ContentTypeOf is the Content-Type a request body of kind k is sent with;

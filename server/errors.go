@@ -99,7 +99,7 @@ const encodeFailed = `{"error":{"message":"the server could not encode its answe
 
 // writeJSONBytes writes already encoded JSON as the whole answer.
 func writeJSONBytes(w http.ResponseWriter, status int, b []byte) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", client.ContentTypeJSON)
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

@@ -32,11 +32,11 @@ func writeRaw(w http.ResponseWriter, v catalog.Value, wire []byte) int {
 	var body []byte
 	switch v.Kind {
 	case catalog.KindText:
-		ct, body = "text/plain; charset=utf-8", []byte(v.Text)
+		ct, body = client.ContentTypeText+"; charset=utf-8", []byte(v.Text)
 	case catalog.KindBinary:
-		ct, body = "application/octet-stream", v.Bytes
+		ct, body = client.ContentTypeBinary, v.Bytes
 	case catalog.KindJSON:
-		ct, body = "application/json", wire
+		ct, body = client.ContentTypeJSON, wire
 	default: // void: nothing to send
 		w.WriteHeader(http.StatusNoContent)
 		return http.StatusNoContent

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"pipette/catalog"
+	"pipette/client"
 	"pipette/internal/human"
 )
 
@@ -131,7 +132,7 @@ func (c *Client) GetText(ctx context.Context, path string, limit int64) (string,
 }
 
 func (c *Client) do(ctx context.Context, method, path string, body, dst any) error {
-	resp, err := c.send(ctx, method, path, body, "application/json")
+	resp, err := c.send(ctx, method, path, body, client.ContentTypeJSON)
 	if err != nil {
 		return err
 	}
@@ -173,7 +174,7 @@ func (c *Client) send(ctx context.Context, method, path string, body any, accept
 		return nil, fmt.Errorf("request to %s: %w", c.who, err)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", client.ContentTypeJSON)
 	}
 	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", "pipette")
