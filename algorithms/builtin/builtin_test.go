@@ -245,14 +245,7 @@ var checks = map[string]check{
 		}
 	},
 	"image/OverlayText": func(t *testing.T, _ *client.Client, n int, in catalog.Value, r *client.Response) {
-		out := decodePNG(t, r)
-		src, _, err := imagein.LoadString(context.Background(), str(t, asObj(t, in.JSON), "image"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if out.Bounds().Size() != src.Bounds().Size() {
-			t.Fatalf("captioned image is %v, the original %v", out.Bounds().Size(), src.Bounds().Size())
-		}
+		src, out := sameSizedPNG(t, in, r)
 		if changed := changedFraction(src, out, src.Bounds()); changed < 0.01 || changed > 0.5 {
 			t.Errorf("the caption changed %.1f%% of the pixels, want a visible caption that leaves the photo", 100*changed)
 		}
@@ -263,6 +256,12 @@ var checks = map[string]check{
 			if f := changedFraction(src, out, box); f > 0 {
 				t.Errorf("the caption covers %.1f%% of the box to avoid %v", 100*f, box)
 			}
+		}
+	},
+	"image/DrawBoxes": func(t *testing.T, _ *client.Client, n int, in catalog.Value, r *client.Response) {
+		src, out := sameSizedPNG(t, in, r)
+		if changed := changedFraction(src, out, src.Bounds()); changed < 0.01 || changed > 0.3 {
+			t.Errorf("the boxes changed %.1f%% of the pixels, want visible frames that leave the photo", 100*changed)
 		}
 	},
 	"util/Transform": func(t *testing.T, _ *client.Client, n int, in catalog.Value, r *client.Response) {
@@ -883,4 +882,19 @@ func isGray(img image.Image) bool {
 		}
 	}
 	return true
+}
+
+// sameSizedPNG decodes a result that is the request's "image" drawn on,
+// and checks that it kept the image's size.
+func sameSizedPNG(t *testing.T, in catalog.Value, r *client.Response) (src, out image.Image) {
+	t.Helper()
+	out = decodePNG(t, r)
+	src, _, err := imagein.LoadString(context.Background(), str(t, asObj(t, in.JSON), "image"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Bounds().Size() != src.Bounds().Size() {
+		t.Fatalf("the result is %v, the original %v", out.Bounds().Size(), src.Bounds().Size())
+	}
+	return src, out
 }

@@ -9,7 +9,7 @@ import (
 
 // All returns every algorithm of this package, one constructor per file.
 func All() []algorithms.Algorithm {
-	return []algorithms.Algorithm{OverlayText(), Transform(), DominantColors(), PerceptualHash(), Metadata()}
+	return []algorithms.Algorithm{OverlayText(), Transform(), DominantColors(), PerceptualHash(), Metadata(), DrawBoxes()}
 }
 
 // encodeB64 is how samples carry their images inside JSON, as on the wire.

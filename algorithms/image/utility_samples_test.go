@@ -16,7 +16,7 @@ func TestSamplesRunThroughRegistry(t *testing.T) {
 		if e.OutputKind != catalog.KindAny && out.Kind != e.OutputKind {
 			t.Errorf("%s sample %q returned %s, want %s", e.Ref, e.Samples[i].Name, out.Kind, e.OutputKind)
 		}
-		if e.Ref.Name == "OverlayText" {
+		if e.Ref.Name == "OverlayText" || e.Ref.Name == "DrawBoxes" {
 			overlaySampleSized(t, e, i, out)
 		}
 	})
