@@ -11,3 +11,5 @@ import (
 func FuzzFaceDetectionInput(f *testing.F) { algotest.Fuzz(f, FaceDetection()) }
 
 func FuzzFaceExpressionInput(f *testing.F) { algotest.Fuzz(f, FaceExpression()) }
+
+func FuzzObjectDetectionInput(f *testing.F) { algotest.Fuzz(f, ObjectDetection()) }

@@ -113,14 +113,12 @@ func runDominantColors(ctx context.Context, in catalog.Value, stdout io.Writer) 
 			return catalog.Value{}, catalog.InputErrorf(`"k" is %d; ask for 1 to %d colours`, k, maxColorCount)
 		}
 	}
-	img, _, err := imagein.DecodeContext(ctx, data)
+	img, _, err := imagein.DecodeContext(ctx, data, func(h imagein.Header) error {
+		need := algorithms.SatAdd(imagein.ImageBytes(h.Width, h.Height, h.Pixels),
+			imagein.FitBytes(h.Width, h.Height, paletteSide, paletteSide, imaging.Box.Support))
+		return algorithms.CheckMemory(ctx, fmt.Sprintf("reducing the %d×%d image to a palette", h.Width, h.Height), need, "scale it down first")
+	})
 	if err != nil {
-		return catalog.Value{}, err
-	}
-	b := img.Bounds()
-	need := algorithms.SatAdd(imagein.ImageBytes(b.Dx(), b.Dy(), imagein.FormatOfImage(img)),
-		imagein.FitBytes(b.Dx(), b.Dy(), paletteSide, paletteSide, imaging.Box.Support))
-	if err := algorithms.CheckMemory(ctx, fmt.Sprintf("reducing the %d×%d image to a palette", b.Dx(), b.Dy()), need, "scale it down first"); err != nil {
 		return catalog.Value{}, err
 	}
 	res, err := palette(ctx, img, k)

@@ -169,14 +169,12 @@ func runOverlayText(ctx context.Context, in catalog.Value, _ io.Writer) (catalog
 	if err != nil {
 		return catalog.Value{}, err
 	}
-	img, _, err := imagein.DecodeContext(ctx, data)
-	if err != nil {
-		return catalog.Value{}, err
-	}
 	// gg draws on an RGBA copy, which is then encoded into a growing buffer.
-	b := img.Bounds()
-	need := algorithms.SatAdd(imagein.ImageBytes(b.Dx(), b.Dy(), imagein.FormatOfImage(img)), algorithms.SatMul(imagein.NRGBABytes(b.Dx(), b.Dy()), 3))
-	if err := algorithms.CheckMemory(ctx, fmt.Sprintf("captioning the %d×%d image", b.Dx(), b.Dy()), need, "scale it down first"); err != nil {
+	img, _, err := imagein.DecodeContext(ctx, data, func(h imagein.Header) error {
+		need := algorithms.SatAdd(imagein.ImageBytes(h.Width, h.Height, h.Pixels), algorithms.SatMul(imagein.NRGBABytes(h.Width, h.Height), 3))
+		return algorithms.CheckMemory(ctx, fmt.Sprintf("captioning the %d×%d image", h.Width, h.Height), need, "scale it down first")
+	})
+	if err != nil {
 		return catalog.Value{}, err
 	}
 	if err := ctx.Err(); err != nil {

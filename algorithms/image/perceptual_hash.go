@@ -132,14 +132,14 @@ func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) 
 	if opts.Other != nil && strings.TrimSpace(*opts.Other) == "" {
 		return catalog.Value{}, catalog.InputErrorf(`"other" is empty: give a second image (base64, data URI or URL), or leave the field out`)
 	}
-	img, format, err := imagein.DecodeContext(ctx, data)
-	if err != nil {
-		return catalog.Value{}, err
-	}
 	// Hash what a viewer sees: a phone photo stored sideways and its
 	// upright re-save are the same picture.
-	orientation := exifOrientation(data, format)
-	if err := planHashes(ctx, "the image", img, orientation); err != nil {
+	orientation := 1
+	img, _, err := imagein.DecodeContext(ctx, data, func(h imagein.Header) error {
+		orientation = exifOrientation(data, h.Format)
+		return planHashes(ctx, "the image", h, orientation)
+	})
+	if err != nil {
 		return catalog.Value{}, err
 	}
 	img = upright(img, orientation)
@@ -158,13 +158,13 @@ func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) 
 	if err != nil {
 		return catalog.Value{}, prefixError(`the "other" image: `, err)
 	}
-	other, otherFormat, err := imagein.DecodeContext(ctx, otherData)
+	otherOrientation := 1
+	other, _, err := imagein.DecodeContext(ctx, otherData, func(h imagein.Header) error {
+		otherOrientation = exifOrientation(otherData, h.Format)
+		return planHashes(ctx, `the "other" image`, h, otherOrientation)
+	})
 	if err != nil {
 		return catalog.Value{}, prefixError(`the "other" image: `, err)
-	}
-	otherOrientation := exifOrientation(otherData, otherFormat)
-	if err := planHashes(ctx, `the "other" image`, other, otherOrientation); err != nil {
-		return catalog.Value{}, err
 	}
 	other = upright(other, otherOrientation)
 	otherHashes, otherRaw, err := imageHashes(other)
@@ -190,9 +190,9 @@ func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) 
 // resizer) makes for the 64×64 pHash: a transposed intermediate of
 // height×64 pixels of up to 8 bytes (a 1×40000000 strip makes 20 GB of it),
 // a 3-byte copy of a YCbCr source, and its coefficient tables.
-func planHashes(ctx context.Context, what string, img image.Image, orientation int) error {
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	held := imagein.ImageBytes(w, h, imagein.FormatOfImage(img))
+func planHashes(ctx context.Context, what string, hdr imagein.Header, orientation int) error {
+	w, h := hdr.Width, hdr.Height
+	held := imagein.ImageBytes(w, h, hdr.Pixels)
 	if orientation != 1 {
 		held = algorithms.SatAdd(held, imagein.NRGBABytes(w, h))
 		if orientation >= 5 {

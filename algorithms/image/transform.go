@@ -118,19 +118,19 @@ func runTransform(ctx context.Context, in catalog.Value, stdout io.Writer) (cata
 	if err != nil {
 		return catalog.Value{}, err
 	}
-	img, format, err := imagein.DecodeContext(ctx, data)
-	if err != nil {
-		return catalog.Value{}, err
-	}
-	out := outputFormat(req, format)
-	if req.quality != 0 && out != "jpeg" {
-		return catalog.Value{}, catalog.InputErrorf(`"quality" applies to JPEG output, and this %s image stays %s: add "format": "jpeg" or drop "quality"`, format, out)
-	}
 	orientation := 1
-	if req.orient {
-		orientation = exifOrientation(data, format)
-	}
-	if err := planTransform(ctx, req, img, orientation, out); err != nil {
+	var out string
+	img, _, err := imagein.DecodeContext(ctx, data, func(h imagein.Header) error {
+		out = outputFormat(req, h.Format)
+		if req.quality != 0 && out != "jpeg" {
+			return catalog.InputErrorf(`"quality" applies to JPEG output, and this %s image stays %s: add "format": "jpeg" or drop "quality"`, h.Format, out)
+		}
+		if req.orient {
+			orientation = exifOrientation(data, h.Format)
+		}
+		return planTransform(ctx, req, h, orientation, out)
+	})
+	if err != nil {
 		return catalog.Value{}, err
 	}
 	if orientation != 1 {
@@ -166,14 +166,14 @@ func outputFormat(req *transformRequest, inputFormat string) string {
 	return out
 }
 
-// planTransform walks the whole request's sizes and memory before any pixel
-// is touched: each step holds its input and what it makes (result,
+// planTransform walks the whole request's sizes and memory from the image's
+// header, before any pixel is decoded: each step holds its input and what it makes (result,
 // intermediates, tables), and every image it makes must be within the pixel
 // limit, so a resize to 100000 px wide, or one whose intermediate would be
 // 40000×5000, is refused here before anything is allocated for it.
-func planTransform(ctx context.Context, req *transformRequest, img image.Image, orientation int, out string) error {
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	held := imagein.ImageBytes(w, h, imagein.FormatOfImage(img))
+func planTransform(ctx context.Context, req *transformRequest, hdr imagein.Header, orientation int, out string) error {
+	w, h := hdr.Width, hdr.Height
+	held := imagein.ImageBytes(w, h, hdr.Pixels)
 	if orientation != 1 {
 		if orientation >= 5 {
 			w, h = h, w

@@ -113,6 +113,19 @@ func decodeBase64(s string) ([]byte, error) {
 	return nil, catalog.InputErrorf("the image string is neither base64, a data URI nor an http(s) URL")
 }
 
+// Header is what an image's header says, before any pixel is decoded.
+type Header struct {
+	Width, Height int
+	Format        string      // "png", "jpeg", …
+	Pixels        PixelFormat // how the decoded image will hold them
+}
+
+// Plan checks, from an image's header alone, what an algorithm is about to
+// do with the image, so that work the call cannot afford is refused before
+// the image is decoded: decoding a 40-million-row strip takes seconds,
+// wasted when its hashing is then refused.
+type Plan func(Header) error
+
 // Decode is DecodeContext under the default memory budget.
 func Decode(data []byte) (image.Image, string, error) {
 	return DecodeContext(context.Background(), data)
@@ -125,7 +138,9 @@ func Decode(data []byte) (image.Image, string, error) {
 // pixels alone do not say what decoding costs. A huge image is refused
 // before any pixel is decoded. It returns the image and its format name
 // ("png", "jpeg", …).
-func DecodeContext(ctx context.Context, data []byte) (image.Image, string, error) {
+//
+// Each plan, when given, runs after those checks and before decoding.
+func DecodeContext(ctx context.Context, data []byte, plans ...Plan) (image.Image, string, error) {
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return nil, "", catalog.InputErrorf("the input is not an image pipette can read (PNG, JPEG, GIF, BMP, TIFF or WebP): %v", err)
@@ -140,6 +155,11 @@ func DecodeContext(ctx context.Context, data []byte) (image.Image, string, error
 	if err := algorithms.CheckMemory(ctx, fmt.Sprintf("decoding the %d×%d %s image", cfg.Width, cfg.Height, format),
 		algorithms.SatAdd(imgBytes, scratch), "scale it down first"); err != nil {
 		return nil, "", err
+	}
+	for _, plan := range plans {
+		if err := plan(Header{Width: cfg.Width, Height: cfg.Height, Format: format, Pixels: f}); err != nil {
+			return nil, "", err
+		}
 	}
 	img, format, err := image.Decode(bytes.NewReader(data))
 	if err != nil {

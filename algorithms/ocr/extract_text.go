@@ -164,16 +164,16 @@ func runExtractText(ctx context.Context, in catalog.Value, stdout io.Writer) (ca
 	if opts.Scale != nil && (*opts.Scale < 1 || *opts.Scale > 4) {
 		return catalog.Value{}, catalog.InputErrorf(`"scale" is %d; give 1 (as is) to 4, or leave it out to enlarge small text automatically`, *opts.Scale)
 	}
-	img, _, err := imagein.DecodeContext(ctx, data)
+	img, _, err := imagein.DecodeContext(ctx, data, func(h imagein.Header) error {
+		if opts.Scale == nil {
+			return nil
+		}
+		return planScale(ctx, h.Width, h.Height, h.Pixels, *opts.Scale)
+	})
 	if err != nil {
 		return catalog.Value{}, err
 	}
 	img = onWhite(img)
-	if opts.Scale != nil {
-		if err := planScale(ctx, img, *opts.Scale); err != nil {
-			return catalog.Value{}, err
-		}
-	}
 
 	dir, err := os.MkdirTemp("", "pipette-ocr-")
 	if err != nil {
@@ -222,7 +222,7 @@ func autoScale(ctx context.Context, res OCRResult, img image.Image) int {
 	for s > 1 && int64(b.Dx()*s)*int64(b.Dy()*s) > maxScaledPixels {
 		s--
 	}
-	for s > 1 && planScale(ctx, img, s) != nil {
+	for s > 1 && planScale(ctx, b.Dx(), b.Dy(), imagein.FormatOfImage(img), s) != nil {
 		s--
 	}
 	return s
@@ -232,16 +232,15 @@ func autoScale(ctx context.Context, res OCRResult, img image.Image) int {
 // enlarged image must be within the pixel limit (Tesseract gets it whole),
 // and the decoded image, its enlargement and the resizer's buffers must fit
 // the call's memory budget.
-func planScale(ctx context.Context, img image.Image, scale int) error {
+func planScale(ctx context.Context, w, h int, f imagein.PixelFormat, scale int) error {
 	if scale <= 1 {
 		return nil
 	}
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
 	sw, sh := algorithms.SatInt(float64(w)*float64(scale)), algorithms.SatInt(float64(h)*float64(scale))
 	if _, err := imagein.CheckImage(ctx, fmt.Sprintf("the image enlarged %d×", scale), sw, sh, imagein.RGBA8); err != nil {
 		return err
 	}
-	need := algorithms.SatAdd(imagein.ImageBytes(w, h, imagein.FormatOfImage(img)), imagein.ResizeBytes(w, h, sw, sh, imaging.CatmullRom.Support))
+	need := algorithms.SatAdd(imagein.ImageBytes(w, h, f), imagein.ResizeBytes(w, h, sw, sh, imaging.CatmullRom.Support))
 	return algorithms.CheckMemory(ctx, fmt.Sprintf("enlarging the %d×%d image %d×", w, h, scale), need, `give a smaller "scale" or a smaller image`)
 }
 

@@ -269,9 +269,9 @@ func qrColor(s string, def color.Color, field string) (color.Color, error) {
 // budget before the first: the decoded image stays while each try makes its
 // copy (the scaled-down one, the inverted NRGBA one), and zxing reads a try
 // into a byte of luminance and a bit of binarised image per pixel.
-func planQRDecode(ctx context.Context, img image.Image) error {
-	w, h := img.Bounds().Dx(), img.Bounds().Dy()
-	held := imagein.ImageBytes(w, h, imagein.FormatOfImage(img))
+func planQRDecode(ctx context.Context, hdr imagein.Header) error {
+	w, h := hdr.Width, hdr.Height
+	held := imagein.ImageBytes(w, h, hdr.Pixels)
 	zxing := imagein.ImageBytes(w, h, imagein.PixelFormat{Name: "luminance", Bits: 10})
 	try := max(imagein.FitBytes(w, h, qrDecodeSide, qrDecodeSide, imaging.Box.Support), imagein.NRGBABytes(w, h))
 	need := algorithms.SatAdd(held, try, zxing)
@@ -282,11 +282,8 @@ func planQRDecode(ctx context.Context, img image.Image) error {
 // copy, then the inverted image for light-on-dark codes; each try costs a
 // millisecond or two, so being thorough is cheap.
 func decodeQR(ctx context.Context, data []byte, stdout io.Writer) (catalog.Value, error) {
-	img, _, err := imagein.DecodeContext(ctx, data)
+	img, _, err := imagein.DecodeContext(ctx, data, func(h imagein.Header) error { return planQRDecode(ctx, h) })
 	if err != nil {
-		return catalog.Value{}, err
-	}
-	if err := planQRDecode(ctx, img); err != nil {
 		return catalog.Value{}, err
 	}
 	// scale maps a try's coordinates back to the input image.

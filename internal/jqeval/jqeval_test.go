@@ -3,6 +3,7 @@ package jqeval
 import (
 	"context"
 	"errors"
+	"runtime"
 	"runtime/metrics"
 	"strings"
 	"testing"
@@ -191,4 +192,37 @@ func heapLive() int64 {
 	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(s)
 	return int64(s[0].Value.Uint64())
+}
+
+// After a worker dies of a program, the next evaluation gets a fresh one.
+func TestEvalAfterAWorkerDied(t *testing.T) {
+	if _, err := evalText(t, context.Background(), `.[536870911] = 1`, nil, Limits{}); catalog.ErrorType(err) != catalog.OutOfMemoryError {
+		t.Fatalf("the huge index: %v", err)
+	}
+	res, err := evalText(t, context.Background(), `. + 1`, 1.0, Limits{})
+	if err != nil || len(res.Outputs) != 1 || res.Outputs[0] != 2.0 {
+		t.Errorf("next evaluation: %v %v", res.Outputs, err)
+	}
+}
+
+// The in-process fallback, where no worker can start, stops what grows
+// step by step; only a worker's hard limit stops a single giant step (that
+// is why workers exist), so the fallback is not tried with those.
+func TestEvalInProcessFallback(t *testing.T) {
+	InProcess.Store(true)
+	defer InProcess.Store(false)
+	ctx := catalog.WithMemoryBudget(context.Background(), 32<<20)
+	before := heapLive()
+	_, err := evalText(t, ctx, `[range(1e12)] | length`, nil, Limits{})
+	if catalog.ErrorType(err) != catalog.OutOfMemoryError {
+		t.Errorf("in-process [range(1e12)]: %v", err)
+	}
+	runtime.GC()
+	if grew := heapLive() - before; grew > 16<<20 {
+		t.Errorf("the heap kept %d MiB after the evaluation", grew>>20)
+	}
+	res, err := evalText(t, context.Background(), `.a`, map[string]any{"a": "b"}, Limits{})
+	if err != nil || res.Outputs[0] != "b" {
+		t.Errorf("in-process .a: %v %v", res.Outputs, err)
+	}
 }
