@@ -20,6 +20,7 @@ import (
 	"pipette/algorithms/builtin"
 	"pipette/internal/cli/call"
 	"pipette/internal/cli/command"
+	"pipette/internal/cli/data"
 	"pipette/internal/cli/docs"
 	"pipette/internal/cli/export"
 	"pipette/internal/cli/iostreams"
@@ -72,6 +73,7 @@ named by --server (or $` + command.EnvServer + `; its key in $` + command.EnvKey
 		serve.NewCmd(f, nil),
 		run.NewCmd(f, nil),
 		validate.NewCmd(f, nil),
+		data.NewCmd(f),
 		export.NewCmd(f, nil),
 	)
 	return root

@@ -35,7 +35,7 @@ type Result struct {
 }
 
 // Harness runs command lines for one test. Its environment is empty but
-// for PIPETTE_DISCOVER=0 (the developer's $PIPETTE_API and $HOME, so their
+// for PIPETTE_DISCOVER=0 and a Data API store in a temporary folder (the developer's $PIPETTE_API and $HOME, so their
 // config.yaml, do not leak in, and a local Ollama does not join the
 // catalog) and its catalog is the built-in one.
 type Harness struct {
@@ -51,7 +51,9 @@ type Harness struct {
 
 // New returns a harness on the built-in catalog, writing to pipes.
 func New(t testing.TB) *Harness {
-	return &Harness{t: t, catalog: builtin.Registry, env: map[string]string{command.EnvDiscover: "0"}, dark: true, profile: colorprofile.NoTTY}
+	// The Data API's store is the test's own, never the developer's.
+	env := map[string]string{command.EnvDiscover: "0", command.EnvData: t.TempDir()}
+	return &Harness{t: t, catalog: builtin.Registry, env: env, dark: true, profile: colorprofile.NoTTY}
 }
 
 // UseCatalog makes reg the in-process catalog.

@@ -6,7 +6,10 @@ package command
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -16,6 +19,8 @@ import (
 	"pipette/catalog"
 	"pipette/client"
 	"pipette/config"
+	"pipette/data"
+	_ "pipette/data/cloud" // s3://, gs:// and azblob:// stores
 	"pipette/internal/cli/iostreams"
 	"pipette/sources"
 )
@@ -24,6 +29,7 @@ import (
 const (
 	EnvServer = "PIPETTE_API"     // address of a pipette server to use instead of the built-ins
 	EnvKey    = "PIPETTE_API_KEY" // API key sent to that server
+	EnvData   = "PIPETTE_DATA"    // the Data API's store: a folder, or s3://, gs://, azblob:// …
 	// EnvDiscover set to 0 turns off the discovery of local model servers.
 	EnvDiscover = "PIPETTE_DISCOVER"
 )
@@ -111,14 +117,21 @@ func (f *Factory) Client() (*client.Client, error) {
 	if discover {
 		merged.DiscoverLater(specs, nil)
 	}
-	return client.NewLocal(merged, merged), nil
+	if addr != "" {
+		return client.NewLocal(merged, merged), nil
+	}
+	return client.NewLocal(merged, merged, client.WithStore(f.OpenStore)), nil
 }
+
+// DataClient is the client of the Data API verbs: the server's store as
+// the owner of $PIPETTE_API_KEY, or this machine's as its anonymous owner.
+func (f *Factory) DataClient() (*client.Client, error) { return f.baseClient() }
 
 func (f *Factory) baseClient() (*client.Client, error) {
 	addr, full := f.ServerAddress()
 	if addr == "" {
 		reg := f.Catalog()
-		return client.NewLocal(reg, reg), nil
+		return client.NewLocal(reg, reg, client.WithStore(f.OpenStore)), nil
 	}
 	u, err := url.Parse(full)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(addr, " \t") {
@@ -178,4 +191,32 @@ func (f *Factory) discoverEnabled() bool {
 	}
 	cfg, _ := f.Config()
 	return cfg.DiscoverEnabled()
+}
+
+// DataLocation is the Data API's store of this machine: $PIPETTE_DATA, else
+// $XDG_DATA_HOME/pipette/data (~/.local/share/pipette/data). The in-process
+// verbs use it as its anonymous owner, and `pipette serve` serves it unless
+// told otherwise, so what one stores the other sees.
+func (f *Factory) DataLocation() string {
+	if where := strings.TrimSpace(f.Getenv(EnvData)); where != "" {
+		return where
+	}
+	dir := f.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = "."
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "pipette", "data")
+}
+
+// OpenStore opens the store at DataLocation.
+func (f *Factory) OpenStore() (*data.Store, error) {
+	st, err := data.Open(context.Background(), f.DataLocation(), data.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("%w (set $%s to another folder or URL)", err, EnvData)
+	}
+	return st, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -18,6 +19,7 @@ import (
 
 	"pipette/algorithms/imagein"
 	"pipette/catalog"
+	"pipette/data"
 	"pipette/internal/cli/command"
 	"pipette/internal/cli/iostreams"
 	"pipette/internal/human"
@@ -48,12 +50,19 @@ type Options struct {
 	ChainsDir      string
 	ChainsLinksOut bool   // --chains-follow-links: publish links out of ChainsDir too
 	Tuning         Tuning // admission, memory and client limits
+
+	// The Data API: its store (a folder or a URL; "" = DataLocation), the
+	// largest file it keeps, and the address links to its files use.
+	Data         string
+	DataLocation func() string
+	MaxFile      int64
+	PublicURL    string
 }
 
 // NewCmd makes `serve`; runF, when not nil, runs instead of serving (tests
 // of the flags).
 func NewCmd(f *command.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Catalog: f.ServeCatalog, Getenv: f.Getenv}
+	opts := &Options{IO: f.IO, Catalog: f.ServeCatalog, Getenv: f.Getenv, DataLocation: f.DataLocation}
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the built-in catalog over the HTTP API",
@@ -106,6 +115,9 @@ func (o *Options) addFlags(fl *pflag.FlagSet) {
 	fl.IntVar(&o.MaxPixels, "max-pixels", imagein.DefaultMaxPixels, "refuse images larger than N pixels before decoding")
 	fl.StringVar(&o.ChainsDir, "chains", "", "also serve every chain file of DIR as an algorithm")
 	fl.BoolVar(&o.ChainsLinksOut, flagChainsLinksOut, false, "with --chains, also publish links in DIR to chain files outside it")
+	fl.StringVar(&o.Data, "data", "", "keep the Data API's files in DIR or at an s3://, gs:// or azblob:// URL (default $"+command.EnvData+" or ~/.local/share/pipette/data)")
+	fl.Int64Var(&o.MaxFile, "max-file", data.DefaultMaxFileSize, "largest file the Data API keeps, in BYTES")
+	fl.StringVar(&o.PublicURL, "public-url", "", "this server's address as callers reach it, for links to stored files (default: the address each request used)")
 	o.Tuning.addFlags(fl)
 }
 
@@ -119,6 +131,15 @@ func (o *Options) check() error {
 	}
 	if o.MaxPixels < 0 {
 		return command.UsageErrorf("--max-pixels %d is negative: give a pixel count", o.MaxPixels)
+	}
+	if o.MaxFile < 1 || o.MaxFile > 1<<50 {
+		return command.UsageErrorf("--max-file %d is not a size from 1 byte to 1 PiB", o.MaxFile)
+	}
+	if o.PublicURL != "" {
+		u, err := url.Parse(o.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			return command.UsageErrorf("--public-url %q is not an http(s) address: write it like https://pipette.example.org", o.PublicURL)
+		}
 	}
 	return o.Tuning.check()
 }
@@ -160,6 +181,16 @@ func Run(ctx context.Context, opts *Options) error {
 		MemoryLimit: server.SetMemoryLimit(logger).Bytes,
 	}
 	opts.Tuning.apply(&cfg)
+	where := opts.Data
+	if where == "" && opts.DataLocation != nil {
+		where = opts.DataLocation()
+	}
+	store, err := data.Open(ctx, where, data.Options{MaxFileSize: opts.MaxFile})
+	if err != nil {
+		return fmt.Errorf("%w: give another with --data", err)
+	}
+	defer store.Close()
+	cfg.Data, cfg.PublicURL = store, opts.PublicURL
 	err = server.ListenAndServe(ctx, cfg, server.ListenOptions{
 		Addr:           opts.Addr,
 		AllowAnonymous: opts.AllowAnonymous,
