@@ -12,8 +12,11 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"pipette/internal/human"
+	"pipette/internal/smallfile"
 	"pipette/sources"
 	"pipette/themes"
 )
@@ -105,20 +108,33 @@ func StatePath(getenv func(string) string, name string) string {
 	return filepath.Join(dir, "pipette", name)
 }
 
+// MaxSize bounds the config file: settings are small, and anything bigger
+// is not a config file.
+const MaxSize = 1 << 20
+
 // Load reads the config at path. A missing file (or path "") is the zero
 // Config. A malformed one returns the zero Config and an error naming the
-// line, so the caller can start with defaults and show what to fix.
+// line, so the caller can start with defaults and show what to fix. Only a
+// regular file of at most MaxSize is read, and YAML anchors and aliases are
+// refused before anything is decoded: a few lines of aliases can stand for
+// gigabytes of values.
 func Load(path string) (Config, error) {
 	var c Config
 	if path == "" {
 		return c, nil
 	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
+	data, err := smallfile.Read(path, MaxSize, "the config file")
+	var refused *smallfile.Refusal
+	switch {
+	case errors.Is(err, os.ErrNotExist):
 		return c, nil
+	case errors.As(err, &refused):
+		return c, fmt.Errorf("config: %v; started with defaults", err)
+	case err != nil:
+		return c, fmt.Errorf("config %s: %v; started with defaults", path, human.FileError(err))
 	}
-	if err != nil {
-		return c, fmt.Errorf("read config %s: %w", path, err)
+	if err := refuseAliases(path, data); err != nil {
+		return c, err
 	}
 	if err := yaml.UnmarshalWithOptions(data, &c, yaml.DisallowUnknownField()); err != nil {
 		return Config{}, configError(path, err)
@@ -132,6 +148,23 @@ func Load(path string) (Config, error) {
 		}
 	}
 	return c, checkSources(&c, path, data)
+}
+
+// refuseAliases names the first YAML anchor or alias of data, if any. The
+// syntax tree holds an alias as one node, so finding it costs nothing
+// however much it would expand to.
+func refuseAliases(path string, data []byte) error {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return configError(path, err)
+	}
+	for _, typ := range []ast.NodeType{ast.AnchorType, ast.AliasType} {
+		if nodes := ast.FilterFile(typ, f); len(nodes) > 0 {
+			tok := nodes[0].GetToken()
+			return fmt.Errorf("config %s line %d: YAML anchors and aliases (&name, *name) are not allowed here: write the value out; started with defaults", path, tok.Position.Line)
+		}
+	}
+	return nil
 }
 
 // checkSources checks each source and leaves out the ones with a mistake,

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func write(t *testing.T, src string) string {
@@ -80,5 +81,48 @@ func TestPaths(t *testing.T) {
 	}
 	if c, err := Load(""); err != nil || len(c.Sources) != 0 {
 		t.Errorf("Load(\"\") = %+v, %v", c, err)
+	}
+}
+
+// TestAliasesRefused: an alias bomb (nine aliases of nine, nine deep: 387
+// million strings once expanded, gigabytes) is refused at once, naming the
+// first anchor's line, and so is any anchor, alias or merge key.
+func TestAliasesRefused(t *testing.T) {
+	t.Parallel()
+	bomb := []string{"theme: dark", "keys:", `  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]`}
+	prev := "a"
+	for _, n := range strings.Split("bcdefghi", "") {
+		bomb = append(bomb, "  "+n+": &"+n+" ["+strings.TrimSuffix(strings.Repeat("*"+prev+",", 9), ",")+"]")
+		prev = n
+	}
+	for _, tc := range []struct{ name, src, line string }{
+		{"bomb", strings.Join(bomb, "\n") + "\n", "line 3:"},
+		{"anchor only", "theme: &t dark\n", "line 1:"},
+		{"alias in sources", "keys:\n  quit: &q [q]\nsources:\n  - name: *q\n", "line 2:"},
+		{"merge key", "sources:\n  - &s {kind: ollama}\n  - <<: *s\n    name: two\n", "line 2:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			c, err := Load(write(t, tc.src))
+			if err == nil || !strings.Contains(err.Error(), tc.line+" YAML anchors and aliases (&name, *name) are not allowed here") {
+				t.Errorf("Load = %+v, %v; want the anchor refused at %s", c, err, tc.line)
+			}
+			if c.Theme != "" || len(c.Keys) != 0 || len(c.Sources) != 0 {
+				t.Errorf("settings applied from a refused file: %+v", c)
+			}
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %s", d)
+			}
+		})
+	}
+}
+
+// TestOversizedConfig: a config file over MaxSize is not read.
+func TestOversizedConfig(t *testing.T) {
+	t.Parallel()
+	c, err := Load(write(t, "theme: dark\n# "+strings.Repeat("x", MaxSize)+"\n"))
+	if err == nil || !strings.Contains(err.Error(), "is over the 1 MiB the config file may be") || c.Theme != "" {
+		t.Errorf("Load = %+v, %v", c, err)
 	}
 }

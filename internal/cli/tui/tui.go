@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"pipette/client"
+	"pipette/config"
 	"pipette/internal/cli/command"
 	"pipette/themes"
 	"pipette/ui"
@@ -31,7 +32,7 @@ type Options struct {
 	Images    string // --images, else the config's
 	ChainFile string // the CHAIN.yaml argument
 
-	Config    ui.Config
+	Config    config.Config
 	ConfigErr error // a mistake in the config file, shown on the status line
 }
 
@@ -65,7 +66,7 @@ func NewCmd(f *command.Factory, runF func(context.Context, *Options) error) *cob
 // resolve merges the flags with the config file (a flag given wins) and
 // checks the chain file argument.
 func (o *Options) resolve(cmd *cobra.Command, args []string) error {
-	o.Config, o.ConfigErr = ui.LoadConfig(ui.ConfigPath())
+	o.Config, o.ConfigErr = config.Load(config.Path(o.Factory.Getenv))
 	fl := cmd.Flags()
 	if !fl.Changed("theme") && o.Config.Theme != "" {
 		o.Theme = o.Config.Theme
@@ -128,9 +129,9 @@ func Run(ctx context.Context, opts *Options) error {
 		Mouse:       cfg.MouseEnabled() && !opts.NoMouse,
 		Keys:        cfg.KeyOverrides(),
 		Notice:      opts.ConfigErr,
-		HistoryPath: ui.StatePath("history.jsonl"),
+		HistoryPath: config.StatePath(f.Getenv, "history.jsonl"),
 		ChainFile:   opts.ChainFile,
-		DraftPath:   ui.StatePath("draft.yaml"),
+		DraftPath:   config.StatePath(f.Getenv, "draft.yaml"),
 		ServerURL:   strings.TrimSpace(serverURL),
 		APIKey:      f.Getenv(keyEnv) != "",
 		Dark:        true,

@@ -1,5 +1,5 @@
 //go:build !unix
 
-package chainfile
+package smallfile
 
 const openFlags = 0

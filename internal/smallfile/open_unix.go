@@ -1,6 +1,6 @@
 //go:build unix
 
-package chainfile
+package smallfile
 
 import "syscall"
 
