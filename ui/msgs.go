@@ -9,6 +9,7 @@ import (
 	"pipette/catalog"
 	"pipette/client"
 	"pipette/pipebuilder"
+	"pipette/ui/components/boxes"
 	"pipette/ui/history"
 )
 
@@ -41,6 +42,7 @@ type runDoneMsg struct {
 	resp    *client.Response
 	err     error
 	elapsed time.Duration
+	boxes   *boxes.Preview // the input image with the result's boxes, if any
 }
 
 // tickMsg drives the spinner and the elapsed-time counter while something

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/png"
 	"net/http"
 	"pipette/internal/human"
 	"pipette/ui/common"
+	"pipette/ui/components/boxes"
 	"pipette/ui/components/graphics"
 	"strings"
 
@@ -106,4 +108,29 @@ func outputBytes(resp *client.Response) []byte {
 		return []byte(resp.Value.Text)
 	}
 	return nil
+}
+
+// boxRows is how many cell rows the picture of a result's boxes may take
+// in an output area h rows high: most of it, leaving the legend and the
+// start of the result in view.
+func boxRows(h int) int { return max(4, h*3/5) }
+
+// renderBoxes draws the input image with the result's boxes and a legend
+// of their colours, to go above the result; nothing when there are none.
+func renderBoxes(st *themes.Styles, gfx *graphics.Graphics, p *boxes.Preview, w, h int) string {
+	if p == nil {
+		gfx.Forget("try-boxes")
+		return ""
+	}
+	head := st.Muted.Render(fmt.Sprintf("%d box(es) over the input", len(p.Boxes)))
+	var pic string
+	if !st.Palette.Plain && h >= 6 && (gfx == nil || gfx.Kind() != graphics.KindText) {
+		if img, err := png.Decode(bytes.NewReader(p.PNG)); err == nil {
+			pic = gfx.Picture("try-boxes", img, p.PNG, "png", w, boxRows(h)) + "\n"
+		}
+	}
+	if pic == "" {
+		gfx.Forget("try-boxes")
+	}
+	return head + "\n" + pic + boxes.Legend(p.Boxes, st.Palette.Plain) + "\n\n"
 }

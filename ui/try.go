@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"pipette/internal/human"
 	"pipette/ui/common"
+	"pipette/ui/components/boxes"
 	"pipette/ui/components/graphics"
 	"strings"
 	"time"
@@ -47,6 +48,7 @@ type tryPane struct {
 
 	resp   *client.Response
 	err    error
+	boxes  *boxes.Preview // drawn over the input image, above the result
 	ranRef catalog.Ref
 	out    viewport.Model
 	outKey string // what the viewport currently renders (width, run)
@@ -136,7 +138,7 @@ func (t *tryPane) show(e catalog.Entry) {
 	t.sample = 0
 	t.loadSample()
 	if !t.running {
-		t.resp, t.err = nil, nil
+		t.resp, t.err, t.boxes = nil, nil, nil
 		t.refreshOutput()
 	}
 }
@@ -235,7 +237,7 @@ func (t *tryPane) run(c *client.Client, now time.Time) tea.Cmd {
 	}
 	in, err := t.input()
 	if err != nil {
-		t.resp, t.err = nil, err
+		t.resp, t.err, t.boxes = nil, err, nil
 		t.refreshOutput()
 		return nil
 	}
@@ -247,10 +249,15 @@ func (t *tryPane) run(c *client.Client, now time.Time) tea.Cmd {
 	t.running, t.cancel, t.started, t.elapsed = true, cancel, now, 0
 	seq, ref := t.seq, t.entry.Ref
 	inText, binary := t.inputRecord()
+	cols, rows := max(10, t.w-1), boxRows(t.out.Height())
 	return func() tea.Msg {
 		start := time.Now()
 		resp, err := c.AlgoRef(ref).WithStdout(true).Pipe(ctx, in)
-		return runDoneMsg{seq: seq, ref: ref, input: inText, binary: binary, resp: resp, err: err, elapsed: time.Since(start)}
+		msg := runDoneMsg{seq: seq, ref: ref, input: inText, binary: binary, resp: resp, err: err, elapsed: time.Since(start)}
+		if err == nil && resp != nil {
+			msg.boxes = boxes.Make(in, resp.Value, cols, rows)
+		}
+		return msg
 	}
 }
 
@@ -263,7 +270,7 @@ func (t *tryPane) stop() bool {
 	t.cancel = nil
 	t.running = false
 	t.seq++ // the cancelled call's answer is dropped
-	t.resp, t.err = nil, catalog.Errorf("Cancelled", "the call was cancelled after %s; r runs it again", t.elapsed.Round(time.Millisecond))
+	t.resp, t.err, t.boxes = nil, catalog.Errorf("Cancelled", "the call was cancelled after %s; r runs it again", t.elapsed.Round(time.Millisecond)), nil
 	t.refreshOutput()
 	return true
 }
@@ -278,7 +285,7 @@ func (t *tryPane) done(msg runDoneMsg) bool {
 		t.cancel()
 		t.cancel = nil
 	}
-	t.resp, t.err, t.elapsed, t.ranRef = msg.resp, msg.err, msg.elapsed, msg.ref
+	t.resp, t.err, t.elapsed, t.ranRef, t.boxes = msg.resp, msg.err, msg.elapsed, msg.ref, msg.boxes
 	t.out.GotoTop()
 	t.refreshOutput()
 	return true
@@ -292,7 +299,11 @@ func (t *tryPane) refreshOutput() {
 	}
 	t.outKey = key
 	y := t.out.YOffset()
-	setOutput(&t.out, renderOutput(t.com.Styles, t.com.Graphics, t.resp, t.err, max(10, t.w-1), t.out.Height()))
+	out := renderOutput(t.com.Styles, t.com.Graphics, t.resp, t.err, max(10, t.w-1), t.out.Height())
+	if t.err == nil && t.resp != nil {
+		out = renderBoxes(t.com.Styles, t.com.Graphics, t.boxes, max(10, t.w-1), t.out.Height()) + out
+	}
+	setOutput(&t.out, out)
 	t.out.SetYOffset(y)
 }
 

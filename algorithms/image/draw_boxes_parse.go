@@ -2,6 +2,7 @@ package image
 
 import (
 	"encoding/json"
+	"hash/fnv"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -133,13 +134,12 @@ func parseBox(i int, raw json.RawMessage) (labeledBox, error) {
 	return b, nil
 }
 
-// labelHash gives a label without a class id a stable colour.
+// labelHash gives a label without a class id a stable colour (the TUI's
+// box overlay picks the same one).
 func labelHash(s string) int {
-	h := uint32(2166136261)
-	for i := range len(s) {
-		h = (h ^ uint32(s[i])) * 16777619
-	}
-	return int(h >> 1)
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return int(h.Sum32() >> 1)
 }
 
 // lineWidth resolves "line_width": 0 or absent picks one from the image.
