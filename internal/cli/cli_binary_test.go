@@ -612,6 +612,7 @@ func startServe(t *testing.T, bin string, args ...string) *served {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Dir = clitest.RepoRoot()
+	cmd.Env = append(os.Environ(), "PIPETTE_DATA="+t.TempDir()) // never the developer's store
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -177,12 +177,12 @@ func Binary(dir string) (string, error) {
 
 // RunBinary runs the built binary with args and no stdin, as a shell would,
 // in the repository's root (so examples/… paths work), with $PIPETTE_API
-// cleared and discovery off.
+// cleared, discovery off and a Data API store of the test's own.
 func RunBinary(t testing.TB, bin string, args ...string) Result {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = RepoRoot()
-	cmd.Env = append(os.Environ(), "PIPETTE_API=", command.EnvDiscover+"=0")
+	cmd.Env = append(os.Environ(), "PIPETTE_API=", command.EnvDiscover+"=0", command.EnvData+"="+t.TempDir())
 	var out, errw bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errw
 	err := cmd.Run()
