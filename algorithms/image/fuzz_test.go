@@ -17,3 +17,5 @@ func FuzzDominantColorsInput(f *testing.F) { algotest.Fuzz(f, DominantColors()) 
 func FuzzPerceptualHashInput(f *testing.F) { algotest.Fuzz(f, PerceptualHash()) }
 
 func FuzzMetadataInput(f *testing.F) { algotest.Fuzz(f, Metadata()) }
+
+func FuzzDrawBoxesInput(f *testing.F) { algotest.Fuzz(f, DrawBoxes()) }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	_ "embed"
+	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -104,6 +105,12 @@ func runSummarize(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.V
 	}
 	if len(spans) > summarizeMaxGraphN {
 		return catalog.Value{}, catalog.InputErrorf("the text has %d sentences; the summarizer takes at most %d: summarize it in parts", len(spans), summarizeMaxGraphN)
+	}
+	// The sentence graph is a matrix of n² float64 weights: 200 MB at the
+	// 5000-sentence limit, which a host's per-call budget may not allow.
+	graph := algorithms.SatMul(algorithms.SatMul(int64(len(spans)), int64(len(spans))), 8)
+	if err := algorithms.CheckMemory(ctx, fmt.Sprintf("ranking %d sentences", len(spans)), graph, "summarize the text in parts"); err != nil {
+		return catalog.Value{}, err
 	}
 	n := summarizeDefaultN
 	switch {

@@ -2,11 +2,13 @@ package nlp
 
 import (
 	"context"
+	"io"
 	"math"
 	"slices"
 	"strings"
 	"testing"
 
+	"pipette/algorithms/algotest"
 	"pipette/catalog"
 )
 
@@ -112,4 +114,12 @@ func TestSummarizeCancelled(t *testing.T) {
 	if _, err := Summarize().Run(ctx, catalog.Text(apolloText), nil); err == nil {
 		t.Fatal("a cancelled context should stop the summary")
 	}
+}
+
+func TestSummarizeGraphWithinTheCallBudget(t *testing.T) {
+	t.Parallel()
+	text := strings.Repeat("The cat sat on the mat today. ", 500)
+	ctx := catalog.WithMemoryBudget(context.Background(), 1<<20)
+	_, err := Summarize().Run(ctx, catalog.Text(text), io.Discard)
+	algotest.WantError(t, err, catalog.TooLargeError, "ranking 500 sentences", "memory budget of 1 MiB", "in parts")
 }
