@@ -207,6 +207,14 @@ func New(p Palette) *Styles {
 	return s
 }
 
+// CursorColor is the text cursor's colour (nil: the terminal's own).
+func (s *Styles) CursorColor() color.Color {
+	if s.Palette.Plain {
+		return nil
+	}
+	return s.Palette.c(s.Palette.Accent)
+}
+
 // glamourStyle starts from glamour's own dark or light style (glamour v2 has
 // no automatic choice) and recolours headings, links and code to the palette.
 // The document margin is dropped: the pane already has a border and padding.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"pipette/ui/common"
+	"pipette/ui/dialog"
 	"pipette/ui/keys"
 	"strings"
 	"testing"
@@ -83,7 +85,7 @@ func TestFilterHighlightsAndSelectsBestMatch(t *testing.T) {
 func TestGlobalKeysAreTextWhileTyping(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	press(t, m, "/", "type:q?1")
-	if m.quitting || m.overlay != overlayNone || m.tab != tabDocs {
+	if m.quitting || m.dialog != nil || m.tab != tabDocs {
 		t.Fatal("q, ? or 1 acted as commands while the filter had focus")
 	}
 	if m.cat.query() != "q?1" {
@@ -141,7 +143,7 @@ func TestNarrowingMatchesFullSearch(t *testing.T) {
 func TestTagFacetAndSort(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	press(t, m, "#")
-	if m.overlay != overlayTags {
+	if p, ok := dialogIs[*dialog.Picker](m); !ok || !strings.Contains(ansiStrip(p.View()), "Filter by tag") {
 		t.Fatal("# did not open the tag picker")
 	}
 	press(t, m, "type:stats", "enter")
@@ -154,7 +156,7 @@ func TestTagFacetAndSort(t *testing.T) {
 	}
 	// Run Shout so it becomes the most recent, then sort by recent use.
 	selectRef(t, m, "test/Shout")
-	press(t, m, "2", "r", "tab", "tab")
+	press(t, m, "2", "r", "esc")
 	press(t, m, "s")
 	if e, _ := m.cat.selected(); !m.cat.sortRecent || m.cat.ix.Entry(m.cat.matches[0].Index).Ref.Path() != "test/Shout" {
 		t.Errorf("sort by recent: first row %s (selected %s)", m.cat.ix.Entry(m.cat.matches[0].Index).Ref.Path(), e.Ref.Path())
@@ -346,7 +348,7 @@ func TestHistoryIsSavedAndReplayed(t *testing.T) {
 	send(t, m2, tea.WindowSizeMsg{Width: 100, Height: 30})
 	run(t, m2, m2.Init())
 	press(t, m2, "H")
-	if m2.overlay != overlayHistory || !strings.Contains(plainScreen(m2), "test/Shout/1.0.0") {
+	if _, ok := dialogIs[*dialog.Picker](m2); !ok || !strings.Contains(plainScreen(m2), "test/Shout/1.0.0") {
 		t.Fatalf("history overlay:\n%s", plainScreen(m2))
 	}
 	press(t, m2, "enter")
@@ -378,40 +380,59 @@ func TestCodeTab(t *testing.T) {
 func TestPaletteRunsActions(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	press(t, m, "ctrl+p")
-	if m.overlay != overlayPalette {
+	if p, ok := dialogIs[*dialog.Picker](m); !ok || !strings.Contains(ansiStrip(p.View()), "Commands") {
 		t.Fatal("ctrl+p did not open the palette")
 	}
 	if !strings.Contains(plainScreen(m), "filter by tag") {
 		t.Errorf("palette does not list keys:\n%s", plainScreen(m))
 	}
 	press(t, m, "type:code tab", "enter")
-	if m.tab != tabCode || m.overlay != overlayNone {
-		t.Errorf("palette entry did not switch to the code tab: tab %v overlay %v", m.tab, m.overlay)
+	if m.tab != tabCode || m.dialog != nil {
+		t.Errorf("palette entry did not switch to the code tab: tab %v dialog %T", m.tab, m.dialog)
 	}
 }
 
-func TestHelpOverlayAndFocusCycle(t *testing.T) {
+func TestHelpOverlay(t *testing.T) {
 	m := newTestModel(t, 120, 40, "dark")
 	press(t, m, "?")
 	s := plainScreen(m)
-	if m.overlay != overlayHelp || !strings.Contains(s, "search docs") || !strings.Contains(s, "cancel run") {
+	if _, ok := dialogIs[*dialog.Help](m); !ok || !strings.Contains(s, "search docs") || !strings.Contains(s, "cancel run") {
 		t.Fatalf("help overlay:\n%s", s)
 	}
 	press(t, m, "esc")
-	for i, want := range []tabID{tabDocs, tabTry, tabCode} {
-		press(t, m, "tab")
-		if m.focus != focusDetail || m.tab != want {
-			t.Errorf("tab %d: focus %v tab %v", i, m.focus, m.tab)
+	if m.dialog != nil {
+		t.Error("esc did not close the help")
+	}
+}
+
+// TestFocusWalk: Tab and shift+Tab go round the panes (the chain only once
+// there is one), 1/2/3 pick tabs, esc goes back toward the list.
+func TestFocusWalk(t *testing.T) {
+	m := newTestModel(t, 120, 40, "dark")
+	walk := func(key string, focus focusArea, tab tabID) {
+		t.Helper()
+		press(t, m, key)
+		if m.focus != focus || (focus == focusDetail && m.tab != tab) {
+			t.Errorf("after %s: focus %v tab %v, want %v %v", key, m.focus, m.tab, focus, tab)
 		}
 	}
-	press(t, m, "tab")
-	if m.focus != focusCatalog {
-		t.Error("tab should come back to the catalog")
-	}
-	press(t, m, "shift+tab")
-	if m.tab != tabCode || m.focus != focusDetail {
-		t.Error("shift+tab should go backwards")
-	}
+	walk("tab", focusDetail, tabDocs)
+	walk("tab", focusCatalog, 0) // no chain yet: the ring is catalog, detail
+	walk("shift+tab", focusDetail, tabDocs)
+	walk("2", focusDetail, tabTry)
+	walk("3", focusDetail, tabCode)
+	walk("esc", focusCatalog, 0)
+	walk("1", focusDetail, tabDocs)
+	walk("esc", focusCatalog, 0)
+	press(t, m, "a") // a chain: it joins the ring
+	walk("tab", focusDetail, tabDocs)
+	walk("tab", focusChain, 0)
+	walk("tab", focusCatalog, 0)
+	walk("shift+tab", focusChain, 0)
+	walk("esc", focusCatalog, 0) // back where the builder was entered from
+	walk("2", focusDetail, tabTry)
+	walk("c", focusChain, 0)
+	walk("esc", focusDetail, tabTry)
 }
 
 func TestMouseClicks(t *testing.T) {
@@ -422,9 +443,8 @@ func TestMouseClicks(t *testing.T) {
 		t.Errorf("click on the 2nd row selected %s", e.Ref.Path())
 	}
 	// Click the "Code" tab label at the right end of the detail header.
-	_, _, w, _ := m.paneSizes()
-	catW, _, _, _ := m.paneSizes()
-	send(t, m, tea.MouseClickMsg{X: catW + w - 4, Y: 1, Button: tea.MouseLeft})
+	d := m.lay.detail
+	send(t, m, tea.MouseClickMsg{X: d.X + d.W - 4, Y: d.Y + 1, Button: tea.MouseLeft})
 	if m.tab != tabCode || m.focus != focusDetail {
 		t.Errorf("click on Code: tab %v focus %v", m.tab, m.focus)
 	}
@@ -561,18 +581,13 @@ func TestLoadFileAndSaveOutput(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	selectRef(t, m, "test/Shout")
 	press(t, m, "enter", "o")
-	if m.overlay != overlayPrompt {
-		t.Fatal("o did not open the path prompt")
-	}
-	m.prompt.input.SetValue(in)
-	press(t, m, "enter")
+	retype(t, m, in)
 	if m.try.editor.Value() != "from a file" {
 		t.Fatalf("editor = %q", m.try.editor.Value())
 	}
 	press(t, m, "r", "w")
 	out := filepath.Join(dir, "out.txt")
-	m.prompt.input.SetValue(out)
-	press(t, m, "enter")
+	retype(t, m, out)
 	if b, err := os.ReadFile(out); err != nil || string(b) != "FROM A FILE" {
 		t.Errorf("saved %q, %v", b, err)
 	}
@@ -580,15 +595,13 @@ func TestLoadFileAndSaveOutput(t *testing.T) {
 	png := filepath.Join(dir, "p.png")
 	_ = os.WriteFile(png, testPNG(), 0o600)
 	press(t, m, "o")
-	m.prompt.input.SetValue(png)
-	press(t, m, "enter")
+	retype(t, m, png)
 	if m.try.bin == nil {
 		t.Error("a PNG should load as binary input")
 	}
 	press(t, m, "o")
-	m.prompt.input.SetValue(filepath.Join(dir, "nope"))
-	press(t, m, "enter")
-	if m.statusKind != statusError || !strings.Contains(m.status, "no such file") {
+	retype(t, m, filepath.Join(dir, "nope"))
+	if m.statusKind != common.StatusError || !strings.Contains(m.status, "no such file") {
 		t.Errorf("missing file: %q", m.status)
 	}
 }
@@ -664,14 +677,14 @@ func TestKeysWaitForTheFilterResult(t *testing.T) {
 		_, cmd := m.Update(keyMsg(k))
 		held = append(held, cmd) // the filter runs are still in flight
 	}
-	if m.chain.c != nil {
-		t.Fatalf("a step was added before the filter answered: %s", m.chain.c.Pipeline())
+	if m.builder.Chain() != nil {
+		t.Fatalf("a step was added before the filter answered: %s", m.builder.Chain().Pipeline())
 	}
 	for _, cmd := range held {
 		run(t, m, cmd)
 	}
-	if m.chain.c == nil || m.chain.c.Pipeline() != "shout" {
-		t.Fatalf("after the filter answered: %+v (status %q)", m.chain.c, m.status)
+	if m.builder.Chain() == nil || m.builder.Chain().Pipeline() != "shout" {
+		t.Fatalf("after the filter answered: %+v (status %q)", m.builder.Chain(), m.status)
 	}
 	// q still quits at once while a result is outstanding.
 	m.cat.pending = true

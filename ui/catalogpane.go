@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"pipette/ui/common"
+	"pipette/ui/components/editor"
 	"slices"
 	"strings"
 	"time"
@@ -35,6 +36,7 @@ type catalogPane struct {
 	matches    []catalog.Match
 	sorted     int    // matches[:sorted] are in order; the rest are ordered on demand
 	applied    string // the query matches answer
+	applyValid bool   // matches answer applied; false until the first result, or to force a full search
 	tag        string
 	appliedTag string // the tag matches answer
 	seq        int    // newest filter run
@@ -58,18 +60,7 @@ func newCatalogPane(c *common.Common, source string) catalogPane {
 	return p
 }
 
-func (p *catalogPane) setStyles() {
-	st := p.com.Styles
-	s := textinput.DefaultStyles(st.Palette.Dark)
-	s.Cursor.Blink = false // a steady cursor: calmer, and screen readers track it
-	s.Focused.Prompt = st.Accent
-	s.Blurred.Prompt = st.Muted
-	s.Focused.Text = st.Text
-	s.Blurred.Text = st.Text
-	s.Focused.Placeholder = st.Muted
-	s.Blurred.Placeholder = st.Muted
-	p.input.SetStyles(s)
-}
+func (p *catalogPane) setStyles() { p.input.SetStyles(editor.InputStyles(p.com)) }
 
 func (p *catalogPane) SetSize(w, h int) {
 	p.w, p.h = w, h
@@ -87,7 +78,7 @@ func (p *catalogPane) setIndex(ix *catalog.Index) {
 	p.loading, p.err = false, nil
 	p.ix = ix
 	p.matches = nil
-	p.applied = "\x00" // nothing applied yet: the next filter is a full search
+	p.applyValid = false // nothing applied yet: the next filter is a full search
 }
 
 // selected returns the entry under the cursor.
@@ -121,7 +112,7 @@ func (p *catalogPane) filterCmd() tea.Cmd {
 	sortRecent := p.sortRecent
 	recent := p.recent
 	var prev []catalog.Match
-	if tag == p.appliedTag && p.applied != "\x00" && p.applied != "" && q != p.applied && strings.HasPrefix(q, p.applied) {
+	if tag == p.appliedTag && p.applyValid && p.applied != "" && q != p.applied && strings.HasPrefix(q, p.applied) {
 		prev = p.matches
 	}
 	return func() tea.Msg {
@@ -219,6 +210,7 @@ func (p *catalogPane) applyFilter(msg filterDoneMsg, stay bool) bool {
 	}
 	p.pending = false
 	p.matches, p.applied, p.appliedTag, p.took = msg.matches, msg.query, msg.tag, msg.took
+	p.applyValid = true
 	p.sorted = min(topK, len(p.matches))
 	if msg.query == "" {
 		p.sorted = len(p.matches) // reference (or recent-use) order already
@@ -236,6 +228,30 @@ func (p *catalogPane) applyFilter(msg filterDoneMsg, stay bool) bool {
 	p.offset = 0
 	p.clamp()
 	return true
+}
+
+// showAll clears the filter and the tag at once (not in a filter run), so
+// that any model can be selected; a run in flight is dropped.
+func (p *catalogPane) showAll() {
+	p.input.SetValue("")
+	p.tag = ""
+	p.matches = p.ix.Search("")
+	p.sorted = len(p.matches)
+	p.applied, p.applyValid = "", true
+	p.seq++
+	p.pending, p.dirty = false, false
+}
+
+// selectPath puts the cursor on the model at path, if it is listed.
+func (p *catalogPane) selectPath(path string) bool {
+	for i, mt := range p.matches {
+		if p.ix.Entry(mt.Index).Ref.Path() == path {
+			p.cursor = i
+			p.clamp()
+			return true
+		}
+	}
+	return false
 }
 
 func (p *catalogPane) move(d int) {
@@ -274,7 +290,8 @@ func (p *catalogPane) rowAt(y int) (int, bool) {
 	return i, i < len(p.matches)
 }
 
-func (p *catalogPane) View(focused bool, spin string) string {
+func (p *catalogPane) View(focused bool) string {
+	spin := p.com.Spinner()
 	frame := p.com.Styles.Pane
 	if focused {
 		frame = p.com.Styles.PaneFocused
@@ -291,7 +308,7 @@ func (p *catalogPane) View(focused bool, spin string) string {
 		title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " " + spin + " loading")
 	case p.ix != nil:
 		count := fmt.Sprintf("%d models", p.ix.Len())
-		if p.applied != "" && p.applied != "\x00" || p.tag != "" {
+		if p.applyValid && p.applied != "" || p.tag != "" {
 			count = fmt.Sprintf("%d of %d", len(p.matches), p.ix.Len())
 		}
 		title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " " + count)
@@ -325,7 +342,7 @@ func (p *catalogPane) View(focused bool, spin string) string {
 			lines = append(lines, p.com.Styles.Error.Render(l))
 		}
 		lines = append(lines, p.com.Styles.Muted.Render("press R to retry"))
-	case len(p.matches) == 0 && p.applied != "\x00":
+	case len(p.matches) == 0 && p.applyValid:
 		lines = append(lines, p.com.Styles.Muted.Render("no model matches; esc clears the filter"))
 	default:
 		end := min(len(p.matches), p.offset+p.listHeight())

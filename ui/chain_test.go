@@ -7,6 +7,8 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"pipette/ui/common"
+	"pipette/ui/dialog"
 	"pipette/ui/keys"
 	"strings"
 	"testing"
@@ -36,7 +38,7 @@ func newChainModelWith(t *testing.T, c *client.Client, w, h int, opt Options) *M
 	opt.Now = func() time.Time { return testTime }
 	opt.HistoryPath = filepath.Join(t.TempDir(), "history.jsonl")
 	m := New(opt)
-	m.com.Clock.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	useTestTimers(m)
 	send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	run(t, m, m.Init())
 	return m
@@ -51,25 +53,15 @@ func addSteps(t *testing.T, m *Model, refs ...string) {
 	}
 }
 
-// retype replaces a prompt's text.
-func retype(t *testing.T, m *Model, text string) {
-	t.Helper()
-	if m.prompt == nil {
-		t.Fatal("no prompt open")
-	}
-	m.prompt.input.SetValue("")
-	press(t, m, "type:"+text, "enter")
-}
-
 // typeMapping opens the editor on the selected step, types the mapping
 // (newlines as enter), optionally switches to `each`, and applies it.
 func typeMapping(t *testing.T, m *Model, mapping string, each bool) {
 	t.Helper()
 	press(t, m, "i")
-	if !m.chain.editing {
+	if _, editing := m.builder.Editing(); !editing {
 		t.Fatal("i did not open the mapping editor")
 	}
-	m.chain.editor.SetValue("")
+	press(t, m, "ctrl+k")
 	if each {
 		press(t, m, "ctrl+t")
 	}
@@ -80,15 +72,15 @@ func typeMapping(t *testing.T, m *Model, mapping string, each bool) {
 		press(t, m, "type:"+line)
 	}
 	press(t, m, "esc")
-	if m.chain.editing {
+	if _, editing := m.builder.Editing(); editing {
 		t.Fatal("esc did not close the editor")
 	}
 }
 
 func TestChainAddSelectReorderRenameRemove(t *testing.T) {
-	m, draft := newChainModel(t, 100, 30)
+	m, _ := newChainModel(t, 100, 30)
 	addSteps(t, m, "test/Shout", "test/WordCount", "test/Shout")
-	c := m.chain.c
+	c := m.builder.Chain()
 	if c == nil || c.Name != "me/Untitled" || len(c.Steps) != 3 || c.Input != catalog.KindText {
 		t.Fatalf("chain after three a's: %+v", c)
 	}
@@ -99,7 +91,7 @@ func TestChainAddSelectReorderRenameRemove(t *testing.T) {
 		t.Errorf("strip does not show the pipeline:\n%s", plainScreen(m))
 	}
 	// The draft is on disk after every change.
-	b, err := os.ReadFile(draft)
+	b, err := os.ReadFile(m.builder.DraftPath())
 	if err != nil || !strings.Contains(string(b), "shout2") {
 		t.Fatalf("draft not autosaved: %v\n%s", err, b)
 	}
@@ -109,32 +101,32 @@ func TestChainAddSelectReorderRenameRemove(t *testing.T) {
 		t.Fatal("c did not open the builder")
 	}
 	assertFits(t, m)
-	if m.chain.sel != 2 {
-		t.Errorf("the newest step should be selected, got %d", m.chain.sel)
+	if m.builder.Selected() != 2 {
+		t.Errorf("the newest step should be selected, got %d", m.builder.Selected())
 	}
-	press(t, m, "h", "k")
-	if m.chain.sel != 0 {
-		t.Errorf("h, k: selected %d", m.chain.sel)
+	press(t, m, "h", "h")
+	if m.builder.Selected() != 0 {
+		t.Errorf("h, k: selected %d", m.builder.Selected())
 	}
 	press(t, m, "left")
-	if m.chain.sel != 0 {
+	if m.builder.Selected() != 0 {
 		t.Error("left past the first step should stay")
 	}
 	press(t, m, "l")
-	if m.chain.sel != 1 {
-		t.Errorf("l: selected %d", m.chain.sel)
+	if m.builder.Selected() != 1 {
+		t.Errorf("l: selected %d", m.builder.Selected())
 	}
 	press(t, m, "shift+left")
-	if got := m.chain.c.Pipeline(); got != "wordcount → shout → shout2" || m.chain.sel != 0 {
-		t.Errorf("shift+left: %q sel %d", got, m.chain.sel)
+	if got := m.builder.Chain().Pipeline(); got != "wordcount → shout → shout2" || m.builder.Selected() != 0 {
+		t.Errorf("shift+left: %q sel %d", got, m.builder.Selected())
 	}
 	press(t, m, "J")
-	if got := m.chain.c.Pipeline(); got != "shout → wordcount → shout2" || m.chain.sel != 1 {
-		t.Errorf("J: %q sel %d", got, m.chain.sel)
+	if got := m.builder.Chain().Pipeline(); got != "shout → wordcount → shout2" || m.builder.Selected() != 1 {
+		t.Errorf("J: %q sel %d", got, m.builder.Selected())
 	}
 	press(t, m, "K")
 	press(t, m, "shift+right")
-	if got := m.chain.c.Pipeline(); got != "shout → wordcount → shout2" {
+	if got := m.builder.Chain().Pipeline(); got != "shout → wordcount → shout2" {
 		t.Errorf("K then shift+right: %q", got)
 	}
 
@@ -143,44 +135,44 @@ func TestChainAddSelectReorderRenameRemove(t *testing.T) {
 	typeMapping(t, m, ".steps.shout", false)
 	press(t, m, "h", "h", "n")
 	retype(t, m, "loud")
-	if got := m.chain.c.Pipeline(); got != "loud → wordcount → shout2" {
+	if got := m.builder.Chain().Pipeline(); got != "loud → wordcount → shout2" {
 		t.Errorf("rename: %q", got)
 	}
-	if in := m.chain.c.Steps[2].Input; in != ".steps.loud" {
+	if in := m.builder.Chain().Steps[2].Input; in != ".steps.loud" {
 		t.Errorf("the reference did not follow the rename: %q", in)
 	}
 	press(t, m, "n")
 	retype(t, m, "wordcount")
-	if m.prompt == nil || !strings.Contains(m.prompt.err, "already") {
-		t.Errorf("a duplicate id should be refused in the prompt: %+v", m.prompt)
+	if _, ok := dialogIs[*dialog.Prompt](m); !ok || !strings.Contains(plainScreen(m), "already") {
+		t.Errorf("a duplicate id should be refused in the prompt:\n%s", plainScreen(m))
 	}
 	press(t, m, "esc")
 	press(t, m, "N")
 	retype(t, m, "me/Loud/1.0.0")
-	if m.prompt == nil || m.prompt.err == "" {
+	if _, ok := dialogIs[*dialog.Prompt](m); !ok || !strings.Contains(plainScreen(m), "owner/name") {
 		t.Error("a chain name with a version should be refused")
 	}
 	retype(t, m, "me/Loud")
-	if m.chain.c.Name != "me/Loud" {
-		t.Errorf("chain name = %q", m.chain.c.Name)
+	if m.builder.Chain().Name != "me/Loud" {
+		t.Errorf("chain name = %q", m.builder.Chain().Name)
 	}
 
 	// Remove asks first; n keeps the step, y removes it.
 	press(t, m, "x")
-	if m.overlay != overlayConfirm || !strings.Contains(plainScreen(m), "Remove step loud?") {
+	if _, ok := dialogIs[*dialog.Confirm](m); !ok || !strings.Contains(plainScreen(m), "Remove step loud?") {
 		t.Fatalf("x did not ask:\n%s", plainScreen(m))
 	}
 	press(t, m, "n")
-	if len(m.chain.c.Steps) != 3 {
+	if len(m.builder.Chain().Steps) != 3 {
 		t.Fatal("n removed the step")
 	}
 	press(t, m, "x", "y")
-	if got := m.chain.c.Pipeline(); got != "wordcount → shout2" {
+	if got := m.builder.Chain().Pipeline(); got != "wordcount → shout2" {
 		t.Errorf("after remove: %q", got)
 	}
 	// shout2 referred to the removed step: the problem shows inline.
-	if len(m.chain.problems.ForStep(1)) == 0 {
-		t.Fatalf("no problem for the dangling reference: %v", m.chain.problems)
+	if len(m.builder.Problems().ForStep(1)) == 0 {
+		t.Fatalf("no problem for the dangling reference: %v", m.builder.Problems())
 	}
 	press(t, m, "l")
 	if s := plainScreen(m); !strings.Contains(s, "✗ ") || !strings.Contains(s, "1 problem") {
@@ -198,15 +190,15 @@ func TestChainRunShowsEveryStepAndCancel(t *testing.T) {
 	press(t, m, "c", "l")
 	typeMapping(t, m, "{text: .steps.shout}", false)
 	press(t, m, "r")
-	p := &m.chain
-	if p.running || p.runErr != nil || p.trace == nil {
-		t.Fatalf("run: running %v err %v", p.running, p.runErr)
+	p := m.builder
+	if p.Running() || p.RunErr() != nil || p.Trace() == nil {
+		t.Fatalf("run: running %v err %v", p.Running(), p.RunErr())
 	}
-	if p.inputLabel != "sample greeting of test/Shout" {
-		t.Errorf("default input = %q", p.inputLabel)
+	if _, label, _ := p.Input(); label != "sample greeting of test/Shout" {
+		t.Errorf("default input = %q", label)
 	}
 	for _, id := range []string{"shout", "wordcount"} {
-		st := p.live[id]
+		st := step(m, id)
 		if !st.Done || st.Err != nil {
 			t.Errorf("step %s: %+v", id, st)
 		}
@@ -234,8 +226,8 @@ func TestChainRunShowsEveryStepAndCancel(t *testing.T) {
 
 	// u runs up to the selected step only.
 	press(t, m, "u")
-	if _, ran := p.live["wordcount"]; ran || p.trace.Output.Text != "HELLO PIPETTE" {
-		t.Errorf("u ran past the step: %+v", p.trace.Output)
+	if _, ran := p.Step("wordcount"); ran || p.Trace().Output.Text != "HELLO PIPETTE" {
+		t.Errorf("u ran past the step: %+v", p.Trace().Output)
 	}
 
 	// A run that does not finish is cancelled with esc; its late answer is
@@ -244,7 +236,7 @@ func TestChainRunShowsEveryStepAndCancel(t *testing.T) {
 	addSteps(t, m2, "test/Slow")
 	press(t, m2, "c")
 	_, cmd := m2.Update(keyMsg("r"))
-	if !m2.chain.running || cmd == nil {
+	if !m2.builder.Running() || cmd == nil {
 		t.Fatal("r did not start a run")
 	}
 	if !strings.Contains(plainScreen(m2), "esc cancels") {
@@ -252,16 +244,16 @@ func TestChainRunShowsEveryStepAndCancel(t *testing.T) {
 	}
 	done := collect(cmd)
 	press(t, m2, "esc")
-	if m2.chain.running || m2.focus != focusChain {
-		t.Fatalf("esc should cancel and stay: running %v focus %v", m2.chain.running, m2.focus)
+	if m2.builder.Running() || m2.focus != focusChain {
+		t.Fatalf("esc should cancel and stay: running %v focus %v", m2.builder.Running(), m2.focus)
 	}
-	if catalog.AsError(m2.chain.runErr).Type != "Cancelled" {
-		t.Errorf("runErr = %v", m2.chain.runErr)
+	if catalog.AsError(m2.builder.RunErr()).Type != "Cancelled" {
+		t.Errorf("runErr = %v", m2.builder.RunErr())
 	}
 	for msg := range done {
 		send(t, m2, msg)
 	}
-	if m2.chain.running {
+	if m2.builder.Running() {
 		t.Error("a cancelled run's messages restarted it")
 	}
 }
@@ -271,44 +263,38 @@ func TestChainMappingPreview(t *testing.T) {
 	addSteps(t, m, "test/Shout", "test/WordCount")
 	// Before any run, a syntax error still shows.
 	press(t, m, "c", "i", "type:{text: ")
-	send(t, m, previewDueMsg{seq: m.chain.previewSeq})
+	firePreviews(t, m)
 	if s := plainScreen(m); !strings.Contains(s, "jq error") {
 		t.Errorf("no syntax error before a run:\n%s", s)
 	}
-	m.chain.editor.SetValue("")
-	press(t, m, "esc", "esc")
+	press(t, m, "ctrl+u", "esc", "esc")
 	press(t, m, "c", "h", "u") // up to shout: WordCount's kind mismatch does not stop it
-	if m.chain.trace == nil {
-		t.Fatalf("no trace: %v", m.chain.runErr)
+	if m.builder.Trace() == nil {
+		t.Fatalf("no trace: %v", m.builder.RunErr())
 	}
 	press(t, m, "l", "i")
 	if !strings.Contains(plainScreen(m), "preview") {
 		t.Errorf("no preview line:\n%s", plainScreen(m))
 	}
 	press(t, m, "type:{text: .steps.shout}")
-	send(t, m, previewDueMsg{seq: m.chain.previewSeq})
-	if m.chain.previewErr != nil || m.chain.preview.Kind != catalog.KindJSON {
-		t.Fatalf("preview: %v %+v", m.chain.previewErr, m.chain.preview)
+	firePreviews(t, m)
+	if v, err := m.builder.Preview(); err != nil || v.Kind != catalog.KindJSON {
+		t.Fatalf("preview: %v %+v", err, v)
 	}
 	if s := plainScreen(m); !strings.Contains(s, `"text": "HELLO PIPETTE"`) {
 		t.Errorf("the preview does not show the value:\n%s", s)
 	}
-	// A stale preview (an older seq) is dropped.
-	send(t, m, previewMsg{seq: m.chain.previewSeq - 1, err: errorString("stale")})
-	if m.chain.previewErr != nil {
-		t.Error("a stale preview was installed")
-	}
 	press(t, m, "type: | ")
-	send(t, m, previewDueMsg{seq: m.chain.previewSeq})
-	if m.chain.previewErr == nil || !strings.Contains(plainScreen(m), "jq error") {
+	firePreviews(t, m)
+	if _, err := m.builder.Preview(); err == nil || !strings.Contains(plainScreen(m), "jq error") {
 		t.Errorf("a jq syntax error is not shown inline:\n%s", plainScreen(m))
 	}
 	press(t, m, "backspace", "backspace", "backspace")
 	press(t, m, "ctrl+r")
-	if m.chain.editing || m.chain.runErr != nil {
-		t.Fatalf("ctrl+r should apply and run: %v", m.chain.runErr)
+	if _, editing := m.builder.Editing(); editing || m.builder.RunErr() != nil {
+		t.Fatalf("ctrl+r should apply and run: %v", m.builder.RunErr())
 	}
-	if st := m.chain.live["wordcount"]; st.Err != nil || !st.Done {
+	if st := step(m, "wordcount"); st.Err != nil || !st.Done {
 		t.Errorf("wordcount after mapping: %+v", st)
 	}
 	assertFits(t, m)
@@ -324,20 +310,18 @@ func TestChainSaveOpenExportClipboard(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "loud.yaml")
 	press(t, m, "ctrl+s")
-	if m.overlay != overlayPrompt {
-		t.Fatal("ctrl+s on a new chain should ask for a path")
-	}
+	prompt(t, m) // ctrl+s on a new chain asks for a path
 	retype(t, m, path)
-	if m.chain.file != path {
-		t.Fatalf("file = %q (status %q)", m.chain.file, m.status)
+	if m.builder.File() != path {
+		t.Fatalf("file = %q (status %q)", m.builder.File(), m.status)
 	}
 	back, err := pipebuilder.Load(path)
-	if err != nil || !back.Equal(m.chain.c) {
+	if err != nil || !back.Equal(m.builder.Chain()) {
 		t.Fatalf("saved chain reloads as %+v, %v", back, err)
 	}
 	addSteps(t, m, "test/Shout")
 	press(t, m, "ctrl+s") // known file: no prompt
-	if m.overlay != overlayNone {
+	if m.dialog != nil {
 		t.Fatal("ctrl+s asked again")
 	}
 	if back, _ := pipebuilder.Load(path); len(back.Steps) != 2 {
@@ -348,20 +332,20 @@ func TestChainSaveOpenExportClipboard(t *testing.T) {
 	m2, _ := newChainModel(t, 100, 30)
 	press(t, m2, "ctrl+o")
 	retype(t, m2, path)
-	if m2.chain.c == nil || len(m2.chain.c.Steps) != 2 || m2.focus != focusChain {
-		t.Fatalf("ctrl+o did not open the chain: %+v", m2.chain.c)
+	if m2.builder.Chain() == nil || len(m2.builder.Chain().Steps) != 2 || m2.focus != focusChain {
+		t.Fatalf("ctrl+o did not open the chain: %+v", m2.builder.Chain())
 	}
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("chain: [v1\n"), 0o644)
 	press(t, m2, "ctrl+o")
 	retype(t, m2, bad)
-	if m2.statusKind != statusError || !strings.Contains(m2.status, "not valid YAML") || len(m2.chain.c.Steps) != 2 {
-		t.Errorf("bad file: status %q, steps %d", m2.status, len(m2.chain.c.Steps))
+	if m2.statusKind != common.StatusError || !strings.Contains(m2.status, "not valid YAML") || len(m2.builder.Chain().Steps) != 2 {
+		t.Errorf("bad file: status %q, steps %d", m2.status, len(m2.builder.Chain().Steps))
 	}
 
 	// Export to the clipboard: the command sets it.
 	press(t, m2, "e")
-	if m2.overlay != overlayExport {
+	if p, ok := dialogIs[*dialog.Picker](m2); !ok || !strings.Contains(ansiStrip(p.View()), "Export the chain") {
 		t.Fatal("e did not open the export picker")
 	}
 	_, cmd := m2.Update(keyMsg("down")) // YAML to the clipboard
@@ -381,6 +365,9 @@ func TestChainSaveOpenExportClipboard(t *testing.T) {
 		if s := fmt.Sprint(msg); strings.Contains(s, "chain: v1") {
 			clip = s
 		}
+		if sm, ok := msg.(common.StatusMsg); ok {
+			send(t, m2, sm)
+		}
 	}
 	if !strings.Contains(clip, "algo: test/Shout/1.0.0") {
 		t.Errorf("the clipboard did not get the YAML: %q", clip)
@@ -390,44 +377,48 @@ func TestChainSaveOpenExportClipboard(t *testing.T) {
 	}
 }
 
-// TestChainDraftRestore: an autosaved draft is offered at the next start;
-// restore brings it back, discard keeps a .bak.
+// TestChainDraftRestore: the draft of a pipette that exited is offered at
+// the next start; restore brings it back, discard sets it aside for good.
 func TestChainDraftRestore(t *testing.T) {
 	m, draft := newChainModel(t, 100, 30)
 	addSteps(t, m, "test/Shout", "test/WordCount")
 	// Text typed in the mapping editor is in the draft once typing pauses,
 	// before it is applied.
 	press(t, m, "c", "i", "type:{text: .steps.shout}")
-	send(t, m, previewDueMsg{seq: m.chain.previewSeq})
-	if b, _ := os.ReadFile(draft); !strings.Contains(string(b), "{text: .steps.shout}") {
+	firePreviews(t, m)
+	if b, _ := os.ReadFile(m.builder.DraftPath()); !strings.Contains(string(b), "{text: .steps.shout}") {
 		t.Errorf("the mapping being typed is not in the draft:\n%s", b)
 	}
+	// A second pipette while the first runs is not offered its draft.
 	reg := testRegistry()
+	if m1b := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{DraftPath: draft}); m1b.dialog != nil {
+		t.Fatal("a running pipette's draft was offered to another")
+	}
+	m.builder.Close() // the first pipette exits
 	m2 := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{DraftPath: draft})
-	if m2.overlay != overlayConfirm || !strings.Contains(plainScreen(m2), "Restore the chain") || !strings.Contains(plainScreen(m2), "shout → wordcount") {
+	if _, ok := dialogIs[*dialog.Confirm](m2); !ok || !strings.Contains(plainScreen(m2), "Restore the chain") || !strings.Contains(plainScreen(m2), "shout → wordcount") {
 		t.Fatalf("no restore offer:\n%s", plainScreen(m2))
 	}
 	press(t, m2, "r")
-	if m2.chain.c == nil || m2.chain.c.Pipeline() != "shout → wordcount" || m2.focus != focusChain {
-		t.Fatalf("restore: %+v", m2.chain.c)
+	if m2.builder.Chain() == nil || m2.builder.Chain().Pipeline() != "shout → wordcount" || m2.focus != focusChain {
+		t.Fatalf("restore: %+v", m2.builder.Chain())
 	}
-	if in := m2.chain.c.Steps[1].Input; in != "{text: .steps.shout}" {
+	if in := m2.builder.Chain().Steps[1].Input; in != "{text: .steps.shout}" {
 		t.Errorf("restored mapping = %q", in)
 	}
+	m2.builder.Close()
 
 	m3 := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{DraftPath: draft})
 	press(t, m3, "d")
-	if m3.chain.c != nil {
+	if m3.builder.Chain() != nil {
 		t.Error("discard installed the draft")
 	}
-	if _, err := os.Stat(draft + ".bak"); err != nil {
-		t.Errorf("discard kept no .bak: %v", err)
+	if !strings.Contains(m3.status, "draft discarded; a copy is in") {
+		t.Errorf("status after discard: %q", m3.status)
 	}
-	if _, err := os.Stat(draft); err == nil {
-		t.Error("the draft is still there after discard")
-	}
+	m3.builder.Close()
 	m4 := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{DraftPath: draft})
-	if m4.overlay != overlayNone {
+	if m4.dialog != nil {
 		t.Error("a discarded draft was offered again")
 	}
 }
@@ -440,16 +431,16 @@ func TestChainFileAtStart(t *testing.T) {
 	good := filepath.Join(dir, "good.yaml")
 	os.WriteFile(good, []byte("chain: v1\nname: me/Loud\nversion: 1.0.0\ninput: text\nsteps:\n  - id: loud\n    algo: test/Shout/1.0.0\n"), 0o644)
 	m := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{ChainFile: good, DraftPath: filepath.Join(dir, "draft.yaml")})
-	if m.chain.c == nil || m.chain.c.Name != "me/Loud" || m.focus != focusChain || m.overlay != overlayNone {
-		t.Fatalf("good file: %+v focus %v", m.chain.c, m.focus)
+	if m.builder.Chain() == nil || m.builder.Chain().Name != "me/Loud" || m.focus != focusChain || m.dialog != nil {
+		t.Fatalf("good file: %+v focus %v", m.builder.Chain(), m.focus)
 	}
 
 	half := filepath.Join(dir, "half.yaml")
 	src := "chain: v1\nname: me/Half\nversion: 1.0.0\ninput: text\nsteps:\n  - id: loud\n    algo: test/Shout/1.0.0\n    input: '{text: .steps.nope'\n    colour: red\n"
 	os.WriteFile(half, []byte(src), 0o644)
 	m = newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{ChainFile: half})
-	if m.chain.c == nil || len(m.chain.problems) == 0 || m.statusKind == statusInfo || !strings.Contains(m.status, "half.yaml:") {
-		t.Fatalf("malformed file: chain %+v problems %v status %q", m.chain.c, m.chain.problems, m.status)
+	if m.builder.Chain() == nil || len(m.builder.Problems()) == 0 || m.statusKind == common.StatusInfo || !strings.Contains(m.status, "half.yaml:") {
+		t.Fatalf("malformed file: chain %+v problems %v status %q", m.builder.Chain(), m.builder.Problems(), m.status)
 	}
 	assertFits(t, m)
 	if s := plainScreen(m); !strings.Contains(s, "2 problems") || !strings.Contains(s, "unknown field `colour`") {
@@ -459,8 +450,8 @@ func TestChainFileAtStart(t *testing.T) {
 	broken := filepath.Join(dir, "broken.yaml")
 	os.WriteFile(broken, []byte("steps: [\n"), 0o644)
 	m = newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{ChainFile: broken})
-	if m.chain.c != nil || m.statusKind != statusError || m.chain.file != "" {
-		t.Fatalf("unreadable file: chain %+v status %q", m.chain.c, m.status)
+	if m.builder.Chain() != nil || m.statusKind != common.StatusError || m.builder.File() != "" {
+		t.Fatalf("unreadable file: chain %+v status %q", m.builder.Chain(), m.status)
 	}
 	if b, _ := os.ReadFile(broken); string(b) != "steps: [\n" {
 		t.Error("the unreadable file was changed")
@@ -492,13 +483,13 @@ func TestMemeChainBuiltWithKeys(t *testing.T) {
 	}
 	addSteps(t, m, "cv/FaceExpression", "text/Search", "nlp/SentimentAnalysis", "image/OverlayText")
 	press(t, m, "c")
-	if m.chain.c.Input != catalog.KindBinary {
-		t.Errorf("the chain's input kind = %s, want binary (FaceExpression's sample)", m.chain.c.Input)
+	if m.builder.Chain().Input != catalog.KindBinary {
+		t.Errorf("the chain's input kind = %s, want binary (FaceExpression's sample)", m.builder.Chain().Input)
 	}
 	press(t, m, "N")
 	retype(t, m, want.Name)
 	for i, ws := range want.Steps {
-		m.chain.sel = i
+		m.builder.Select(i)
 		press(t, m, "n")
 		retype(t, m, ws.ID)
 		switch {
@@ -508,33 +499,33 @@ func TestMemeChainBuiltWithKeys(t *testing.T) {
 			typeMapping(t, m, strings.TrimSpace(ws.Each), true)
 		}
 	}
-	c := m.chain.c
+	c := m.builder.Chain()
 	for i, ws := range want.Steps {
 		got := c.Steps[i]
 		if got.ID != ws.ID || got.Algo != ws.Algo || got.Input != strings.TrimSpace(ws.Input) || got.Each != strings.TrimSpace(ws.Each) {
 			t.Errorf("step %d = %+v, want %+v", i, got, ws)
 		}
 	}
-	if len(m.chain.problems) > 0 {
-		t.Fatalf("problems: %v", m.chain.problems)
+	if len(m.builder.Problems()) > 0 {
+		t.Fatalf("problems: %v", m.builder.Problems())
 	}
 
 	press(t, m, "o")
 	retype(t, m, "../algorithms/testdata/images/astronaut.png")
-	if !m.chain.inputSet || m.chain.input.Kind != catalog.KindBinary {
+	if in, _, set := m.builder.Input(); !set || in.Kind != catalog.KindBinary {
 		t.Fatalf("input not loaded: %q", m.status)
 	}
 	press(t, m, "r")
-	if m.chain.runErr != nil {
-		t.Fatalf("run: %v", m.chain.runErr)
+	if m.builder.RunErr() != nil {
+		t.Fatalf("run: %v", m.builder.RunErr())
 	}
 	for _, ws := range want.Steps {
-		st, ok := m.chain.live[ws.ID]
+		st, ok := m.builder.Step(ws.ID)
 		if !ok || !st.Done || st.Err != nil {
 			t.Errorf("step %s: %+v", ws.ID, st)
 		}
 	}
-	out := m.chain.trace.Output
+	out := m.builder.Trace().Output
 	if out.Kind != catalog.KindBinary {
 		t.Fatalf("output kind %s", out.Kind)
 	}
@@ -586,11 +577,13 @@ func TestMemeChainBuiltWithKeys(t *testing.T) {
 func TestChainKeysInHelpAndPalette(t *testing.T) {
 	m, _ := newChainModel(t, 120, 40)
 	press(t, m, "?")
-	if m.overlay != overlayHelp {
+	h, ok := dialogIs[*dialog.Help](m)
+	if !ok {
 		t.Fatal("? did not open the help")
 	}
-	if s, _ := helpView(m.com.Styles, m.com.Keys, 200, 200, 0); !strings.Contains(plainScreenOf(s), "run up to this step") || !strings.Contains(plainScreenOf(s), "shift+left/K") {
-		t.Errorf("help lacks the chain keys:\n%s", plainScreenOf(s))
+	h.SetSize(200, 200)
+	if s := ansiStrip(h.View()); !strings.Contains(s, "run up to this step") || !strings.Contains(s, "shift+left/K") {
+		t.Errorf("help lacks the chain keys:\n%s", s)
 	}
 	press(t, m, "esc", "ctrl+p", "type:run up to")
 	if s := plainScreen(m); !strings.Contains(s, "chain: run up to this step") {
@@ -599,14 +592,14 @@ func TestChainKeysInHelpAndPalette(t *testing.T) {
 	press(t, m, "esc")
 	addSteps(t, m, "test/Shout")
 	press(t, m, "ctrl+p", "type:rename the chain", "enter")
-	if m.focus != focusChain || m.overlay != overlayPrompt || m.prompt.purpose != promptRenameChain {
-		t.Errorf("the palette entry did not open the rename prompt: focus %v overlay %v", m.focus, m.overlay)
+	if p, ok := dialogIs[*dialog.Prompt](m); m.focus != focusChain || !ok || p.Purpose() != dialog.RenameChain {
+		t.Errorf("the palette entry did not open the rename prompt: focus %v dialog %T", m.focus, m.dialog)
 	}
 	press(t, m, "esc")
 	// A click outside the restore/remove question does not dismiss it.
 	press(t, m, "x")
 	send(t, m, tea.MouseClickMsg{X: 1, Y: 1, Button: tea.MouseLeft})
-	if m.overlay != overlayConfirm {
+	if _, ok := dialogIs[*dialog.Confirm](m); !ok {
 		t.Error("a click dismissed the question")
 	}
 }
@@ -615,12 +608,12 @@ func TestChainInputCopyAndChainProblems(t *testing.T) {
 	m, _ := newChainModel(t, 100, 30)
 	addSteps(t, m, "test/Shout")
 	press(t, m, "c", "I")
-	if !m.chain.editing || m.chain.target != "chain input" {
+	if target, editing := m.builder.Editing(); !editing || target != "chain input" {
 		t.Fatal("I did not open the input editor")
 	}
 	press(t, m, "type:typed by hand", "ctrl+r")
-	if m.chain.editing || m.chain.trace == nil || m.chain.trace.Output.Text != "TYPED BY HAND" {
-		t.Fatalf("run on the typed input: %+v %v", m.chain.trace, m.chain.runErr)
+	if _, editing := m.builder.Editing(); editing || m.builder.Trace() == nil || m.builder.Trace().Output.Text != "TYPED BY HAND" {
+		t.Fatalf("run on the typed input: %+v %v", m.builder.Trace(), m.builder.RunErr())
 	}
 	if !strings.Contains(plainScreen(m), `typed "typed by hand"`) {
 		t.Errorf("the input line does not say where the input is from:\n%s", plainScreen(m))
@@ -638,93 +631,95 @@ func TestChainInputCopyAndChainProblems(t *testing.T) {
 
 	// t cycles the chain's input kind; a typed input of the old kind is dropped.
 	press(t, m, "t")
-	if m.chain.c.Input != catalog.KindJSON || m.chain.inputSet {
-		t.Errorf("t: kind %s, input kept %v", m.chain.c.Input, m.chain.inputSet)
+	if _, _, set := m.builder.Input(); m.builder.Chain().Input != catalog.KindJSON || set {
+		t.Errorf("t: kind %s, input kept %v", m.builder.Chain().Input, set)
 	}
 	press(t, m, "t", "t")
-	if m.chain.c.Input != catalog.KindText {
-		t.Errorf("t three times: %s", m.chain.c.Input)
+	if m.builder.Chain().Input != catalog.KindText {
+		t.Errorf("t three times: %s", m.builder.Chain().Input)
 	}
 
 	// A problem of the chain itself (its output mapping) shows in the builder.
-	m.chain.c.Output = ".steps.nope"
-	run(t, m, m.edited(m.chain.c.Compile()))
+	out := filepath.Join(t.TempDir(), "out.yaml")
+	os.WriteFile(out, []byte("chain: v1\nname: me/Loud\nversion: 1.0.0\ninput: text\nsteps:\n  - id: loud\n    algo: test/Shout/1.0.0\noutput: .steps.nope\n"), 0o644)
+	press(t, m, "ctrl+o")
+	retype(t, m, out)
 	if s := plainScreen(m); !strings.Contains(s, "✗ ") || !strings.Contains(s, "nope") {
 		t.Errorf("the chain's own problem is not shown:\n%s", s)
 	}
 	assertFits(t, m)
 }
 
+// TestChainRestoreOfferWithAFile: pipette FILE.yaml with a draft left
+// behind offers it, keeping the file being the default (enter).
 func TestChainRestoreOfferWithAFile(t *testing.T) {
 	reg := testRegistry()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "loud.yaml")
 	os.WriteFile(file, []byte("chain: v1\nname: me/Loud\nversion: 1.0.0\ninput: text\nsteps:\n  - id: loud\n    algo: test/Shout/1.0.0\n"), 0o644)
-	draft := filepath.Join(dir, "draft.yaml")
+	draft := filepath.Join(dir, "draft.yaml") // as older versions left it
 	// The same chain as the file: nothing to offer.
 	os.WriteFile(draft, []byte("chain: v1\nname: me/Loud\nversion: 1.0.0\ninput: text\nsteps:\n  - id: loud\n    algo: test/Shout/1.0.0\n"), 0o644)
 	m := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{ChainFile: file, DraftPath: draft})
-	if m.overlay != overlayNone {
+	if m.dialog != nil {
 		t.Fatal("a draft equal to the file was offered")
 	}
-	// A different draft is offered; keeping the file sets the draft aside.
+	m.builder.Close()
+	// A different draft is offered, the file first.
+	dir2 := t.TempDir()
+	draft = filepath.Join(dir2, "draft.yaml")
 	os.WriteFile(draft, []byte("chain: v1\nname: me/Other\nversion: 1.0.0\ninput: text\nsteps:\n  - id: other\n    algo: test/Shout/1.0.0\n"), 0o644)
 	m = newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{ChainFile: file, DraftPath: draft})
-	if m.overlay != overlayConfirm || !strings.Contains(plainScreen(m), "restoring replaces") {
+	if _, ok := dialogIs[*dialog.Confirm](m); !ok || !strings.Contains(plainScreen(m), "restoring replaces") {
 		t.Fatalf("no offer:\n%s", plainScreen(m))
 	}
-	if !strings.Contains(plainScreen(m), "r restore · d discard") {
-		t.Errorf("the footer does not say how to answer:\n%s", plainScreen(m))
+	if !strings.Contains(plainScreen(m), "k keep loud.yaml · r restore · d discard · enter keep loud.yaml") {
+		t.Errorf("the footer does not say how to answer, keeping the file first:\n%s", plainScreen(m))
 	}
+	press(t, m, "enter")
+	if m.builder.Chain().Name != "me/Loud" || m.dialog != nil {
+		t.Errorf("enter replaced the file's chain: %s", m.builder.Chain().Name)
+	}
+	m.builder.Close()
 	m2 := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{ChainFile: file, DraftPath: draft})
 	press(t, m2, "r", "ctrl+s")
-	if m2.chain.c.Name != "me/Other" || m2.overlay != overlayPrompt || m2.prompt.input.Value() != file {
-		t.Fatalf("after restoring beside a file, ctrl+s should offer the file, not overwrite it: %+v", m2.prompt)
+	if p, ok := dialogIs[*dialog.Prompt](m2); m2.builder.Chain().Name != "me/Other" || !ok || p.Value() != file {
+		t.Fatalf("after restoring beside a file, ctrl+s should offer the file, not overwrite it: %T", m2.dialog)
 	}
 	press(t, m2, "esc")
-	press(t, m, "d")
-	if m.chain.c.Name != "me/Loud" {
-		t.Errorf("discard replaced the file's chain: %s", m.chain.c.Name)
-	}
-	if b, err := os.ReadFile(draft + ".bak"); err != nil || !strings.Contains(string(b), "me/Other") {
-		t.Errorf(".bak: %v %s", err, b)
-	}
-	if b, _ := os.ReadFile(draft); !strings.Contains(string(b), "me/Loud") {
-		t.Errorf("after discard the draft should be the open chain:\n%s", b)
-	}
 }
 
 func TestChainMouse(t *testing.T) {
 	m, _ := newChainModel(t, 100, 30)
 	addSteps(t, m, "test/Shout", "test/WordCount", "test/Pixels")
 	// A click on the strip opens the builder.
-	send(t, m, tea.MouseClickMsg{X: 10, Y: m.h - 3, Button: tea.MouseLeft})
+	send(t, m, tea.MouseClickMsg{X: 10, Y: m.com.Height - 3, Button: tea.MouseLeft})
 	if m.focus != focusChain {
 		t.Fatalf("a click on the strip did not open the builder")
 	}
 	// "shout → wordcount → pixels": the border and padding are 2 cells, "shout → " 8.
 	send(t, m, tea.MouseClickMsg{X: 2 + 8 + 3, Y: 2, Button: tea.MouseLeft})
-	if m.chain.sel != 1 {
-		t.Errorf("click on wordcount selected %d", m.chain.sel)
+	if m.builder.Selected() != 1 {
+		t.Errorf("click on wordcount selected %d", m.builder.Selected())
 	}
 	send(t, m, tea.MouseClickMsg{X: 2, Y: 2, Button: tea.MouseLeft})
-	if m.chain.sel != 0 {
-		t.Errorf("click on shout selected %d", m.chain.sel)
+	if m.builder.Selected() != 0 {
+		t.Errorf("click on shout selected %d", m.builder.Selected())
 	}
 	send(t, m, tea.MouseWheelMsg{X: 5, Y: 10, Button: tea.MouseWheelDown})
 }
 
-// TestChainEditBeforeTheDraftIsRead: a step added before the previous draft
-// has been read must not overwrite it.
+// TestChainEditBeforeTheDraftIsRead: a step added before the drafts left
+// behind have been read is saved once they have, whatever the answer.
 func TestChainEditBeforeTheDraftIsRead(t *testing.T) {
 	reg := testRegistry()
 	draft := filepath.Join(t.TempDir(), "draft.yaml")
 	old := "chain: v1\nname: me/Old\nversion: 1.0.0\ninput: text\nsteps:\n  - id: old\n    algo: test/Shout/1.0.0\n"
 	os.WriteFile(draft, []byte(old), 0o600)
 	m := New(Options{Client: client.NewLocal(reg, reg), Theme: "dark", DraftPath: draft, Now: func() time.Time { return testTime }})
-	m.com.Clock.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	useTestTimers(m)
 	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
-	start := m.startChain() // in flight while the user types
+	start := m.builder.Init() // in flight while the user types
 	run(t, m, m.loadCatalog())
 	selectRef(t, m, "test/Shout")
 	press(t, m, "a")
@@ -732,11 +727,11 @@ func TestChainEditBeforeTheDraftIsRead(t *testing.T) {
 		t.Fatalf("the old draft was overwritten before it was read:\n%s", b)
 	}
 	run(t, m, start)
-	if m.overlay != overlayConfirm {
+	if _, ok := dialogIs[*dialog.Confirm](m); !ok {
 		t.Fatal("the old draft was not offered")
 	}
 	press(t, m, "d")
-	if b, _ := os.ReadFile(draft); !strings.Contains(string(b), "me/Untitled") {
+	if b, _ := os.ReadFile(m.builder.DraftPath()); !strings.Contains(string(b), "me/Untitled") {
 		t.Errorf("after discarding, the chain being built should be the draft:\n%s", b)
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"pipette/ui/common"
+	"pipette/ui/components/editor"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -53,15 +54,7 @@ func newDocsPane(c *common.Common) docsPane {
 	return d
 }
 
-func (d *docsPane) setStyles() {
-	st := d.com.Styles
-	s := textinput.DefaultStyles(st.Palette.Dark)
-	s.Cursor.Blink = false // a steady cursor: calmer, and screen readers track it
-	s.Focused.Prompt = st.Accent
-	s.Focused.Text = st.Text
-	s.Blurred.Text = st.Text
-	d.input.SetStyles(s)
-}
+func (d *docsPane) setStyles() { d.input.SetStyles(editor.InputStyles(d.com)) }
 
 func (d *docsPane) SetSize(w, h int) {
 	d.w, d.h = w, h

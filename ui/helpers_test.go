@@ -3,9 +3,13 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
-	"pipette/ui/internal/testimage"
+	"pipette/pipebuilder"
+	"pipette/ui/dialog"
+	"pipette/ui/internal/uitest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -78,7 +82,7 @@ func testRegistry() *algorithms.Registry {
 	return reg
 }
 
-func testPNG() []byte { return testimage.Gradient(4, 4) }
+func testPNG() []byte { return uitest.Gradient(4, 4) }
 
 // flakySource fails List while down is set, like a stopped server.
 type flakySource struct {
@@ -106,7 +110,7 @@ func newTestModel(t testing.TB, w, h int, theme string) *Model {
 func newTestModelWith(t testing.TB, c *client.Client, w, h int, theme string) *Model {
 	t.Helper()
 	m := New(Options{Client: c, Theme: theme, HistoryPath: t.TempDir() + "/history.jsonl", Now: func() time.Time { return testTime }, Dark: true, Mouse: true})
-	m.com.Clock.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	useTestTimers(m)
 	send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	run(t, m, m.Init())
 	return m
@@ -185,14 +189,75 @@ func plainScreen(m *Model) string { return ansi.Strip(screen(m)) }
 func assertFits(t testing.TB, m *Model) {
 	t.Helper()
 	lines := strings.Split(screen(m), "\n")
-	if len(lines) > m.h {
-		t.Errorf("%dx%d: view has %d lines", m.w, m.h, len(lines))
+	if len(lines) > m.com.Height {
+		t.Errorf("%dx%d: view has %d lines", m.com.Width, m.com.Height, len(lines))
 	}
 	for i, l := range lines {
-		if w := ansi.StringWidth(l); w > m.w {
-			t.Errorf("%dx%d: line %d is %d wide: %q", m.w, m.h, i, w, ansi.Strip(l))
+		if w := ansi.StringWidth(l); w > m.com.Width {
+			t.Errorf("%dx%d: line %d is %d wide: %q", m.com.Width, m.com.Height, i, w, ansi.Strip(l))
 		}
 	}
 }
 
 func plainScreenOf(s string) string { return ansi.Strip(s) }
+
+// testTimers holds the timed messages a test model scheduled: nothing
+// fires by itself; firePreviews fires the builder's preview debounces.
+var testTimers = struct {
+	sync.Mutex
+	byModel map[*Model][]func(time.Time) tea.Msg
+}{byModel: map[*Model][]func(time.Time) tea.Msg{}}
+
+func useTestTimers(m *Model) {
+	m.com.Clock.Tick = func(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		testTimers.Lock()
+		defer testTimers.Unlock()
+		testTimers.byModel[m] = append(testTimers.byModel[m], fn)
+		return nil
+	}
+	m.com.Clock.Fixed = 3 * time.Millisecond
+}
+
+// firePreviews delivers the builder's pending preview debounces, as if
+// typing had paused.
+func firePreviews(t testing.TB, m *Model) {
+	t.Helper()
+	testTimers.Lock()
+	fns := testTimers.byModel[m]
+	testTimers.byModel[m] = nil
+	testTimers.Unlock()
+	for _, fn := range fns {
+		if msg := fn(testTime); fmt.Sprintf("%T", msg) == "chain.previewDueMsg" {
+			send(t, m, msg)
+		}
+	}
+}
+
+// step is the builder's newest progress or result of the step with id.
+func step(m *Model, id string) pipebuilder.StepTrace {
+	st, _ := m.builder.Step(id)
+	return st
+}
+
+// dialogIs returns the open dialog as a T.
+func dialogIs[T dialog.Dialog](m *Model) (T, bool) {
+	d, ok := m.dialog.(T)
+	return d, ok
+}
+
+// prompt is the open prompt, or fails the test.
+func prompt(t testing.TB, m *Model) *dialog.Prompt {
+	t.Helper()
+	p, ok := dialogIs[*dialog.Prompt](m)
+	if !ok {
+		t.Fatalf("no prompt open (dialog %T)", m.dialog)
+	}
+	return p
+}
+
+// retype answers the open prompt with text, replacing what it holds.
+func retype(t testing.TB, m *Model, text string) {
+	t.Helper()
+	prompt(t, m)
+	press(t, m, "ctrl+u", "type:"+text, "enter")
+}

@@ -44,34 +44,3 @@ func TestHistoryAppendsAndCompactsAtStart(t *testing.T) {
 		t.Fatalf("kept %q..%q, want 5..%d", recs[len(recs)-1].Input, recs[0].Input, history.Limit+4)
 	}
 }
-
-func TestDraftSaverSkipsAnUnchangedSnapshot(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "draft.yaml")
-	d := &draftSaver{path: path}
-	if err := d.save(1, []byte("a\n")); err != nil {
-		t.Fatal(err)
-	}
-	// A file written meanwhile shows whether the same snapshot is written again.
-	if err := os.WriteFile(path, []byte("other\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.save(2, []byte("a\n")); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "other\n" {
-		t.Fatalf("an unchanged snapshot was written again: %q", b)
-	}
-	d.moved()
-	if err := d.save(3, []byte("a\n")); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "a\n" {
-		t.Fatalf("after moved, the snapshot was not written: %q", b)
-	}
-	if err := d.save(4, []byte("b\n")); err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(path); string(b) != "b\n" {
-		t.Fatalf("a changed snapshot was not written: %q", b)
-	}
-}

@@ -50,8 +50,8 @@ func TestProgramEndToEnd(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	tm.Type("1")
 	wait("capitals")
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab}) // docs → try
-	wait("ctrl+r run")                         // the Try tab's footer
+	tm.Type("2")       // the Try tab
+	wait("ctrl+r run") // its footer
 	tm.Type("r")
 	wait("HELLO PIPETTE")
 	tm.Type("q")
@@ -89,11 +89,11 @@ func TestChainRunInTheProgram(t *testing.T) {
 	tm.Type("q")
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
 	for _, id := range []string{"shout", "shout2"} {
-		if st := final.chain.live[id]; !st.Done || st.Err != nil {
+		if st := step(final, id); !st.Done || st.Err != nil {
 			t.Errorf("step %s: %+v", id, st)
 		}
 	}
-	if out := final.chain.trace.Output.Text; out != "HELLO PIPETTE" {
+	if out := final.builder.Trace().Output.Text; out != "HELLO PIPETTE" {
 		t.Errorf("output = %q", out)
 	}
 }

@@ -1,14 +1,18 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"pipette/internal/human"
 	"pipette/ui/common"
 	"pipette/ui/components/boxes"
+	"pipette/ui/components/editor"
 	"pipette/ui/components/graphics"
+	"pipette/ui/components/value"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -20,7 +24,6 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
-	"pipette/themes"
 	"pipette/ui/history"
 )
 
@@ -50,67 +53,21 @@ type tryPane struct {
 	err    error
 	boxes  *boxes.Preview // drawn over the input image, above the result
 	ranRef catalog.Ref
-	out    viewport.Model
-	outKey string // what the viewport currently renders (width, run)
+	// recordAt is when the run shown was made, when it is from history.
+	recordAt time.Time
+	out      viewport.Model
+	outKey   string // what the viewport currently renders (width, run)
 }
 
 func newTryPane(c *common.Common) tryPane {
-	t := tryPane{com: c, editor: newEditor(), out: newOutputViewport()}
+	t := tryPane{com: c, editor: editor.New(c), out: editor.NewOutputViewport()}
 	t.setStyles()
 	return t
 }
 
 func (t *tryPane) setStyles() {
-	st := t.com.Styles
-	t.editor.SetStyles(editorStyles(st))
+	t.editor.SetStyles(editor.Styles(t.com))
 	t.outKey = ""
-}
-
-// newEditor is the input editor of the Try tab and of the chain builder's
-// mappings: no line numbers, no prompt, no length limit.
-func newEditor() textarea.Model {
-	ed := textarea.New()
-	ed.ShowLineNumbers = false
-	ed.Prompt = ""
-	ed.CharLimit = 0
-	ed.MaxHeight = 0
-	return ed
-}
-
-// editorStyles colours an editor from the theme, with a steady cursor.
-func editorStyles(st *themes.Styles) textarea.Styles {
-	s := textarea.DefaultStyles(st.Palette.Dark)
-	s.Cursor.Blink = false
-	s.Focused.Text = st.Text
-	s.Blurred.Text = st.Text
-	s.Focused.Placeholder = st.Muted
-	s.Blurred.Placeholder = st.Muted
-	return s
-}
-
-// newOutputViewport shows a result: wheel-scrollable, and long JSON strings
-// wrap instead of vanishing at the edge.
-func newOutputViewport() viewport.Model {
-	vp := viewport.New()
-	vp.MouseWheelEnabled = true
-	vp.SoftWrap = true
-	return vp
-}
-
-// setOutput puts content in an output viewport. The viewport's soft wrap
-// measures every line of the content on every View (thousands of lines for
-// a large JSON result, on each key and spinner frame), so it is on only
-// when some line is wider than the viewport; otherwise the two draw the same.
-func setOutput(vp *viewport.Model, content string) {
-	w := vp.Width() - vp.Style.GetHorizontalFrameSize()
-	vp.SoftWrap = false
-	for line := range strings.SplitSeq(content, "\n") {
-		if ansi.StringWidth(line) > w {
-			vp.SoftWrap = true
-			break
-		}
-	}
-	vp.SetContent(content)
 }
 
 // editorHeight is the share of the pane given to the input.
@@ -286,9 +243,35 @@ func (t *tryPane) done(msg runDoneMsg) bool {
 		t.cancel = nil
 	}
 	t.resp, t.err, t.elapsed, t.ranRef, t.boxes = msg.resp, msg.err, msg.elapsed, msg.ref, msg.boxes
+	t.recordAt = time.Time{}
 	t.out.GotoTop()
 	t.refreshOutput()
 	return true
+}
+
+// showRecord shows a past run's stored output beside its input, marked as
+// from history.
+func (t *tryPane) showRecord(r history.Record) {
+	if t.running {
+		return
+	}
+	if ref, err := catalog.ParseRef(r.Ref); err == nil {
+		t.ranRef = ref
+	}
+	if r.Error != "" {
+		t.resp, t.err, t.boxes = nil, catalog.Errorf(r.Error, "%s", r.Output), nil
+	} else {
+		v := catalog.Text(r.Output)
+		if strings.Contains(r.Type, "json") {
+			if x, err := catalog.DecodeJSON([]byte(r.Output)); err == nil {
+				v = catalog.JSON(x)
+			}
+		}
+		t.resp, t.err, t.boxes = &client.Response{Value: v, ContentType: r.Type, Duration: r.Duration}, nil, nil
+	}
+	t.recordAt = r.Time
+	t.out.GotoTop()
+	t.refreshOutput()
 }
 
 // refreshOutput re-renders the output for the current width.
@@ -299,11 +282,11 @@ func (t *tryPane) refreshOutput() {
 	}
 	t.outKey = key
 	y := t.out.YOffset()
-	out := renderOutput(t.com.Styles, t.com.Graphics, t.resp, t.err, max(10, t.w-1), t.out.Height())
+	out := t.renderOutput(max(10, t.w-1), t.out.Height())
 	if t.err == nil && t.resp != nil {
-		out = renderBoxes(t.com.Styles, t.com.Graphics, t.boxes, max(10, t.w-1), t.out.Height()) + out
+		out = t.renderBoxes(max(10, t.w-1), t.out.Height()) + out
 	}
-	setOutput(&t.out, out)
+	editor.SetOutput(&t.out, out)
 	t.out.SetYOffset(y)
 }
 
@@ -348,7 +331,10 @@ func (t *tryPane) View(spin string) string {
 		if t.com.Styles.Palette.Plain {
 			mark = "ok"
 		}
-		status = t.com.Styles.Success.Render(mark) + t.com.Styles.Muted.Render(fmt.Sprintf(" %s · %s · y copy · w save", t.resp.ContentType, human.Duration(t.resp.Duration)))
+		status = t.com.Styles.Success.Render(mark) + t.com.Styles.Muted.Render(fmt.Sprintf(" %s · %s · y copy · w save", t.resp.ContentType, t.com.Duration(t.resp.Duration)))
+		if !t.recordAt.IsZero() {
+			status = t.com.Styles.Muted.Render("from history · "+t.recordAt.Local().Format("Jan 2 15:04")+" · ") + status
+		}
 	default:
 		status = t.com.Styles.Muted.Render("output · r runs the input")
 	}
@@ -368,4 +354,54 @@ func looksText(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// renderOutput draws the call's answer for a w×h area by content type, or
+// its error (the error_type is on the status line above).
+func (t *tryPane) renderOutput(w, h int) string {
+	st := t.com.Styles
+	switch {
+	case t.err != nil:
+		t.com.Graphics.Forget("try")
+		e := catalog.AsError(t.err)
+		out := st.Error.Render(common.WrapText(e.Message, w))
+		if e.Stack != "" {
+			out += "\n\n" + st.Muted.Render(common.WrapText(e.Stack, w))
+		}
+		return out
+	case t.resp == nil:
+		t.com.Graphics.Forget("try")
+		return ""
+	case t.resp.Value.Kind == catalog.KindBinary:
+		return value.Render(t.com, "try", t.resp.Value, w, h, value.Options{}) + "\n" + st.Muted.Render("w saves it to a file")
+	case t.resp.Value.Kind == catalog.KindVoid:
+		return st.Muted.Render("(no output)")
+	}
+	return value.Render(t.com, "try", t.resp.Value, w, h, value.Options{More: "w saves it, y copies it"})
+}
+
+// boxRows is how many cell rows the picture of a result's boxes may take
+// in an output area h rows high: most of it, leaving the legend and the
+// start of the result in view.
+func boxRows(h int) int { return max(4, h*3/5) }
+
+// renderBoxes draws the input image with the result's boxes and a legend
+// of their colours, to go above the result; nothing when there are none.
+func (t *tryPane) renderBoxes(w, h int) string {
+	st, gfx, p := t.com.Styles, t.com.Graphics, t.boxes
+	if p == nil {
+		gfx.Forget("try-boxes")
+		return ""
+	}
+	head := st.Muted.Render(fmt.Sprintf("%d box(es) over the input", len(p.Boxes)))
+	var pic string
+	if !st.Palette.Plain && h >= 6 && gfx.Kind() != graphics.KindText {
+		if img, err := png.Decode(bytes.NewReader(p.PNG)); err == nil {
+			pic = gfx.Picture("try-boxes", img, p.PNG, "png", w, boxRows(h)) + "\n"
+		}
+	}
+	if pic == "" {
+		gfx.Forget("try-boxes")
+	}
+	return head + "\n" + pic + boxes.Legend(p.Boxes, st.Palette.Plain) + "\n\n"
 }

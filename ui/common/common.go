@@ -15,6 +15,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 
+	"pipette/internal/human"
 	"pipette/themes"
 	"pipette/ui/components/graphics"
 	"pipette/ui/keys"
@@ -30,6 +31,14 @@ type Common struct {
 	Width, Height int
 	// Debug shows figures meant for pipette's developers (filter times).
 	Debug bool
+	// Frame counts the spinner's ticks while something is busy.
+	Frame int
+}
+
+// Spinner is the busy indicator's current frame.
+func (c *Common) Spinner() string {
+	f := c.Styles.SpinnerFrames
+	return f[c.Frame%len(f)]
 }
 
 // Clock is the time the UI sees: tests and benchmarks freeze it and drive
@@ -39,6 +48,17 @@ type Clock struct {
 	// Tick schedules a timed message (spinner frames, status expiry,
 	// debounces); nil means tea.Tick.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+	// Fixed, when set, is shown for every measured duration (a run's, a
+	// step's): tests pin what the screen says.
+	Fixed time.Duration
+}
+
+// Duration is a measured duration as the screen shows it.
+func (c *Common) Duration(d time.Duration) string {
+	if c.Clock.Fixed > 0 {
+		d = c.Clock.Fixed
+	}
+	return human.Duration(d)
 }
 
 // After schedules fn's message after d.

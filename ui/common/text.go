@@ -1,6 +1,9 @@
 package common
 
 import (
+	"fmt"
+
+	"charm.land/bubbles/v2/viewport"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -34,4 +37,30 @@ func Truncate(s string, w int) string {
 		return s
 	}
 	return string(r[:max(0, w-1)]) + "…"
+}
+
+// ScrollPos says which lines of a viewport's content are on screen, as
+// "lines 12–20/140"; "" when all of it is.
+func ScrollPos(vp *viewport.Model) string {
+	total, h := vp.TotalLineCount(), vp.Height()
+	if total <= h || h <= 0 {
+		return ""
+	}
+	first := vp.YOffset() + 1
+	return fmt.Sprintf("lines %d–%d/%d", first, min(total, first+h-1), total)
+}
+
+// Clip cuts lines to at most h lines of at most w cells: a pane never
+// pushes the screen taller or wider than it is.
+func Clip(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:max(0, h)]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "")
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -130,3 +130,11 @@ var (
 	chooseKey = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
 	moveKey   = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move"))
 )
+
+// OpenMsg asks the root model to open a dialog: a component that needs an
+// answer (a path, a yes or no) sends it and gets the Action back through
+// the root.
+type OpenMsg struct{ Dialog Dialog }
+
+// Open is the command that opens d.
+func Open(d Dialog) tea.Cmd { return func() tea.Msg { return OpenMsg{Dialog: d} } }

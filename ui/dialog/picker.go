@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"fmt"
+	"pipette/ui/components/editor"
 	"slices"
 	"strings"
 
@@ -42,16 +43,10 @@ type Picker struct {
 // NewPicker makes a picker over items; more, when set, adds the rows it
 // finds for the query after the items' matches.
 func NewPicker(com *common.Common, title, placeholder string, items []Item, more func(string) []Item) *Picker {
-	st := com.Styles
 	in := textinput.New()
 	in.Prompt = "> "
 	in.Placeholder = placeholder
-	s := textinput.DefaultStyles(st.Palette.Dark)
-	s.Cursor.Blink = false // a steady cursor: calmer, and screen readers track it
-	s.Focused.Prompt = st.Accent
-	s.Focused.Text = st.Text
-	s.Focused.Placeholder = st.Muted
-	in.SetStyles(s)
+	in.SetStyles(editor.InputStyles(com))
 	in.Focus()
 	p := &Picker{com: com, title: title, items: items, more: more, input: in}
 	p.filter()

@@ -1,6 +1,7 @@
 package dialog
 
 import (
+	"pipette/ui/components/editor"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -27,16 +28,11 @@ type Prompt struct {
 
 // NewPrompt asks for purpose's text, suggesting value.
 func NewPrompt(com *common.Common, purpose Purpose, title, value string) *Prompt {
-	st := com.Styles
 	in := textinput.New()
 	in.Prompt = "> "
 	in.SetValue(value)
 	in.CursorEnd()
-	s := textinput.DefaultStyles(st.Palette.Dark)
-	s.Cursor.Blink = false // a steady cursor: calmer, and screen readers track it
-	s.Focused.Prompt = st.Accent
-	s.Focused.Text = st.Text
-	in.SetStyles(s)
+	in.SetStyles(editor.InputStyles(com))
 	in.Focus()
 	return &Prompt{com: com, purpose: purpose, title: title, input: in, selected: value != ""}
 }

@@ -53,27 +53,28 @@ const (
 	NextLang   Action = "next_language"
 	PrevLang   Action = "prev_language"
 
-	ChainAdd      Action = "chain_add"
-	ChainFocus    Action = "chain_focus"
-	ChainSave     Action = "chain_save"
-	ChainOpen     Action = "chain_open"
-	ChainPrev     Action = "chain_prev_step"
-	ChainNext     Action = "chain_next_step"
-	ChainMoveL    Action = "chain_move_earlier"
-	ChainMoveR    Action = "chain_move_later"
-	ChainRemove   Action = "chain_remove_step"
-	ChainRename   Action = "chain_rename_step"
-	ChainName     Action = "chain_rename"
-	ChainMap      Action = "chain_edit_mapping"
-	ChainRun      Action = "chain_run"
-	ChainRunTo    Action = "chain_run_to_step"
-	ChainInput    Action = "chain_edit_input"
-	ChainLoadIn   Action = "chain_load_input"
-	ChainExport   Action = "chain_export"
-	ChainCopyStep Action = "chain_copy_result"
-	ChainKind     Action = "chain_input_kind"
-	ChainSaveStep Action = "chain_save_result"
-	ChainZoom     Action = "chain_zoom_result"
+	ChainAdd        Action = "chain_add"
+	ChainFocus      Action = "chain_focus"
+	ChainSave       Action = "chain_save"
+	ChainOpen       Action = "chain_open"
+	ChainPrev       Action = "chain_prev_step"
+	ChainNext       Action = "chain_next_step"
+	ChainMoveL      Action = "chain_move_earlier"
+	ChainMoveR      Action = "chain_move_later"
+	ChainRemove     Action = "chain_remove_step"
+	ChainRename     Action = "chain_rename_step"
+	ChainName       Action = "chain_rename"
+	ChainMap        Action = "chain_edit_mapping"
+	ChainRun        Action = "chain_run"
+	ChainRunTo      Action = "chain_run_to_step"
+	ChainInput      Action = "chain_edit_input"
+	ChainLoadIn     Action = "chain_load_input"
+	ChainExport     Action = "chain_export"
+	ChainCopyStep   Action = "chain_copy_result"
+	ChainKind       Action = "chain_input_kind"
+	ChainSaveStep   Action = "chain_save_result"
+	ChainZoom       Action = "chain_zoom_result"
+	ChainToggleEach Action = "chain_toggle_each"
 )
 
 // Scope says where a binding is active.
@@ -129,6 +130,7 @@ func Default() *KeyMap {
 	add(ScopeGlobal, ChainFocus, "chain builder", "c")
 	add(ScopeGlobal, ChainSave, "save the chain", "ctrl+s")
 	add(ScopeGlobal, ChainOpen, "open a chain file", "ctrl+o")
+	add(ScopeGlobal, Filter, "filter the catalog", "/")
 
 	add(ScopeCatalog, Up, "up", "up", "k")
 	add(ScopeCatalog, Down, "down", "down", "j")
@@ -151,11 +153,11 @@ func Default() *KeyMap {
 	add(ScopeDocs, Filter, "search docs", "/")
 	add(ScopeDocs, SearchNext, "next match", "n")
 	add(ScopeDocs, SearchPrev, "previous match", "N")
-	add(ScopeDocs, Clear, "clear search", "esc")
+	add(ScopeDocs, Clear, "clear search / back", "esc")
 
 	add(ScopeTry, Run, "run", "r", "ctrl+r")
 	add(ScopeTry, Edit, "edit input", "i", "e")
-	add(ScopeTry, Clear, "cancel run / stop editing", "esc")
+	add(ScopeTry, Clear, "cancel run / stop editing / back", "esc")
 	add(ScopeTry, NextSample, "next sample", "]")
 	add(ScopeTry, PrevSample, "previous sample", "[")
 	add(ScopeTry, LoadFile, "load file as input", "o")
@@ -168,11 +170,12 @@ func Default() *KeyMap {
 	add(ScopeCode, NextLang, "next language", "]", "right", "l")
 	add(ScopeCode, PrevLang, "previous language", "[", "left", "h")
 	add(ScopeCode, Copy, "copy snippet", "y")
+	add(ScopeCode, Clear, "back to the catalog", "esc")
 	add(ScopeCode, Up, "scroll up", "up", "k")
 	add(ScopeCode, Down, "scroll down", "down", "j")
 
-	add(ScopeChain, ChainPrev, "previous step", "left", "h", "k")
-	add(ScopeChain, ChainNext, "next step", "right", "l", "j")
+	add(ScopeChain, ChainPrev, "previous step", "left", "h")
+	add(ScopeChain, ChainNext, "next step", "right", "l")
 	add(ScopeChain, ChainMoveL, "move step earlier", "shift+left", "K")
 	add(ScopeChain, ChainMoveR, "move step later", "shift+right", "J")
 	add(ScopeChain, ChainRun, "run the chain", "r", "ctrl+r")
@@ -187,10 +190,15 @@ func Default() *KeyMap {
 	add(ScopeChain, ChainKind, "chain input kind text/json/binary", "t")
 	add(ScopeChain, ChainExport, "export YAML/Go/shell", "e")
 	add(ScopeChain, ChainCopyStep, "copy the step's result", "y")
-	add(ScopeChain, Up, "scroll up", "up")
-	add(ScopeChain, Down, "scroll down", "down")
+	add(ScopeChain, ChainSaveStep, "save the step's result to a file", "w")
+	add(ScopeChain, ChainZoom, "show the step's result large", "z")
+	add(ScopeChain, ChainToggleEach, "map with input or each (editing)", "ctrl+t")
+	add(ScopeChain, Up, "scroll up", "up", "k")
+	add(ScopeChain, Down, "scroll down", "down", "j")
 	add(ScopeChain, PageUp, "page up", "pgup", "ctrl+u")
 	add(ScopeChain, PageDown, "page down", "pgdown", "ctrl+d")
+	add(ScopeChain, Top, "top", "home", "g")
+	add(ScopeChain, Bottom, "bottom", "end", "G")
 	return km
 }
 
@@ -313,3 +321,32 @@ func (km *KeyMap) Remap(m map[string][]string) error {
 
 // All is every binding, in definition order.
 func (km *KeyMap) All() []*Binding { return km.all }
+
+// Relabel is b with another description: the footer says what a key does
+// in the state at hand ("cancel" rather than "cancel run / back").
+func Relabel(b *Binding, desc string) key.Binding {
+	out := b.Binding
+	out.SetHelp(b.Help().Key, desc)
+	return out
+}
+
+// InEditor is b without its printable keys, which an editor needs for
+// text, and with a label naming what is left; ok is false when nothing is
+// (a binding remapped to letters only does not work while editing).
+func InEditor(b *Binding, desc string) (key.Binding, bool) {
+	var ks []string
+	for _, k := range b.Keys() {
+		if len([]rune(k)) > 1 && k != "space" {
+			ks = append(ks, k)
+		}
+	}
+	if len(ks) == 0 {
+		return key.Binding{}, false
+	}
+	return key.NewBinding(key.WithKeys(ks...), key.WithHelp(keyLabel(ks), desc)), true
+}
+
+// Matches says whether msg is one of b's keys (a nil binding matches none).
+func Matches(msg fmt.Stringer, b *Binding) bool {
+	return b != nil && b.Enabled() && key.Matches(msg, b.Binding)
+}

@@ -8,7 +8,7 @@ import (
 	"image/color"
 	"image/png"
 	"math/rand/v2"
-	"pipette/ui/internal/testimage"
+	"pipette/ui/internal/uitest"
 	"regexp"
 	"strings"
 	"testing"
@@ -422,4 +422,4 @@ func TestProbeAnswersFromTerminalBytes(t *testing.T) {
 
 // While the window is resized, images wait until the size settles.
 
-func testPNG() []byte { return testimage.Gradient(4, 4) }
+func testPNG() []byte { return uitest.Gradient(4, 4) }

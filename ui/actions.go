@@ -1,0 +1,251 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"pipette/catalog"
+	"pipette/themes"
+	"pipette/ui/common"
+	"pipette/ui/dialog"
+	"pipette/ui/keys"
+)
+
+// do performs an action: a global one here, the others in the focused scope.
+func (m *Model) do(id keys.Action) tea.Cmd {
+	switch id {
+	case keys.Quit:
+		return m.quit()
+	case keys.Help:
+		return m.openDialog(dialog.NewHelp(m.com, ConfigPath()))
+	case keys.Palette:
+		return m.openDialog(dialog.NewPalette(m.com, m.scope(), m.searchModels))
+	case keys.FocusNext, keys.FocusPrev:
+		m.cycleFocus(id == keys.FocusNext)
+		return m.refreshDetail()
+	case keys.TabDocs, keys.TabTry, keys.TabCode:
+		m.tab = map[keys.Action]tabID{keys.TabDocs: tabDocs, keys.TabTry: tabTry, keys.TabCode: tabCode}[id]
+		m.focus = focusDetail
+		return m.refreshDetail()
+	case keys.History:
+		if len(m.history) == 0 {
+			return m.setStatus("no runs yet: run a model in the Try tab (r)", common.StatusInfo)
+		}
+		return m.openDialog(dialog.NewHistory(m.com, m.history))
+	case keys.Zoom:
+		m.zoom = !m.zoom
+		if m.zoom {
+			m.focus = focusDetail
+		}
+		return m.refreshDetail()
+	case keys.Reload:
+		m.cat.ix, m.cat.matches = nil, nil
+		m.cat.resetFilter()
+		return tea.Batch(m.loadCatalog(), m.startTicking())
+	case keys.ChainAdd:
+		if m.focus == focusChain {
+			return nil // in the builder a stray a adds nothing
+		}
+		if !m.hasSel {
+			return m.setStatus("no model selected: pick one in the catalog, then press a", common.StatusInfo)
+		}
+		return m.builder.Add(m.selected)
+	case keys.ChainFocus:
+		if m.focus == focusChain {
+			m.focus = m.chainReturn
+			return m.refreshDetail()
+		}
+		m.focusChain()
+		return nil
+	case keys.ChainSave:
+		return m.builder.Save()
+	case keys.ChainOpen:
+		return m.builder.Open()
+	case keys.Theme:
+		pal := themes.Light()
+		if !m.com.Styles.Palette.Dark || m.com.Styles.Palette.Plain {
+			pal = themes.Dark()
+		}
+		m.themeName = pal.Name
+		m.setTheme(pal)
+		return tea.Batch(m.refreshDetail(), m.setStatus("theme: "+pal.Name, common.StatusInfo))
+	case keys.Filter:
+		if sc := m.scope(); sc != keys.ScopeCatalog && sc != keys.ScopeDocs {
+			// A filter from a pane without a search of its own goes to the
+			// catalog, never to the pane's single-letter keys.
+			m.focus = focusCatalog
+			m.zoom = false
+			return m.doCatalog(keys.Filter)
+		}
+	}
+	switch m.scope() {
+	case keys.ScopeCatalog:
+		return m.doCatalog(id)
+	case keys.ScopeDocs:
+		return m.doDocs(id)
+	case keys.ScopeTry:
+		return m.doTry(id)
+	case keys.ScopeCode:
+		return m.doCode(id)
+	case keys.ScopeChain:
+		return m.builder.Perform(id)
+	}
+	return nil
+}
+
+// focusChain opens the builder, remembering where esc goes back to.
+func (m *Model) focusChain() {
+	if m.focus != focusChain {
+		m.chainReturn = m.focus
+	}
+	m.focus = focusChain
+	m.zoom = false
+}
+
+// cycleFocus moves along the panes: the catalog, the detail, the chain
+// (when there is one), and round.
+func (m *Model) cycleFocus(next bool) {
+	ring := []focusArea{focusCatalog, focusDetail}
+	if m.builder.Chain() != nil {
+		ring = append(ring, focusChain)
+	}
+	pos := 0
+	for i, f := range ring {
+		if f == m.focus {
+			pos = i
+		}
+	}
+	d := 1
+	if !next {
+		d = len(ring) - 1
+	}
+	switch to := ring[(pos+d)%len(ring)]; to {
+	case focusChain:
+		m.focusChain()
+	case focusCatalog:
+		m.focus = to
+		m.zoom = false // the catalog comes back with the focus
+	default:
+		m.focus = to
+	}
+}
+
+// back is esc outside any input: one step toward the catalog.
+func (m *Model) back() tea.Cmd {
+	m.focus = focusCatalog
+	m.zoom = false
+	return nil
+}
+
+func (m *Model) doCatalog(id keys.Action) tea.Cmd {
+	h := max(1, m.cat.listHeight())
+	switch id {
+	case keys.Up:
+		m.cat.move(-1)
+	case keys.Down:
+		m.cat.move(1)
+	case keys.PageUp:
+		m.cat.move(-h)
+	case keys.PageDown:
+		m.cat.move(h)
+	case keys.Top:
+		m.cat.move(-len(m.cat.matches))
+	case keys.Bottom:
+		m.cat.move(len(m.cat.matches))
+	case keys.Filter:
+		// Allowed while the catalog loads: the query applies when it lands.
+		m.cat.filtering = true
+		return m.cat.input.Focus()
+	case keys.Clear:
+		if m.cat.input.Value() == "" && m.cat.tag == "" {
+			return nil
+		}
+		m.cat.input.SetValue("")
+		m.cat.tag = ""
+		return tea.Batch(m.cat.filterCmd(), m.startTicking())
+	case keys.Tags:
+		if m.cat.ix == nil {
+			return nil
+		}
+		return m.openDialog(dialog.NewTags(m.com, catalog.Tags(m.cat.ix.Entries())))
+	case keys.Sort:
+		m.cat.sortRecent = !m.cat.sortRecent
+		m.cat.applyValid = false
+		what := "by name"
+		if m.cat.sortRecent {
+			what = "by recent use"
+		}
+		return tea.Batch(m.cat.filterCmd(), m.setStatus("sorted "+what, common.StatusInfo))
+	case keys.Open:
+		if !m.hasSel {
+			return nil
+		}
+		m.focus, m.tab = focusDetail, tabTry
+		return m.refreshDetail()
+	default:
+		return nil
+	}
+	return m.selectionChanged()
+}
+
+func (m *Model) doDocs(id keys.Action) tea.Cmd {
+	vp := &m.docs.vp
+	switch id {
+	case keys.Up:
+		vp.ScrollUp(1)
+	case keys.Down:
+		vp.ScrollDown(1)
+	case keys.PageUp:
+		vp.PageUp()
+	case keys.PageDown:
+		vp.PageDown()
+	case keys.Top:
+		vp.GotoTop()
+	case keys.Bottom:
+		vp.GotoBottom()
+	case keys.Filter:
+		return m.docs.startSearch()
+	case keys.SearchNext:
+		m.docs.step(1)
+	case keys.SearchPrev:
+		m.docs.step(-1)
+	case keys.Clear:
+		if m.docs.query == "" {
+			return m.back()
+		}
+		m.docs.clearSearch()
+	}
+	return nil
+}
+
+func (m *Model) doCode(id keys.Action) tea.Cmd {
+	switch id {
+	case keys.NextLang:
+		m.code.lang = (m.code.lang + 1) % len(languages)
+		m.refreshCode()
+	case keys.PrevLang:
+		m.code.lang = (m.code.lang + len(languages) - 1) % len(languages)
+		m.refreshCode()
+	case keys.Copy:
+		return tea.Batch(tea.SetClipboard(m.code.text), m.setStatus("copied the "+languages[m.code.lang]+" snippet", common.StatusInfo))
+	case keys.Up:
+		m.code.vp.ScrollUp(1)
+	case keys.Down:
+		m.code.vp.ScrollDown(1)
+	case keys.Clear:
+		return m.back()
+	}
+	return nil
+}
+
+// fetchEntry gets an entry's full details (docs, samples).
+func fetchEntry(src catalog.Source, ref catalog.Ref) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		full, err := src.Get(ctx, ref)
+		return entryLoadedMsg{path: ref.Path(), entry: full, err: err}
+	}
+}

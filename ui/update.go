@@ -1,0 +1,474 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"pipette/catalog"
+	"pipette/themes"
+	"pipette/ui/chain"
+	"pipette/ui/common"
+	"pipette/ui/dialog"
+	"pipette/ui/history"
+	"pipette/ui/keys"
+)
+
+// graphicsSettle is how long a resize must pause before images are sent.
+const graphicsSettle = 150 * time.Millisecond
+
+// Update routes a message, then prepares the frame: the layout, and what
+// the visible components render ahead of View (images included, whose
+// transmissions go out as a command with this update, never from View).
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	gfx := m.com.Graphics
+	epoch := gfx.Epoch()
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.EnvMsg:
+		cmd = gfx.SetEnv(msg.Getenv)
+	case graphicsFlushMsg:
+	case editorDoneMsg, tea.ResumeMsg:
+		// Bubble Tea re-entered the alternate screen: send images again.
+		gfx.Lost()
+		cmd = m.update(msg)
+	default:
+		if _, ok := gfx.Handle(msg); !ok {
+			cmd = m.update(msg)
+		}
+	}
+	if gfx.Epoch() != epoch {
+		m.try.refreshOutput()
+	}
+	m.prepare()
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		// While the window is being resized, wait for the size to settle:
+		// only the last size's images are sent.
+		if gfx.Pending() {
+			m.gfxFlushGen++
+			gen := m.gfxFlushGen
+			return m, tea.Batch(cmd, m.com.Clock.After(graphicsSettle, func(time.Time) tea.Msg { return graphicsFlushMsg{gen: gen} }))
+		}
+	case graphicsFlushMsg:
+		if msg.gen != m.gfxFlushGen {
+			return m, cmd
+		}
+	}
+	return m, tea.Batch(cmd, gfx.Flush())
+}
+
+// prepare lays the frame out and has the visible components render what
+// View will draw.
+func (m *Model) prepare() {
+	if m.quitting {
+		return
+	}
+	m.relayout()
+	if m.focus == focusChain {
+		m.builder.Prepare()
+	}
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.com.Width, m.com.Height = msg.Width, msg.Height
+		if m.dialog != nil {
+			m.dialog.SetSize(msg.Width, msg.Height)
+		}
+		m.relayout()
+		return m.refreshDetail()
+
+	case tea.BackgroundColorMsg:
+		if m.followsTerminal() {
+			m.dark = msg.IsDark()
+			pal, _ := themes.ByName(m.themeName, m.dark)
+			m.setTheme(pal)
+			return m.refreshDetail()
+		}
+		return nil
+
+	case catalogLoadedMsg:
+		return m.catalogLoaded(msg)
+
+	case filterDoneMsg:
+		if !m.cat.applyFilter(msg, m.focus != focusCatalog) {
+			return nil
+		}
+		var again tea.Cmd
+		if m.cat.dirty {
+			again = m.cat.filterCmd()
+		}
+		sel := m.selectionChanged()
+		return tea.Batch(again, sel, m.drainKeys())
+
+	case entryLoadedMsg:
+		delete(m.fetching, msg.path)
+		if msg.err != nil {
+			return m.setStatus("cannot fetch "+msg.path+": "+common.OneLine(msg.err.Error()), common.StatusError)
+		}
+		m.details[msg.path] = msg.entry
+		if m.hasSel && m.selected.Ref.Path() == msg.path {
+			return m.selectionChanged()
+		}
+		return nil
+
+	case docsRenderedMsg:
+		m.docs.rendered(msg)
+		return nil
+
+	case runDoneMsg:
+		if !m.try.done(msg) {
+			return nil
+		}
+		return m.recordRun(msg)
+
+	case tickMsg:
+		if msg.gen != m.tickGen {
+			return nil
+		}
+		m.com.Frame++
+		if m.try.running {
+			m.try.elapsed = msg.at.Sub(m.try.started)
+		}
+		m.builder.Tick(msg.at)
+		if !m.busy() {
+			m.ticking = false
+			return nil
+		}
+		return m.tick()
+
+	case statusExpiredMsg:
+		if msg.id == m.statusID {
+			m.status = ""
+		}
+		return nil
+
+	case common.StatusMsg:
+		return m.setStatus(msg.Text, msg.Kind)
+
+	case historyLoadedMsg:
+		return m.historyLoaded(msg)
+
+	case historySavedMsg:
+		if msg.err != nil {
+			return m.setStatus(msg.err.Error(), common.StatusWarn)
+		}
+		return nil
+
+	case fileLoadedMsg:
+		return m.inputFileLoaded(msg)
+
+	case fileSavedMsg:
+		if msg.err != nil {
+			return m.setStatus(msg.err.Error(), common.StatusError)
+		}
+		return m.setStatus("saved "+msg.path, common.StatusInfo)
+
+	case editorReadyMsg:
+		return m.runEditor(msg)
+
+	case editorDoneMsg:
+		if msg.err != nil {
+			return m.setStatus(msg.err.Error(), common.StatusError)
+		}
+		m.try.setInput(catalog.Text(msg.text), "")
+		m.refreshCode()
+		return m.setStatus("input updated from the editor", common.StatusInfo)
+
+	case actionMsg:
+		return m.do(msg.id)
+
+	case dialog.OpenMsg:
+		return m.openDialog(msg.Dialog)
+
+	case chain.FocusMsg:
+		m.focusChain()
+		return nil
+
+	case chain.LeaveMsg:
+		m.focus = m.chainReturn
+		return m.refreshDetail()
+
+	case tea.PasteMsg:
+		if m.dialog != nil {
+			return m.dialogMsg(msg)
+		}
+		if m.focus == focusChain && m.builder.TextFocused() {
+			return m.builder.Update(msg)
+		}
+		return m.routeText(msg)
+
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+
+	case tea.MouseClickMsg:
+		return m.handleClick(msg.Mouse())
+
+	case tea.MouseWheelMsg:
+		return m.handleWheel(msg)
+	}
+	// The builder's own messages (runs, previews, files), then cursor
+	// blinks and the like for whichever input is focused.
+	if cmd := m.builder.Update(msg); cmd != nil {
+		return cmd
+	}
+	if m.dialog != nil {
+		return m.dialogMsg(msg)
+	}
+	return m.routeText(msg)
+}
+
+func (m *Model) catalogLoaded(msg catalogLoadedMsg) tea.Cmd {
+	m.lastLoad = msg.took
+	if msg.err != nil {
+		m.cat.loading, m.cat.err = false, msg.err
+		return tea.Batch(m.setStatus(common.OneLine(msg.err.Error())+" · R retries", common.StatusError), m.drainKeys())
+	}
+	m.cat.resetFilter()
+	m.cat.setIndex(msg.ix)
+	if m.statusKind == common.StatusError && strings.HasPrefix(m.status, "cannot load the catalog") {
+		m.status = ""
+	}
+	filter := m.cat.filterCmd()
+	return tea.Batch(filter, m.startTicking(), m.drainKeys())
+}
+
+func (m *Model) historyLoaded(msg historyLoadedMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.setStatus(msg.err.Error(), common.StatusWarn)
+	}
+	m.history = append(m.history, msg.records...)
+	if len(m.history) > history.Limit {
+		m.history = m.history[:history.Limit]
+	}
+	var compact tea.Cmd
+	if len(msg.records) > history.Limit && m.opt.HistoryPath != "" {
+		// Runs are appended; the file is trimmed here, once a session,
+		// to the newest records it holds when the trim runs.
+		store := history.Store{Path: m.opt.HistoryPath}
+		compact = func() tea.Msg { return historySavedMsg{err: store.Trim(history.Limit)} }
+	}
+	for _, r := range m.history {
+		if ref, err := catalog.ParseRef(r.Ref); err == nil {
+			if _, seen := m.cat.recent[ref.Path()]; !seen {
+				m.cat.recent[ref.Path()] = r.Time
+			}
+		}
+	}
+	return compact
+}
+
+// routeText passes a non-key message to the focused text input.
+func (m *Model) routeText(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch {
+	case m.cat.filtering:
+		before := m.cat.input.Value()
+		m.cat.input, cmd = m.cat.input.Update(msg)
+		if m.cat.input.Value() != before {
+			return tea.Batch(cmd, m.cat.filterCmd(), m.startTicking())
+		}
+	case m.docs.searching:
+		m.docs.input, cmd = m.docs.input.Update(msg)
+	case m.try.editing:
+		m.try.editor, cmd = m.try.editor.Update(msg)
+	}
+	return cmd
+}
+
+// textFocused reports whether a text input has the keyboard, in which case
+// printable keys are text, not commands.
+func (m *Model) textFocused() bool {
+	return m.cat.filtering || m.docs.searching || m.try.editing || (m.focus == focusChain && m.builder.TextFocused())
+}
+
+func (m *Model) scope() keys.Scope {
+	switch m.focus {
+	case focusCatalog:
+		return keys.ScopeCatalog
+	case focusChain:
+		return keys.ScopeChain
+	}
+	return [...]keys.Scope{keys.ScopeDocs, keys.ScopeTry, keys.ScopeCode}[m.tab]
+}
+
+// handleKey acts on a key, unless it must wait for the filter's result:
+// keys typed after a filter query act on what that query selects, however
+// fast they come ("/shout⏎a" adds Shout, not whatever was selected before
+// the result landed).
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" {
+		return m.quit()
+	}
+	if m.deferKey(msg) {
+		return nil
+	}
+	return m.actOnKey(msg)
+}
+
+// filterOutstanding says the catalog's selection is about to change: the
+// catalog is loading or a filter run has not answered the newest query.
+func (m *Model) filterOutstanding() bool { return m.cat.loading || m.cat.pending || m.cat.dirty }
+
+// deferKey holds msg back while the filter's result is outstanding (and
+// behind keys already held, to keep their order). Keys that edit the
+// filter's query go through at once: they are what the result answers.
+func (m *Model) deferKey(msg tea.KeyPressMsg) bool {
+	if id, ok := m.com.Keys.Lookup(keys.ScopeGlobal, msg); ok && id == keys.Quit && !m.textFocused() && m.dialog == nil {
+		m.deferred = nil // a slow catalog never keeps anyone from quitting
+		return false
+	}
+	if len(m.deferred) == 0 {
+		if !m.filterOutstanding() || m.dialog != nil {
+			return false
+		}
+		if m.cat.filtering && editsQuery(msg) {
+			return false
+		}
+	}
+	m.deferred = append(m.deferred, msg)
+	return true
+}
+
+// editsQuery says a key typed into the filter changes its text or leaves
+// it, rather than moving the selection.
+func editsQuery(msg tea.KeyPressMsg) bool {
+	switch msg.String() {
+	case "up", "down", "pgup", "pgdown", "ctrl+n", "ctrl+p":
+		return false
+	}
+	return true
+}
+
+// drainKeys acts on the held keys once the filter has answered, stopping
+// again if one of them starts another filter run.
+func (m *Model) drainKeys() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(m.deferred) > 0 && !m.filterOutstanding() {
+		k := m.deferred[0]
+		m.deferred = m.deferred[1:]
+		cmds = append(cmds, m.actOnKey(k))
+	}
+	return tea.Batch(cmds...)
+}
+
+// actOnKey gives a key to the dialog, the text input that has the
+// keyboard, or the binding it is in the focused scope (then globally).
+func (m *Model) actOnKey(msg tea.KeyPressMsg) tea.Cmd {
+	km := m.com.Keys
+	switch {
+	case m.dialog != nil:
+		return m.dialogMsg(msg)
+	case m.cat.filtering:
+		return m.filterKey(msg)
+	case m.docs.searching:
+		return m.docs.updateSearch(msg)
+	case m.focus == focusChain && m.builder.TextFocused():
+		return m.builder.Update(msg)
+	case m.try.editing:
+		switch {
+		case keys.Matches(msg, km.Find(keys.ScopeTry, keys.Clear)):
+			m.stopEditing()
+			return nil
+		case inEditor(msg, km.Find(keys.ScopeTry, keys.Run)):
+			m.stopEditing()
+			return m.do(keys.Run)
+		}
+		return m.routeText(msg)
+	}
+	if id, ok := km.Lookup(m.scope(), msg); ok {
+		return m.do(id)
+	}
+	if m.focus == focusCatalog && msg.Text != "" && msg.Mod == 0 {
+		// A letter no binding takes starts the filter with it.
+		m.cat.filtering = true
+		return tea.Batch(m.cat.input.Focus(), m.routeText(msg))
+	}
+	return nil
+}
+
+// inEditor says msg is one of bd's keys that an editor leaves alone.
+func inEditor(msg tea.KeyPressMsg, bd *keys.Binding) bool {
+	if bd == nil {
+		return false
+	}
+	kb, ok := keys.InEditor(bd, "")
+	if !ok {
+		return false
+	}
+	for _, k := range kb.Keys() {
+		if msg.String() == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Model) stopEditing() {
+	m.try.editing = false
+	m.try.editor.Blur()
+	m.refreshCode()
+}
+
+// filterKey handles a key while the catalog's filter has the keyboard.
+func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc":
+		m.cat.filtering = false
+		m.cat.input.Blur()
+		m.cat.input.SetValue("")
+		return tea.Batch(m.cat.filterCmd(), m.startTicking())
+	case "enter":
+		m.cat.filtering = false
+		m.cat.input.Blur()
+		return nil
+	case "up", "down", "pgup", "pgdown", "ctrl+n", "ctrl+p":
+		// Moving through results while typing is what a filter is for.
+		d := map[string]int{"up": -1, "ctrl+p": -1, "down": 1, "ctrl+n": 1, "pgup": -m.cat.listHeight(), "pgdown": m.cat.listHeight()}[msg.String()]
+		m.cat.move(d)
+		return m.selectionChanged()
+	}
+	return m.routeText(msg)
+}
+
+// selectionChanged follows the catalog cursor: the detail panes show the
+// entry under it, fetching its full details when the listing omitted them.
+func (m *Model) selectionChanged() tea.Cmd {
+	e, ok := m.cat.selected()
+	if !ok {
+		m.hasSel = false
+		return nil
+	}
+	path := e.Ref.Path()
+	var fetch tea.Cmd
+	if d, ok := m.details[path]; ok {
+		e = d
+	} else if e.Docs == "" && len(e.Samples) == 0 && !m.fetching[path] && m.opt.Client != nil {
+		m.fetching[path] = true
+		src, ref := m.opt.Client.Source(), e.Ref
+		fetch = fetchEntry(src, ref)
+	}
+	m.selected, m.hasSel = e, true
+	m.try.show(e)
+	return tea.Batch(fetch, m.refreshDetail())
+}
+
+// refreshDetail brings the visible tab up to date; only the visible tab does
+// work, so scrolling the catalog stays cheap.
+func (m *Model) refreshDetail() tea.Cmd {
+	if !m.hasSel || m.com.Width == 0 {
+		return nil
+	}
+	switch m.tab {
+	case tabDocs:
+		return m.docs.show(m.selected)
+	case tabCode:
+		m.refreshCode()
+	case tabTry:
+		m.try.refreshOutput()
+	}
+	return nil
+}
