@@ -19,12 +19,15 @@ func decodeFootprint(data []byte, format string, cfg image.Config) (PixelFormat,
 	img := ImageBytes(w, h, f)
 	switch format {
 	case "png":
-		// An interlaced PNG decodes its seven passes into images of their
+		// The decoder keeps the current and the previous row (the filters
+		// read both): on a 40000000×1 strip, twice the image again. An
+		// interlaced PNG also decodes its seven passes into images of their
 		// own, then copies them into the final one.
+		rows := algorithms.SatMul(ImageBytes(w, 1, f), 2)
 		if len(data) > 28 && data[28] == 1 {
-			return f, img, img
+			return f, img, algorithms.SatAdd(img, rows)
 		}
-		return f, img, 0
+		return f, img, rows
 	case "jpeg":
 		if l, ok := readJPEGLayout(data); ok {
 			return l.footprint(w, h)

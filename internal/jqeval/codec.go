@@ -34,7 +34,7 @@ const (
 // passed) goes through encoding/json first. Nesting is bounded by MaxDepth.
 func appendValue(b []byte, v any, depth int) ([]byte, error) {
 	if depth > MaxDepth {
-		return nil, fmt.Errorf("the value is nested more than %d levels deep", MaxDepth)
+		return nil, errTooDeep
 	}
 	switch t := v.(type) {
 	case nil:
@@ -92,7 +92,13 @@ func appendString(b []byte, s string) []byte {
 	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
 }
 
-var errCorrupt = errors.New("jq worker: a value did not decode")
+var (
+	errCorrupt = errors.New("jq worker: a value did not decode")
+	// errTooDeep: values nest at most MaxDepth levels (the JSON decoders of
+	// the standard library stop there too, and every encoder recurses once a
+	// level).
+	errTooDeep = fmt.Errorf("the value is nested more than %d levels deep", MaxDepth)
+)
 
 // decoder reads values that appendValue wrote.
 type decoder struct {

@@ -127,10 +127,10 @@ func run(req request) response {
 			resp.Error.Text = err.Error()
 			return resp
 		}
-		if depth(v, MaxDepth) > MaxDepth {
-			return failure(kindTooLarge, "the jq program's output is nested more than %d levels deep", MaxDepth)
-		}
 		if outs, err = appendValue(outs, v, 1); err != nil {
+			if errors.Is(err, errTooDeep) {
+				return failure(kindTooLarge, "the jq program's output is nested more than %d levels deep", MaxDepth)
+			}
 			return failure(kindRuntime, "the jq program's output cannot be passed on: %v", err)
 		}
 		if len(outs) > MaxOutputBytes {
@@ -155,35 +155,4 @@ func stopped(ctx context.Context, req request) response {
 
 func failure(kind, format string, args ...any) response {
 	return response{Error: &wireError{Kind: kind, Message: fmt.Sprintf(format, args...)}}
-}
-
-// depth is how deeply v nests, counted without recursion (a value built by
-// `reduce range(1e6) as $i (null; [.])` would overflow a recursive count),
-// and only up to limit+1.
-func depth(v any, limit int) int {
-	type item struct {
-		v any
-		d int
-	}
-	deepest := 0
-	stack := []item{{v, 1}}
-	for len(stack) > 0 {
-		it := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		deepest = max(deepest, it.d)
-		if deepest > limit {
-			return deepest
-		}
-		switch t := it.v.(type) {
-		case []any:
-			for _, x := range t {
-				stack = append(stack, item{x, it.d + 1})
-			}
-		case map[string]any:
-			for _, x := range t {
-				stack = append(stack, item{x, it.d + 1})
-			}
-		}
-	}
-	return deepest
 }
