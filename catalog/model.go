@@ -123,6 +123,16 @@ type StatusReporter interface {
 	Statuses() []SourceStatus
 }
 
+// SourceChecker is a catalog that can ask its sources how they are now,
+// rather than report what it last saw: the TUI checks every few seconds so
+// that a source going down or coming back shows without a reload.
+type SourceChecker interface {
+	// CheckSources asks every source whose status is older than maxAge
+	// (a source that is down: once its back-off has passed) whether it
+	// answers, concurrently and within ctx, and returns the statuses.
+	CheckSources(ctx context.Context, maxAge time.Duration) []SourceStatus
+}
+
 // ParamsString is the parameter count as model cards write it: "3.2B",
 // "135M"; "" when unknown.
 func (m *Model) ParamsString() string {
