@@ -3,18 +3,22 @@ package pipebuilder_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image/png"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"pipette/algorithms/builtin"
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/data"
 	"pipette/pipebuilder"
 	"pipette/server"
 )
@@ -30,8 +34,11 @@ func TestExamples(t *testing.T) {
 		t.Skip("runs the built-in models and builds Go programs")
 	}
 	reg := builtin.Registry()
-	local := client.NewLocal(reg, reg)
-	ts := httptest.NewServer(server.New(server.Config{Source: reg, Runner: reg}))
+	storeDir := t.TempDir()
+	local := client.NewLocal(reg, reg, client.WithStore(func() (*data.Store, error) {
+		return data.Open(context.Background(), storeDir, data.Options{})
+	}))
+	ts := httptest.NewServer(server.New(server.Config{Source: reg, Runner: reg, Data: memStore(t)}))
 	defer ts.Close()
 	lib, err := pipebuilder.LoadLibrary(context.Background(), "../examples", reg, reg)
 	if err != nil {
@@ -41,10 +48,14 @@ func TestExamples(t *testing.T) {
 		t.Fatalf("examples/ as a library: %v", lib.Problems())
 	}
 	comb := lib.Combined()
-	published := httptest.NewServer(server.New(server.Config{Source: comb, Runner: comb}))
+	published := httptest.NewServer(server.New(server.Config{Source: comb, Runner: comb, Data: memStore(t)}))
 	defer published.Close()
 
 	astronaut, err := os.ReadFile("../algorithms/testdata/images/astronaut.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chelsea, err := os.ReadFile("../algorithms/testdata/images/chelsea.png")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +63,23 @@ func TestExamples(t *testing.T) {
 		input catalog.Value
 		check func(t *testing.T, tr *pipebuilder.Trace)
 	}{
-		"meme.yaml": {catalog.Bytes(astronaut), func(t *testing.T, tr *pipebuilder.Trace) {
+		"meme.yaml": {catalog.Bytes(chelsea), func(t *testing.T, tr *pipebuilder.Trace) {
+			// The article's chain: {url, caption, labels}, a cat found,
+			// the caption the best-scoring hit, the URL the stored result.
+			out := tr.Output.JSON.(map[string]any)
+			labels, _ := out["labels"].([]any)
+			if !slices.Contains(labels, any("cat")) {
+				t.Errorf("labels %v: no cat in chelsea", labels)
+			}
+			best := mostUpbeat(tr.Steps[3].Result)
+			if out["caption"] != best || best == "" {
+				t.Errorf("caption %v, want the best-scoring hit %q", out["caption"], best)
+			}
+			if u, _ := out["url"].(string); !strings.HasPrefix(u, "file://") || !strings.HasSuffix(u, ".png") {
+				t.Errorf("url %v: want the stored PNG's file:// URL in-process", out["url"])
+			}
+		}},
+		"face_meme.yaml": {catalog.Bytes(astronaut), func(t *testing.T, tr *pipebuilder.Trace) {
 			img, err := png.Decode(bytes.NewReader(tr.Output.Bytes))
 			if err != nil {
 				t.Fatalf("the meme is not a PNG: %v", err)
@@ -64,13 +91,7 @@ func TestExamples(t *testing.T) {
 				t.Errorf("mood %v, want happy", mood)
 			}
 			// happy: the caption is the most upbeat of the hits.
-			best, bestScore := "", -2.0
-			for _, s := range tr.Steps[2].Result.JSON.([]any) {
-				m := s.(map[string]any)
-				if c := m["compound"].(float64); c > bestScore {
-					best, bestScore = m["text"].(string), c
-				}
-			}
+			best := mostUpbeat(tr.Steps[2].Result)
 			if got := tr.Steps[3].Input.JSON.(map[string]any)["text"]; got != best {
 				t.Errorf("caption %q, want the most upbeat hit %q", got, best)
 			}
@@ -117,11 +138,11 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(remote.Output, tr.Output) {
+			if !sameValue(remote.Output, tr.Output) {
 				t.Errorf("over HTTP the chain gives %s, in-process %s", remote.Output.Summary(200), tr.Output.Summary(200))
 			}
 			for i := range tr.Steps {
-				if !reflect.DeepEqual(remote.Steps[i].Result, tr.Steps[i].Result) {
+				if !sameValue(remote.Steps[i].Result, tr.Steps[i].Result) {
 					t.Errorf("step %s differs over HTTP", tr.Steps[i].ID)
 				}
 			}
@@ -131,7 +152,7 @@ func TestExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(resp.Value, tr.Output) {
+			if !sameValue(resp.Value, tr.Output) {
 				t.Errorf("the published chain answers %s, Run gives %s", resp.Value.Summary(200), tr.Output.Summary(200))
 			}
 
@@ -153,11 +174,65 @@ func TestExamples(t *testing.T) {
 			if err := cmd.Run(); err != nil {
 				t.Fatalf("exported program: %v\n%s", err, stderr.String())
 			}
-			if want := rendered(t, tr.Output); !bytes.Equal(stdout.Bytes(), want) {
+			if want := rendered(t, tr.Output); !bytes.Equal(uploadLinks(stdout.Bytes()), uploadLinks(want)) {
 				t.Errorf("exported program printed %d bytes %q…, Run gives %d bytes %q…", stdout.Len(), head(stdout.Bytes()), len(want), head(want))
 			}
 		})
 	}
+}
+
+// mostUpbeat is the text of the sentiment result with the highest compound
+// score in a list of them.
+func mostUpbeat(scores catalog.Value) string {
+	best, bestScore := "", -2.0
+	for _, s := range scores.JSON.([]any) {
+		m := s.(map[string]any)
+		if c := m["compound"].(float64); c > bestScore {
+			best, bestScore = m["text"].(string), c
+		}
+	}
+	return best
+}
+
+func memStore(t *testing.T) *data.Store {
+	t.Helper()
+	st, err := data.Open(context.Background(), "mem://", data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// uploadLink is a link util/Upload made: a file:// URL of the local store
+// in-process, a signed /hosted link on a server; its name is the stored
+// content's hash either way.
+var uploadLink = regexp.MustCompile(`"(?:file|https?)://[^"]*/uploads/([^"/?]+)[^"]*"`)
+
+// uploadExpiry is when a link ends: null for a file:// URL.
+var uploadExpiry = regexp.MustCompile(`"expires":\s*(?:null|"[^"]*")`)
+
+func uploadLinks(b []byte) []byte {
+	b = uploadExpiry.ReplaceAll(b, []byte(`"expires":"-"`))
+	return uploadLink.ReplaceAll(b, []byte(`"upload:$1"`))
+}
+
+// sameValue compares two results as the wire carries them, upload links by
+// the files they name.
+func sameValue(a, b catalog.Value) bool {
+	if a.Kind != b.Kind {
+		return false
+	}
+	wa, err1 := a.WireResult()
+	wb, err2 := b.WireResult()
+	if err1 != nil || err2 != nil {
+		return reflect.DeepEqual(a, b)
+	}
+	var va, vb any
+	if json.Unmarshal(uploadLinks(wa), &va) != nil || json.Unmarshal(uploadLinks(wb), &vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
 }
 
 func head(b []byte) string {

@@ -469,7 +469,7 @@ func TestChainLayoutFits(t *testing.T) {
 	}
 }
 
-// TestMemeChainBuiltWithKeys builds examples/meme.yaml step by step with
+// TestMemeChainBuiltWithKeys builds examples/face_meme.yaml step by step with
 // keys on the built-in catalog, runs it on the astronaut, and exports it.
 func TestMemeChainBuiltWithKeys(t *testing.T) {
 	if testing.Short() {
@@ -477,7 +477,7 @@ func TestMemeChainBuiltWithKeys(t *testing.T) {
 	}
 	reg := builtin.Registry()
 	m := newChainModelWith(t, client.NewLocal(reg, reg), 120, 40, Options{DraftPath: filepath.Join(t.TempDir(), "draft.yaml")})
-	want, err := pipebuilder.Load("../examples/meme.yaml")
+	want, err := pipebuilder.Load("../examples/face_meme.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,10 +10,13 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -204,10 +207,19 @@ func exampleCases(t *testing.T) map[string]exampleCase {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cat := filepath.Join("algorithms", "testdata", "images", "chelsea.png")
+	catBytes, err := os.ReadFile(filepath.Join(clitest.RepoRoot(), cat))
+	if err != nil {
+		t.Fatal(err)
+	}
 	return map[string]exampleCase{
-		"meme.yaml": {
+		"face_meme.yaml": {
 			args: []string{"-B", photo}, input: photoBytes, contentType: "application/octet-stream",
 			check: func(t *testing.T, out []byte, trace []map[string]any) { checkMeme(t, photoBytes, out, trace) },
+		},
+		"meme.yaml": {
+			args: []string{"-B", cat}, input: catBytes, contentType: "application/octet-stream",
+			check: func(t *testing.T, out []byte, trace []map[string]any) { checkArticleMeme(t, catBytes, out) },
 		},
 		"sentence_mood.yaml": {
 			args: []string{"-t", chainText}, input: []byte(chainText), contentType: "text/plain",
@@ -270,20 +282,7 @@ func checkMeme(t *testing.T, photo, out []byte, trace []map[string]any) {
 	if b.Dx() != 512 || b.Dy() != 512 || b != orig.Bounds() {
 		t.Fatalf("meme is %v, want the photo's 512×512", b)
 	}
-	first, last, changed := -1, -1, 0
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			r1, g1, b1, _ := meme.At(x, y).RGBA()
-			r2, g2, b2, _ := orig.At(x, y).RGBA()
-			if r1 != r2 || g1 != g2 || b1 != b2 {
-				if first < 0 {
-					first = y
-				}
-				last = y
-				changed++
-			}
-		}
-	}
+	first, last, changed := changedRows(meme, orig)
 	band := last - first + 1
 	switch {
 	case first < 0:
@@ -337,7 +336,7 @@ func TestChainsBinary(t *testing.T) {
 	root := clitest.RepoRoot()
 
 	srv := startServe(t, bin, "--chains", "examples")
-	if !strings.Contains(srv.first, "(3 chains from examples)") {
+	if !strings.Contains(srv.first, "(4 chains from examples)") {
 		t.Errorf("serve --chains examples says %q", srv.first)
 	}
 
@@ -377,7 +376,7 @@ func TestChainsBinary(t *testing.T) {
 			tc.check(t, want, trace)
 
 			// The same run with the steps called on the server.
-			if rs := pipette(t, append([]string{"--server", srv.url, "run", path}, tc.args...)...); rs.Code != 0 || rs.Stdout != r.Stdout {
+			if rs := pipette(t, append([]string{"--server", srv.url, "run", path}, tc.args...)...); rs.Code != 0 || !sameOutput([]byte(rs.Stdout), want) {
 				t.Errorf("run --server: exit %d, %d bytes %q…, offline %d bytes %q…\n%s",
 					rs.Code, len(rs.Stdout), clip([]byte(rs.Stdout)), len(r.Stdout), clip(want), rs.Stderr)
 			}
@@ -416,6 +415,11 @@ func TestChainsBinary(t *testing.T) {
 				t.Fatalf("POST /v1/algo/%s: %d %v %s", chain.Name, resp.StatusCode, err, body.Error)
 			}
 			sameResult(t, "the published chain", body.Metadata.ContentType, body.Result, want)
+			if name == "meme.yaml" {
+				// Served, the URL is a link to the server's store: a browser
+				// (no API key) gets the captioned PNG.
+				checkArticleMeme(t, tc.input, body.Result)
+			}
 
 			// The exported Go program, built as a user would, against the server.
 			prog := buildExported(t, bin, path)
@@ -427,7 +431,7 @@ func TestChainsBinary(t *testing.T) {
 			if err := cmd.Run(); err != nil {
 				t.Fatalf("the exported program: %v\n%s", err, stderr.String())
 			}
-			if !bytes.Equal(stdout.Bytes(), want) {
+			if !sameOutput(stdout.Bytes(), want) {
 				t.Errorf("the exported program printed %d bytes %q…, pipette run %d bytes %q…",
 					stdout.Len(), clip(stdout.Bytes()), len(want), clip(want))
 			}
@@ -449,7 +453,7 @@ func TestChainsBinary(t *testing.T) {
 			if err := cmd.Run(); err != nil {
 				t.Fatalf("the exported shell script: %v\n%s", err, stderr.String())
 			}
-			if tc.contentType == "application/octet-stream" {
+			if !json.Valid(want) {
 				if !bytes.Equal(stdout.Bytes(), want) {
 					t.Errorf("the exported shell script printed %d bytes, pipette run %d", stdout.Len(), len(want))
 				}
@@ -533,12 +537,110 @@ func sameResult(t *testing.T, what, ct string, result json.RawMessage, printed [
 		}
 	case "json":
 		var a, b any
-		if json.Unmarshal(result, &a) != nil || json.Unmarshal(printed, &b) != nil || !reflect.DeepEqual(a, b) {
+		if json.Unmarshal(uploadLinks(result), &a) != nil || json.Unmarshal(uploadLinks(printed), &b) != nil || !reflect.DeepEqual(a, b) {
 			t.Errorf("%s answers %s, pipette run printed %s", what, result, printed)
 		}
 	default:
 		t.Errorf("%s answers content type %q", what, ct)
 	}
+}
+
+// uploadLink is a link to a file util/Upload stored: a file:// URL of the
+// local store when a chain runs in-process, a signed /hosted link when a
+// server runs it. The name is the content's hash in both.
+var uploadLink = regexp.MustCompile(`"(?:file|https?)://[^"]*/uploads/([^"/?]+)[^"]*"`)
+
+// uploadLinks replaces every upload link of out by its file name, so that
+// runs in-process and on a server compare equal when they stored the same
+// bytes.
+func uploadLinks(out []byte) []byte {
+	out = uploadExpiry.ReplaceAll(out, []byte(`"expires":"-"`))
+	return uploadLink.ReplaceAll(out, []byte(`"upload:$1"`))
+}
+
+// uploadExpiry is when a link ends: null for a file:// URL.
+var uploadExpiry = regexp.MustCompile(`"expires":\s*(?:null|"[^"]*")`)
+
+// sameOutput compares what two runs of a chain printed, upload links by
+// the files they name.
+func sameOutput(a, b []byte) bool { return bytes.Equal(uploadLinks(a), uploadLinks(b)) }
+
+// checkArticleMeme checks the article's chain's answer, {url, caption,
+// labels}: a cat is found in chelsea, the caption is from the search, and
+// the URL (a file:// URL in-process, a link on a server, fetched without a
+// key) gives a PNG of the photo's size that differs from it in one band,
+// where the caption is.
+func checkArticleMeme(t *testing.T, photo, out []byte) {
+	t.Helper()
+	var got struct {
+		URL     string   `json:"url"`
+		Caption string   `json:"caption"`
+		Labels  []string `json:"labels"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil || got.URL == "" || got.Caption == "" {
+		t.Fatalf("not {url, caption, labels}: %v %s", err, out)
+	}
+	if !slices.Contains(got.Labels, "cat") {
+		t.Errorf("labels %v: no cat in chelsea", got.Labels)
+	}
+	var meme []byte
+	switch {
+	case strings.HasPrefix(got.URL, "file://"):
+		u, _ := url.Parse(got.URL)
+		b, err := os.ReadFile(u.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		meme = b
+	default:
+		resp, err := http.Get(got.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
+			t.Fatalf("GET %s: %d %s", got.URL, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		meme = b
+	}
+	img, err := png.Decode(bytes.NewReader(meme))
+	if err != nil {
+		t.Fatalf("the URL does not give a PNG: %v", err)
+	}
+	orig, _, err := image.Decode(bytes.NewReader(photo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	if b != orig.Bounds() {
+		t.Fatalf("the meme is %v, the photo %v", b, orig.Bounds())
+	}
+	first, last, changed := changedRows(img, orig)
+	if first < 0 || last-first+1 > b.Dy()/2 || changed < (last-first+1)*b.Dx()/8 {
+		t.Errorf("the caption band is rows %d–%d with %d pixels changed: want one band of text", first, last, changed)
+	}
+}
+
+// changedRows compares a captioned image with its photo: the first and last
+// rows where they differ (-1 when none) and how many pixels do.
+func changedRows(captioned, photo image.Image) (first, last, changed int) {
+	first, last = -1, -1
+	b := captioned.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r1, g1, b1, _ := captioned.At(x, y).RGBA()
+			r2, g2, b2, _ := photo.At(x, y).RGBA()
+			if r1 != r2 || g1 != g2 || b1 != b2 {
+				if first < 0 {
+					first = y
+				}
+				last = y
+				changed++
+			}
+		}
+	}
+	return first, last, changed
 }
 
 // missingTools names the commands of names that are not on $PATH.

@@ -56,7 +56,8 @@ its first step's samples.
 With --trace every step is written to stderr as one JSON line when it ends:
 its input, result, content type, duration and error. A failed step is named
 on stderr, and the exit code is 1.`,
-		Example: `  pipette run examples/meme.yaml -B algorithms/testdata/images/astronaut.png -o meme.png
+		Example: `  pipette run examples/meme.yaml -B algorithms/testdata/images/chelsea.png
+  pipette run examples/face_meme.yaml -B algorithms/testdata/images/astronaut.png -o meme.png
   pipette run examples/sentence_mood.yaml -t "What a wonderful launch! Then the coffee machine broke." --trace
   echo "a short text to describe" | pipette run examples/text_card.yaml
   pipette run examples/sentence_mood.yaml --sample 1 --up-to scores`,

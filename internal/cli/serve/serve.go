@@ -85,7 +85,7 @@ read; a link to a file outside DIR is left out unless --chains-follow-links.`,
 
   pipette serve --chains examples
   curl -H 'Content-Type: application/octet-stream' --data-binary @photo.jpg \
-    '127.0.0.1:8080/v1/algo/demo/MemeGenerator?output=raw' > meme.png`,
+    '127.0.0.1:8080/v1/algo/demo/FaceMemeGenerator?output=raw' > meme.png`,
 		Args: command.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := opts.check(); err != nil {
