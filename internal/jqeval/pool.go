@@ -35,16 +35,22 @@ type pool struct {
 	slots chan struct{}
 	mu    sync.Mutex
 	idle  []*worker
-	// broken is why workers cannot start here (no executable, no limits):
-	// once set, evaluations run in-process.
-	broken atomic.Pointer[error]
+	// brokenUntil is when to try starting workers again after a start
+	// failed (no executable, no processes left): until then evaluations run
+	// in-process.
+	brokenUntil atomic.Int64
+	warnOnce    sync.Once
 }
+
+// retryStart is how long evaluations stay in-process after a worker
+// failed to start.
+const retryStart = time.Minute
 
 var workers = &pool{slots: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}
 
 // dispatch runs req in a worker, or in-process where workers cannot run.
 func dispatch(ctx context.Context, req request) (response, error) {
-	if InProcess.Load() || !workersSupported || workers.broken.Load() != nil {
+	if InProcess.Load() || !workersSupported || time.Now().UnixNano() < workers.brokenUntil.Load() {
 		return evaluate(req), nil
 	}
 	select {
@@ -55,8 +61,10 @@ func dispatch(ctx context.Context, req request) (response, error) {
 	defer func() { <-workers.slots }()
 	w, err := workers.take()
 	if err != nil {
-		workers.broken.Store(&err)
-		slog.Warn("jq programs run in-process, without a hard memory limit", "reason", err)
+		workers.brokenUntil.Store(time.Now().Add(retryStart).UnixNano())
+		workers.warnOnce.Do(func() {
+			slog.Warn("jq programs run in-process, without a hard memory limit", "reason", err)
+		})
 		return evaluate(req), nil
 	}
 	resp, err := w.call(ctx, req)
@@ -72,11 +80,17 @@ func dispatch(ctx context.Context, req request) (response, error) {
 	return resp, nil
 }
 
+// take returns an idle worker that is still alive, or a new one.
 func (p *pool) take() (*worker, error) {
 	p.mu.Lock()
-	if n := len(p.idle); n > 0 {
+	for n := len(p.idle); n > 0; n = len(p.idle) {
 		w := p.idle[n-1]
 		p.idle = p.idle[:n-1]
+		select {
+		case <-w.done: // died while idle (killed from outside): drop it
+			continue
+		default:
+		}
 		p.mu.Unlock()
 		return w, nil
 	}
