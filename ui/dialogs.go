@@ -79,6 +79,14 @@ func (m *Model) act(a dialog.Action) tea.Cmd {
 	case dialog.Export:
 		return m.builder.HandleExport(a)
 	case dialog.Answer:
+		if a.Question == dialog.ReplaceOutput {
+			w := m.writing
+			m.writing = nil
+			if w != nil && a.Choice == dialog.ChoiceYes {
+				return w.Run()
+			}
+			return m.setStatus("not written: the output was not saved", common.StatusInfo)
+		}
 		return m.builder.HandleAnswer(a.Question, a.Choice)
 	case dialog.Submit:
 		cmd, err := m.submit(a)
@@ -98,13 +106,15 @@ func (m *Model) submit(a dialog.Submit) (tea.Cmd, error) {
 	case dialog.LoadInputFile:
 		return loadInputFile(common.ExpandHome(a.Value)), nil
 	case dialog.SaveOutput:
-		path, data := common.ExpandHome(a.Value), value.Bytes(m.try.resp.Value)
-		return func() tea.Msg {
+		// Over a file, or into a folder to create, asks first (ReplaceOutput).
+		data := value.Bytes(m.try.resp.Value)
+		m.writing = &common.Write{Path: common.ExpandHome(a.Value), What: "the output", Do: func(path string) tea.Msg {
 			if err := atomicfile.Write(path, data, 0o644); err != nil {
 				return fileSavedMsg{path: path, err: fmt.Errorf("cannot save %s: %w", path, human.FileError(err))}
 			}
 			return fileSavedMsg{path: path}
-		}, nil
+		}}
+		return m.writing.Check(), nil
 	}
 	return m.builder.HandleSubmit(a.Purpose, a.Value)
 }

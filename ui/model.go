@@ -112,8 +112,11 @@ type Model struct {
 
 	focus       focusArea
 	chainReturn focusArea // where esc in the builder goes back to
-	tab         tabID
-	zoom        bool // the detail pane fills the screen
+	// writing is the Try tab's saved output waiting to be checked or for
+	// the user's answer (ReplaceOutput).
+	writing *common.Write
+	tab     tabID
+	zoom    bool // the detail pane fills the screen
 
 	cat     catalogPane
 	docs    docsPane

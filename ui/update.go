@@ -167,6 +167,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return m.setStatus("saved "+msg.path, common.StatusInfo)
 
+	case common.Checked:
+		if msg.W != m.writing {
+			break // the builder's
+		}
+		if !msg.Ask() {
+			m.writing = nil
+			return msg.Proceed()
+		}
+		return m.openDialog(dialog.NewReplace(m.com, dialog.ReplaceOutput, msg.Verdict, msg.W.Path, msg.W.What, msg.Missing, false))
+
 	case editorReadyMsg:
 		return m.runEditor(msg)
 

@@ -103,6 +103,7 @@ type Builder struct {
 	drawn drawing
 
 	draft        draftState
+	files        fileState
 	exportFormat dialog.ExportFormat
 	removing     string // the step the remove question is about
 }
@@ -289,6 +290,8 @@ func (b *Builder) Perform(id keys.Action) tea.Cmd {
 		b.vp.GotoTop()
 	case keys.ChainSave:
 		return b.Save()
+	case keys.ChainSaveAs:
+		return b.SaveAs()
 	case keys.ChainOpen:
 		return dialog.Open(dialog.NewPrompt(b.com, dialog.OpenChain, "Open a chain file", b.file))
 	case keys.Up:
@@ -471,6 +474,8 @@ func (b *Builder) HandleAnswer(q dialog.Question, c dialog.Choice) tea.Cmd {
 		b.removing = ""
 	case q == dialog.RestoreDraft:
 		return b.answerRestore(c)
+	case q == dialog.ReplaceFile:
+		return b.answerWrite(c)
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 
 	"pipette/catalog"
 	"pipette/internal/atomicfile"
+	"pipette/internal/chainfile"
+	"pipette/internal/filestamp"
 	"pipette/internal/human"
 	"pipette/pipebuilder"
 	"pipette/ui/chain/draft"
@@ -34,6 +36,18 @@ type draftState struct {
 	offers        []draft.Offer // left to offer, newest first
 }
 
+// fileState is what the builder knows of the file its chain came from.
+type fileState struct {
+	// layout is the file (or restored draft) as written: saves and
+	// autosaves keep its comments and layout.
+	layout []byte
+	// stamp is the file as last read or written: ctrl+s asks before
+	// replacing it once it has changed on disk.
+	stamp filestamp.Stamp
+	// writing is the write waiting for the user's answer (ReplaceFile).
+	writing *common.Write
+}
+
 // start reads the chain named on the command line, claims this builder's
 // draft and finds the drafts to offer.
 func (b *Builder) start() tea.Cmd {
@@ -45,7 +59,7 @@ func (b *Builder) start() tea.Cmd {
 	return func() tea.Msg {
 		msg := startMsg{path: path}
 		if path != "" {
-			msg.file, msg.fileErr = readChain(path)
+			msg.file, msg.data, msg.stamp, msg.fileErr = readChain(path)
 		}
 		if store != nil {
 			msg.own, msg.ownErr = store.Start()
@@ -55,15 +69,21 @@ func (b *Builder) start() tea.Cmd {
 	}
 }
 
-// readChain reads a chain file as a draft: what can be read, with its
-// problems, so a file with mistakes opens to be fixed.
-func readChain(path string) (*pipebuilder.Chain, error) {
-	c, err := pipebuilder.LoadDraft(path)
+// readChain reads a chain file as a draft — what can be read, with its
+// problems, so a file with mistakes opens to be fixed — with its bytes and
+// stamp, so that a save keeps its layout and knows when it changed on disk.
+func readChain(path string) (*pipebuilder.Chain, []byte, filestamp.Stamp, error) {
+	data, err := chainfile.Read(path)
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return nil, fmt.Errorf("cannot open %s: %w", path, pe.Err)
+		return nil, nil, filestamp.Stamp{}, fmt.Errorf("cannot open %s: %w", path, pe.Err)
 	}
-	return c, err
+	if err != nil {
+		return nil, nil, filestamp.Stamp{}, err
+	}
+	stamp, _ := filestamp.Of(path, data)
+	c, err := pipebuilder.ParseDraft(path, data)
+	return c, data, stamp, err
 }
 
 func (b *Builder) onStart(msg startMsg) tea.Cmd {
@@ -76,6 +96,7 @@ func (b *Builder) onStart(msg startMsg) tea.Cmd {
 			cmds = append(cmds, common.Error(firstLine(msg.fileErr)+" · fix the file and open it again (ctrl+o)"))
 		} else {
 			b.install(msg.file, msg.path, msg.fileErr)
+			b.files.layout, b.files.stamp = msg.data, msg.stamp
 			if msg.fileErr != nil {
 				cmds = append(cmds, common.Error(firstLine(msg.fileErr)))
 			}
@@ -145,7 +166,12 @@ func (b *Builder) answerRestore(c dialog.Choice) tea.Cmd {
 	case dialog.ChoiceRestore:
 		b.draft.offers = nil // one chain in the builder; the others wait for next time
 		if b.draft.own != nil {
-			if err := b.draft.own.Adopt(o); err != nil {
+			// Saves still in flight are of the chain the builder had:
+			// the adopted draft must not receive them.
+			b.draft.gen++
+			if err := b.draft.own.Adopt(o, b.draft.gen); errors.Is(err, draft.ErrTaken) {
+				return common.Warn("another pipette restored " + o.Chain.Name + " first; it is theirs now")
+			} else if err != nil {
 				return common.Error("cannot restore the draft: " + err.Error())
 			}
 		}
@@ -153,7 +179,7 @@ func (b *Builder) answerRestore(c dialog.Choice) tea.Cmd {
 		// (offering the file) rather than overwrite it silently.
 		file := b.file
 		b.install(o.Chain, "", o.Problems)
-		b.suggest = file
+		b.suggest, b.files.layout = file, o.Data
 		return tea.Batch(focus, b.validate(), b.autosave(), common.Info("restored the draft "+o.Chain.Name))
 	case dialog.ChoiceDiscard:
 		store := b.opt.Drafts
@@ -177,6 +203,7 @@ func (b *Builder) Close() {
 // install makes c the chain in the builder.
 func (b *Builder) install(c *pipebuilder.Chain, file string, problems error) {
 	b.c, b.file, b.suggest = c, file, ""
+	b.files = fileState{}
 	b.problems, b.loadProblems = nil, nil
 	var es pipebuilder.Errors
 	if errors.As(problems, &es) {
@@ -206,9 +233,11 @@ func (b *Builder) autosave() tea.Cmd {
 		return nil
 	}
 	b.draft.gen++
-	gen, c := b.draft.gen, b.snapshot()
+	gen, c, layout := b.draft.gen, b.snapshot(), b.files.layout
 	return func() tea.Msg {
-		data, err := c.Marshal()
+		// Laid out as the file it came from: a restored draft keeps the
+		// file's comments too.
+		data, _, err := c.MarshalOnto(layout)
 		if err != nil {
 			return draftSavedMsg{err: fmt.Errorf("cannot autosave the chain: %w", err)}
 		}
@@ -236,6 +265,7 @@ func (b *Builder) fileMsg(msg tea.Msg) (tea.Cmd, bool) {
 			return common.Error(firstLine(msg.err)), true
 		}
 		b.install(msg.chain, msg.path, msg.err)
+		b.files.layout, b.files.stamp = msg.data, msg.stamp
 		status := common.Info("opened " + msg.path)
 		if msg.err != nil {
 			status = common.Error(firstLine(msg.err))
@@ -246,9 +276,20 @@ func (b *Builder) fileMsg(msg tea.Msg) (tea.Cmd, bool) {
 			return common.Error(msg.err.Error()), true
 		}
 		if msg.asFile {
-			b.file = msg.path
+			b.file, b.files.layout, b.files.stamp = msg.path, msg.data, msg.stamp
+			b.c.File = msg.path
+		}
+		if msg.layoutLost {
+			return common.Warn("saved " + msg.what + " to " + msg.path + "; its comments could not be kept"), true
 		}
 		return common.Info("saved " + msg.what + " to " + msg.path), true
+	case common.Checked:
+		if !msg.Ask() {
+			return msg.Proceed(), true
+		}
+		b.files.writing = msg.W
+		saveAs := msg.W.What == "the chain"
+		return dialog.Open(dialog.NewReplace(b.com, dialog.ReplaceFile, msg.Verdict, msg.W.Path, msg.W.What, msg.Missing, saveAs)), true
 	case exportMsg:
 		return b.exported(msg), true
 	case inputLoadedMsg:
@@ -259,12 +300,13 @@ func (b *Builder) fileMsg(msg tea.Msg) (tea.Cmd, bool) {
 
 func openCmd(path string) tea.Cmd {
 	return func() tea.Msg {
-		c, err := readChain(path)
-		return openedMsg{path: path, chain: c, err: err}
+		c, data, stamp, err := readChain(path)
+		return openedMsg{path: path, chain: c, err: err, data: data, stamp: stamp}
 	}
 }
 
-// Save writes the chain to its file, asking for a path the first time.
+// Save writes the chain to its file — asking first when the file changed on
+// disk since it was read — or asks for a path the first time.
 func (b *Builder) Save() tea.Cmd {
 	if b.c == nil {
 		return common.Info("no chain to save yet: add a step with a")
@@ -272,7 +314,18 @@ func (b *Builder) Save() tea.Cmd {
 	if b.file != "" {
 		return b.saveTo(b.file)
 	}
-	path := b.suggest
+	return b.SaveAs()
+}
+
+// SaveAs asks for a path to save the chain to, offering its file's.
+func (b *Builder) SaveAs() tea.Cmd {
+	if b.c == nil {
+		return common.Info("no chain to save yet: add a step with a")
+	}
+	path := b.file
+	if path == "" {
+		path = b.suggest
+	}
 	if path == "" {
 		path = "chain.yaml"
 		if ref, err := catalog.ParseRef(b.c.Name); err == nil {
@@ -287,28 +340,64 @@ func (b *Builder) Open() tea.Cmd {
 	return dialog.Open(dialog.NewPrompt(b.com, dialog.OpenChain, "Open a chain file", b.file))
 }
 
+// saveTo writes the chain to path over the layout it came with (its
+// comments kept), once common.Write has seen what is there.
 func (b *Builder) saveTo(path string) tea.Cmd {
-	c := b.c.Clone()
-	return func() tea.Msg {
-		data, err := c.Marshal()
+	c, layout, stamp := b.c.Clone(), b.files.layout, b.files.stamp
+	if path != b.file {
+		stamp = filestamp.Stamp{} // another file: replacing it asks
+	}
+	w := &common.Write{Path: path, What: "the chain", Stamp: stamp, Do: func(path string) tea.Msg {
+		data, kept, err := c.MarshalOnto(layout)
 		if err == nil {
 			err = atomicfile.Write(path, data, 0o644)
 		}
 		if err != nil {
 			return savedMsg{path: path, what: "the chain", err: fmt.Errorf("cannot save the chain to %s: %w", path, human.FileError(err))}
 		}
-		return savedMsg{path: path, what: "the chain", asFile: true}
-	}
+		msg := savedMsg{path: path, what: "the chain", asFile: true, data: data, layoutLost: !kept && hasComment(layout)}
+		msg.stamp, _ = filestamp.Of(path, data)
+		return msg
+	}}
+	return w.Check()
 }
 
-// writeCmd writes data to path and reports it as what.
+// answerWrite acts on the answer about replacing a file.
+func (b *Builder) answerWrite(c dialog.Choice) tea.Cmd {
+	w := b.files.writing
+	b.files.writing = nil
+	switch {
+	case w == nil:
+		return nil
+	case c == dialog.ChoiceYes:
+		return w.Run()
+	case c == dialog.ChoiceSaveAs:
+		return b.SaveAs()
+	}
+	return common.Info("not written: " + w.Path + " is as it was")
+}
+
+// hasComment reports whether a YAML file has a comment: only then is a
+// layout that could not be kept worth a word.
+func hasComment(data []byte) bool {
+	for _, l := range strings.Split(string(data), "\n") {
+		if i := strings.Index(l, "#"); i >= 0 && (i == 0 || strings.TrimSpace(l[:i]) == "" || l[i-1] == ' ') {
+			return true
+		}
+	}
+	return false
+}
+
+// writeCmd writes data to path and reports it as what, asking first before
+// it replaces a file or creates a folder.
 func writeCmd(path, what string, data []byte) tea.Cmd {
-	return func() tea.Msg {
+	w := &common.Write{Path: path, What: what, Do: func(path string) tea.Msg {
 		if err := atomicfile.Write(path, data, 0o644); err != nil {
 			return savedMsg{path: path, what: what, err: fmt.Errorf("cannot write %s: %w", path, human.FileError(err))}
 		}
 		return savedMsg{path: path, what: what}
-	}
+	}}
+	return w.Check()
 }
 
 // askSaveResult asks where to save the selected step's result.

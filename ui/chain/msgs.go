@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"pipette/catalog"
+	"pipette/internal/filestamp"
 	"pipette/pipebuilder"
 	"pipette/ui/chain/draft"
 	"pipette/ui/dialog"
@@ -22,6 +23,8 @@ type startMsg struct {
 	path    string             // the file named on the command line
 	file    *pipebuilder.Chain // nil when there is none or it cannot be read
 	fileErr error              // its problems (the chain may still be set)
+	data    []byte             // the file as read: the layout a save keeps
+	stamp   filestamp.Stamp    // the file as read: a save asks if it changed
 	own     *draft.Draft
 	ownErr  error
 	found   draft.Found
@@ -32,6 +35,8 @@ type openedMsg struct {
 	path  string
 	chain *pipebuilder.Chain // nil when the file cannot be read as a chain
 	err   error              // problems; with a chain, what to fix
+	data  []byte
+	stamp filestamp.Stamp
 }
 
 // savedMsg reports a chain written with ctrl+s, an export or a result
@@ -41,6 +46,11 @@ type savedMsg struct {
 	what   string
 	err    error
 	asFile bool // the chain's own file (ctrl+s): the builder remembers it
+	// The chain's own file as written: the layout and stamp for the next
+	// save; layoutLost says its comments could not be kept.
+	data       []byte
+	stamp      filestamp.Stamp
+	layoutLost bool
 }
 
 // draftSavedMsg reports an autosave.

@@ -112,6 +112,11 @@ type Question int
 const (
 	RestoreDraft Question = iota
 	RemoveStep
+	// ReplaceFile: the builder's write (the chain, an export, a result)
+	// would replace a file it has not written or create a folder.
+	ReplaceFile
+	// ReplaceOutput: the same for the Try tab's saved output.
+	ReplaceOutput
 )
 
 // Choice is an answer to a Question.
@@ -122,6 +127,7 @@ const (
 	ChoiceNo
 	ChoiceRestore
 	ChoiceDiscard
+	ChoiceSaveAs // write somewhere else instead
 )
 
 // closeKey and the list keys are shared by the dialogs' footers.

@@ -56,6 +56,7 @@ const (
 	ChainAdd        Action = "chain_add"
 	ChainFocus      Action = "chain_focus"
 	ChainSave       Action = "chain_save"
+	ChainSaveAs     Action = "chain_save_as"
 	ChainOpen       Action = "chain_open"
 	ChainPrev       Action = "chain_prev_step"
 	ChainNext       Action = "chain_next_step"
@@ -184,6 +185,7 @@ func Default() *KeyMap {
 	add(ScopeChain, ChainMap, "edit the step's mapping", "i", "enter")
 	add(ScopeChain, ChainRename, "rename step", "n")
 	add(ScopeChain, ChainName, "rename the chain", "N")
+	add(ScopeChain, ChainSaveAs, "save the chain as…", "S")
 	add(ScopeChain, ChainRemove, "remove step", "x", "delete")
 	add(ScopeChain, ChainInput, "edit the chain's input", "I")
 	add(ScopeChain, ChainLoadIn, "load a file as the chain's input", "o")
@@ -230,6 +232,7 @@ var synonyms = map[Action]string{
 	ChainAdd:      "pipeline step append",
 	ChainFocus:    "pipeline builder open",
 	ChainSave:     "write file",
+	ChainSaveAs:   "write file save as copy another path",
 	ChainOpen:     "load file read",
 	ChainRun:      "execute pipeline start",
 	ChainRunTo:    "execute partial",

@@ -19,7 +19,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,6 +28,7 @@ import (
 	"time"
 
 	"pipette/internal/atomicfile"
+	"pipette/internal/chainfile"
 	"pipette/internal/human"
 	"pipette/pipebuilder"
 )
@@ -43,9 +43,6 @@ const (
 	// keepDiscarded is how many discarded drafts are kept: the user threw
 	// them away, but the last few may be wanted back.
 	keepDiscarded = 20
-	// maxDraft bounds what is read of a draft: drafts are chains, small;
-	// a bigger file was not written by the builder.
-	maxDraft = 4 << 20
 )
 
 // ErrTaken is Adopt's answer when another running pipette took the draft
@@ -144,9 +141,11 @@ func (d *Draft) Save(gen int, data []byte) error {
 // Adopt makes an offered draft this builder's, to go on from where it was
 // left: later saves write its file, and it is no longer offered to others.
 // The draft this builder had stays on disk, unowned, if anything was
-// written to it (it is offered next time). ErrTaken says another pipette
-// adopted it first.
-func (d *Draft) Adopt(o Offer) error {
+// written to it (it is offered next time). gen is the generation the
+// builder restores at: saves of older snapshots, still in flight, are
+// dropped rather than written over the adopted draft. ErrTaken says another
+// pipette adopted it first.
+func (d *Draft) Adopt(o Offer, gen int) error {
 	f, ok, err := tryLock(d.store.path(o.ID, lockExt), true)
 	if err != nil {
 		return fmt.Errorf("cannot take the draft %s: %w", o.Path, err)
@@ -161,7 +160,7 @@ func (d *Draft) Adopt(o Offer) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.release()
-	d.id, d.lock, d.last = o.ID, f, o.Data
+	d.id, d.lock, d.last, d.gen = o.ID, f, o.Data, max(d.gen, gen)
 	return nil
 }
 
@@ -258,7 +257,7 @@ func (s *Store) look(id string, found *Found) {
 	if err != nil {
 		return // adopted or discarded meanwhile
 	}
-	data, err := readBounded(path)
+	data, err := chainfile.Read(path)
 	if err != nil {
 		found.Errs = append(found.Errs, fmt.Errorf("cannot read the draft %s: %w", path, human.FileError(err)))
 		return
@@ -384,30 +383,6 @@ func (s *Store) migrateLegacy() error {
 		return fmt.Errorf("cannot move the draft %s into %s: %w", s.Legacy, s.Dir, human.FileError(err))
 	}
 	return nil
-}
-
-// readBounded reads a regular file of at most maxDraft bytes.
-func readBounded(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxDraft+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxDraft {
-		return nil, fmt.Errorf("%s is over the %d bytes a draft may be", path, maxDraft)
-	}
-	return b, nil
 }
 
 func firstLine(err error) string {

@@ -314,16 +314,23 @@ func TestAdoptAndDiscard(t *testing.T) {
 	for _, o := range found.Offers {
 		byName[o.Chain.Name] = o
 	}
-	if err := me.Adopt(byName["me/left"]); err != nil {
+	if err := me.Adopt(byName["me/left"], 5); err != nil {
 		t.Fatal(err)
 	}
-	if err := other.Adopt(byName["me/left"]); !errors.Is(err, ErrTaken) {
+	if err := other.Adopt(byName["me/left"], 1); !errors.Is(err, ErrTaken) {
 		t.Errorf("a second builder adopted a taken draft: %v", err)
 	}
 	if me.Path() != byName["me/left"].Path {
 		t.Errorf("after adopting, saves go to %s", me.Path())
 	}
-	if err := me.Save(2, chainYAML("me/left", 2)); err != nil {
+	// A save of the chain the builder had before, landing late.
+	if err := me.Save(4, chainYAML("me/Stale", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(me.Path()); !strings.Contains(string(b), "me/left") {
+		t.Errorf("a save older than the restore was written over the adopted draft:\n%s", b)
+	}
+	if err := me.Save(6, chainYAML("me/left", 2)); err != nil {
 		t.Fatal(err)
 	}
 	where, err := New(dir, "").Discard(byName["me/thrown"])
