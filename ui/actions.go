@@ -34,6 +34,8 @@ func (m *Model) do(id keys.Action) tea.Cmd {
 			return m.setStatus("no runs yet: run a model in the Try tab (r)", common.StatusInfo)
 		}
 		return m.openDialog(dialog.NewHistory(m.com, m.history))
+	case keys.DataFiles:
+		return m.openData()
 	case keys.Zoom:
 		m.zoom = !m.zoom
 		if m.zoom {

@@ -76,6 +76,8 @@ func (m *Model) act(a dialog.Action) tea.Cmd {
 		return tea.Batch(m.cat.filterCmd(), m.startTicking())
 	case dialog.Replay:
 		return m.replay(a.Record)
+	case dialog.UseDataFile:
+		return m.useDataFile(a.URI)
 	case dialog.Export:
 		return m.builder.HandleExport(a)
 	case dialog.Answer:

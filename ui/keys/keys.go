@@ -26,6 +26,7 @@ const (
 	TabTry     Action = "tab_try"
 	TabCode    Action = "tab_code"
 	History    Action = "history"
+	DataFiles  Action = "data_files"
 	Reload     Action = "reload"
 	Theme      Action = "toggle_theme"
 	Zoom       Action = "zoom"
@@ -124,6 +125,7 @@ func Default() *KeyMap {
 	add(ScopeGlobal, TabTry, "try tab", "2")
 	add(ScopeGlobal, TabCode, "code tab", "3")
 	add(ScopeGlobal, History, "run history", "H")
+	add(ScopeGlobal, DataFiles, "data files", "D")
 	add(ScopeGlobal, Reload, "reload catalog", "R")
 	add(ScopeGlobal, Theme, "switch dark/light", "T")
 	add(ScopeGlobal, Zoom, "zoom the detail pane", "z")
@@ -213,6 +215,7 @@ var synonyms = map[Action]string{
 	FocusNext:     "pane focus switch",
 	FocusPrev:     "pane focus switch back",
 	History:       "runs past previous replay recent log",
+	DataFiles:     "data store upload uploads files storage data:// browse",
 	Reload:        "refresh catalog retry",
 	Theme:         "theme colour color colours colors mode appearance",
 	Zoom:          "fullscreen maximise maximize enlarge bigger",
