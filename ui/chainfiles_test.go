@@ -84,6 +84,13 @@ func TestChainBrokenDraftSetAside(t *testing.T) {
 	state := t.TempDir()
 	broken := "chain: v1\nsteps: [\n  - id: cut short by a crash"
 	leaveDraft(t, state, "broken", broken)
+	// Two broken ones are one line.
+	two := t.TempDir()
+	leaveDraft(t, two, "b1", broken)
+	leaveDraft(t, two, "b2", broken)
+	if m2 := builderIn(t, two, Options{}); !strings.Contains(m2.status, "2 drafts could not be read and were set aside in "+filepath.Join(two, "drafts")) {
+		t.Errorf("two broken drafts: status %q", m2.status)
+	}
 	m := builderIn(t, state, Options{})
 	aside, _ := filepath.Glob(filepath.Join(state, "drafts", "broken.unreadable-*.yaml"))
 	if len(aside) != 1 {
@@ -113,14 +120,21 @@ func TestChainDraftsNewestFirst(t *testing.T) {
 		}
 	}
 	m := builderIn(t, state, Options{})
+	assertFits(t, m)
+	if s := plainScreen(m); !strings.Contains(s, "2 drafts older") || strings.Index(s, "me/Mid · ") > strings.Index(s, "me/Old · ") {
+		t.Errorf("the first offer does not list the older drafts in order:\n%s", s)
+	}
 	var order []string
 	for range 3 {
 		s := plainScreen(m)
+		// The draft offered is the first named.
+		first, at := "", len(s)
 		for _, name := range []string{"me/New", "me/Mid", "me/Old"} {
-			if strings.Contains(s, name+" · ") {
-				order = append(order, name)
+			if i := strings.Index(s, name+" · "); i >= 0 && i < at {
+				first, at = name, i
 			}
 		}
+		order = append(order, first)
 		press(t, m, "d")
 	}
 	if got := strings.Join(order, " "); got != "me/New me/Mid me/Old" {

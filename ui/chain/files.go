@@ -110,8 +110,12 @@ func (b *Builder) onStart(msg startMsg) tea.Cmd {
 	for _, err := range msg.found.Errs {
 		cmds = append(cmds, common.Error(err.Error()))
 	}
-	for _, sa := range msg.found.SetAside {
-		cmds = append(cmds, common.Error(fmt.Sprintf("a draft could not be read (%s) and was set aside as %s", firstLine(sa.Why), sa.Path)))
+	switch sa := msg.found.SetAside; {
+	case len(sa) == 1:
+		cmds = append(cmds, common.Error(fmt.Sprintf("a draft could not be read (%s) and was set aside as %s", firstLine(sa[0].Why), sa[0].Path)))
+	case len(sa) > 1:
+		// One line says it all: the status line shows the last message.
+		cmds = append(cmds, common.Error(fmt.Sprintf("%d drafts could not be read and were set aside in %s as *.unreadable-*.yaml", len(sa), filepath.Dir(sa[0].Path))))
 	}
 	for _, o := range msg.found.Offers {
 		if len(o.Chain.Steps) > 0 && (b.c == nil || !o.Chain.Equal(b.c)) {
@@ -142,7 +146,15 @@ func (b *Builder) offerNext() tea.Cmd {
 		o.Chain.Pipeline(),
 	}
 	if n := len(b.draft.offers) - 1; n > 0 {
-		lines = append(lines, fmt.Sprintf("(%s older after this one)", human.Plural(n, "draft")))
+		// The others, newest first, offered in turn after a discard.
+		lines = append(lines, fmt.Sprintf("%s older, offered after this one:", human.Plural(n, "draft")))
+		for i, older := range b.draft.offers[1:] {
+			if i == 3 {
+				lines = append(lines, fmt.Sprintf("  … and %d more", n-3))
+				break
+			}
+			lines = append(lines, fmt.Sprintf("  %s · %s · saved %s", older.Chain.Name, human.Plural(len(older.Chain.Steps), "step"), older.Saved.Local().Format("Jan 2 15:04")))
+		}
 	}
 	restore := dialog.Option{Key: "r", Label: "restore", Choice: dialog.ChoiceRestore}
 	discard := dialog.Option{Key: "d", Label: "discard", Choice: dialog.ChoiceDiscard}
@@ -277,7 +289,9 @@ func (b *Builder) fileMsg(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		if msg.asFile {
 			b.file, b.files.layout, b.files.stamp = msg.path, msg.data, msg.stamp
-			b.c.File = msg.path
+			if b.c != nil {
+				b.c.File = msg.path
+			}
 		}
 		if msg.layoutLost {
 			return common.Warn("saved " + msg.what + " to " + msg.path + "; its comments could not be kept"), true
