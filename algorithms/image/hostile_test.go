@@ -72,7 +72,7 @@ func TestTransformHostileNumbers(t *testing.T) {
 func TestTransformHostileSizes(t *testing.T) {
 	img := onePixel()
 	tall := ""
-	if testenv.Full() { // the 40-million-row strip takes seconds to build and decode
+	if testenv.Full() && !algotest.Race { // the 40-million-row strip takes seconds to build and decode
 		tall = encodeB64(algotest.StripPNG(t, 1, 40_000_000))
 	}
 	small := encodeB64(algotest.StripPNG(t, 50, 50))
@@ -133,6 +133,9 @@ func TestTransformMemoryBudgetFromContext(t *testing.T) {
 // decoding or processing would cost far more than their pixels say.
 func TestImageAlgorithmsHostileImages(t *testing.T) {
 	testenv.Slow(t)
+	if algotest.Race {
+		t.Skip("decoding 40-megapixel strips under the race detector takes minutes and gigabytes; the plain run checks them")
+	}
 	tall := algotest.StripPNG(t, 1, 40_000_000)
 	wide := algotest.StripPNG(t, 40_000_000, 1)
 	deep := algotest.PNGHeader(6000, 6000, 16, 6) // 36 MP of 16-bit RGBA: 288 MB

@@ -192,7 +192,7 @@ func (w *worker) died(err error) error {
 	case strings.Contains(msg, "out of memory"), strings.Contains(msg, "cannot allocate"),
 		// What the race detector's runtime says when the address-space
 		// limit refuses it memory.
-		strings.Contains(msg, "address space collisions"):
+		strings.Contains(msg, "address space collisions"), strings.Contains(msg, "ThreadSanitizer failed to allocate"):
 		return catalog.Errorf(catalog.OutOfMemoryError, "the jq program needed more than the %d MiB a jq evaluation may use and was stopped: it builds too large a value (range, repeat or recursion without a small bound, a huge index such as .[1e9] = 1, a string repeated billions of times?)", workerMemory>>20)
 	}
 	line, _, _ := strings.Cut(strings.TrimSpace(msg), "\n")
