@@ -61,6 +61,8 @@ func (m *Model) do(id keys.Action) tea.Cmd {
 		}
 		m.focusChain()
 		return nil
+	case keys.Sources:
+		return m.openSources()
 	case keys.ChainSave:
 		return m.builder.Save()
 	case keys.ChainOpen:
@@ -161,11 +163,11 @@ func (m *Model) doCatalog(id keys.Action) tea.Cmd {
 		m.cat.filtering = true
 		return m.cat.input.Focus()
 	case keys.Clear:
-		if m.cat.input.Value() == "" && m.cat.tag == "" {
+		if m.cat.input.Value() == "" && m.cat.tag == "" && m.cat.from == "" {
 			return nil
 		}
 		m.cat.input.SetValue("")
-		m.cat.tag = ""
+		m.cat.tag, m.cat.from = "", ""
 		return tea.Batch(m.cat.filterCmd(), m.startTicking())
 	case keys.Tags:
 		if m.cat.ix == nil {
@@ -173,13 +175,9 @@ func (m *Model) doCatalog(id keys.Action) tea.Cmd {
 		}
 		return m.openDialog(dialog.NewTags(m.com, catalog.Tags(m.cat.ix.Entries())))
 	case keys.Sort:
-		m.cat.sortRecent = !m.cat.sortRecent
+		m.cat.sortBy = (m.cat.sortBy + 1) % sortKey(len(sortNames))
 		m.cat.applyValid = false
-		what := "by name"
-		if m.cat.sortRecent {
-			what = "by recent use"
-		}
-		return tea.Batch(m.cat.filterCmd(), m.setStatus("sorted "+what, common.StatusInfo))
+		return tea.Batch(m.cat.filterCmd(), m.setStatus("sorted "+sortNames[m.cat.sortBy], common.StatusInfo))
 	case keys.Open:
 		if !m.hasSel {
 			return nil

@@ -157,8 +157,8 @@ func TestTagFacetAndSort(t *testing.T) {
 	// Run Shout so it becomes the most recent, then sort by recent use.
 	selectRef(t, m, "test/Shout")
 	press(t, m, "2", "r", "esc")
-	press(t, m, "s")
-	if e, _ := m.cat.selected(); !m.cat.sortRecent || m.cat.ix.Entry(m.cat.matches[0].Index).Ref.Path() != "test/Shout" {
+	press(t, m, "s", "s") // name → size → recent
+	if e, _ := m.cat.selected(); m.cat.sortBy != sortRecent || m.cat.ix.Entry(m.cat.matches[0].Index).Ref.Path() != "test/Shout" {
 		t.Errorf("sort by recent: first row %s (selected %s)", m.cat.ix.Entry(m.cat.matches[0].Index).Ref.Path(), e.Ref.Path())
 	}
 }

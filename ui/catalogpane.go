@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"pipette/ui/common"
 	"pipette/ui/components/editor"
+	"pipette/ui/components/modelinfo"
+	"pipette/ui/components/sources"
 	"slices"
 	"strings"
 	"time"
@@ -39,16 +41,36 @@ type catalogPane struct {
 	applyValid bool   // matches answer applied; false until the first result, or to force a full search
 	tag        string
 	appliedTag string // the tag matches answer
-	seq        int    // newest filter run
-	pending    bool   // a filter run is in flight
-	dirty      bool   // the query changed while it ran: run again when it lands
-	took       time.Duration
+	// from narrows the list to one source's models, like the tag facet
+	// ("" is every source); appliedFrom is the one matches answer.
+	from        string
+	appliedFrom string
+	srcs        *sources.Watch // the remote sources' status, for the header
+	// keep holds the cursor on its entry through the next result (the
+	// listing was refreshed under it).
+	keep    bool
+	seq     int  // newest filter run
+	pending bool // a filter run is in flight
+	dirty   bool // the query changed while it ran: run again when it lands
+	took    time.Duration
 
-	sortRecent bool
-	recent     map[string]time.Time // ref path → last run
+	sortBy sortKey
+	recent map[string]time.Time // ref path → last run
 
 	cursor, offset int
 }
+
+// sortKey is the order of the list when nothing is typed; the sort key
+// cycles through them.
+type sortKey int
+
+const (
+	sortName   sortKey = iota // reference order
+	sortSize                  // smallest model first
+	sortRecent                // recently run first
+)
+
+var sortNames = [...]string{"by name", "by size", "by recent use"}
 
 func newCatalogPane(c *common.Common, source string) catalogPane {
 	in := textinput.New()
@@ -108,17 +130,16 @@ func (p *catalogPane) filterCmd() tea.Cmd {
 	}
 	p.seq++
 	p.pending, p.dirty = true, false
-	seq, q, tag, ix := p.seq, p.query(), p.tag, p.ix
-	sortRecent := p.sortRecent
-	recent := p.recent
+	f := facets{tag: p.tag, from: p.from, sortBy: p.sortBy, recent: p.recent}
+	seq, q, ix := p.seq, p.query(), p.ix
 	var prev []catalog.Match
-	if tag == p.appliedTag && p.applyValid && p.applied != "" && q != p.applied && strings.HasPrefix(q, p.applied) {
+	if f.tag == p.appliedTag && f.from == p.appliedFrom && f.sortBy == sortName && p.applyValid && p.applied != "" && q != p.applied && strings.HasPrefix(q, p.applied) {
 		prev = p.matches
 	}
 	return func() tea.Msg {
 		start := time.Now()
-		ms := runFilter(ix, q, tag, prev, sortRecent, recent)
-		return filterDoneMsg{seq: seq, query: q, tag: tag, matches: ms, took: time.Since(start)}
+		ms := runFilter(ix, q, f, prev)
+		return filterDoneMsg{seq: seq, query: q, tag: f.tag, from: f.from, ordered: f.sortBy == sortSize, matches: ms, took: time.Since(start)}
 	}
 }
 
@@ -132,18 +153,33 @@ func (p *catalogPane) resetFilter() {
 // rest are ordered on demand when the cursor gets there.
 const topK = 256
 
-// runFilter is the whole filter: tag facet, fuzzy match, ordering. It is a
-// pure function of its arguments so that it can run on any goroutine. The
-// index is in reference order, so an empty query needs no sorting.
-func runFilter(ix *catalog.Index, q, tag string, prev []catalog.Match, sortRecent bool, recent map[string]time.Time) []catalog.Match {
+// facets are what narrows and orders the list besides the query.
+type facets struct {
+	tag, from string
+	sortBy    sortKey
+	recent    map[string]time.Time // ref path → last run
+}
+
+// has says e passes the tag and source facets.
+func (f facets) has(e catalog.Entry) bool {
+	return (f.tag == "" || slices.ContainsFunc(e.Tags, func(t string) bool { return strings.EqualFold(t, f.tag) })) &&
+		(f.from == "" || e.Source == f.from)
+}
+
+// runFilter is the whole filter: tag and source facets, fuzzy match,
+// ordering. It is a pure function of its arguments so that it can run on
+// any goroutine. The index is in reference order, so an empty query needs
+// no sorting; sorted by size, every match is ordered (the sort is stable,
+// so the best match leads among models of one size).
+func runFilter(ix *catalog.Index, q string, f facets, prev []catalog.Match) []catalog.Match {
 	if prev != nil {
 		return ix.NarrowTop(q, prev, topK)
 	}
 	var ms []catalog.Match
-	if tag != "" {
+	if f.tag != "" || f.from != "" {
 		var cand []catalog.Match
 		for i, e := range ix.Entries() {
-			if slices.ContainsFunc(e.Tags, func(t string) bool { return strings.EqualFold(t, tag) }) {
+			if f.has(e) {
 				cand = append(cand, catalog.Match{Index: i})
 			}
 		}
@@ -154,7 +190,12 @@ func runFilter(ix *catalog.Index, q, tag string, prev []catalog.Match, sortRecen
 	} else {
 		ms = ix.SearchTop(q, topK)
 	}
-	if q == "" && sortRecent && len(recent) > 0 {
+	if f.sortBy == sortSize {
+		ix.Order(ms, min(topK, len(ms)), len(ms))
+		slices.SortStableFunc(ms, func(a, b catalog.Match) int { return modelinfo.BySize(ix.Entry(a.Index), ix.Entry(b.Index)) })
+	}
+	recent := f.recent
+	if q == "" && f.sortBy == sortRecent && len(recent) > 0 {
 		// Recently run models first, newest first; the rest keep name order.
 		var used, rest []catalog.Match
 		for _, m := range ms {
@@ -209,13 +250,16 @@ func (p *catalogPane) applyFilter(msg filterDoneMsg, stay bool) bool {
 		keep = e.Ref.Path()
 	}
 	p.pending = false
-	p.matches, p.applied, p.appliedTag, p.took = msg.matches, msg.query, msg.tag, msg.took
+	p.matches, p.applied, p.appliedTag, p.appliedFrom, p.took = msg.matches, msg.query, msg.tag, msg.from, msg.took
 	p.applyValid = true
 	p.sorted = min(topK, len(p.matches))
-	if msg.query == "" {
-		p.sorted = len(p.matches) // reference (or recent-use) order already
+	if msg.query == "" || msg.ordered {
+		p.sorted = len(p.matches) // reference, size or recent-use order already
 	}
 	p.cursor = 0
+	if p.keep {
+		stay, p.keep = true, false
+	}
 	if (msg.query == "" || stay) && keep != "" {
 		// Clearing the filter returns to where the user was.
 		for i, m := range p.matches {
@@ -234,7 +278,7 @@ func (p *catalogPane) applyFilter(msg filterDoneMsg, stay bool) bool {
 // that any model can be selected; a run in flight is dropped.
 func (p *catalogPane) showAll() {
 	p.input.SetValue("")
-	p.tag = ""
+	p.tag, p.from = "", ""
 	p.matches = p.ix.Search("")
 	p.sorted = len(p.matches)
 	p.applied, p.applyValid = "", true
@@ -308,15 +352,20 @@ func (p *catalogPane) View(focused bool) string {
 		title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " " + spin + " loading")
 	case p.ix != nil:
 		count := fmt.Sprintf("%d models", p.ix.Len())
-		if p.applyValid && p.applied != "" || p.tag != "" {
+		if p.applyValid && p.applied != "" || p.tag != "" || p.from != "" {
 			count = fmt.Sprintf("%d of %d", len(p.matches), p.ix.Len())
 		}
 		title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " " + count)
-		if p.sortRecent {
-			title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " recent")
+		if p.sortBy != sortName {
+			title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " " + strings.TrimPrefix(sortNames[p.sortBy], "by "))
 		}
 	}
-	title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " " + p.source)
+	if s := p.srcs.Summary(iw); s != "" {
+		// The sources with their status stand for the catalog's long name.
+		title += p.com.Styles.Muted.Render(" "+p.com.Styles.Dot+" ") + s
+	} else {
+		title += p.com.Styles.Muted.Render(" " + p.com.Styles.Dot + " " + p.source)
+	}
 	lines = append(lines, ansi.Truncate(title, iw, p.com.Styles.Ellipsis))
 
 	filter := ""
@@ -328,6 +377,9 @@ func (p *catalogPane) View(focused bool) string {
 	}
 	if p.tag != "" {
 		filter = p.com.Styles.Tag.Render("#"+p.tag) + " " + filter
+	}
+	if p.from != "" {
+		filter = p.com.Styles.Tag.Render("@"+p.from) + " " + filter
 	}
 	if p.pending && !p.loading {
 		filter += " " + p.com.Styles.Muted.Render(spin)
@@ -380,6 +432,11 @@ func (p *catalogPane) row(i, w, refW int, focused bool) string {
 		marker = style(p.com.Styles.Cursor).Render(p.com.Styles.Arrow + " ")
 	}
 	badge := kindBadge(e)
+	tagline, inTag := e.Tagline, m.InTag
+	if e.Model != nil {
+		// A model's facts in columns, and its kind as the badge.
+		badge, tagline, inTag = string(e.Model.Kind), modelinfo.Row(e.Model, w), nil
+	}
 	badgeStyle := p.com.Styles.Badge
 	if e.Unavailable != "" {
 		// It is listed (its docs are worth reading) but cannot run here.
@@ -400,14 +457,14 @@ func (p *catalogPane) row(i, w, refW int, focused bool) string {
 	if showBadge {
 		tagW -= ansi.StringWidth(badge) + 1
 	}
-	if tagW >= 8 && e.Tagline != "" {
+	if tagW >= 8 && tagline != "" {
 		out += pad(refW - (used - 2) + 2)
 		used = 2 + refW + 2
 		tagW = w - used
 		if showBadge {
 			tagW -= ansi.StringWidth(badge) + 1
 		}
-		t := highlight(e.Tagline, m.InTag, tagW, style(p.com.Styles.Muted), style(p.com.Styles.Match), p.com.Styles.Ellipsis)
+		t := highlight(tagline, inTag, tagW, style(p.com.Styles.Muted), style(p.com.Styles.Match), p.com.Styles.Ellipsis)
 		out += t
 		used += ansi.StringWidth(t)
 	}

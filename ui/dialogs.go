@@ -71,6 +71,8 @@ func (m *Model) act(a dialog.Action) tea.Cmd {
 		return func() tea.Msg { return actionMsg{id: id} }
 	case dialog.JumpToModel:
 		return m.jumpTo(a.Path)
+	case dialog.PickSource:
+		return m.pickSource(a.Source)
 	case dialog.PickTag:
 		m.cat.tag = a.Tag
 		return tea.Batch(m.cat.filterCmd(), m.startTicking())

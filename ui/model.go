@@ -34,6 +34,7 @@ import (
 	"pipette/ui/chain/draft"
 	"pipette/ui/common"
 	"pipette/ui/components/graphics"
+	"pipette/ui/components/sources"
 	"pipette/ui/dialog"
 	"pipette/ui/history"
 	"pipette/ui/keys"
@@ -118,11 +119,15 @@ type Model struct {
 	tab     tabID
 	zoom    bool // the detail pane fills the screen
 
-	cat     catalogPane
-	docs    docsPane
-	try     tryPane
-	code    codePane
-	builder *chain.Builder
+	cat  catalogPane
+	srcs *sources.Watch // the remote sources' status
+	// refreshing is a listing under way that replaces the one on screen
+	// without clearing it (a source went down or came back).
+	refreshing bool
+	docs       docsPane
+	try        tryPane
+	code       codePane
+	builder    *chain.Builder
 
 	selected catalog.Entry
 	hasSel   bool
@@ -171,6 +176,10 @@ func New(opt Options) *Model {
 		source = opt.Client.Source().Name()
 	}
 	m.cat = newCatalogPane(c, source)
+	if opt.Client != nil {
+		m.srcs = sources.New(c, opt.Client.Source())
+		m.cat.srcs = m.srcs
+	}
 	m.docs = newDocsPane(c)
 	m.try = newTryPane(c)
 	m.code = newCodePane(c)
@@ -196,6 +205,9 @@ func New(opt Options) *Model {
 // terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.loadCatalog(), m.startTicking(), m.builder.Init()}
+	if m.srcs != nil {
+		cmds = append(cmds, m.srcs.Init())
+	}
 	if m.followsTerminal() {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -216,21 +228,49 @@ func (m *Model) followsTerminal() bool {
 
 func (m *Model) loadCatalog() tea.Cmd {
 	m.cat.loading, m.cat.err = true, nil
+	return m.listCatalog(false)
+}
+
+// refreshCatalog lists the catalog again behind the one on screen, which
+// stays until the new listing lands (a source went down or came back).
+func (m *Model) refreshCatalog() tea.Cmd {
+	if m.cat.loading || m.refreshing || m.cat.ix == nil {
+		return nil
+	}
+	m.refreshing = true
+	return m.listCatalog(true)
+}
+
+// firstListing bounds how long a listing waits for slow sources: those
+// that have not answered by then are listed when they do (the sources'
+// watch sees them come up), so a server that hangs never holds up the
+// catalog.
+const firstListing = 1500 * time.Millisecond
+
+func (m *Model) listCatalog(refresh bool) tea.Cmd {
 	c := m.opt.Client
 	return func() tea.Msg {
 		start := time.Now()
 		if c == nil {
-			return catalogLoadedMsg{err: fmt.Errorf("no catalog client")}
+			return catalogLoadedMsg{err: fmt.Errorf("no catalog client"), refresh: refresh}
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		src := c.Source()
+		ctx, cancel := context.WithTimeout(context.Background(), firstListing)
 		defer cancel()
-		es, err := c.Source().List(ctx)
-		if err != nil {
-			return catalogLoadedMsg{err: fmt.Errorf("cannot load the catalog: %w", err), took: time.Since(start)}
+		es, err := src.List(ctx)
+		if err != nil && ctx.Err() != nil {
+			// The catalog itself is slow (a server far away): wait for it.
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			es, err = src.List(ctx)
 		}
+		if err != nil {
+			return catalogLoadedMsg{err: fmt.Errorf("cannot load the catalog: %w", err), took: time.Since(start), refresh: refresh}
+		}
+		statuses := sources.Read(src)
 		// Indexing a large catalog takes a while: do it here, not in Update.
 		ix := catalog.NewIndex(sortByRef(es))
-		return catalogLoadedMsg{ix: ix, took: time.Since(start)}
+		return catalogLoadedMsg{ix: ix, took: time.Since(start), refresh: refresh, statuses: statuses}
 	}
 }
 
@@ -250,7 +290,7 @@ func (m *Model) tick() tea.Cmd {
 }
 
 func (m *Model) busy() bool {
-	return m.cat.loading || m.cat.pending || m.try.running || m.builder.Running()
+	return m.cat.loading || m.cat.pending || m.try.running || m.builder.Running() || m.srcs.Checking()
 }
 
 func (m *Model) setStatus(s string, k common.StatusKind) tea.Cmd {

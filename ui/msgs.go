@@ -18,6 +18,10 @@ type catalogLoadedMsg struct {
 	ix   *catalog.Index
 	err  error
 	took time.Duration
+	// refresh replaces the listing on screen, keeping the filter and the
+	// selection; statuses are the sources' as the listing was made.
+	refresh  bool
+	statuses []catalog.SourceStatus
 }
 
 // filterDoneMsg is the result of one filter run. seq identifies the query it
@@ -26,6 +30,8 @@ type filterDoneMsg struct {
 	seq     int
 	query   string
 	tag     string
+	from    string // the source facet
+	ordered bool   // every match is in order (sorted by size)
 	matches []catalog.Match
 	took    time.Duration
 }

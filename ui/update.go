@@ -10,6 +10,7 @@ import (
 	"pipette/themes"
 	"pipette/ui/chain"
 	"pipette/ui/common"
+	"pipette/ui/components/sources"
 	"pipette/ui/dialog"
 	"pipette/ui/history"
 	"pipette/ui/keys"
@@ -72,6 +73,9 @@ func (m *Model) prepare() {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	if sources.Handles(msg) {
+		return m.sourcesChecked(msg)
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.com.Width, m.com.Height = msg.Width, msg.Height
@@ -233,6 +237,16 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) catalogLoaded(msg catalogLoadedMsg) tea.Cmd {
 	m.lastLoad = msg.took
+	if msg.refresh {
+		m.refreshing = false
+		if msg.err != nil || m.cat.loading {
+			return nil // the listing on screen stays; the watch tries again
+		}
+		m.cat.keep = true
+	}
+	if m.srcs != nil && msg.err == nil {
+		m.srcs.Listed(msg.statuses)
+	}
 	if msg.err != nil {
 		m.cat.loading, m.cat.err = false, msg.err
 		return tea.Batch(m.setStatus(common.OneLine(msg.err.Error())+" · R retries", common.StatusError), m.drainKeys())
@@ -455,8 +469,11 @@ func (m *Model) selectionChanged() tea.Cmd {
 	path := e.Ref.Path()
 	var fetch tea.Cmd
 	if d, ok := m.details[path]; ok {
+		d.Unavailable = e.Unavailable // the listing knows whether its source is down now
 		e = d
-	} else if e.Docs == "" && len(e.Samples) == 0 && !m.fetching[path] && m.opt.Client != nil {
+	} else if e.Docs == "" && !m.fetching[path] && m.opt.Client != nil {
+		// A listing leaves the docs out (a remote model's come from its
+		// server): fetch them once.
 		m.fetching[path] = true
 		src, ref := m.opt.Client.Source(), e.Ref
 		fetch = fetchEntry(src, ref)

@@ -11,6 +11,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/ui/common"
+	"pipette/ui/components/modelinfo"
 	"pipette/ui/keys"
 )
 
@@ -152,7 +153,10 @@ func (m *Model) detailView() string {
 func (m *Model) metaLine(e catalog.Entry) string {
 	st := m.com.Styles
 	var parts []string
-	if e.InputKind != "" || e.OutputKind != "" {
+	switch {
+	case e.Model != nil:
+		parts = modelinfo.Meta(e.Model)
+	case e.InputKind != "" || e.OutputKind != "":
 		parts = append(parts, string(e.InputKind)+" → "+string(e.OutputKind))
 	}
 	if n := len(e.Versions); n > 1 {
@@ -205,7 +209,7 @@ func (m *Model) footer() string {
 		}
 		own = m.builder.ShortHelp()
 	case sc == keys.ScopeCatalog:
-		own = append(append(append(find(sc, keys.Filter, "filter"), find(sc, keys.Open, "try")...), find(sc, keys.Tags, "filter by tag")...), find(sc, keys.Sort, "sort name/recent")...)
+		own = append(append(append(find(sc, keys.Filter, "filter"), find(sc, keys.Open, "try")...), find(sc, keys.Tags, "filter by tag")...), find(sc, keys.Sort, "sort name/size/recent")...)
 	case sc == keys.ScopeDocs:
 		own = append(append(find(sc, keys.Filter, "search docs"), find(sc, keys.SearchNext, "next match")...), find(sc, keys.Clear, "back")...)
 	case sc == keys.ScopeTry && m.try.running:

@@ -53,6 +53,10 @@ const (
 	Save       Action = "save_output"
 	NextLang   Action = "next_language"
 	PrevLang   Action = "prev_language"
+	Sources    Action = "sources"
+	Mark       Action = "mark_compare"
+	Compare    Action = "compare"
+	Params     Action = "parameters"
 
 	ChainAdd        Action = "chain_add"
 	ChainFocus      Action = "chain_focus"
@@ -134,6 +138,8 @@ func Default() *KeyMap {
 	add(ScopeGlobal, ChainSave, "save the chain", "ctrl+s")
 	add(ScopeGlobal, ChainOpen, "open a chain file", "ctrl+o")
 	add(ScopeGlobal, Filter, "filter the catalog", "/")
+	add(ScopeGlobal, Sources, "sources and their status", "S")
+	add(ScopeGlobal, Compare, "compare the marked models", "C")
 
 	add(ScopeCatalog, Up, "up", "up", "k")
 	add(ScopeCatalog, Down, "down", "down", "j")
@@ -144,7 +150,8 @@ func Default() *KeyMap {
 	add(ScopeCatalog, Filter, "filter", "/")
 	add(ScopeCatalog, Clear, "clear filter", "esc")
 	add(ScopeCatalog, Tags, "filter by tag", "#")
-	add(ScopeCatalog, Sort, "sort name/recent", "s")
+	add(ScopeCatalog, Sort, "sort name/size/recent", "s")
+	add(ScopeCatalog, Mark, "mark for compare", "m")
 	add(ScopeCatalog, Open, "try", "enter")
 
 	add(ScopeDocs, Up, "scroll up", "up", "k")
@@ -221,7 +228,11 @@ var synonyms = map[Action]string{
 	Zoom:          "fullscreen maximise maximize enlarge bigger",
 	Filter:        "find search",
 	Tags:          "category categories facet label",
-	Sort:          "order recent",
+	Sort:          "order recent size name",
+	Sources:       "servers status down up offline online",
+	Mark:          "select compare side by side",
+	Compare:       "side by side models several benchmark race",
+	Params:        "temperature max tokens stop system prompt options settings",
 	Run:           "execute call try start go",
 	Edit:          "type change modify",
 	LoadFile:      "open read input file",

@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"pipette/ui/dialog"
+)
+
+// fireTimers delivers the pending timed messages of the type named kind
+// ("sources.dueMsg"), as if their time had come.
+func fireTimers(t testing.TB, m *Model, kind string) {
+	t.Helper()
+	testTimers.Lock()
+	fns := testTimers.byModel[m]
+	var keep []func(time.Time) tea.Msg
+	var due []tea.Msg
+	for _, fn := range fns {
+		if msg := fn(testTime); fmt.Sprintf("%T", msg) == kind {
+			due = append(due, msg)
+		} else {
+			keep = append(keep, fn)
+		}
+	}
+	testTimers.byModel[m] = keep
+	testTimers.Unlock()
+	for _, msg := range due {
+		send(t, m, msg)
+	}
+}
+
+// A source's status is in the catalog's header and the sources dialog and
+// changes there as the server stops and comes back, without a reload; its
+// models stay listed, marked unavailable, while it is down; the built-ins
+// work throughout.
+func TestSourceStatusLive(t *testing.T) {
+	t.Parallel()
+	f := newFakeServer("lab")
+	m := newTestModelWith(t, newFakeCatalog(t, f), 120, 30, "dark")
+	m.srcs.MaxAge = 0
+	if s := plainScreen(m); !strings.Contains(s, "lab ✓") || !strings.Contains(s, "lab/tiny-chat:1b") {
+		t.Fatalf("the source and its models are not listed:\n%s", s)
+	}
+	f.down.Store(true)
+	fireTimers(t, m, "sources.dueMsg")
+	s := plainScreen(m)
+	if !strings.Contains(s, "lab ✗") || !strings.Contains(s, "lab is down: ") {
+		t.Fatalf("a stopped server is not shown as down:\n%s", s)
+	}
+	selectRef(t, m, "lab/tiny-chat:1b")
+	if s := plainScreen(m); !strings.Contains(s, "unavailable") {
+		t.Errorf("the down source's models are not marked unavailable:\n%s", s)
+	}
+	selectRef(t, m, "test/Shout")
+	press(t, m, "2", "r")
+	if resp, err := m.try.resp, m.try.err; err != nil || resp == nil || resp.Value.Text != "HELLO PIPETTE" {
+		t.Errorf("a built-in while a source is down: %v, %v", resp, err)
+	}
+	press(t, m, "esc", "S")
+	if _, ok := dialogIs[*dialog.Sources](m); !ok {
+		t.Fatalf("S opened %T", m.dialog)
+	}
+	if s := plainScreen(m); !strings.Contains(s, "connection refused") || !strings.Contains(s, "1 down") {
+		t.Errorf("the dialog does not say why the source is down:\n%s", s)
+	}
+	f.down.Store(false)
+	time.Sleep(1100 * time.Millisecond) // the source's first back-off
+	fireTimers(t, m, "sources.dueMsg")
+	s = plainScreen(m)
+	if !strings.Contains(s, "lab  up") || !strings.Contains(s, "lab is back (3 models)") {
+		t.Fatalf("the source did not come back in the open dialog:\n%s", s)
+	}
+	press(t, m, "esc")
+	selectRef(t, m, "lab/tiny-chat:1b")
+	if s := plainScreen(m); strings.Contains(s, "unavailable") {
+		t.Errorf("still unavailable after coming back:\n%s", s)
+	}
+}
+
+// The source facet narrows the list to one source, like the tag facet;
+// esc clears it.
+func TestSourceFacet(t *testing.T) {
+	t.Parallel()
+	m := newTestModelWith(t, newFakeCatalog(t, newFakeServer("lab")), 120, 30, "dark")
+	all := len(m.cat.matches)
+	press(t, m, "S")
+	if _, ok := dialogIs[*dialog.Sources](m); !ok {
+		t.Fatalf("S opened %T", m.dialog)
+	}
+	run(t, m, m.act(dialog.PickSource{Source: "lab"}))
+	if m.cat.from != "lab" || len(m.cat.matches) != 3 {
+		t.Fatalf("narrowed to lab: from %q, %d rows", m.cat.from, len(m.cat.matches))
+	}
+	if s := plainScreen(m); !strings.Contains(s, "@lab") || !strings.Contains(s, "3 of") {
+		t.Errorf("the facet is not shown:\n%s", s)
+	}
+	press(t, m, "esc")
+	if m.cat.from != "" || len(m.cat.matches) != all {
+		t.Errorf("esc left from %q, %d rows of %d", m.cat.from, len(m.cat.matches), all)
+	}
+}
+
+// Sorting cycles name → size → recent; by size, the smallest model leads
+// and entries without a size come last.
+func TestSortBySize(t *testing.T) {
+	t.Parallel()
+	m := newTestModelWith(t, newFakeCatalog(t, newFakeServer("lab")), 200, 30, "dark")
+	press(t, m, "s")
+	if m.cat.sortBy != sortSize {
+		t.Fatalf("sort is %d", m.cat.sortBy)
+	}
+	var got []string
+	for _, mt := range m.cat.matches[:4] {
+		got = append(got, m.cat.ix.Entry(mt.Index).Ref.Path())
+	}
+	if strings.Join(got, " ") != "lab/embed-text lab/tiny-chat:1b lab/big-chat:8b test/Pixels" {
+		t.Errorf("by size: %v", got)
+	}
+	if s := plainScreen(m); !strings.Contains(s, "1.2B  Q4_K_M  128K  808 MB  tools · free") || !strings.Contains(s, "$0.15/$0.6 per M") {
+		t.Errorf("the rows do not show the models' facts:\n%s", s)
+	}
+}
