@@ -139,7 +139,6 @@ func Default() *KeyMap {
 	add(ScopeGlobal, ChainOpen, "open a chain file", "ctrl+o")
 	add(ScopeGlobal, Filter, "filter the catalog", "/")
 	add(ScopeGlobal, Sources, "sources and their status", "S")
-	add(ScopeGlobal, Compare, "compare the marked models", "C")
 
 	add(ScopeCatalog, Up, "up", "up", "k")
 	add(ScopeCatalog, Down, "down", "down", "j")
@@ -151,7 +150,6 @@ func Default() *KeyMap {
 	add(ScopeCatalog, Clear, "clear filter", "esc")
 	add(ScopeCatalog, Tags, "filter by tag", "#")
 	add(ScopeCatalog, Sort, "sort name/size/recent", "s")
-	add(ScopeCatalog, Mark, "mark for compare", "m")
 	add(ScopeCatalog, Open, "try", "enter")
 
 	add(ScopeDocs, Up, "scroll up", "up", "k")
