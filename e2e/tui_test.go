@@ -11,30 +11,17 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"pipette/internal/testenv"
 )
 
-// binary builds pipette once per test run.
+// binary is the built pipette, for the terminal end-to-end tests: slow (a
+// build, then real seconds in tmux), and only where tmux is installed.
 func binary(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end test: skipped with -short")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed, and CI must run the terminal end-to-end test: .ci/run installs it with apt-get")
-		}
-		t.Skip("tmux is not installed (apt-get install -y tmux); skipping the terminal end-to-end test")
-	}
-	// PIPETTE_BIN tests a binary built elsewhere (CI builds it once).
-	if bin := os.Getenv("PIPETTE_BIN"); bin != "" {
-		return bin
-	}
-	bin := filepath.Join(t.TempDir(), "pipette")
-	cmd := exec.Command("go", "build", "-o", bin, "pipette")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	testenv.Slow(t)
+	testenv.Tool(t, "tmux")
+	return testenv.PipetteBinary(t)
 }
 
 // term is one tmux session on a private server socket.

@@ -18,7 +18,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -28,36 +27,14 @@ import (
 	"pipette/pipebuilder"
 )
 
-// The binary is built once for the tests of this package that run it.
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-	binDir  string
-)
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	testenv.RemoveBinary()
 	os.Exit(code)
 }
 
-// binary is pipette, built once per test binary.
-func binary(t *testing.T) string {
-	t.Helper()
-	binOnce.Do(func() {
-		binDir, binErr = os.MkdirTemp("", "pipette-cli-test-")
-		if binErr == nil {
-			binPath, binErr = clitest.Binary(binDir)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
-}
+// binary is pipette, built once per test process.
+func binary(t *testing.T) string { return testenv.PipetteBinary(t) }
 
 // TestBinary runs what a newcomer types against the built binary, as a
 // separate process: exit codes, stdout and stderr exactly as a shell sees

@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"maps"
 	"os"
@@ -161,18 +160,6 @@ func TraceLines(t testing.TB, stderr string) []map[string]any {
 		out = append(out, m)
 	}
 	return out
-}
-
-// Binary builds pipette into dir (once per call: share the result) and
-// returns its path.
-func Binary(dir string) (string, error) {
-	bin := filepath.Join(dir, "pipette")
-	cmd := exec.Command("go", "build", "-o", bin, "pipette")
-	cmd.Dir = RepoRoot()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
 }
 
 // RunBinary runs the built binary with args and no stdin, as a shell would,
