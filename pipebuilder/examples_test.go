@@ -19,6 +19,7 @@ import (
 	"pipette/catalog"
 	"pipette/client"
 	"pipette/data"
+	"pipette/internal/testenv"
 	"pipette/pipebuilder"
 	"pipette/server"
 )
@@ -30,9 +31,7 @@ const exampleText = "The launch was flawless and the crew was thrilled. Then the
 // over HTTP step by step, as one request to the chain published by a
 // Library, and from its exported Go program; its YAML reloads equal.
 func TestExamples(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the built-in models and builds Go programs")
-	}
+	testenv.Slow(t) // runs the built-in models and builds Go programs
 	reg := builtin.Registry()
 	storeDir := t.TempDir()
 	local := client.NewLocal(reg, reg, client.WithStore(func() (*data.Store, error) {

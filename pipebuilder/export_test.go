@@ -3,6 +3,8 @@ package pipebuilder_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"net/http/httptest"
@@ -17,6 +19,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/testenv"
 	"pipette/pipebuilder"
 	"pipette/server"
 )
@@ -159,16 +162,45 @@ func testServer(t *testing.T) *httptest.Server {
 	return ts
 }
 
-var buildMu sync.Mutex
+// programs are the exported programs built by this test process, by their
+// source: a test building a program another already built reuses it.
+var programs struct {
+	mu   sync.Mutex // builds run one at a time: two would only fight over the cores
+	dir  string
+	bins map[[sha256.Size]byte]string
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if programs.dir != "" {
+		os.RemoveAll(programs.dir)
+	}
+	os.Exit(code)
+}
 
 // buildProgram builds an exported program in a module of its own, as a
-// user would, and returns the binary's path.
+// user would, and returns the binary's path. A build is seconds: the tests
+// that build run under testenv.Slow.
 func buildProgram(t *testing.T, src []byte) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds a Go program")
+	testenv.Slow(t)
+	programs.mu.Lock()
+	defer programs.mu.Unlock()
+	key := sha256.Sum256(src)
+	if bin, ok := programs.bins[key]; ok {
+		return bin
 	}
-	dir := t.TempDir()
+	if programs.dir == "" {
+		dir, err := os.MkdirTemp("", "pipebuilder-programs-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		programs.dir, programs.bins = dir, map[[sha256.Size]byte]string{}
+	}
+	dir := filepath.Join(programs.dir, hex.EncodeToString(key[:8]))
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	mod := "module chainexport\n\ngo 1.26\n"
 	if bytes.Contains(src, []byte(`"github.com/itchyny/gojq"`)) {
 		mod += "\nrequire github.com/itchyny/gojq " + gojqVersion(t) + "\n"
@@ -186,14 +218,13 @@ func buildProgram(t *testing.T, src []byte) string {
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	buildMu.Lock() // two builds at once would only fight over the two cores
-	defer buildMu.Unlock()
 	cmd := exec.Command("go", "build", "-o", bin, ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("the exported program does not build: %v\n%s\n%s", err, out, src)
 	}
+	programs.bins[key] = bin
 	return bin
 }
 
@@ -369,10 +400,9 @@ steps:
 // TestExportedShellRunsLikeRun runs the exported script with bash, curl and
 // jq against a pipette server.
 func TestExportedShellRunsLikeRun(t *testing.T) {
+	testenv.Slow(t) // dozens of curl and jq processes
 	for _, tool := range []string{"bash", "curl", "jq", "base64"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("needs %s", tool)
-		}
+		testenv.Tool(t, tool)
 	}
 	ts := testServer(t)
 	for _, tc := range e2eCases() {
