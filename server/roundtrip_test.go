@@ -12,11 +12,13 @@ import (
 	"pipette/algorithms/builtin"
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/testenv"
 )
 
 // Every sample of every built-in algorithm gives the same answer in-process
 // and over HTTP: same kind, same wire bytes, or the same error.
 func TestRoundTripBuiltins(t *testing.T) {
+	testenv.Slow(t) // every sample of every built-in, over HTTP
 	t.Parallel()
 	reg := builtin.New()
 	ts := httptest.NewServer(New(Config{Source: reg, Runner: reg}))

@@ -25,6 +25,7 @@ import (
 	"pipette/catalog"
 	"pipette/client"
 	"pipette/data"
+	"pipette/internal/testenv"
 )
 
 // expected is every algorithm issue 4 promises in the built-in catalog.
@@ -723,6 +724,7 @@ var checks = map[string]check{
 // through the in-process client, as `pipette call REF --sample N` does, and
 // checks the result with the algorithm's table entry.
 func TestEverySampleGivesASensibleResult(t *testing.T) {
+	testenv.Slow(t) // every sample of every built-in model
 	reg := builtin.Registry()
 	dir := t.TempDir()
 	c := client.NewLocal(reg, reg, client.WithStore(func() (*data.Store, error) {

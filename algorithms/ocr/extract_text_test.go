@@ -18,6 +18,7 @@ import (
 	"pipette/algorithms"
 	"pipette/algorithms/algotest"
 	"pipette/catalog"
+	"pipette/internal/testenv"
 )
 
 func needTesseract(t testing.TB) {
@@ -36,6 +37,7 @@ func ocr(t *testing.T, in catalog.Value) OCRResult {
 }
 
 func TestExtractTextInvoiceExact(t *testing.T) {
+	testenv.Slow(t) // tesseract on a full page
 	needTesseract(t)
 	t.Parallel()
 	res := ocr(t, catalog.Bytes(sampleInvoice))
@@ -73,6 +75,7 @@ func TestExtractTextScaleOneIsWorse(t *testing.T) {
 }
 
 func TestExtractTextReceiptBlock(t *testing.T) {
+	testenv.Slow(t) // tesseract on a full page
 	needTesseract(t)
 	t.Parallel()
 	res := ocr(t, ExtractText().Entry.Samples[1].Input)
@@ -180,6 +183,7 @@ func TestParseTSV(t *testing.T) {
 }
 
 func TestOCRSamplesThroughRegistry(t *testing.T) {
+	testenv.Slow(t) // tesseract on every sample
 	needTesseract(t)
 	t.Parallel()
 	algotest.RunSamples(t, All(), func(t *testing.T, e catalog.Entry, i int, out catalog.Value) {

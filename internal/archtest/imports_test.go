@@ -3,10 +3,12 @@ package archtest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -66,15 +68,20 @@ func part(path string) string {
 	return first
 }
 
+// goList runs go list once for the tests of this file.
+var goList = sync.OnceValues(func() ([]byte, error) {
+	out, err := exec.Command("go", "list", "-json=ImportPath,Imports,Deps", "pipette/...").Output()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		err = fmt.Errorf("go list: %v\n%s", err, ee.Stderr)
+	}
+	return out, err
+})
+
 func listPackages(t *testing.T) []pkg {
 	t.Helper()
-	cmd := exec.Command("go", "list", "-json=ImportPath,Imports,Deps", "pipette/...")
-	out, err := cmd.Output()
+	out, err := goList()
 	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Fatalf("go list: %v\n%s", err, ee.Stderr)
-		}
 		t.Fatal(err)
 	}
 	var pkgs []pkg

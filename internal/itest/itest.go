@@ -23,6 +23,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"pipette/internal/testenv"
 )
 
 // CacheDir is where it/build-servers puts what it builds.
@@ -152,6 +154,7 @@ const OllamaModel = "pipette-tiny:latest"
 // the tiny model in it (`ollama create` from a Modelfile).
 func Ollama(t testing.TB) *Server {
 	t.Helper()
+	testenv.Slow(t) // Ollama takes seconds to start and to load the model
 	bin, ok := findBinary("PIPETTE_OLLAMA", "ollama")
 	if !ok {
 		if os.Getenv("PIPETTE_IT_OLLAMA") == "1" {
