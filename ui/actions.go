@@ -90,7 +90,10 @@ func (m *Model) do(id keys.Action) tea.Cmd {
 	case keys.ScopeDocs:
 		return m.doDocs(id)
 	case keys.ScopeTry:
-		return m.doTry(id)
+		if id == keys.Clear && !m.try.Running() {
+			return m.back()
+		}
+		return m.try.Perform(id)
 	case keys.ScopeCode:
 		return m.doCode(id)
 	case keys.ScopeChain:
@@ -221,23 +224,14 @@ func (m *Model) doDocs(id keys.Action) tea.Cmd {
 }
 
 func (m *Model) doCode(id keys.Action) tea.Cmd {
-	switch id {
-	case keys.NextLang:
-		m.code.lang = (m.code.lang + 1) % len(languages)
-		m.refreshCode()
-	case keys.PrevLang:
-		m.code.lang = (m.code.lang + len(languages) - 1) % len(languages)
-		m.refreshCode()
-	case keys.Copy:
-		return tea.Batch(tea.SetClipboard(m.code.text), m.setStatus("copied the "+languages[m.code.lang]+" snippet", common.StatusInfo))
-	case keys.Up:
-		m.code.vp.ScrollUp(1)
-	case keys.Down:
-		m.code.vp.ScrollDown(1)
-	case keys.Clear:
+	if id == keys.Clear {
 		return m.back()
 	}
-	return nil
+	cmd := m.code.Perform(id)
+	if id == keys.NextLang || id == keys.PrevLang {
+		m.refreshCode()
+	}
+	return cmd
 }
 
 // fetchEntry gets an entry's full details (docs, samples).

@@ -228,8 +228,8 @@ func TestTryRunsFirstSample(t *testing.T) {
 	if m.focus != focusDetail || m.tab != tabTry {
 		t.Fatal("enter should open the Try tab")
 	}
-	if m.try.editor.Value() != "hello pipette" {
-		t.Fatalf("editor = %q, want the first sample", m.try.editor.Value())
+	if m.try.InputText() != "hello pipette" {
+		t.Fatalf("editor = %q, want the first sample", m.try.InputText())
 	}
 	press(t, m, "r")
 	s := plainScreen(m)
@@ -237,40 +237,41 @@ func TestTryRunsFirstSample(t *testing.T) {
 		t.Errorf("output not shown:\n%s", s)
 	}
 	press(t, m, "]")
-	if m.try.editor.Value() != "anyone there?" {
-		t.Errorf("] should load the next sample, got %q", m.try.editor.Value())
+	if m.try.InputText() != "anyone there?" {
+		t.Errorf("] should load the next sample, got %q", m.try.InputText())
 	}
 	press(t, m, "[")
-	if m.try.editor.Value() != "hello pipette" {
-		t.Errorf("[ should go back, got %q", m.try.editor.Value())
+	if m.try.InputText() != "hello pipette" {
+		t.Errorf("[ should go back, got %q", m.try.InputText())
 	}
 }
 
 func TestTryEditAndRunWithCtrlR(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	selectRef(t, m, "test/Shout")
-	press(t, m, "enter", "i", "ctrl+a")
-	m.try.editor.SetValue("")
+	press(t, m, "enter", "i", "ctrl+k")
 	press(t, m, "type:quiet q", "ctrl+r")
-	if m.try.editing {
+	if m.try.Editing() {
 		t.Error("ctrl+r should leave the editor")
 	}
 	if m.quitting {
 		t.Fatal("q typed in the editor quit")
 	}
-	if m.try.resp == nil || m.try.resp.Value.Text != "QUIET Q" {
-		t.Fatalf("resp = %+v", m.try.resp)
+	if resp, _ := m.try.Result(); resp == nil || resp.Value.Text != "QUIET Q" {
+		t.Fatalf("resp = %+v", resp)
 	}
 }
 
 func TestTryInvalidJSONIsAnInputError(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	selectRef(t, m, "test/WordCount")
-	press(t, m, "enter")
-	m.try.editor.SetValue("{not json")
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte("{not json"), 0o600)
+	press(t, m, "enter", "o")
+	retype(t, m, bad)
 	press(t, m, "r")
-	if catalog.ErrorType(m.try.err) != catalog.InputError {
-		t.Fatalf("err = %v", m.try.err)
+	if _, err := m.try.Result(); catalog.ErrorType(err) != catalog.InputError {
+		t.Fatalf("err = %v", err)
 	}
 	if !strings.Contains(plainScreen(m), "not valid JSON") {
 		t.Errorf("error not shown:\n%s", plainScreen(m))
@@ -308,7 +309,7 @@ func TestTryCancel(t *testing.T) {
 	selectRef(t, m, "test/Slow")
 	press(t, m, "enter")
 	_, cmd := m.Update(keyMsg("r"))
-	if !m.try.running {
+	if !m.try.Running() {
 		t.Fatal("not running")
 	}
 	late := collect(cmd)
@@ -316,8 +317,8 @@ func TestTryCancel(t *testing.T) {
 		t.Error("running state not shown")
 	}
 	press(t, m, "esc")
-	if m.try.running || !strings.Contains(m.status, "cancelled") {
-		t.Fatalf("esc did not cancel: running=%v status=%q", m.try.running, m.status)
+	if m.try.Running() || !strings.Contains(m.status, "cancelled") {
+		t.Fatalf("esc did not cancel: running=%v status=%q", m.try.Running(), m.status)
 	}
 	select {
 	case msg := <-late:
@@ -325,17 +326,15 @@ func TestTryCancel(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the call did not stop after cancel")
 	}
-	if catalog.ErrorType(m.try.err) != "Cancelled" {
-		t.Errorf("err after late answer = %v", m.try.err)
+	if _, err := m.try.Result(); catalog.ErrorType(err) != "Cancelled" {
+		t.Errorf("err after late answer = %v", err)
 	}
 }
 
 func TestHistoryIsSavedAndReplayed(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	selectRef(t, m, "test/Shout")
-	press(t, m, "enter", "i")
-	m.try.editor.SetValue("from history")
-	press(t, m, "esc", "r")
+	press(t, m, "enter", "i", "ctrl+k", "type:from history", "esc", "r")
 	data, err := os.ReadFile(m.opt.HistoryPath)
 	if err != nil || !strings.Contains(string(data), `"input":"from history"`) {
 		t.Fatalf("history file: %v %s", err, data)
@@ -352,8 +351,8 @@ func TestHistoryIsSavedAndReplayed(t *testing.T) {
 		t.Fatalf("history overlay:\n%s", plainScreen(m2))
 	}
 	press(t, m2, "enter")
-	if m2.tab != tabTry || m2.selected.Ref.Path() != "test/Shout" || m2.try.editor.Value() != "from history" {
-		t.Errorf("replay: tab %v, model %s, input %q", m2.tab, m2.selected.Ref.Path(), m2.try.editor.Value())
+	if m2.tab != tabTry || m2.selected.Ref.Path() != "test/Shout" || m2.try.InputText() != "from history" {
+		t.Errorf("replay: tab %v, model %s, input %q", m2.tab, m2.selected.Ref.Path(), m2.try.InputText())
 	}
 }
 
@@ -362,13 +361,13 @@ func TestCodeTab(t *testing.T) {
 	selectRef(t, m, "test/WordCount")
 	press(t, m, "3")
 	s := plainScreen(m)
-	if !strings.Contains(m.code.text, "curl -sS -X POST 'http://127.0.0.1:8080/v1/algo/test/WordCount/1.0.0'") || !strings.Contains(s, "application/json") {
+	if !strings.Contains(m.code.Text(), "curl -sS -X POST 'http://127.0.0.1:8080/v1/algo/test/WordCount/1.0.0'") || !strings.Contains(s, "application/json") {
 		t.Fatalf("curl snippet:\n%s", s)
 	}
 	for _, want := range []string{"net/http", "requests.post", "await fetch"} {
 		press(t, m, "]")
-		if !strings.Contains(m.code.text, want) {
-			t.Errorf("%s snippet lacks %q", languages[m.code.lang], want)
+		if !strings.Contains(m.code.Text(), want) {
+			t.Errorf("%s snippet lacks %q", m.code.Lang(), want)
 		}
 	}
 	press(t, m, "y")
@@ -582,8 +581,8 @@ func TestLoadFileAndSaveOutput(t *testing.T) {
 	selectRef(t, m, "test/Shout")
 	press(t, m, "enter", "o")
 	retype(t, m, in)
-	if m.try.editor.Value() != "from a file" {
-		t.Fatalf("editor = %q", m.try.editor.Value())
+	if m.try.InputText() != "from a file" {
+		t.Fatalf("editor = %q", m.try.InputText())
 	}
 	press(t, m, "r", "w")
 	out := filepath.Join(dir, "out.txt")
@@ -596,7 +595,7 @@ func TestLoadFileAndSaveOutput(t *testing.T) {
 	_ = os.WriteFile(png, testPNG(), 0o600)
 	press(t, m, "o")
 	retype(t, m, png)
-	if m.try.bin == nil {
+	if m.try.InputText() != "" || !strings.Contains(plainScreen(m), "PNG image 4×4") {
 		t.Error("a PNG should load as binary input")
 	}
 	press(t, m, "o")
@@ -638,8 +637,8 @@ func TestLateFilterResultKeepsTheModelInUse(t *testing.T) {
 	press(t, m, "enter", "i", "type: edited")
 	m.cat.input.SetValue("t")
 	run(t, m, m.cat.filterCmd()) // lands while the user edits the input
-	if m.selected.Ref.Path() != "test/Shout" || !strings.Contains(m.try.editor.Value(), " edited") {
-		t.Errorf("a late filter result replaced the model in use: %s, %q", m.selected.Ref.Path(), m.try.editor.Value())
+	if m.selected.Ref.Path() != "test/Shout" || !strings.Contains(m.try.InputText(), " edited") {
+		t.Errorf("a late filter result replaced the model in use: %s, %q", m.selected.Ref.Path(), m.try.InputText())
 	}
 }
 

@@ -57,21 +57,21 @@ func (m *Model) openData() tea.Cmd {
 func (m *Model) useDataFile(uri string) tea.Cmd {
 	m.tab, m.focus = tabTry, focusDetail
 	c := m.opt.Client
-	return tea.Batch(m.refreshDetail(), func() tea.Msg {
+	return tea.Batch(m.refreshDetail(), m.try.LoadFrom(uri, func() ([]byte, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		r, err := c.File(uri).Reader(ctx)
 		if err != nil {
-			return fileLoadedMsg{path: uri, err: fmt.Errorf("cannot load %s: %w", uri, err)}
+			return nil, fmt.Errorf("cannot load %s: %w", uri, err)
 		}
 		defer r.Close()
 		b, err := io.ReadAll(io.LimitReader(r, common.MaxInputFile+1))
 		switch {
 		case err != nil:
-			return fileLoadedMsg{path: uri, err: fmt.Errorf("cannot load %s: %w", uri, err)}
+			return nil, fmt.Errorf("cannot load %s: %w", uri, err)
 		case int64(len(b)) > common.MaxInputFile:
-			return fileLoadedMsg{path: uri, err: fmt.Errorf("%s is over %s; inputs are limited to that", uri, human.Bytes(common.MaxInputFile))}
+			return nil, fmt.Errorf("%s is over %s; inputs are limited to that", uri, human.Bytes(common.MaxInputFile))
 		}
-		return fileLoadedMsg{path: uri, data: b}
-	})
+		return b, nil
+	}))
 }

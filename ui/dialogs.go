@@ -3,15 +3,10 @@ package ui
 // Opening dialogs and acting on what the user chose in them.
 
 import (
-	"fmt"
-
 	tea "charm.land/bubbletea/v2"
 
 	"pipette/catalog"
-	"pipette/internal/atomicfile"
-	"pipette/internal/human"
 	"pipette/ui/common"
-	"pipette/ui/components/value"
 	"pipette/ui/dialog"
 	"pipette/ui/keys"
 )
@@ -84,12 +79,7 @@ func (m *Model) act(a dialog.Action) tea.Cmd {
 		return m.builder.HandleExport(a)
 	case dialog.Answer:
 		if a.Question == dialog.ReplaceOutput {
-			w := m.writing
-			m.writing = nil
-			if w != nil && a.Choice == dialog.ChoiceYes {
-				return w.Run()
-			}
-			return m.setStatus("not written: the output was not saved", common.StatusInfo)
+			return m.try.AnswerReplace(a.Choice == dialog.ChoiceYes)
 		}
 		return m.builder.HandleAnswer(a.Question, a.Choice)
 	case dialog.Submit:
@@ -107,18 +97,8 @@ func (m *Model) act(a dialog.Action) tea.Cmd {
 // submit acts on a prompt's answer.
 func (m *Model) submit(a dialog.Submit) (tea.Cmd, error) {
 	switch a.Purpose {
-	case dialog.LoadInputFile:
-		return loadInputFile(common.ExpandHome(a.Value)), nil
-	case dialog.SaveOutput:
-		// Over a file, or into a folder to create, asks first (ReplaceOutput).
-		data := value.Bytes(m.try.resp.Value)
-		m.writing = &common.Write{Path: common.ExpandHome(a.Value), What: "the output", Do: func(path string) tea.Msg {
-			if err := atomicfile.Write(path, data, 0o644); err != nil {
-				return fileSavedMsg{path: path, err: fmt.Errorf("cannot save %s: %w", path, human.FileError(err))}
-			}
-			return fileSavedMsg{path: path}
-		}}
-		return m.writing.Check(), nil
+	case dialog.LoadInputFile, dialog.SaveOutput:
+		return m.try.HandleSubmit(a.Purpose, a.Value), nil
 	}
 	return m.builder.HandleSubmit(a.Purpose, a.Value)
 }

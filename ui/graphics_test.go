@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"pipette/ui/components/graphics"
 	"strings"
@@ -39,9 +40,9 @@ func TestTryImageKittyPreview(t *testing.T) {
 			}
 		}
 	}
-	// Back from $EDITOR, Bubble Tea has re-entered the alternate screen,
-	// which kitty empties: the image shown is sent again.
-	_, cmd = m.Update(editorDoneMsg{text: "{}"})
+	// Back from $EDITOR (or a suspend), Bubble Tea has re-entered the
+	// alternate screen, which kitty empties: the image shown is sent again.
+	_, cmd = m.Update(tea.ResumeMsg{})
 	var sent strings.Builder
 	for _, msg := range collectMsgs(cmd) {
 		if r, ok := msg.(tea.RawMsg); ok {
@@ -110,7 +111,7 @@ func TestKittyTransmissionGoesOutWithTheResult(t *testing.T) {
 	_, cmd := m.Update(keyMsg("r"))
 	var sent strings.Builder
 	for _, msg := range collectMsgs(cmd) {
-		if _, ok := msg.(runDoneMsg); !ok {
+		if fmt.Sprintf("%T", msg) != "try.runDoneMsg" {
 			continue
 		}
 		_, cmd := m.Update(msg)

@@ -22,6 +22,8 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"pipette/ui/components/code"
+	"pipette/ui/components/try"
 	"strings"
 	"time"
 
@@ -113,11 +115,8 @@ type Model struct {
 
 	focus       focusArea
 	chainReturn focusArea // where esc in the builder goes back to
-	// writing is the Try tab's saved output waiting to be checked or for
-	// the user's answer (ReplaceOutput).
-	writing *common.Write
-	tab     tabID
-	zoom    bool // the detail pane fills the screen
+	tab         tabID
+	zoom        bool // the detail pane fills the screen
 
 	cat  catalogPane
 	srcs *sources.Watch // the remote sources' status
@@ -125,8 +124,8 @@ type Model struct {
 	// without clearing it (a source went down or came back).
 	refreshing bool
 	docs       docsPane
-	try        tryPane
-	code       codePane
+	try        *try.Try
+	code       *code.Code
 	builder    *chain.Builder
 
 	selected catalog.Entry
@@ -181,8 +180,8 @@ func New(opt Options) *Model {
 		m.cat.srcs = m.srcs
 	}
 	m.docs = newDocsPane(c)
-	m.try = newTryPane(c)
-	m.code = newCodePane(c)
+	m.try = try.New(c, opt.Client)
+	m.code = code.New(c, opt.ServerURL, opt.APIKey)
 	var drafts chain.Drafts
 	if opt.DraftPath != "" {
 		drafts = draft.New(filepath.Join(filepath.Dir(opt.DraftPath), "drafts"), opt.DraftPath)
@@ -290,7 +289,7 @@ func (m *Model) tick() tea.Cmd {
 }
 
 func (m *Model) busy() bool {
-	return m.cat.loading || m.cat.pending || m.try.running || m.builder.Running() || m.srcs.Checking()
+	return m.cat.loading || m.cat.pending || m.try.Running() || m.builder.Running() || m.srcs.Checking()
 }
 
 func (m *Model) setStatus(s string, k common.StatusKind) tea.Cmd {
@@ -308,8 +307,6 @@ func (m *Model) setTheme(pal themes.Palette) {
 	m.com.Styles = themes.New(pal)
 	m.cat.setStyles()
 	m.docs.setStyles()
-	m.try.setStyles()
-	m.code.shown = ""
 	if m.hasSel {
 		// Docs are re-rendered in the new style (the cache key has the theme).
 		m.docs.want = ""
@@ -317,9 +314,7 @@ func (m *Model) setTheme(pal themes.Palette) {
 }
 
 func (m *Model) quit() tea.Cmd {
-	if m.try.cancel != nil {
-		m.try.cancel()
-	}
+	m.try.Stop()
 	m.builder.Stop()
 	m.builder.Close()
 	m.quitting = true

@@ -72,8 +72,7 @@ func (m *Model) blurInputs() {
 	m.cat.input.Blur()
 	m.docs.searching = false
 	m.docs.input.Blur()
-	m.try.editing = false
-	m.try.editor.Blur()
+	m.try.Blur()
 }
 
 // handleWheel scrolls whatever is under the pointer.
@@ -101,9 +100,11 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		vp := &m.docs.vp
 		switch m.tab {
 		case tabTry:
-			vp = &m.try.out
+			m.try.Scroll(d)
+			return nil
 		case tabCode:
-			vp = &m.code.vp
+			m.code.Scroll(d)
+			return nil
 		}
 		if d < 0 {
 			vp.ScrollUp(-d)

@@ -1,12 +1,10 @@
 package ui
 
 import (
-	"pipette/ui/components/boxes"
 	"pipette/ui/keys"
 	"time"
 
 	"pipette/catalog"
-	"pipette/client"
 	"pipette/ui/history"
 )
 
@@ -36,18 +34,6 @@ type filterDoneMsg struct {
 	took    time.Duration
 }
 
-// runDoneMsg is the answer of one call from the Try tab.
-type runDoneMsg struct {
-	seq     int
-	ref     catalog.Ref
-	input   string // as history keeps it (base64 when binary)
-	binary  bool
-	resp    *client.Response
-	err     error
-	elapsed time.Duration
-	boxes   *boxes.Preview // the input image with the result's boxes, if any
-}
-
 // tickMsg drives the spinner and the elapsed-time counter while something
 // runs; gen stops stale tick chains.
 type tickMsg struct {
@@ -57,31 +43,6 @@ type tickMsg struct {
 
 // statusExpiredMsg clears the status line if id is still the current message.
 type statusExpiredMsg struct{ id int }
-
-// fileLoadedMsg is a file read for the Try input.
-type fileLoadedMsg struct {
-	path string
-	data []byte
-	err  error
-}
-
-// fileSavedMsg reports a saved output.
-type fileSavedMsg struct {
-	path string
-	err  error
-}
-
-// editorReadyMsg is the input written to a temp file for $EDITOR.
-type editorReadyMsg struct {
-	path   string
-	editor []string // the command and its arguments
-}
-
-// editorDoneMsg is the input edited in $EDITOR (read back from its temp file).
-type editorDoneMsg struct {
-	text string
-	err  error
-}
 
 // historySavedMsg reports an appended history record.
 type historySavedMsg struct{ err error }

@@ -57,7 +57,7 @@ func TestSourceStatusLive(t *testing.T) {
 	}
 	selectRef(t, m, "test/Shout")
 	press(t, m, "2", "r")
-	if resp, err := m.try.resp, m.try.err; err != nil || resp == nil || resp.Value.Text != "HELLO PIPETTE" {
+	if resp, err := m.try.Result(); err != nil || resp == nil || resp.Value.Text != "HELLO PIPETTE" {
 		t.Errorf("a built-in while a source is down: %v, %v", resp, err)
 	}
 	press(t, m, "esc", "S")

@@ -59,8 +59,8 @@ func TestProgramEndToEnd(t *testing.T) {
 	if !final.quitting {
 		t.Error("q did not quit")
 	}
-	if final.try.resp == nil || final.try.resp.Value.Text != "HELLO PIPETTE" {
-		t.Errorf("final output = %+v", final.try.resp)
+	if resp, _ := final.try.Result(); resp == nil || resp.Value.Text != "HELLO PIPETTE" {
+		t.Errorf("final output = %+v", resp)
 	}
 	final.quitting = false
 	assertFits(t, final)

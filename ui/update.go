@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"pipette/ui/components/try"
 	"strings"
 	"time"
 
@@ -30,7 +31,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.EnvMsg:
 		cmd = gfx.SetEnv(msg.Getenv)
 	case graphicsFlushMsg:
-	case editorDoneMsg, tea.ResumeMsg:
+	case try.EditorDoneMsg, tea.ResumeMsg:
 		// Bubble Tea re-entered the alternate screen: send images again.
 		gfx.Lost()
 		cmd = m.update(msg)
@@ -40,7 +41,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	}
 	if gfx.Epoch() != epoch {
-		m.try.refreshOutput()
+		m.try.Prepare()
 	}
 	m.prepare()
 	switch msg := msg.(type) {
@@ -123,20 +124,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.docs.rendered(msg)
 		return nil
 
-	case runDoneMsg:
-		if !m.try.done(msg) {
-			return nil
-		}
-		return m.recordRun(msg)
+	case try.FinishedMsg:
+		return m.finished(msg)
 
 	case tickMsg:
 		if msg.gen != m.tickGen {
 			return nil
 		}
 		m.com.Frame++
-		if m.try.running {
-			m.try.elapsed = msg.at.Sub(m.try.started)
-		}
+		m.try.Tick(msg.at)
 		m.builder.Tick(msg.at)
 		if !m.busy() {
 			m.ticking = false
@@ -162,35 +158,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 
-	case fileLoadedMsg:
-		return m.inputFileLoaded(msg)
-
-	case fileSavedMsg:
-		if msg.err != nil {
-			return m.setStatus(msg.err.Error(), common.StatusError)
-		}
-		return m.setStatus("saved "+msg.path, common.StatusInfo)
-
 	case common.Checked:
-		if msg.W != m.writing {
-			break // the builder's
+		if cmd, ok := m.try.Checked(msg); ok {
+			return cmd
 		}
-		if !msg.Ask() {
-			m.writing = nil
-			return msg.Proceed()
-		}
-		return m.openDialog(dialog.NewReplace(m.com, dialog.ReplaceOutput, msg.Verdict, msg.W.Path, msg.W.What, msg.Missing, false))
-
-	case editorReadyMsg:
-		return m.runEditor(msg)
-
-	case editorDoneMsg:
-		if msg.err != nil {
-			return m.setStatus(msg.err.Error(), common.StatusError)
-		}
-		m.try.setInput(catalog.Text(msg.text), "")
-		m.refreshCode()
-		return m.setStatus("input updated from the editor", common.StatusInfo)
 
 	case actionMsg:
 		return m.do(msg.id)
@@ -227,6 +198,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	// The builder's own messages (runs, previews, files), then cursor
 	// blinks and the like for whichever input is focused.
 	if cmd := m.builder.Update(msg); cmd != nil {
+		return cmd
+	}
+	if cmd := m.try.Update(msg); cmd != nil {
 		return cmd
 	}
 	if m.dialog != nil {
@@ -297,8 +271,8 @@ func (m *Model) routeText(msg tea.Msg) tea.Cmd {
 		}
 	case m.docs.searching:
 		m.docs.input, cmd = m.docs.input.Update(msg)
-	case m.try.editing:
-		m.try.editor, cmd = m.try.editor.Update(msg)
+	case m.try.Editing():
+		cmd = m.try.Update(msg)
 	}
 	return cmd
 }
@@ -306,7 +280,7 @@ func (m *Model) routeText(msg tea.Msg) tea.Cmd {
 // textFocused reports whether a text input has the keyboard, in which case
 // printable keys are text, not commands.
 func (m *Model) textFocused() bool {
-	return m.cat.filtering || m.docs.searching || m.try.editing || (m.focus == focusChain && m.builder.TextFocused())
+	return m.cat.filtering || m.docs.searching || m.try.Editing() || (m.focus == focusChain && m.builder.TextFocused())
 }
 
 func (m *Model) scope() keys.Scope {
@@ -392,16 +366,8 @@ func (m *Model) actOnKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.docs.updateSearch(msg)
 	case m.focus == focusChain && m.builder.TextFocused():
 		return m.builder.Update(msg)
-	case m.try.editing:
-		switch {
-		case keys.Matches(msg, km.Find(keys.ScopeTry, keys.Clear)):
-			m.stopEditing()
-			return nil
-		case inEditor(msg, km.Find(keys.ScopeTry, keys.Run)):
-			m.stopEditing()
-			return m.do(keys.Run)
-		}
-		return m.routeText(msg)
+	case m.try.Editing():
+		return m.try.Update(msg)
 	}
 	if id, ok := km.Lookup(m.scope(), msg); ok {
 		return m.do(id)
@@ -412,29 +378,6 @@ func (m *Model) actOnKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(m.cat.input.Focus(), m.routeText(msg))
 	}
 	return nil
-}
-
-// inEditor says msg is one of bd's keys that an editor leaves alone.
-func inEditor(msg tea.KeyPressMsg, bd *keys.Binding) bool {
-	if bd == nil {
-		return false
-	}
-	kb, ok := keys.InEditor(bd, "")
-	if !ok {
-		return false
-	}
-	for _, k := range kb.Keys() {
-		if msg.String() == k {
-			return true
-		}
-	}
-	return false
-}
-
-func (m *Model) stopEditing() {
-	m.try.editing = false
-	m.try.editor.Blur()
-	m.refreshCode()
 }
 
 // filterKey handles a key while the catalog's filter has the keyboard.
@@ -479,7 +422,7 @@ func (m *Model) selectionChanged() tea.Cmd {
 		fetch = fetchEntry(src, ref)
 	}
 	m.selected, m.hasSel = e, true
-	m.try.show(e)
+	m.try.Show(e)
 	return tea.Batch(fetch, m.refreshDetail())
 }
 
@@ -495,7 +438,7 @@ func (m *Model) refreshDetail() tea.Cmd {
 	case tabCode:
 		m.refreshCode()
 	case tabTry:
-		m.try.refreshOutput()
+		m.try.Prepare()
 	}
 	return nil
 }

@@ -140,7 +140,7 @@ func (m *Model) detailView() string {
 		case tabDocs:
 			lines = append(lines, m.docs.View())
 		case tabTry:
-			lines = append(lines, m.try.View(m.com.Spinner()))
+			lines = append(lines, m.try.View())
 		case tabCode:
 			lines = append(lines, m.code.View())
 		}
@@ -197,12 +197,8 @@ func (m *Model) footer() string {
 		return m.helpLine(own, []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))})
 	case m.docs.searching:
 		return m.helpLine([]key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}, nil)
-	case m.try.editing:
-		own = find(keys.ScopeTry, keys.Clear, "done editing")
-		if b, ok := keys.InEditor(km.Find(keys.ScopeTry, keys.Run), "run"); ok {
-			own = append(own, b)
-		}
-		return m.helpLine(own, []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))})
+	case m.try.Editing():
+		return m.helpLine(m.try.ShortHelp(), []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))})
 	case sc == keys.ScopeChain:
 		if m.builder.TextFocused() {
 			return m.helpLine(m.builder.ShortHelp(), []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))})
@@ -212,12 +208,10 @@ func (m *Model) footer() string {
 		own = append(append(append(find(sc, keys.Filter, "filter"), find(sc, keys.Open, "try")...), find(sc, keys.Tags, "filter by tag")...), find(sc, keys.Sort, "sort name/size/recent")...)
 	case sc == keys.ScopeDocs:
 		own = append(append(find(sc, keys.Filter, "search docs"), find(sc, keys.SearchNext, "next match")...), find(sc, keys.Clear, "back")...)
-	case sc == keys.ScopeTry && m.try.running:
-		own = find(sc, keys.Clear, "cancel")
 	case sc == keys.ScopeTry:
-		own = append(append(append(append(find(sc, keys.Run, "run"), find(sc, keys.Edit, "edit input")...), find(sc, keys.NextSample, "next sample")...), find(sc, keys.LoadFile, "load file")...), find(sc, keys.Copy, "copy output")...)
+		own = m.try.ShortHelp()
 	case sc == keys.ScopeCode:
-		own = append(find(sc, keys.NextLang, "next language"), find(sc, keys.Copy, "copy snippet")...)
+		own = m.code.ShortHelp()
 	}
 	if sc != keys.ScopeChain {
 		own = append(own, find(keys.ScopeGlobal, keys.FocusNext, "next pane")...)
@@ -278,8 +272,8 @@ func (m *Model) statusLine() string {
 	case m.status != "":
 		style := map[common.StatusKind]lipgloss.Style{common.StatusInfo: st.StatusInfo, common.StatusWarn: st.StatusWarn, common.StatusError: st.StatusError}[m.statusKind]
 		left = style.Render(m.status)
-	case m.try.running:
-		left = st.Accent.Render(spin + " running " + m.try.entry.Ref.Path())
+	case m.try.Running():
+		left = st.Accent.Render(spin + " running " + m.try.Entry().Ref.Path())
 	case m.builder.Running():
 		left = st.Accent.Render(spin + " running the chain " + m.builder.Chain().Name)
 	default:

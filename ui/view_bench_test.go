@@ -1,43 +1,39 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"pipette/algorithms"
 	"pipette/ui/common"
 	"pipette/ui/components/graphics"
 	"pipette/ui/internal/uitest"
 	"pipette/ui/keys"
 	"testing"
-	"time"
 
 	"pipette/catalog"
 	"pipette/client"
 	"pipette/themes"
 )
 
-// BenchmarkTryViewJSON is one frame (a spinner tick or a key) of the Try
-// tab showing a large JSON result.
-func BenchmarkTryViewJSON(b *testing.B) {
-	t := newTryPane(benchCommon())
-	t.entry, t.has = catalog.Entry{Ref: catalog.MustParseRef("test/Big/1.0.0"), InputKind: catalog.KindJSON}, true
-	t.SetSize(120, 40)
-	t.resp = &client.Response{Value: uitest.BigJSON(), ContentType: "application/json", Duration: time.Millisecond}
-	t.refreshOutput()
-	b.ResetTimer()
-	for b.Loop() {
-		_ = t.View("⠋")
-	}
-}
-
 // BenchmarkModelTickTryJSON is a spinner frame of the whole program (the
 // tick's Update and the View) while a large JSON result is in the Try tab
 // and another run is under way.
 func BenchmarkModelTickTryJSON(b *testing.B) {
-	m := newTestModel(b, 160, 48, "dark")
-	selectRef(b, m, "test/Shout")
-	press(b, m, "enter")
-	m.try.resp = &client.Response{Value: uitest.BigJSON(), ContentType: "application/json", Duration: time.Millisecond}
-	m.try.refreshOutput()
-	m.try.running = true
+	reg := testRegistry()
+	reg.Register(algorithms.Algorithm{
+		Entry: catalog.Entry{Ref: catalog.MustParseRef("test/Big/1.0.0"), InputKind: catalog.KindText, OutputKind: catalog.KindJSON, Samples: []catalog.Sample{{Input: catalog.Text("x")}}},
+		Run: func(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog.Value, error) {
+			if in.Text == "slow" {
+				<-ctx.Done()
+			}
+			return uitest.BigJSON(), nil
+		},
+	})
+	m := newTestModelWith(b, client.NewLocal(reg, reg), 160, 48, "dark")
+	selectRef(b, m, "test/Big")
+	press(b, m, "enter", "r", "i", "ctrl+k", "type:slow", "esc")
+	_, _ = m.Update(keyMsg("r")) // a second run, under way
 	b.ResetTimer()
 	for b.Loop() {
 		m.Update(tickMsg{gen: m.tickGen, at: testTime})

@@ -27,7 +27,10 @@ type Target struct {
 type Input struct {
 	Kind catalog.Kind // text, json, binary
 	Text string       // text or JSON source
-	File string       // binary: the file the snippet reads
+	// File, when set, is the file the snippet reads the body from instead
+	// of inlining Text: always for a binary input, and for one too large to
+	// read (or copy) in a snippet.
+	File string
 }
 
 // Write returns how to call ref with in, in lang (one of Languages; "" for
@@ -43,7 +46,7 @@ func Write(lang string, t Target, ref catalog.Ref, in Input) string {
 		if t.Auth {
 			b.WriteString("  -H \"Authorization: Simple $PIPETTE_API_KEY\" \\\n")
 		}
-		if in.Kind == catalog.KindBinary {
+		if in.File != "" {
 			fmt.Fprintf(&b, "  --data-binary @%s", shell.Quote(in.File))
 		} else {
 			fmt.Fprintf(&b, "  --data-binary %s", shell.Quote(in.Text))
@@ -51,7 +54,7 @@ func Write(lang string, t Target, ref catalog.Ref, in Input) string {
 		return b.String()
 	case "Go":
 		body := "body := []byte(" + goQuote(in.Text) + ")"
-		if in.Kind == catalog.KindBinary {
+		if in.File != "" {
 			body = fmt.Sprintf("body, err := os.ReadFile(%q)\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}", in.File)
 		}
 		return fmt.Sprintf(`package main
@@ -102,7 +105,7 @@ func main() {
 }`, body, url, ctype)
 	case "Python":
 		body := "body = " + jsonQuote(in.Text) + ".encode()"
-		if in.Kind == catalog.KindBinary {
+		if in.File != "" {
 			body = fmt.Sprintf("with open(%s, \"rb\") as f:\n    body = f.read()", jsonQuote(in.File))
 		}
 		return fmt.Sprintf(`import json
@@ -122,7 +125,7 @@ print(result if isinstance(result, str) else json.dumps(result))`, body, jsonQuo
 	case "JavaScript":
 		body := "const body = " + jsonQuote(in.Text) + ";"
 		imp := ""
-		if in.Kind == catalog.KindBinary {
+		if in.File != "" {
 			imp = "import { readFile } from \"node:fs/promises\";\n\n"
 			body = fmt.Sprintf("const body = await readFile(%s);", jsonQuote(in.File))
 		}

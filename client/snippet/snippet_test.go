@@ -79,6 +79,10 @@ func TestSnippetsRunAgainstAServer(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "input.bin"), []byte("ignored"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A text input too large to inline is read from a file.
+	if err := os.WriteFile(filepath.Join(dir, "input.txt"), []byte("from a file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		ref  string
 		in   snippet.Input
@@ -87,6 +91,7 @@ func TestSnippetsRunAgainstAServer(t *testing.T) {
 		{"test/Shout/1.0.0", snippet.Input{Kind: catalog.KindText, Text: "it's \"quoted\" `tick` $HOME"}, "IT'S \"QUOTED\" `TICK` $HOME"},
 		{"test/WordCount/1.0.0", snippet.Input{Kind: catalog.KindJSON, Text: "{\"text\": \"three little words\"}"}, `"words":3`},
 		{"test/Pixels/1.0.0", snippet.Input{Kind: catalog.KindJSON, Text: "{}"}, "iVBOR"}, // base64 PNG
+		{"test/Shout/1.0.0", snippet.Input{Kind: catalog.KindText, File: "input.txt"}, "FROM A FILE"},
 	}
 	run := func(lang, code string) (string, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

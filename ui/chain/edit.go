@@ -68,9 +68,9 @@ func (b *Builder) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case keys.Matches(msg, km.Find(keys.ScopeChain, keys.Clear)):
 		return b.applyEdit(false)
-	case editorKey(msg, km.Find(keys.ScopeChain, keys.ChainRun)):
+	case keys.MatchesInEditor(msg, km.Find(keys.ScopeChain, keys.ChainRun)):
 		return b.applyEdit(true)
-	case editorKey(msg, km.Find(keys.ScopeChain, keys.ChainToggleEach)):
+	case keys.MatchesInEditor(msg, km.Find(keys.ScopeChain, keys.ChainToggleEach)):
 		switch b.target {
 		case targetInput:
 			b.target = targetEach
@@ -80,24 +80,6 @@ func (b *Builder) editKey(msg tea.KeyPressMsg) tea.Cmd {
 		return b.schedulePreview()
 	}
 	return b.editText(msg)
-}
-
-// editorKey says msg is one of bd's keys that the editor leaves alone.
-func editorKey(msg tea.KeyPressMsg, bd *keys.Binding) bool {
-	if bd == nil {
-		return false
-	}
-	kb, ok := keys.InEditor(bd, "")
-	return ok && keyMatches(msg, kb.Keys())
-}
-
-func keyMatches(msg tea.KeyPressMsg, ks []string) bool {
-	for _, k := range ks {
-		if msg.String() == k {
-			return true
-		}
-	}
-	return false
 }
 
 // editText passes a key or a paste to the editor, previewing the change.

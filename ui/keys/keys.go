@@ -36,6 +36,8 @@ const (
 	PageDown   Action = "page_down"
 	Top        Action = "top"
 	Bottom     Action = "bottom"
+	Left       Action = "left"
+	Right      Action = "right"
 	Filter     Action = "filter"
 	Clear      Action = "clear"
 	Tags       Action = "tags"
@@ -175,12 +177,16 @@ func Default() *KeyMap {
 	add(ScopeTry, Up, "scroll output up", "up", "k")
 	add(ScopeTry, Down, "scroll output down", "down", "j")
 
-	add(ScopeCode, NextLang, "next language", "]", "right", "l")
-	add(ScopeCode, PrevLang, "previous language", "[", "left", "h")
+	add(ScopeCode, NextLang, "next language", "]")
+	add(ScopeCode, PrevLang, "previous language", "[")
+	add(ScopeCode, Left, "scroll left", "left", "h")
+	add(ScopeCode, Right, "scroll right", "right", "l")
 	add(ScopeCode, Copy, "copy snippet", "y")
 	add(ScopeCode, Clear, "back to the catalog", "esc")
 	add(ScopeCode, Up, "scroll up", "up", "k")
 	add(ScopeCode, Down, "scroll down", "down", "j")
+	add(ScopeCode, Top, "top", "home", "g")
+	add(ScopeCode, Bottom, "bottom", "end", "G")
 
 	add(ScopeChain, ChainPrev, "previous step", "left", "h")
 	add(ScopeChain, ChainNext, "next step", "right", "l")
@@ -364,4 +370,22 @@ func InEditor(b *Binding, desc string) (key.Binding, bool) {
 // Matches says whether msg is one of b's keys (a nil binding matches none).
 func Matches(msg fmt.Stringer, b *Binding) bool {
 	return b != nil && b.Enabled() && key.Matches(msg, b.Binding)
+}
+
+// MatchesInEditor says msg is one of b's keys that an editor leaves alone
+// (see InEditor): how a remapped run key still works while typing.
+func MatchesInEditor(msg fmt.Stringer, b *Binding) bool {
+	if b == nil {
+		return false
+	}
+	kb, ok := InEditor(b, "")
+	if !ok {
+		return false
+	}
+	for _, k := range kb.Keys() {
+		if msg.String() == k {
+			return true
+		}
+	}
+	return false
 }
