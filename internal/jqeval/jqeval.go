@@ -142,7 +142,11 @@ func Eval(ctx context.Context, p *Program, input any, values []any, lim Limits) 
 		return Result{}, err
 	}
 	if resp.Error != nil && resp.Error.Kind == kindTime && req.callerDeadline {
-		return Result{}, context.DeadlineExceeded
+		// The worker stopped at the caller's own deadline, a millisecond or
+		// so before the caller's context sees it: wait for it, so that the
+		// caller reads its context's error as it does for anything else.
+		<-ctx.Done()
+		return Result{}, ctx.Err()
 	}
 	return resp.result(ctx)
 }
