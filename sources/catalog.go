@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 
@@ -34,7 +35,27 @@ type Catalog struct {
 
 	discoverOnce sync.Once
 	discover     func() // nil: no discovery
+
+	mergeMu sync.Mutex
+	merged  mergedListing // the last merged listing, reused while nothing changed
 }
+
+// mergedListing is a merged listing and what it was made from: the base's
+// entries (by what a listing shows) and each source's listing generation.
+type mergedListing struct {
+	base []baseKey
+	gens []uint64
+	out  []catalog.Entry
+}
+
+type baseKey struct {
+	ref                         catalog.Ref
+	tagline, label, unavailable string
+}
+
+// maxKeyedBase is the largest base whose listing is compared to reuse a
+// merge: comparing a larger one costs about what merging it again does.
+const maxKeyedBase = 4096
 
 // NewCatalog merges remotes into base. A source whose name is an owner of
 // the base catalog would hide its algorithms; that is an error naming both.
@@ -149,39 +170,98 @@ func (c *Catalog) Statuses() []catalog.SourceStatus {
 // List is the base's entries and every source's, sorted by reference. The
 // sources are asked at once; one that is down adds the models it had (marked
 // unavailable) or none, and never fails the listing. Only the base failing
-// does.
+// does. While nothing changed the same slice is returned again (merging 100k
+// entries anew each time would cost milliseconds): callers read it and never
+// write to it.
 func (c *Catalog) List(ctx context.Context) ([]catalog.Entry, error) {
 	c.discovered()
 	remotes := c.Remotes()
 	lists := make([][]catalog.Entry, len(remotes))
+	gens := make([]uint64, len(remotes))
 	var wg sync.WaitGroup
 	for i, l := range remotes {
-		wg.Go(func() { lists[i], _ = l.List(ctx) })
+		wg.Go(func() { lists[i], gens[i], _ = l.list(ctx) })
 	}
 	base, err := c.base.List(ctx)
 	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	n := len(base)
+	if len(remotes) == 0 {
+		return base, nil
+	}
+	var keys []baseKey
+	if len(base) <= maxKeyedBase {
+		keys = make([]baseKey, len(base))
+		for i, e := range base {
+			keys[i] = baseKey{e.Ref, e.Tagline, e.Label, e.Unavailable}
+		}
+		c.mergeMu.Lock()
+		m := c.merged
+		c.mergeMu.Unlock()
+		if m.out != nil && slices.Equal(m.gens, gens) && slices.Equal(m.base, keys) {
+			return m.out, nil
+		}
+	}
+	kept := make([]catalog.Entry, 0, len(base))
+	for _, e := range base {
+		if c.Remote(e.Ref.Owner) == nil {
+			kept = append(kept, e)
+		}
+	}
+	if !slices.IsSortedFunc(kept, byRef) {
+		slices.SortStableFunc(kept, byRef)
+	}
+	out := mergeSorted(append(lists, kept))
+	if keys != nil {
+		c.mergeMu.Lock()
+		c.merged = mergedListing{base: keys, gens: gens, out: out}
+		c.mergeMu.Unlock()
+	}
+	return out, nil
+}
+
+// byRef orders entries by owner, then name.
+func byRef(a, b catalog.Entry) int {
+	return cmp.Or(strings.Compare(a.Ref.Owner, b.Ref.Owner), strings.Compare(a.Ref.Name, b.Ref.Name))
+}
+
+// mergeSorted merges lists each sorted by reference into one, copying runs:
+// the lists of sources rarely interleave (each is one owner), so a merge of
+// 100k entries is a few copies, where sorting the whole again would move
+// large entries around O(n log n) times (2 s for 100k Hub entries).
+func mergeSorted(lists [][]catalog.Entry) []catalog.Entry {
+	n := 0
 	for _, l := range lists {
 		n += len(l)
 	}
 	out := make([]catalog.Entry, 0, n)
-	for _, e := range base {
-		if c.Remote(e.Ref.Owner) == nil {
-			out = append(out, e)
+	heads := make([]int, len(lists))
+	for len(out) < n {
+		best, next := -1, -1 // the list with the smallest head, and the one after it
+		for i, l := range lists {
+			if heads[i] == len(l) {
+				continue
+			}
+			switch {
+			case best < 0 || byRef(l[heads[i]], lists[best][heads[best]]) < 0:
+				best, next = i, best
+			case next < 0 || byRef(l[heads[i]], lists[next][heads[next]]) < 0:
+				next = i
+			}
 		}
+		run := lists[best][heads[best]:]
+		if next >= 0 {
+			bound := lists[next][heads[next]]
+			run = run[:sort.Search(len(run), func(j int) bool { return byRef(run[j], bound) > 0 })]
+			if len(run) == 0 {
+				run = lists[best][heads[best] : heads[best]+1]
+			}
+		}
+		out = append(out, run...)
+		heads[best] += len(run)
 	}
-	for _, l := range lists {
-		out = append(out, l...)
-	}
-	if len(remotes) > 0 {
-		slices.SortStableFunc(out, func(a, b catalog.Entry) int {
-			return cmp.Or(strings.Compare(a.Ref.Owner, b.Ref.Owner), strings.Compare(a.Ref.Name, b.Ref.Name))
-		})
-	}
-	return out, nil
+	return out
 }
 
 // Get describes the algorithm or model ref names.

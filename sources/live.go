@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -65,6 +66,7 @@ type Live struct {
 	retryMax time.Duration
 	details  map[string]detail
 	refresh  *refreshCall // the listing under way, shared by everyone who waits for it
+	gen      uint64       // changes whenever what List returns does
 }
 
 type detail struct {
@@ -105,13 +107,21 @@ func (l *Live) Status() catalog.SourceStatus {
 // had, each entry marked unavailable with the reason, and asks the server
 // again once the back-off has passed.
 func (l *Live) List(ctx context.Context) ([]catalog.Entry, error) {
+	entries, _, err := l.list(ctx)
+	return entries, err
+}
+
+// list is List with the generation of what it returns: the same
+// generation, the same listing.
+func (l *Live) list(ctx context.Context) ([]catalog.Entry, uint64, error) {
 	l.mu.Lock()
 	now := time.Now()
 	fresh := !l.listedAt.IsZero() && now.Sub(l.listedAt) < ListTTL && l.status.State == catalog.SourceUp
 	waiting := l.status.State == catalog.SourceDown && now.Before(l.retryAt)
 	if fresh || waiting {
 		defer l.mu.Unlock()
-		return l.listingLocked()
+		entries, err := l.listingLocked()
+		return entries, l.gen, err
 	}
 	call := l.refresh
 	if call == nil {
@@ -123,11 +133,12 @@ func (l *Live) List(ctx context.Context) ([]catalog.Entry, error) {
 	select {
 	case <-call.done:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, 0, ctx.Err()
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.listingLocked()
+	entries, err := l.listingLocked()
+	return entries, l.gen, err
 }
 
 // listingLocked is the listing as callers see it.
@@ -162,9 +173,13 @@ func (l *Live) relist(call *refreshCall) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if err == nil {
-		l.entries = entries
-		l.byID = make(map[string]int, len(entries))
-		for i, e := range entries {
+		entries = sortedByRef(entries)
+		if !sameListing(l.entries, entries) {
+			l.entries = entries
+			l.gen++
+		}
+		l.byID = make(map[string]int, len(l.entries))
+		for i, e := range l.entries {
 			l.byID[e.Ref.ModelID()] = i
 		}
 		l.listedAt = time.Now()
@@ -201,6 +216,12 @@ func (l *Live) observe(err error) {
 }
 
 func (l *Live) markLocked(err error) {
+	before := l.status
+	defer func() {
+		if l.status.State != before.State || l.status.Reason != before.Reason {
+			l.gen++ // down entries are listed marked unavailable, with the reason
+		}
+	}()
 	l.status.Checked = time.Now()
 	if err == nil {
 		l.status.State, l.status.Reason = catalog.SourceUp, ""
@@ -318,4 +339,48 @@ func (l *Live) Stream(ctx context.Context, ref catalog.Ref, in catalog.Value, em
 	}
 	out.Version = e.Ref.Version
 	return out, nil
+}
+
+// sortedByRef is entries in reference order. Sorting a permutation and then
+// copying each entry once costs far less than moving 320-byte entries
+// around while sorting them.
+func sortedByRef(entries []catalog.Entry) []catalog.Entry {
+	if slices.IsSortedFunc(entries, byRef) {
+		return entries
+	}
+	perm := make([]int32, len(entries))
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	slices.SortStableFunc(perm, func(a, b int32) int { return byRef(entries[a], entries[b]) })
+	out := make([]catalog.Entry, len(entries))
+	for i, j := range perm {
+		out[i] = entries[j]
+	}
+	return out
+}
+
+// sameListing reports whether a new listing shows what the old one did, so
+// that a source relisted every half minute does not make its catalog merge
+// everything again when nothing changed.
+func sameListing(old, cur []catalog.Entry) bool {
+	if len(old) != len(cur) || old == nil {
+		return false
+	}
+	for i := range old {
+		a, b := &old[i], &cur[i]
+		if a.Ref != b.Ref || a.Tagline != b.Tagline || a.Label != b.Label || a.Unavailable != b.Unavailable || !sameModel(a.Model, b.Model) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameModel compares what a listing's model says that its tagline may not:
+// in memory or not, which revision.
+func sameModel(a, b *catalog.Model) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Loaded == b.Loaded && a.Revision == b.Revision && a.Modified.Equal(b.Modified)
 }

@@ -100,6 +100,15 @@ func TestLlamaServer(t *testing.T) {
 		}
 	}
 
+	// Many calls in a row: llama-server closes the connection after each
+	// streamed answer though it says keep-alive; no call may fail for it.
+	quick := catalog.JSON(map[string]any{"prompt": "hi", "options": map[string]any{"max_tokens": 2.0}})
+	for i := range 30 {
+		if _, err := merged.Run(ctx, ref, quick); err != nil {
+			t.Fatalf("call %d in a row: %v", i+1, err)
+		}
+	}
+
 	// The gateway answers the OIP API for the remote model too.
 	body := `{"inputs":[{"name":"input","shape":[1],"datatype":"BYTES","data":["{\"prompt\":\"hi\",\"options\":{\"max_tokens\":4}}"],"parameters":{"content_type":"json"}}]}`
 	r, err := http.Post(gw.URL+"/v2/models/llamacpp~"+ls.Model+"/infer", "application/json", strings.NewReader(body))

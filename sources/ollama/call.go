@@ -69,6 +69,7 @@ func (s *Source) Stream(ctx context.Context, e catalog.Entry, in catalog.Value, 
 			return catalog.Output{}, err
 		}
 		if l.Done {
+			lines.Done()
 			meter.Tokens(l.PromptEvalCount, l.EvalCount)
 			meter.Finish(l.DoneReason)
 			return catalog.Output{Value: catalog.Text(meter.Text()), Generation: meter.Generation()}, nil

@@ -117,6 +117,7 @@ func (s *Source) stream(ctx context.Context, path string, body map[string]any, e
 			prompt, tokens = c.Timings.PromptN, c.Timings.PredictedN
 		}
 	}
+	lines.Done()
 	meter.Tokens(prompt, tokens)
 	return catalog.Output{Value: catalog.Text(meter.Text()), Generation: meter.Generation()}, nil
 }

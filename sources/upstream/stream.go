@@ -27,6 +27,16 @@ func (c *Client) NewLines(resp *http.Response) *Lines {
 // connection, which is how a model server learns to stop generating.
 func (l *Lines) Close() error { return l.resp.Body.Close() }
 
+// Done ends a stream that has said all it had: what is left of the body
+// (the end of its chunked encoding) is read first, so the connection goes
+// back to the pool. Closing it unread instead would cost a new connection
+// per call, and llama-server, whose HTTP library keeps each connection's
+// thread for seconds, then refuses new ones once its few threads are held.
+func (l *Lines) Done() {
+	_, _ = io.Copy(io.Discard, io.LimitReader(l.resp.Body, 64<<10))
+	l.resp.Body.Close()
+}
+
 // Next returns the next non-empty line, or io.EOF at the end of the stream.
 func (l *Lines) Next() ([]byte, error) {
 	line, err := l.r.Line()

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"pipette/catalog"
@@ -38,6 +39,13 @@ const (
 // accepts in microseconds, so a server that does not is down.
 const DialTimeout = 5 * time.Second
 
+// defaultClient is shared by every source not given a client of its own:
+// one pool of connections, so that two views of one server (llama-server's
+// /v1 and its /props) reuse the same few. A server that serves each
+// connection on a thread of a small pool (llama-server's HTTP library)
+// refuses new connections while its threads hold idle ones.
+var defaultClient = sync.OnceValue(NewHTTPClient)
+
 // NewHTTPClient is the HTTP client sources use unless given one: it does not
 // bound a whole request (a chat may stream for minutes; the caller's context
 // does), but it bounds connecting, TLS and each idle connection.
@@ -45,7 +53,8 @@ func NewHTTPClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DialContext = (&net.Dialer{Timeout: DialTimeout, KeepAlive: 30 * time.Second}).DialContext
 	tr.TLSHandshakeTimeout = 10 * time.Second
-	tr.MaxIdleConnsPerHost = 16
+	tr.MaxIdleConnsPerHost = 4
+	tr.IdleConnTimeout = 30 * time.Second
 	return &http.Client{Transport: tr}
 }
 
@@ -65,7 +74,7 @@ func New(kind, base, key string, hc *http.Client) (*Client, error) {
 		return nil, err
 	}
 	if hc == nil {
-		hc = NewHTTPClient()
+		hc = defaultClient()
 	}
 	shown := Redact(u)
 	if u.User != nil {
@@ -175,6 +184,12 @@ func (c *Client) send(ctx context.Context, method, path string, body any, accept
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", client.ContentTypeJSON)
+		// A nil X-Idempotency-Key is never sent, but lets the transport
+		// send the request again on a fresh connection when a kept-alive
+		// one turns out closed before anything came back: llama-server
+		// closes the connection after a streamed answer though it says
+		// keep-alive, and the next call would fail with "EOF".
+		req.Header["X-Idempotency-Key"] = nil
 	}
 	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", "pipette")
