@@ -92,3 +92,33 @@ func TestPathHelpers(t *testing.T) {
 		t.Errorf("a key's owner name is not a valid owner: %v", err)
 	}
 }
+
+// Any string is either refused with a 400 or parsed into a path that names
+// the same place when written back, with no segment that could leave the
+// owner's space or that some backend cannot hold.
+func FuzzParseURI(f *testing.F) {
+	for _, s := range []string{"data://.my/a/b.png", "data://../x", "data://.my/a/../b", "data://.my/a\x00", `data://.my/a\b`, "data://key-1/x/", "", "data:///etc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParseURI(s)
+		if err != nil {
+			if Status(err) != http.StatusBadRequest {
+				t.Fatalf("ParseURI(%q): %v with status %d", s, err, Status(err))
+			}
+			return
+		}
+		back, err := ParseURI(p.String())
+		if err != nil || back != p {
+			t.Fatalf("ParseURI(%q) = %+v, which reads back as %+v (%v)", s, p, back, err)
+		}
+		if len(key(p.Owner, p.Rel)) > MaxPathBytes {
+			t.Fatalf("ParseURI(%q): key of %d bytes", s, len(key(p.Owner, p.Rel)))
+		}
+		for seg := range strings.SplitSeq(p.Rel, "/") {
+			if p.Rel != "" && (seg == "" || seg == "." || seg == ".." || strings.ContainsAny(seg, "\\\x00")) {
+				t.Fatalf("ParseURI(%q) let segment %q through", s, seg)
+			}
+		}
+	})
+}
