@@ -259,3 +259,32 @@ func TestChainSaveOverACommentedFile(t *testing.T) {
 	tm.keys("q")
 	tm.waitExited(0)
 }
+
+// TestBrokenDraftSetAside leaves a draft cut short by a crash in the state
+// directory: pipette starts, says on the status line where it set the
+// draft aside, and an edit does not write over it.
+func TestBrokenDraftSetAside(t *testing.T) {
+	bin := binary(t)
+	state := filepath.Join(t.TempDir(), "state")
+	drafts := filepath.Join(state, "pipette", "drafts")
+	if err := os.MkdirAll(drafts, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	const broken = "chain: v1\nsteps: [\n  - id: cut"
+	if err := os.WriteFile(filepath.Join(drafts, "x.draft.yaml"), []byte(broken), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tm := newTerm(t, 200, 30, "XDG_STATE_HOME="+state+" "+bin)
+	s := tm.waitFor("a draft that could not be read was set aside as")
+	aside, _ := filepath.Glob(filepath.Join(drafts, "x.unreadable-*.yaml"))
+	if len(aside) != 1 || !strings.Contains(strings.Join(strings.Fields(s), ""), aside[0]) {
+		t.Fatalf("set aside as %v; the screen:\n%s", aside, s)
+	}
+	tm.addStep("sentiment", "nlp/SentimentAnalysis")
+	waitForDraft(t, state, "nlp/SentimentAnalysis")
+	if b, _ := os.ReadFile(aside[0]); string(b) != broken {
+		t.Errorf("the broken draft changed:\n%s", b)
+	}
+	tm.keys("q")
+	tm.waitExited(0)
+}

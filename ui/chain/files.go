@@ -112,7 +112,8 @@ func (b *Builder) onStart(msg startMsg) tea.Cmd {
 	}
 	switch sa := msg.found.SetAside; {
 	case len(sa) == 1:
-		cmds = append(cmds, common.Error(fmt.Sprintf("a draft could not be read (%s) and was set aside as %s", firstLine(sa[0].Why), sa[0].Path)))
+		// Where it went first: a narrow status line cuts the reason.
+		cmds = append(cmds, common.Error(fmt.Sprintf("a draft that could not be read was set aside as %s (%s)", sa[0].Path, firstLine(sa[0].Why))))
 	case len(sa) > 1:
 		// One line says it all: the status line shows the last message.
 		cmds = append(cmds, common.Error(fmt.Sprintf("%d drafts could not be read and were set aside in %s as *.unreadable-*.yaml", len(sa), filepath.Dir(sa[0].Path))))
