@@ -23,6 +23,12 @@ func DecodeJSONInput(in catalog.Value, dst any, what string) error {
 	}
 	raw, err := json.Marshal(in.JSON)
 	if err != nil {
+		var uv *json.UnsupportedValueError
+		if errors.As(err, &uv) {
+			// Only an in-process caller can send these: a jq mapping's nan
+			// or infinite.
+			return catalog.InputErrorf("the input holds %s, which is not a number JSON can carry; expected %s", uv.Str, what)
+		}
 		return catalog.InputErrorf("expected %s: %v", what, err)
 	}
 	return DecodeJSONBytes(raw, dst, what)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -37,7 +38,9 @@ func TestEveryNumericOptionHostile(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, field := range fields {
-			for _, n := range algotest.HostileNumbers {
+			// nan and the infinities only reach an algorithm in-process (a
+			// jq mapping's nan, infinite), as here.
+			for _, n := range append(algotest.HostileNumbers, math.NaN(), math.Inf(1), math.Inf(-1)) {
 				in := maps.Clone(base)
 				in[field] = n
 				t.Run(fmt.Sprintf("%s/%s=%g", e.Ref.Path(), field, n), func(t *testing.T) {
