@@ -63,6 +63,8 @@ func (m *Model) do(id keys.Action) tea.Cmd {
 		return nil
 	case keys.Sources:
 		return m.openSources()
+	case keys.Compare:
+		return m.openCompare()
 	case keys.ChainSave:
 		return m.builder.Save()
 	case keys.ChainOpen:
@@ -98,6 +100,8 @@ func (m *Model) do(id keys.Action) tea.Cmd {
 		return m.doCode(id)
 	case keys.ScopeChain:
 		return m.builder.Perform(id)
+	case keys.ScopeCompare:
+		return m.compare.Perform(id)
 	}
 	return nil
 }
@@ -181,6 +185,11 @@ func (m *Model) doCatalog(id keys.Action) tea.Cmd {
 		m.cat.sortBy = (m.cat.sortBy + 1) % sortKey(len(sortNames))
 		m.cat.applyValid = false
 		return tea.Batch(m.cat.filterCmd(), m.setStatus("sorted "+sortNames[m.cat.sortBy], common.StatusInfo))
+	case keys.Mark:
+		if !m.hasSel {
+			return nil
+		}
+		return m.setStatus(m.compare.Toggle(m.selected), common.StatusInfo)
 	case keys.Open:
 		if !m.hasSel {
 			return nil

@@ -45,7 +45,8 @@ type catalogPane struct {
 	// ("" is every source); appliedFrom is the one matches answer.
 	from        string
 	appliedFrom string
-	srcs        *sources.Watch // the remote sources' status, for the header
+	srcs        *sources.Watch         // the remote sources' status, for the header
+	marked      func(path string) bool // marked for the compare view
 	// keep holds the cursor on its entry through the next result (the
 	// listing was refreshed under it).
 	keep    bool
@@ -428,8 +429,14 @@ func (p *catalogPane) row(i, w, refW int, focused bool) string {
 		return s
 	}
 	marker := "  "
+	if p.marked != nil && p.marked(e.Ref.Path()) {
+		marker = style(p.com.Styles.Accent).Render("• ")
+	}
 	if sel {
 		marker = style(p.com.Styles.Cursor).Render(p.com.Styles.Arrow + " ")
+		if p.marked != nil && p.marked(e.Ref.Path()) {
+			marker = style(p.com.Styles.Cursor).Render(p.com.Styles.Arrow + "•")
+		}
 	}
 	badge := kindBadge(e)
 	tagline, inTag := e.Tagline, m.InTag

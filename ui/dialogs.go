@@ -66,6 +66,8 @@ func (m *Model) act(a dialog.Action) tea.Cmd {
 		return func() tea.Msg { return actionMsg{id: id} }
 	case dialog.JumpToModel:
 		return m.jumpTo(a.Path)
+	case dialog.SetParams:
+		return m.setParams(a.Params)
 	case dialog.PickSource:
 		return m.pickSource(a.Source)
 	case dialog.PickTag:

@@ -17,6 +17,7 @@ type layout struct {
 	catalog  rect // zero while zoomed or in the builder
 	detail   rect // zero in the builder
 	builder  rect // the builder filling the body, when focused
+	compare  rect // the compare view filling the body, when open
 	bar      rect // the chain's one line under the panes (zero: hidden)
 	// detailHead is the detail pane's header lines: the title with the
 	// tabs, then (when there is room) kinds, versions, license and tags.
@@ -42,8 +43,13 @@ func (m *Model) computeLayout() layout {
 		return l
 	}
 	body := rect{0, 0, w, h - 2}
-	if m.focus == focusChain {
+	switch m.focus {
+	case focusChain:
 		l.builder = body
+		l.dialog = m.dialogRect()
+		return l
+	case focusCompare:
+		l.compare = body
 		l.dialog = m.dialogRect()
 		return l
 	}
@@ -103,6 +109,9 @@ func (m *Model) relayout() {
 	}
 	if l.builder.W > 0 && l.builder != old.builder {
 		m.builder.SetSize(l.builder.W, l.builder.H)
+	}
+	if l.compare.W > 0 && l.compare != old.compare {
+		m.compare.SetSize(l.compare.W, l.compare.H)
 	}
 	if l.detail.W > 0 && (l.detail != old.detail || l.detailHead != old.detailHead) {
 		iw := max(1, l.detail.W-st.Pane.GetHorizontalFrameSize())

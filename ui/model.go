@@ -35,7 +35,9 @@ import (
 	"pipette/ui/chain"
 	"pipette/ui/chain/draft"
 	"pipette/ui/common"
+	"pipette/ui/components/compare"
 	"pipette/ui/components/graphics"
+	"pipette/ui/components/params"
 	"pipette/ui/components/sources"
 	"pipette/ui/dialog"
 	"pipette/ui/history"
@@ -87,7 +89,8 @@ type focusArea int
 const (
 	focusCatalog focusArea = iota
 	focusDetail
-	focusChain // the chain builder fills the body
+	focusChain   // the chain builder fills the body
+	focusCompare // the compare view fills the body
 )
 
 type tabID int
@@ -118,8 +121,12 @@ type Model struct {
 	tab         tabID
 	zoom        bool // the detail pane fills the screen
 
-	cat  catalogPane
-	srcs *sources.Watch // the remote sources' status
+	cat     catalogPane
+	srcs    *sources.Watch // the remote sources' status
+	compare *compare.Compare
+	// tryParams are the parameters the Try tab calls chat and completion
+	// models with.
+	tryParams params.Params
 	// refreshing is a listing under way that replaces the one on screen
 	// without clearing it (a source went down or came back).
 	refreshing bool
@@ -182,6 +189,8 @@ func New(opt Options) *Model {
 	m.docs = newDocsPane(c)
 	m.try = try.New(c, opt.Client)
 	m.code = code.New(c, opt.ServerURL, opt.APIKey)
+	m.compare = compare.New(c, opt.Client)
+	m.cat.marked = m.compare.Marked
 	var drafts chain.Drafts
 	if opt.DraftPath != "" {
 		drafts = draft.New(filepath.Join(filepath.Dir(opt.DraftPath), "drafts"), opt.DraftPath)
@@ -289,7 +298,7 @@ func (m *Model) tick() tea.Cmd {
 }
 
 func (m *Model) busy() bool {
-	return m.cat.loading || m.cat.pending || m.try.Running() || m.builder.Running() || m.srcs.Checking()
+	return m.cat.loading || m.cat.pending || m.try.Running() || m.builder.Running() || m.srcs.Checking() || m.compare.Running()
 }
 
 func (m *Model) setStatus(s string, k common.StatusKind) tea.Cmd {
@@ -315,6 +324,7 @@ func (m *Model) setTheme(pal themes.Palette) {
 
 func (m *Model) quit() tea.Cmd {
 	m.try.Stop()
+	m.compare.Stop()
 	m.builder.Stop()
 	m.builder.Close()
 	m.quitting = true

@@ -11,7 +11,9 @@ import (
 	"pipette/themes"
 	"pipette/ui/chain"
 	"pipette/ui/common"
+	"pipette/ui/components/compare"
 	"pipette/ui/components/sources"
+	"pipette/ui/components/stream"
 	"pipette/ui/dialog"
 	"pipette/ui/history"
 	"pipette/ui/keys"
@@ -77,6 +79,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if sources.Handles(msg) {
 		return m.sourcesChecked(msg)
 	}
+	if stream.Handles(msg) {
+		return m.compare.Update(msg)
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.com.Width, m.com.Height = msg.Width, msg.Height
@@ -134,6 +139,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.com.Frame++
 		m.try.Tick(msg.at)
 		m.builder.Tick(msg.at)
+		m.compare.Tick(msg.at)
 		if !m.busy() {
 			m.ticking = false
 			return nil
@@ -177,12 +183,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.focus = m.chainReturn
 		return m.refreshDetail()
 
+	case compare.LeaveMsg:
+		m.focus = focusCatalog
+		return m.refreshDetail()
+
 	case tea.PasteMsg:
 		if m.dialog != nil {
 			return m.dialogMsg(msg)
 		}
 		if m.focus == focusChain && m.builder.TextFocused() {
 			return m.builder.Update(msg)
+		}
+		if m.focus == focusCompare && m.compare.Editing() {
+			return m.compare.Update(msg)
 		}
 		return m.routeText(msg)
 
@@ -280,7 +293,8 @@ func (m *Model) routeText(msg tea.Msg) tea.Cmd {
 // textFocused reports whether a text input has the keyboard, in which case
 // printable keys are text, not commands.
 func (m *Model) textFocused() bool {
-	return m.cat.filtering || m.docs.searching || m.try.Editing() || (m.focus == focusChain && m.builder.TextFocused())
+	return m.cat.filtering || m.docs.searching || m.try.Editing() || (m.focus == focusChain && m.builder.TextFocused()) ||
+		(m.focus == focusCompare && m.compare.Editing())
 }
 
 func (m *Model) scope() keys.Scope {
@@ -289,6 +303,8 @@ func (m *Model) scope() keys.Scope {
 		return keys.ScopeCatalog
 	case focusChain:
 		return keys.ScopeChain
+	case focusCompare:
+		return keys.ScopeCompare
 	}
 	return [...]keys.Scope{keys.ScopeDocs, keys.ScopeTry, keys.ScopeCode}[m.tab]
 }
@@ -366,6 +382,8 @@ func (m *Model) actOnKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.docs.updateSearch(msg)
 	case m.focus == focusChain && m.builder.TextFocused():
 		return m.builder.Update(msg)
+	case m.focus == focusCompare && m.compare.Editing():
+		return m.compare.Update(msg)
 	case m.try.Editing():
 		return m.try.Update(msg)
 	}

@@ -51,6 +51,8 @@ func (m *Model) renderScreen() string {
 	switch {
 	case l.builder.W > 0:
 		body = m.builder.View()
+	case l.compare.W > 0:
+		body = m.compare.View()
 	case l.catalog.W == 0:
 		body = m.detailView()
 	case l.wide:
@@ -199,6 +201,11 @@ func (m *Model) footer() string {
 		return m.helpLine([]key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}, nil)
 	case m.try.Editing():
 		return m.helpLine(m.try.ShortHelp(), []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))})
+	case sc == keys.ScopeCompare:
+		if m.compare.Editing() {
+			return m.helpLine(m.compare.ShortHelp(), []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))})
+		}
+		own = m.compare.ShortHelp()
 	case sc == keys.ScopeChain:
 		if m.builder.TextFocused() {
 			return m.helpLine(m.builder.ShortHelp(), []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))})
@@ -206,6 +213,7 @@ func (m *Model) footer() string {
 		own = m.builder.ShortHelp()
 	case sc == keys.ScopeCatalog:
 		own = append(append(append(find(sc, keys.Filter, "filter"), find(sc, keys.Open, "try")...), find(sc, keys.Tags, "filter by tag")...), find(sc, keys.Sort, "sort name/size/recent")...)
+		own = append(own, find(sc, keys.Mark, "mark to compare")...)
 	case sc == keys.ScopeDocs:
 		own = append(append(find(sc, keys.Filter, "search docs"), find(sc, keys.SearchNext, "next match")...), find(sc, keys.Clear, "back")...)
 	case sc == keys.ScopeTry:
@@ -213,7 +221,7 @@ func (m *Model) footer() string {
 	case sc == keys.ScopeCode:
 		own = m.code.ShortHelp()
 	}
-	if sc != keys.ScopeChain {
+	if sc != keys.ScopeChain && sc != keys.ScopeCompare {
 		own = append(own, find(keys.ScopeGlobal, keys.FocusNext, "next pane")...)
 		if m.hasSel {
 			own = append(append(own, find(keys.ScopeGlobal, keys.ChainAdd, "add to chain")...), find(keys.ScopeGlobal, keys.ChainFocus, "chain")...)
@@ -274,6 +282,8 @@ func (m *Model) statusLine() string {
 		left = style.Render(m.status)
 	case m.try.Running():
 		left = st.Accent.Render(spin + " running " + m.try.Entry().Ref.Path())
+	case m.compare.Running():
+		left = st.Accent.Render(spin + " comparing " + fmt.Sprint(len(m.compare.Models())) + " models")
 	case m.builder.Running():
 		left = st.Accent.Render(spin + " running the chain " + m.builder.Chain().Name)
 	default:

@@ -59,6 +59,8 @@ const (
 	Mark       Action = "mark_compare"
 	Compare    Action = "compare"
 	Params     Action = "parameters"
+	NextPage   Action = "next_page"
+	PrevPage   Action = "prev_page"
 
 	ChainAdd        Action = "chain_add"
 	ChainFocus      Action = "chain_focus"
@@ -95,10 +97,11 @@ const (
 	ScopeTry
 	ScopeCode
 	ScopeChain
+	ScopeCompare
 )
 
 func (s Scope) String() string {
-	return [...]string{"global", "catalog", "docs", "try", "code", "chain"}[s]
+	return [...]string{"global", "catalog", "docs", "try", "code", "chain", "compare"}[s]
 }
 
 // Binding is one remappable key binding.
@@ -141,6 +144,7 @@ func Default() *KeyMap {
 	add(ScopeGlobal, ChainOpen, "open a chain file", "ctrl+o")
 	add(ScopeGlobal, Filter, "filter the catalog", "/")
 	add(ScopeGlobal, Sources, "sources and their status", "S")
+	add(ScopeGlobal, Compare, "compare the marked models", "C")
 
 	add(ScopeCatalog, Up, "up", "up", "k")
 	add(ScopeCatalog, Down, "down", "down", "j")
@@ -152,6 +156,7 @@ func Default() *KeyMap {
 	add(ScopeCatalog, Clear, "clear filter", "esc")
 	add(ScopeCatalog, Tags, "filter by tag", "#")
 	add(ScopeCatalog, Sort, "sort name/size/recent", "s")
+	add(ScopeCatalog, Mark, "mark for compare", "m")
 	add(ScopeCatalog, Open, "try", "enter")
 
 	add(ScopeDocs, Up, "scroll up", "up", "k")
@@ -187,6 +192,16 @@ func Default() *KeyMap {
 	add(ScopeCode, Down, "scroll down", "down", "j")
 	add(ScopeCode, Top, "top", "home", "g")
 	add(ScopeCode, Bottom, "bottom", "end", "G")
+
+	add(ScopeCompare, Run, "run every model", "r", "ctrl+r")
+	add(ScopeCompare, Edit, "edit the input", "i", "e")
+	add(ScopeCompare, Params, "parameters", "p")
+	add(ScopeCompare, Clear, "cancel all / back", "esc")
+	add(ScopeCompare, NextPage, "next model", "right", "l")
+	add(ScopeCompare, PrevPage, "previous model", "left", "h")
+	add(ScopeCompare, Mark, "drop the model", "x", "delete")
+	add(ScopeCompare, Up, "scroll up", "up", "k")
+	add(ScopeCompare, Down, "scroll down", "down", "j")
 
 	add(ScopeChain, ChainPrev, "previous step", "left", "h")
 	add(ScopeChain, ChainNext, "next step", "right", "l")

@@ -173,3 +173,60 @@ func size(e catalog.Entry) int64 {
 	}
 	return e.Model.Size
 }
+
+// Embedding is an embedding model's answer as a person reads it: how many
+// dimensions and the first few numbers of each vector ("768 dimensions",
+// "[0.0123, -0.0456, … 765 more]"); ok is false for any other value.
+func Embedding(v catalog.Value, w int) (string, bool) {
+	obj, isObj := v.JSON.(map[string]any)
+	if v.Kind != catalog.KindJSON || !isObj {
+		return "", false
+	}
+	dims, _ := obj["dimensions"].(float64)
+	var vecs []any
+	switch {
+	case obj["embedding"] != nil:
+		vecs = []any{obj["embedding"]}
+	case obj["embeddings"] != nil:
+		vecs, _ = obj["embeddings"].([]any)
+	}
+	if dims <= 0 || len(vecs) == 0 {
+		return "", false
+	}
+	head := fmt.Sprintf("%d dimensions", int(dims))
+	if len(vecs) > 1 {
+		head = fmt.Sprintf("%d vectors × %d dimensions", len(vecs), int(dims))
+	}
+	lines := []string{head}
+	for i, x := range vecs {
+		if i == 8 {
+			lines = append(lines, fmt.Sprintf("… %d more vectors", len(vecs)-i))
+			break
+		}
+		nums, _ := x.([]any)
+		lines = append(lines, ansi.Truncate(vectorPreview(nums, w), w, "…"))
+	}
+	return strings.Join(lines, "\n"), true
+}
+
+// vectorPreview is as many of a vector's first numbers as fit in w cells,
+// then how many more there are.
+func vectorPreview(nums []any, w int) string {
+	var b strings.Builder
+	b.WriteString("[")
+	for i, n := range nums {
+		f, _ := n.(float64)
+		item := fmt.Sprintf("%.4f", f)
+		tail := fmt.Sprintf(", … %d more]", len(nums)-i)
+		if i > 0 && b.Len()+len(item)+2+len(tail) > w {
+			b.WriteString(tail)
+			return b.String()
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(item)
+	}
+	b.WriteString("]")
+	return b.String()
+}
