@@ -26,7 +26,7 @@ const (
 // means its default, sized from GOMAXPROCS (the cores Go may use).
 type Limits struct {
 	MaxRunning        int           // calls running at once; default 4 per core
-	MaxRunningPerAlgo int           // calls of one algorithm running at once; default 2 per core
+	MaxRunningPerAlgo int           // calls of one algorithm running at once; default 1 per core
 	MaxQueue          int           // calls waiting for a slot; default 64 per core, at least 128
 	MaxQueuePerAlgo   int           // calls of one algorithm waiting; default half of MaxQueue
 	QueueWait         time.Duration // how long a call waits for a slot; default 10 s
@@ -42,7 +42,9 @@ func (l Limits) withDefaults() Limits {
 		l.MaxRunning = 4 * cores
 	}
 	if l.MaxRunningPerAlgo <= 0 {
-		l.MaxRunningPerAlgo = max(1, min(2*cores, l.MaxRunning))
+		// One per core keeps the cores busy with CPU-bound algorithms and
+		// leaves three quarters of the slots to the others.
+		l.MaxRunningPerAlgo = max(1, min(cores, l.MaxRunning))
 	}
 	l.MaxRunningPerAlgo = min(l.MaxRunningPerAlgo, l.MaxRunning)
 	if l.MaxQueue <= 0 {
@@ -215,19 +217,35 @@ func (a *admission) release(st *algoState, ran time.Duration) {
 	a.dispatch()
 }
 
-// dispatch admits waiters, oldest first, while slots are free. a.mu is held.
+// dispatch admits waiters while slots are free. Each free slot goes to the
+// algorithm with the fewest calls running, and within it to the oldest
+// waiter: a flood of calls to one algorithm then holds at most its own share
+// of the slots, and a call to another algorithm runs as soon as any slot
+// frees instead of waiting behind the whole flood. a.mu is held.
 func (a *admission) dispatch() {
-	for e := a.waiting.Front(); e != nil && a.running < a.lim.MaxRunning; {
-		next := e.Next()
-		w := e.Value.(*waiter)
-		if w.algo.running < a.lim.MaxRunningPerAlgo {
-			a.waiting.Remove(e)
-			w.elem = nil
-			w.algo.waiting--
-			a.admit(w.algo)
-			w.done <- nil
+	for a.running < a.lim.MaxRunning {
+		var best *list.Element
+		for e := a.waiting.Front(); e != nil; e = e.Next() {
+			st := e.Value.(*waiter).algo
+			if st.running >= a.lim.MaxRunningPerAlgo {
+				continue
+			}
+			if best == nil || st.running < best.Value.(*waiter).algo.running {
+				best = e
+				if st.running == 0 {
+					break // nobody can have fewer; this is the oldest such
+				}
+			}
 		}
-		e = next
+		if best == nil {
+			return
+		}
+		w := best.Value.(*waiter)
+		a.waiting.Remove(best)
+		w.elem = nil
+		w.algo.waiting--
+		a.admit(w.algo)
+		w.done <- nil
 	}
 }
 

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -46,12 +47,12 @@ func TestLimitsDefaults(t *testing.T) {
 	tests := []struct {
 		in, want Limits
 	}{
-		{Limits{}, Limits{MaxRunning: 4 * cores, MaxRunningPerAlgo: 2 * cores, MaxQueue: max(128, 64*cores), MaxQueuePerAlgo: max(128, 64*cores) / 2, QueueWait: DefaultQueueWait}},
+		{Limits{}, Limits{MaxRunning: 4 * cores, MaxRunningPerAlgo: cores, MaxQueue: max(128, 64*cores), MaxQueuePerAlgo: max(128, 64*cores) / 2, QueueWait: DefaultQueueWait}},
 		{Limits{MaxRunning: 1}, Limits{MaxRunning: 1, MaxRunningPerAlgo: 1, MaxQueue: max(128, 64*cores), MaxQueuePerAlgo: max(128, 64*cores) / 2, QueueWait: DefaultQueueWait}},
 		{Limits{MaxRunning: 3, MaxRunningPerAlgo: 9, MaxQueue: 1, MaxQueuePerAlgo: 5, QueueWait: time.Second},
 			Limits{MaxRunning: 3, MaxRunningPerAlgo: 3, MaxQueue: 1, MaxQueuePerAlgo: 1, QueueWait: time.Second}},
 		{Limits{MaxRunning: -1, MaxRunningPerAlgo: -1, MaxQueue: -1, MaxQueuePerAlgo: -1, QueueWait: -1},
-			Limits{MaxRunning: 4 * cores, MaxRunningPerAlgo: 2 * cores, MaxQueue: max(128, 64*cores), MaxQueuePerAlgo: max(128, 64*cores) / 2, QueueWait: DefaultQueueWait}},
+			Limits{MaxRunning: 4 * cores, MaxRunningPerAlgo: cores, MaxQueue: max(128, 64*cores), MaxQueuePerAlgo: max(128, 64*cores) / 2, QueueWait: DefaultQueueWait}},
 	}
 	for _, tc := range tests {
 		if got := tc.in.withDefaults(); got != tc.want {
@@ -394,4 +395,41 @@ func (o *overlap) algorithm(ref string, d time.Duration) algorithms.Algorithm {
 			time.Sleep(d)
 			return in, nil
 		})
+}
+
+// A free slot goes to the algorithm with the fewest calls running: a call to
+// another algorithm does not wait behind a flood of one.
+func TestAdmissionIsFairAcrossAlgorithms(t *testing.T) {
+	t.Parallel()
+	a := newAdmission(Limits{MaxRunning: 2, MaxRunningPerAlgo: 2, MaxQueue: 100, MaxQueuePerAlgo: 100, QueueWait: time.Minute}, &countingRejections{})
+	ctx := context.Background()
+	f1, _ := a.acquire(ctx, "flood", time.Minute)
+	f2, _ := a.acquire(ctx, "flood", time.Minute)
+	admitted := make(chan string, 10)
+	for i := range 5 {
+		go func() {
+			tk, err := a.acquire(ctx, "flood", time.Minute)
+			if err == nil {
+				admitted <- fmt.Sprint("flood", i)
+				t.Cleanup(tk.release)
+			}
+		}()
+		waitFor(t, func() bool { return a.queued() == i+1 })
+	}
+	go func() {
+		tk, err := a.acquire(ctx, "small", time.Minute)
+		if err == nil {
+			admitted <- "small"
+			t.Cleanup(tk.release)
+		}
+	}()
+	waitFor(t, func() bool { return a.queued() == 6 })
+	f1.release()
+	if got := <-admitted; got != "small" {
+		t.Errorf("the freed slot went to %s, want the call of the algorithm with none running", got)
+	}
+	f2.release()
+	if got := <-admitted; got != "flood0" {
+		t.Errorf("then %s, want the oldest flood call", got)
+	}
 }

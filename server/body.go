@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -115,35 +116,59 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) *cata
 		}
 		return s.bodyError(w, err)
 	}
+	return s.readChunked(w, src, dl, b)
+}
+
+// chunks holds the 64 KiB pieces bodies of unknown length are read into.
+// A body is copied once into a slice of its exact size when it is whole;
+// one that turns out too large leaves no garbage behind, however often a
+// client sends it.
+var chunks = sync.Pool{New: func() any { return new([bodyChunk]byte) }}
+
+// readChunked reads a body of unknown length, chunk by chunk, each taken
+// from the body budget before it is filled.
+func (s *Server) readChunked(w http.ResponseWriter, src io.Reader, dl *bodyDeadline, b *body) *catalog.Error {
+	var parts []*[bodyChunk]byte
+	defer func() {
+		for _, c := range parts {
+			chunks.Put(c)
+		}
+	}()
+	size, end := 0, 0 // bytes read; bytes the chunks so far may hold
 	for {
-		if len(b.data) == cap(b.data) {
-			// Double, from one chunk, up to one byte past the limit (the
+		if size == end {
+			// A chunk, or the part of one up to a byte past the limit (the
 			// byte that tells an oversized body).
-			more := min(max(int64(cap(b.data)), bodyChunk), s.maxBody+1-int64(cap(b.data)))
-			if more <= 0 {
+			room := int(min(bodyChunk, s.maxBody+1-int64(end)))
+			if room <= 0 {
 				return s.tooLarge()
 			}
-			if !b.take(more) {
+			if !b.take(int64(room)) {
 				return s.busyBodies()
 			}
-			grown := make([]byte, len(b.data), int64(cap(b.data))+more)
-			copy(grown, b.data)
-			b.data = grown
+			parts = append(parts, chunks.Get().(*[bodyChunk]byte))
+			end += room
 		}
-		n, err := dl.read(src, b.data[len(b.data):cap(b.data)])
-		b.data = b.data[:len(b.data)+n]
+		last := parts[len(parts)-1]
+		n, err := dl.read(src, last[size%bodyChunk:size%bodyChunk+end-size])
+		size += n
 		if errors.Is(err, io.EOF) {
-			// Give back what the last chunk did not use.
-			if unused := b.held - int64(len(b.data)); unused > 0 {
-				b.bytes.Release(unused)
-				b.held -= unused
-			}
-			return nil
+			break
 		}
 		if err != nil {
 			return s.bodyError(w, err)
 		}
 	}
+	b.data = make([]byte, 0, size)
+	for i := 0; len(b.data) < size; i++ {
+		b.data = append(b.data, parts[i][:min(bodyChunk, size-len(b.data))]...)
+	}
+	// The budget held the chunks; the body holds its own size from now on.
+	if unused := b.held - int64(size); unused > 0 {
+		b.bytes.Release(unused)
+		b.held -= unused
+	}
+	return nil
 }
 
 // bodyError says why a body could not be read: over the limit, too slow, or

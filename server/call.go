@@ -128,6 +128,7 @@ type callOutcome struct {
 	output    string
 	cancelled string // "client" when the caller left, "shutdown" when the grace ran out
 	rejected  string // why admission refused the call
+	queued    time.Duration
 }
 
 // fail answers the platform error e and records it in the outcome.
@@ -184,7 +185,9 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 		}
 	}
 	oc.label = s.catalog.label(r.Context(), ref.Path())
+	waitStart := time.Now()
 	tk, err := s.adm.acquire(r.Context(), oc.label, opt.timeout)
+	oc.queued = time.Since(waitStart)
 	if err != nil {
 		body.release()
 		return s.notAdmitted(w, r, oc, err)

@@ -163,5 +163,8 @@ func (s *Server) record(ctx context.Context, oc callOutcome, id string, d time.D
 	if oc.rejected != "" {
 		attrs = append(attrs, slog.String("rejected", oc.rejected))
 	}
+	if oc.queued >= time.Millisecond {
+		attrs = append(attrs, slog.Duration("queued", oc.queued))
+	}
 	s.log.LogAttrs(ctx, slog.LevelInfo, "call", attrs...)
 }

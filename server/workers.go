@@ -3,7 +3,7 @@ package server
 import "time"
 
 // workerIdle is how long a worker with nothing to do waits before it ends.
-const workerIdle = 30 * time.Second
+const workerIdle = 10 * time.Second
 
 // workers run calls on goroutines that outlive them. Starting a goroutine
 // per call cost its stack growth every time (an algorithm's call chain is

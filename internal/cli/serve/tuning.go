@@ -24,7 +24,7 @@ type Tuning struct {
 
 func (t *Tuning) addFlags(fl *pflag.FlagSet) {
 	fl.IntVar(&t.Limits.MaxRunning, "max-concurrent", 0, "calls running at once (default 4 per core)")
-	fl.IntVar(&t.Limits.MaxRunningPerAlgo, "max-concurrent-per-algo", 0, "calls of one algorithm running at once (default 2 per core)")
+	fl.IntVar(&t.Limits.MaxRunningPerAlgo, "max-concurrent-per-algo", 0, "calls of one algorithm running at once (default 1 per core)")
 	fl.IntVar(&t.Limits.MaxQueue, "queue", 0, "calls waiting for a slot before more are refused with 429 (default 64 per core, at least 128)")
 	fl.DurationVar(&t.Limits.QueueWait, "queue-wait", server.DefaultQueueWait, "how long a call waits for a slot before a 503")
 	fl.IntVar(&t.MaxConns, "max-conns", 0, "connections served at once; more wait to be accepted (default 4096)")
