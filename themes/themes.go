@@ -44,7 +44,7 @@ type Palette struct {
 func Dark() Palette {
 	return Palette{
 		Name: "dark", Dark: true,
-		Fg: "#DDDAE8", Muted: "#9A96A8", Subtle: "#4E4A5C",
+		Fg: "#DDDAE8", Muted: "#9A96A8", Subtle: "#7A7690",
 		Accent: "#A78BFA", Accent2: "#67D4E8", Match: "#F5C451",
 		Success: "#5FD68A", Warning: "#F5A551", Error: "#F2677B",
 		SelBg: "#2E2940", Number: "#F5A551", String: "#9BE28F",
@@ -55,10 +55,10 @@ func Dark() Palette {
 func Light() Palette {
 	return Palette{
 		Name: "light", Dark: false,
-		Fg: "#2A2735", Muted: "#6B6778", Subtle: "#C4C0CF",
-		Accent: "#6D3FD6", Accent2: "#0B7A8F", Match: "#B7540B",
-		Success: "#1E8A4C", Warning: "#A35A00", Error: "#C42343",
-		SelBg: "#ECE7FA", Number: "#A35A00", String: "#2F7D23",
+		Fg: "#2A2735", Muted: "#5F5B6C", Subtle: "#827D8F",
+		Accent: "#6D3FD6", Accent2: "#08687A", Match: "#964306",
+		Success: "#146B39", Warning: "#8A4D00", Error: "#B01E3C",
+		SelBg: "#ECE7FA", Number: "#8A4D00", String: "#27691D",
 	}
 }
 
@@ -73,8 +73,15 @@ func ANSI(dark bool) Palette {
 		SelBg: "", Number: "3", String: "2",
 	}
 	if dark {
+		// The bright half of the 16: the dark half's red and green fall
+		// under WCAG AA on a black background.
 		p.Accent, p.Accent2, p.Match = "13", "14", "11"
+		p.Success, p.Warning, p.Error, p.Number, p.String = "10", "11", "9", "11", "10"
+		return p
 	}
+	// On white the 16's grey and olive fall under AA: secondary text is the
+	// terminal's own colour, and warnings and matches take stronger ones.
+	p.Muted, p.Match, p.Warning, p.Number = "", "4", "1", "4"
 	return p
 }
 
@@ -199,6 +206,11 @@ func New(p Palette) *Styles {
 	s.SearchHit = base.Foreground(c(p.Match)).Underline(true)
 	s.SearchCurrent = base.Reverse(true).Bold(true)
 	if p.Plain {
+		// Without colour the focused pane shows by its border: = and #
+		// where the others have - and +.
+		focused := lipgloss.Border{Top: "=", Bottom: "=", Left: "|", Right: "|", TopLeft: "#", TopRight: "#", BottomLeft: "#", BottomRight: "#"}
+		s.PaneFocused = base.Border(focused).Padding(0, 1)
+		s.Overlay = base.Border(focused).Padding(0, 1)
 		s.Selected = base.Reverse(true)
 		s.Tab = base.Padding(0, 1)
 		s.TabActive = base.Bold(true).Underline(true).Padding(0, 1)
@@ -244,6 +256,13 @@ func glamourStyle(p Palette) ansi.StyleConfig {
 	g.Item.Color = strp(p.Fg)
 	g.Enumeration.Color = strp(p.Muted)
 	g.HorizontalRule.Color = strp(p.Subtle)
+	g.Image.Color = strp(p.Accent2)
+	g.ImageText.Color = strp(p.Muted)
+	// Code blocks in the palette's string colour, not chroma's: its themes
+	// (comments, keywords) fall under WCAG AA on dark greys and off-white,
+	// and loading its lexers costs every start-up.
+	g.CodeBlock.Chroma = nil
+	g.CodeBlock.Color = strp(p.String)
 	return g
 }
 

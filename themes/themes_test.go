@@ -29,6 +29,9 @@ func TestStylesFollowThePalette(t *testing.T) {
 	if plain.Border.TopLeft != "+" || plain.Arrow != ">" || plain.SpinnerFrames[0] != "|" {
 		t.Error("plain theme must draw ASCII only")
 	}
+	if plain.PaneFocused.GetBorderStyle() == plain.Pane.GetBorderStyle() {
+		t.Error("plain: the focused pane's border is the same as the others'")
+	}
 	if plain.Glamour.H1.Color != nil {
 		t.Error("plain glamour style has colour")
 	}

@@ -291,7 +291,7 @@ func (m *Model) statusLine() string {
 	}
 	right := ""
 	if m.com.Debug && m.cat.ix != nil && m.cat.took > 0 && m.cat.applyValid && m.cat.applied != "" {
-		right = st.Subtle.Render(fmt.Sprintf("filter %s", m.com.Duration(m.cat.took)))
+		right = st.Muted.Render(fmt.Sprintf("filter %s", m.com.Duration(m.cat.took)))
 	}
 	return " " + common.FitRow(left, right, m.lay.w-2)
 }

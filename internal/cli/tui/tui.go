@@ -30,6 +30,7 @@ type Options struct {
 	Plain     bool
 	NoMouse   bool
 	Images    string // --images, else the config's
+	Debug     bool   // --debug: figures for pipette's developers (filter times)
 	ChainFile string // the CHAIN.yaml argument
 
 	Config    config.Config
@@ -60,6 +61,7 @@ func NewCmd(f *command.Factory, runF func(context.Context, *Options) error) *cob
 	fl.BoolVar(&opts.Plain, "plain", false, "no colour, ASCII borders and a text spinner, for screen readers and dumb terminals")
 	fl.StringVar(&opts.Images, "images", graphics.ImagesAuto, "image previews: "+strings.Join(graphics.ImageModes, ", ")+" (auto uses kitty graphics where the terminal surely draws them, else half blocks)")
 	fl.BoolVar(&opts.NoMouse, "no-mouse", false, "leave the mouse to the terminal (text selection)")
+	fl.BoolVar(&opts.Debug, "debug", false, "show figures for pipette's developers on the status line (how long the filter took)")
 	return cmd
 }
 
@@ -136,6 +138,7 @@ func Run(ctx context.Context, opts *Options) error {
 		APIKey:      f.Getenv(keyEnv) != "",
 		Dark:        true,
 		Images:      opts.Images,
+		Debug:       opts.Debug,
 	})
 	if _, err := tea.NewProgram(m, progOpts...).Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
