@@ -37,7 +37,7 @@ func (m *Model) setParams(p params.Params) tea.Cmd {
 	if m.focus == focusCompare {
 		m.compare.SetParams(p)
 	} else {
-		m.tryParams = p
+		m.try.SetParams(p)
 	}
 	if p.IsZero() {
 		return m.setStatus("parameters: the model's own", common.StatusInfo)

@@ -13,6 +13,7 @@ import (
 	"pipette/client"
 	"pipette/sources"
 	"pipette/sources/llm"
+	"pipette/sources/oip"
 )
 
 // fakeServer is a model server for the UI's tests: a sources.Backend that
@@ -56,7 +57,18 @@ func (f *fakeServer) List(ctx context.Context) ([]catalog.Entry, error) {
 func (f *fakeServer) Get(ctx context.Context, id string) (catalog.Entry, error) {
 	for _, m := range f.models {
 		if m.ID == id {
-			return llm.NewEntry(f.name, m, "# "+m.ID+"\n\n"+llm.Card(m)+"\n"+llm.Usage(m.Kind)), nil
+			e := llm.NewEntry(f.name, m, "# "+m.ID+"\n\n"+llm.Card(m)+"\n"+llm.Usage(m.Kind))
+			if m.Kind == catalog.ModelTensor {
+				// As the OIP source does: a sample from the tensors' metadata.
+				var ins []oip.TensorMeta
+				for _, in := range m.Inputs {
+					ins = append(ins, oip.TensorMeta{Name: in.Name, Datatype: in.Datatype, Shape: in.Shape})
+				}
+				if sample, ok := oip.Sample(ins); ok {
+					e.Samples = []catalog.Sample{{Name: "from the tensor metadata", Input: catalog.JSON(sample)}}
+				}
+			}
+			return e, nil
 		}
 	}
 	return catalog.Entry{}, catalog.NotFound("no model %s", id)

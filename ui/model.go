@@ -37,7 +37,6 @@ import (
 	"pipette/ui/common"
 	"pipette/ui/components/compare"
 	"pipette/ui/components/graphics"
-	"pipette/ui/components/params"
 	"pipette/ui/components/sources"
 	"pipette/ui/dialog"
 	"pipette/ui/history"
@@ -124,9 +123,6 @@ type Model struct {
 	cat     catalogPane
 	srcs    *sources.Watch // the remote sources' status
 	compare *compare.Compare
-	// tryParams are the parameters the Try tab calls chat and completion
-	// models with.
-	tryParams params.Params
 	// refreshing is a listing under way that replaces the one on screen
 	// without clearing it (a source went down or came back).
 	refreshing bool

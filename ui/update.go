@@ -80,7 +80,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.sourcesChecked(msg)
 	}
 	if stream.Handles(msg) {
-		return m.compare.Update(msg)
+		return tea.Batch(m.try.Update(msg), m.compare.Update(msg))
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:

@@ -179,6 +179,7 @@ func Default() *KeyMap {
 	add(ScopeTry, Editor, "edit in $EDITOR", "E")
 	add(ScopeTry, Copy, "copy output", "y")
 	add(ScopeTry, Save, "save output to file", "w")
+	add(ScopeTry, Params, "parameters (chat and completion)", "p")
 	add(ScopeTry, Up, "scroll output up", "up", "k")
 	add(ScopeTry, Down, "scroll output down", "down", "j")
 

@@ -60,6 +60,8 @@ func (t *Try) Run() tea.Cmd {
 		return common.Warn(t.entry.Unavailable)
 	case t.client == nil:
 		return common.Error("no catalog client to run the model with")
+	case t.streams():
+		return t.runLive()
 	}
 	if t.cancel != nil {
 		t.cancel()
@@ -116,7 +118,10 @@ func (t *Try) Stop() bool {
 	if !t.running {
 		return false
 	}
-	t.cancel()
+	t.stopLive()
+	if t.cancel != nil {
+		t.cancel()
+	}
 	t.cancel = nil
 	t.running = false
 	t.seq++ // the cancelled call's answer is dropped
@@ -202,7 +207,11 @@ func (t *Try) refreshOutput() {
 		t.styled = t.com.Styles
 		t.editor.SetStyles(editor.Styles(t.com))
 	}
-	key := fmt.Sprintf("%d|%d|%p|%v|%p|%d|%p", t.w, t.out.Height(), t.resp, t.err, t.com.Styles, t.com.Graphics.Epoch(), t.boxes)
+	pieces := 0
+	if t.live.run != nil {
+		pieces = t.live.run.Pieces
+	}
+	key := fmt.Sprintf("%d|%d|%p|%v|%p|%d|%p|%p|%d", t.w, t.out.Height(), t.resp, t.err, t.com.Styles, t.com.Graphics.Epoch(), t.boxes, t.live.run, pieces)
 	if key == t.outKey {
 		return
 	}
@@ -225,11 +234,18 @@ func (t *Try) Prepare() { t.refreshOutput() }
 // its error (the error_type is on the status line above).
 func (t *Try) renderOutput(w, h int) string {
 	st := t.com.Styles
+	text, streamed := t.liveText()
 	switch {
+	case streamed && t.err == nil:
+		t.com.Graphics.Forget("try")
+		return st.Text.Render(common.WrapText(text, w))
 	case t.err != nil:
 		t.com.Graphics.Forget("try")
 		e := catalog.AsError(t.err)
 		out := st.Error.Render(common.WrapText(e.Message, w))
+		if streamed {
+			out = st.Text.Render(common.WrapText(text, w)) + "\n\n" + out
+		}
 		if e.Stack != "" {
 			out += "\n\n" + st.Muted.Render(common.WrapText(e.Stack, w))
 		}
@@ -242,7 +258,7 @@ func (t *Try) renderOutput(w, h int) string {
 	case t.resp.Value.Kind == catalog.KindVoid:
 		return st.Muted.Render("(no output)")
 	}
-	return value.Render(t.com, "try", t.resp.Value, w, h, value.Options{More: "w saves it, y copies it"})
+	return renderEmbedding(t.com, t.resp.Value, w) + value.Render(t.com, "try", t.resp.Value, w, h, value.Options{More: "w saves it, y copies it"})
 }
 
 // boxRows is how many cell rows the picture of a result's boxes may take

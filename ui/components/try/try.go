@@ -22,6 +22,8 @@ import (
 	"pipette/ui/common"
 	"pipette/ui/components/boxes"
 	"pipette/ui/components/editor"
+	"pipette/ui/components/modelinfo"
+	"pipette/ui/components/stream"
 	"pipette/ui/history"
 	"pipette/ui/keys"
 )
@@ -75,6 +77,7 @@ type Try struct {
 	recordAt time.Time
 
 	writing *common.Write // the output's save, waiting for its check or a yes
+	live    live          // a chat or completion model's streamed run
 
 	out    viewport.Model
 	outKey string // what the viewport holds (width, run, theme)
@@ -127,7 +130,14 @@ func (t *Try) Tick(at time.Time) {
 // sample and clears the output.
 func (t *Try) Show(e catalog.Entry) {
 	if t.has && e.Ref.Path() == t.entry.Ref.Path() {
+		// The model's details arrived: a listing without samples (an OIP
+		// model's, whose sample comes from its tensors) gets its first one,
+		// unless something was typed meanwhile.
+		fill := len(t.entry.Samples) == 0 && len(e.Samples) > 0 && t.in.from.kind == originNone && !t.in.edited
 		t.entry = e
+		if fill {
+			t.loadSample()
+		}
 		return
 	}
 	t.entry, t.has = e, true
@@ -142,6 +152,9 @@ func (t *Try) Show(e catalog.Entry) {
 
 // Update takes the tab's own messages and, when it has the focus, keys.
 func (t *Try) Update(msg tea.Msg) tea.Cmd {
+	if stream.Handles(msg) {
+		return t.liveUpdate(msg)
+	}
 	switch msg := msg.(type) {
 	case runDoneMsg:
 		return t.done(msg)
@@ -202,6 +215,8 @@ func (t *Try) Perform(id keys.Action) tea.Cmd {
 		return t.askSave()
 	case keys.Editor:
 		return t.openEditor()
+	case keys.Params:
+		return t.askParams()
 	case keys.Copy:
 		return t.copyOutput()
 	case keys.Up:
@@ -252,6 +267,9 @@ func (t *Try) ShortHelp() []key.Binding {
 			add(keys.Editor, "edit in $EDITOR")
 		} else {
 			add(keys.Edit, "edit input")
+		}
+		if modelinfo.Streams(t.entry) {
+			add(keys.Params, "parameters")
 		}
 		add(keys.NextSample, "next sample")
 		add(keys.LoadFile, "load file")

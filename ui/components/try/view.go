@@ -10,6 +10,7 @@ import (
 	"pipette/catalog"
 	"pipette/internal/human"
 	"pipette/ui/common"
+	"pipette/ui/components/modelinfo"
 	"pipette/ui/components/value"
 )
 
@@ -70,6 +71,12 @@ func (t *Try) keyHint() string {
 	if t.in.large() {
 		return "E edit · r run"
 	}
+	if modelinfo.Streams(t.entry) {
+		if s := t.live.params.Summary(); s != "" {
+			return "i edit · r run · p " + s
+		}
+		return "i edit · r run · p parameters"
+	}
 	return "i edit · r run"
 }
 
@@ -107,12 +114,17 @@ func (t *Try) statusLine() string {
 	st := t.com.Styles
 	var status string
 	switch {
+	case t.running && t.live.run.Running() && t.live.seq == t.seq:
+		return t.liveStatus()
 	case t.running:
 		return st.Accent.Render(fmt.Sprintf("%s running %s · %s · esc cancels", t.com.Spinner(), t.entry.Ref.Path(), t.elapsed.Round(100*time.Millisecond)))
 	case t.err != nil:
 		status = st.Error.Render("✗ " + catalog.AsError(t.err).Type)
 	case t.resp != nil:
 		status = st.Success.Render("✓") + st.Muted.Render(fmt.Sprintf(" %s · %s · y copy · w save", t.resp.ContentType, t.com.Duration(t.resp.Duration)))
+		if timing := t.liveTiming(); timing != "" {
+			status = st.Success.Render("✓") + st.Muted.Render(" "+timing+" · y copy · w save")
+		}
 	default:
 		return st.Muted.Render("output · r runs the input")
 	}
