@@ -55,9 +55,10 @@ func TestDataView(t *testing.T) {
 		t.Errorf("robots/ with T-800.txt previewed:\n%s", s)
 	}
 	press(t, m, "down")
-	if s = plainScreen(m); !strings.Contains(s, "png image, 4×4") {
-		t.Errorf("the image preview:\n%s", s)
+	if s = plainScreen(m); !strings.Contains(s, "png image, 4×4") || !strings.ContainsAny(s, "▀▄") {
+		t.Errorf("the image preview (its size, then the picture in half blocks):\n%s", s)
 	}
+	assertFits(t, m)
 	// Up to the parent and back; then use the image as the Try input.
 	press(t, m, "backspace")
 	if s = plainScreen(m); !strings.Contains(s, "notes.txt") {

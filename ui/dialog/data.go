@@ -39,16 +39,22 @@ type dataListedMsg struct {
 }
 
 type dataPreviewMsg struct {
-	uri  string
-	head []byte
-	err  error
+	uri    string
+	head   []byte
+	err    error
+	img    image.Image // a small enough image, decoded to be drawn
+	raw    []byte      // its bytes
+	format string
 }
 
 // previewBytes is how much of a file the preview reads.
 const previewBytes = 4096
 
 // previewLines is how many rows the preview takes under the list.
-const previewLines = 6
+const previewLines = 8
+
+// maxPreviewImage is the largest image the preview reads whole to draw it.
+const maxPreviewImage = 8 << 20
 
 var (
 	dataOpenKey   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open / use as input"))
@@ -69,6 +75,9 @@ type DataBrowser struct {
 	err     string
 	preview []string // the selected file's preview rows
 	shownOf string   // the file the preview is of
+	img     image.Image
+	raw     []byte
+	format  string
 	w, h    int
 }
 
@@ -79,7 +88,8 @@ func NewDataBrowser(com *common.Common, src DataSource, uri string) (*DataBrowse
 }
 
 func (d *DataBrowser) open(uri string) tea.Cmd {
-	d.uri, d.entries, d.cursor, d.offset, d.loading, d.err, d.preview, d.shownOf = uri, nil, 0, 0, true, "", nil, ""
+	d.uri, d.entries, d.cursor, d.offset, d.loading, d.err = uri, nil, 0, 0, true, ""
+	d.preview, d.shownOf, d.img, d.raw = nil, "", nil, nil
 	src := d.src
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -92,20 +102,30 @@ func (d *DataBrowser) open(uri string) tea.Cmd {
 // previewCmd reads the head of the selected file, when it is one.
 func (d *DataBrowser) previewCmd() tea.Cmd {
 	if d.cursor >= len(d.entries) || d.entries[d.cursor].Dir {
-		d.preview, d.shownOf = nil, ""
+		d.preview, d.shownOf, d.img, d.raw = nil, "", nil, nil
 		return nil
 	}
-	uri := d.entries[d.cursor].URI
-	if uri == d.shownOf {
+	e := d.entries[d.cursor]
+	if e.URI == d.shownOf {
 		return nil
 	}
-	d.shownOf, d.preview = uri, []string{"reading…"}
+	d.shownOf, d.preview, d.img, d.raw = e.URI, []string{"reading…"}, nil, nil
 	src := d.src
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		head, err := src.Head(ctx, uri, previewBytes)
-		return dataPreviewMsg{uri: uri, head: head, err: err}
+		head, err := src.Head(ctx, e.URI, previewBytes)
+		msg := dataPreviewMsg{uri: e.URI, head: head, err: err}
+		if _, _, cerr := image.DecodeConfig(bytes.NewReader(head)); err == nil && cerr == nil && e.Size <= maxPreviewImage {
+			// An image small enough to draw: read it whole and decode it
+			// here, in the Cmd, never in Update.
+			if raw, err := src.Head(ctx, e.URI, int(e.Size)); err == nil {
+				if img, format, err := image.Decode(bytes.NewReader(raw)); err == nil {
+					msg.img, msg.raw, msg.format = img, raw, format
+				}
+			}
+		}
+		return msg
 	}
 }
 
@@ -123,6 +143,7 @@ func (d *DataBrowser) Update(msg tea.Msg) (Action, tea.Cmd) {
 	case dataPreviewMsg:
 		if msg.uri == d.shownOf {
 			d.preview = describeHead(msg.head, msg.err, d.selectedSize())
+			d.img, d.raw, d.format = msg.img, msg.raw, msg.format
 		}
 		return nil, nil
 	case tea.KeyPressMsg:
@@ -247,6 +268,9 @@ func (d *DataBrowser) View() string {
 	lines = append(lines, st.Muted.Render(strings.Repeat("─", iw)))
 	for _, p := range d.preview {
 		lines = append(lines, st.Muted.Render(ansi.Truncate(strings.ReplaceAll(p, "\t", "  "), iw, st.Ellipsis)))
+	}
+	if d.img != nil {
+		lines = append(lines, d.com.Graphics.Picture("data-preview", d.img, d.raw, d.format, iw, previewLines-len(d.preview)))
 	}
 	return st.Overlay.Width(d.w).Height(d.h).Render(strings.Join(lines, "\n"))
 }
