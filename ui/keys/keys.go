@@ -252,7 +252,7 @@ var synonyms = map[Action]string{
 	Sources:       "servers status down up offline online",
 	Mark:          "select compare side by side",
 	Compare:       "side by side models several benchmark race",
-	Params:        "temperature max tokens stop system prompt options settings",
+	Params:        "temperature tokens stop system options",
 	Run:           "execute call try start go",
 	Edit:          "type change modify",
 	LoadFile:      "open read input file",
