@@ -442,7 +442,7 @@ func (p *catalogPane) row(i, w, refW int, focused bool) string {
 	tagline, inTag := e.Tagline, m.InTag
 	if e.Model != nil {
 		// A model's facts in columns, and its kind as the badge.
-		badge, tagline, inTag = string(e.Model.Kind), modelinfo.Row(e.Model, w), nil
+		badge, tagline, inTag = string(e.Model.Kind), "-", nil
 	}
 	badgeStyle := p.com.Styles.Badge
 	if e.Unavailable != "" {
@@ -470,6 +470,9 @@ func (p *catalogPane) row(i, w, refW int, focused bool) string {
 		tagW = w - used
 		if showBadge {
 			tagW -= ansi.StringWidth(badge) + 1
+		}
+		if e.Model != nil {
+			tagline = modelinfo.Row(e.Model, tagW)
 		}
 		t := highlight(tagline, inTag, tagW, style(p.com.Styles.Muted), style(p.com.Styles.Match), p.com.Styles.Ellipsis)
 		out += t

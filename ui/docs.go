@@ -66,7 +66,8 @@ func (d *docsPane) SetSize(w, h int) {
 // key names one render: the same entry at the same width in the same theme
 // renders identically.
 func (d *docsPane) key(e catalog.Entry) string {
-	return fmt.Sprintf("%s@%s|%d|%s", e.Ref.Path(), e.Ref.Version, d.w, d.com.Styles.Palette.Name+fmt.Sprint(d.com.Styles.Palette.Dark))
+	// The docs' length too: a remote model's docs arrive after its listing.
+	return fmt.Sprintf("%s@%s|%d|%s|%d", e.Ref.Path(), e.Ref.Version, d.w, d.com.Styles.Palette.Name+fmt.Sprint(d.com.Styles.Palette.Dark), len(e.Docs))
 }
 
 // show selects e and returns the command that renders its docs if they are

@@ -120,7 +120,7 @@ func TestSortBySize(t *testing.T) {
 	if strings.Join(got, " ") != "lab/embed-text lab/tiny-chat:1b lab/big-chat:8b test/Pixels" {
 		t.Errorf("by size: %v", got)
 	}
-	if s := plainScreen(m); !strings.Contains(s, "1.2B  Q4_K_M  128K  808 MB  tools · free") || !strings.Contains(s, "$0.15/$0.6 per M") {
+	if s := plainScreen(m); !strings.Contains(s, "1.2B  808 MB  Q4_K_M  128K  tools · free") || !strings.Contains(s, "$0.15/$0.6 per M") {
 		t.Errorf("the rows do not show the models' facts:\n%s", s)
 	}
 }

@@ -24,25 +24,26 @@ const (
 )
 
 // Row is a model's facts as aligned columns for a list row: parameters,
-// quantization, context, size, then capabilities and price, cut to w
-// cells. A column the source did not fill is blank, so the others stay
+// size, quantization, context (what fits, in that order of importance),
+// then capabilities and price when they fit in w cells. A column the source did not fill is blank, so the others stay
 // in line.
 func Row(m *catalog.Model, w int) string {
 	if m == nil || w <= 0 {
 		return ""
 	}
-	cols := []string{
-		pad(m.ParamsString(), paramsW),
-		pad(m.Quantization, quantW),
-		pad(ctx(m), ctxW),
-		pad(m.SizeString(), sizeW),
+	// Whole columns or none: a column cut in the middle reads as another
+	// number.
+	out := ""
+	for _, col := range []string{pad(m.ParamsString(), paramsW), pad(m.SizeString(), sizeW), pad(m.Quantization, quantW), pad(ctx(m), ctxW)} {
+		if ansi.StringWidth(strings.TrimRight(out+col, " ")) > w {
+			break
+		}
+		out += col + " "
 	}
-	out := strings.Join(cols, " ")
-	if extra := strings.Join(nonEmpty(Capabilities(m), Price(m.Pricing)), " · "); extra != "" {
-		out += " " + extra
+	if extra := strings.Join(nonEmpty(Capabilities(m), Price(m.Pricing)), " · "); extra != "" && ansi.StringWidth(out+extra) <= w {
+		out += extra
 	}
-	out = strings.TrimRight(out, " ")
-	return ansi.Truncate(out, w, "…")
+	return strings.TrimRight(out, " ")
 }
 
 // ctx is the context length with its unit: "128K".
