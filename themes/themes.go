@@ -232,8 +232,13 @@ func (s *Styles) CursorColor() color.Color {
 // The document margin is dropped: the pane already has a border and padding.
 func glamourStyle(p Palette) ansi.StyleConfig {
 	if p.Plain {
+		// Plain text for screen readers and dumb terminals: no colour, and
+		// no markdown markup either (ASCII's style writes **bold**).
 		g := styles.ASCIIStyleConfig
 		g.Document.Margin = uintp(0)
+		for _, st := range []*ansi.StylePrimitive{&g.Emph, &g.Strong, &g.Strikethrough, &g.Code.StylePrimitive} {
+			st.BlockPrefix, st.BlockSuffix, st.Prefix, st.Suffix = "", "", "", ""
+		}
 		return g
 	}
 	g := styles.LightStyleConfig
