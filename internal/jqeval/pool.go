@@ -68,16 +68,30 @@ func dispatch(ctx context.Context, req request) (response, error) {
 		return evaluate(req), nil
 	}
 	resp, err := w.call(ctx, req)
-	if err != nil {
+	if err != nil || (resp.Error != nil && resp.Error.Kind == kindMemory) {
+		// Dead, stuck, or exiting to give its memory back: never reused.
+		// A replacement starts now, so that the next call does not wait
+		// the tenth of a second a start takes.
 		w.kill()
-		return response{}, err
-	}
-	if resp.Error != nil && resp.Error.Kind == kindMemory {
-		w.kill() // it exits by itself; make sure, and do not reuse it
-		return resp, nil
+		go workers.replace()
+		return resp, err
 	}
 	workers.put(w)
 	return resp, nil
+}
+
+// replace starts a worker in the background to stand idle, unless enough
+// already do.
+func (p *pool) replace() {
+	p.mu.Lock()
+	enough := len(p.idle) >= cap(p.slots)
+	p.mu.Unlock()
+	if enough {
+		return
+	}
+	if w, err := startWorker(); err == nil {
+		p.put(w)
+	}
 }
 
 // take returns an idle worker that is still alive, or a new one.
