@@ -11,6 +11,7 @@ import (
 	"context"
 	"os"
 
+	_ "pipette/data/cloud" // s3://, gs:// and azblob:// stores for the Data API
 	"pipette/internal/cli"
 )
 

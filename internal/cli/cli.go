@@ -7,14 +7,8 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
 	"os"
-	"strings"
-	"syscall"
 
-	"charm.land/fang/v2"
 	"github.com/spf13/cobra"
 
 	"pipette/algorithms/builtin"
@@ -61,11 +55,7 @@ named by --server (or $` + command.EnvServer + `; its key in $` + command.EnvKey
   pipette run examples/sentence_mood.yaml -t "What a wonderful launch! Then the coffee machine broke."
   pipette validate examples/*.yaml
   pipette export examples/text_card.yaml --go -o card/main.go`
-	root.SilenceUsage, root.SilenceErrors = true, true
-	f.Global.Bind(root.PersistentFlags())
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return command.CmdUsageErrorf(c, "%v", err)
-	})
+	command.PrepareRoot(root, f)
 	root.AddCommand(
 		ls.NewCmd(f, nil),
 		docs.NewCmd(f, nil),
@@ -82,50 +72,5 @@ named by --server (or $` + command.EnvServer + `; its key in $` + command.EnvKey
 // Main runs the command line and returns the process exit code: 0 on
 // success, 2 for a usage error (bad flag, missing argument), 1 otherwise.
 func Main(ctx context.Context, args []string, f *command.Factory) int {
-	root := NewRootCmd(f)
-	root.SetArgs(args)
-	root.SetIn(f.IO.In)
-	// Only help, usage and completions go through cobra's stdout; verbs
-	// write to f.IO.
-	help := iostreams.NewTrimWriter(f.IO.Out)
-	defer help.Flush()
-	root.SetOut(help)
-	root.SetErr(f.IO.ErrOut)
-	// The command that ran names the help a usage error points at.
-	ran := root
-	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { ran = cmd }
-	err := fang.Execute(ctx, root,
-		fang.WithErrorHandler(func(_ io.Writer, styles fang.Styles, err error) {
-			printError(f.IO, styles, err, ran)
-		}),
-		fang.WithNotifySignal(os.Interrupt, syscall.SIGTERM),
-	)
-	switch {
-	case err == nil:
-		return 0
-	case command.IsUsageError(err):
-		return 2
-	}
-	return 1
-}
-
-// printError is fang's error handler: one sentence on stderr, styled like
-// fang's own output on a terminal and as a plain "pipette: …" line otherwise,
-// so scripts can grep it.
-func printError(ios *iostreams.IOStreams, styles fang.Styles, err error, ran *cobra.Command) {
-	var ue *command.UsageError
-	if errors.As(err, &ue) && ue.Cmd == nil {
-		ue.Cmd = ran
-	}
-	msg := command.Describe(err)
-	w := ios.ColorErrOut()
-	if !ios.IsStderrTTY() {
-		// Several problems (a chain file's) are one line each, each
-		// prefixed, so that every line greps alike.
-		fmt.Fprintln(w, "pipette: "+strings.ReplaceAll(msg, "\n", "\npipette: "))
-		return
-	}
-	fmt.Fprintln(w, styles.ErrorHeader.String())
-	fmt.Fprintln(w, styles.ErrorText.UnsetTransform().Render(msg))
-	fmt.Fprintln(w)
+	return command.Execute(ctx, NewRootCmd(f), args, f)
 }

@@ -8,6 +8,7 @@ import (
 
 	"pipette/algorithms/builtin"
 	"pipette/catalog"
+	"pipette/internal/cli"
 	"pipette/internal/cli/clitest"
 	"pipette/internal/cli/command"
 	"pipette/server"
@@ -30,7 +31,7 @@ func TestRootErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run("", tc.args...)
+			r := clitest.New(t, cli.NewRootCmd).UseCatalog(clitest.Fixtures()).Run("", tc.args...)
 			if r.Code != tc.code {
 				t.Errorf("exit %d, want %d (stderr %q)", r.Code, tc.code, r.Stderr)
 			}
@@ -63,7 +64,7 @@ func TestSameOutputInProcessAndOverHTTP(t *testing.T) {
 		{"call", "nlp/SentimentAnalysis", "-j", `{"nope": 1}`},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			h := clitest.New(t)
+			h := clitest.New(t, cli.NewRootCmd).UseCatalog(builtin.Registry())
 			local := h.Run("", args...)
 			remote := h.Run("", append([]string{"--server", srv.URL}, args...)...)
 			if local != remote {
@@ -77,7 +78,7 @@ func TestSameOutputInProcessAndOverHTTP(t *testing.T) {
 	t.Run("PIPETTE_API", func(t *testing.T) {
 		dead := httptest.NewServer(nil)
 		dead.Close() // the environment is read: a closed server proves it
-		r := clitest.New(t).Setenv(command.EnvServer, dead.URL).Run("", "ls")
+		r := clitest.New(t, cli.NewRootCmd).UseCatalog(builtin.Registry()).Setenv(command.EnvServer, dead.URL).Run("", "ls")
 		if r.Code != 1 || !strings.Contains(r.Stderr, "cannot reach the server at "+dead.URL) {
 			t.Errorf("PIPETTE_API ignored: %+v", r)
 		}
@@ -95,7 +96,7 @@ func TestHelpHasNoTrailingSpaces(t *testing.T) {
 			if verb != "" {
 				args = []string{verb, "--help"}
 			}
-			r := clitest.New(t).Run("", args...)
+			r := clitest.New(t, cli.NewRootCmd).Run("", args...)
 			if r.Code != 0 || !strings.Contains(r.Stdout, "pipette") {
 				t.Fatalf("%v: %+v", args, r)
 			}

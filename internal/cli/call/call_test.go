@@ -11,10 +11,16 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
 
+	"pipette/algorithms/builtin"
 	"pipette/internal/cli/call"
 	"pipette/internal/cli/clitest"
+	"pipette/internal/cli/command"
 )
+
+// root is `pipette` with only this verb: the test binary links no other.
+var root = clitest.Verbs(func(f *command.Factory) *cobra.Command { return call.NewCmd(f, nil) })
 
 func TestCallSentiment(t *testing.T) {
 	t.Parallel()
@@ -32,7 +38,7 @@ func TestCallSentiment(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := clitest.New(t).Run(tc.stdin, append([]string{"call", "nlp/SentimentAnalysis"}, tc.args...)...)
+			r := clitest.New(t, root).UseCatalog(builtin.Registry()).Run(tc.stdin, append([]string{"call", "nlp/SentimentAnalysis"}, tc.args...)...)
 			if r.Code != 0 {
 				t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 			}
@@ -71,13 +77,13 @@ func TestCallKindsAndSamples(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run(tc.stdin, append([]string{"call", "test/Echo"}, tc.args...)...)
+			r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Run(tc.stdin, append([]string{"call", "test/Echo"}, tc.args...)...)
 			if r.Code != 0 || r.Stdout != tc.want {
 				t.Errorf("exit %d, stdout %q, stderr %q; want %q", r.Code, r.Stdout, r.Stderr, tc.want)
 			}
 		})
 	}
-	r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run("", "call", "test/Echo", "-t", "x", "--stdout")
+	r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Run("", "call", "test/Echo", "-t", "x", "--stdout")
 	if r.Stdout != "x\n" || !strings.Contains(r.Stderr, "echoing text") {
 		t.Errorf("--stdout: stdout %q, stderr %q", r.Stdout, r.Stderr)
 	}
@@ -85,7 +91,7 @@ func TestCallKindsAndSamples(t *testing.T) {
 
 func TestCallFiles(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures())
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "in.bin")
 	os.WriteFile(bin, []byte{0xff, 0x00, 0xfe}, 0o644)
@@ -113,7 +119,7 @@ func TestCallFiles(t *testing.T) {
 
 func TestCallBinaryResult(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures())
 	out := filepath.Join(t.TempDir(), "pic.png")
 	r := h.Run("", "call", "test/Picture", "-t", "a cat", "-o", out)
 	b, err := os.ReadFile(out)
@@ -160,7 +166,7 @@ func TestCallUsageErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run(tc.stdin, tc.args...)
+			r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Run(tc.stdin, tc.args...)
 			if r.Code != 2 {
 				t.Errorf("exit %d, want 2 (stderr %q)", r.Code, r.Stderr)
 			}
@@ -185,7 +191,7 @@ func TestCallErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run("", tc.args...)
+			r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Run("", tc.args...)
 			if r.Code != 1 {
 				t.Errorf("exit %d, want 1 (stderr %q)", r.Code, r.Stderr)
 			}
@@ -208,7 +214,7 @@ func TestCallFlags(t *testing.T) {
 		{[]string{"a/B", "-B", "f.bin"}, "binary-file", "", "a/B", 300, false},
 		{[]string{"a/B", "--sample", "2"}, "sample", "", "a/B", 300, false},
 	} {
-		f, _, _ := clitest.New(t).Factory(strings.NewReader(""))
+		f, _, _ := clitest.New(t, root).Factory(strings.NewReader(""))
 		var got *call.Options
 		cmd := call.NewCmd(f, func(_ context.Context, o *call.Options) error { got = o; return nil })
 		cmd.SetArgs(tc.args)
@@ -225,7 +231,7 @@ func TestCallFlags(t *testing.T) {
 // makes its folder, as export -o does.
 func TestCallOutputFile(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures())
 	out := filepath.Join(t.TempDir(), "new", "folder", "out.txt")
 	for _, text := range []string{"a longer first answer", "short"} {
 		r := h.Run("", "call", "test/Echo", "-t", text, "-o", out)
@@ -247,7 +253,7 @@ func TestCallOutputFile(t *testing.T) {
 func TestCallARemoteModel(t *testing.T) {
 	t.Parallel()
 	o := clitest.OllamaDocs(t)
-	h := clitest.New(t)
+	h := clitest.New(t, root)
 	for _, args := range [][]string{
 		{"--source", "ollama=" + o.URL, "call", "ollama/llama3.2:latest", "-t", "why is the sky blue?"},
 		{"--source", "ollama=" + o.URL, "call", "ollama/llama3.2:latest", "--sample", "2"},

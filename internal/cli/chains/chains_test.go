@@ -6,7 +6,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"pipette/internal/cli/clitest"
+	"pipette/internal/cli/command"
+	"pipette/internal/cli/export"
+	"pipette/internal/cli/run"
+	"pipette/internal/cli/validate"
+)
+
+// root is `pipette` with the three verbs that read chain files.
+var root = clitest.Verbs(
+	func(f *command.Factory) *cobra.Command { return run.NewCmd(f, nil) },
+	func(f *command.Factory) *cobra.Command { return validate.NewCmd(f, nil) },
+	func(f *command.Factory) *cobra.Command { return export.NewCmd(f, nil) },
 )
 
 // problemLine is how a problem in a chain file reaches stderr.
@@ -25,7 +38,7 @@ func TestChainFileProblems(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := clitest.New(t).UseCatalog(clitest.Fixtures())
+			h := clitest.New(t, root).UseCatalog(clitest.Fixtures())
 			path := clitest.WriteFile(t, tc.name, tc.src)
 			for _, verb := range [][]string{{"run", path, "-t", "x"}, {"validate", path}, {"export", path, "--go"}} {
 				r := h.Run("", verb...)
@@ -46,7 +59,7 @@ func TestChainFileProblems(t *testing.T) {
 	t.Run("several problems", func(t *testing.T) {
 		t.Parallel()
 		path := clitest.WriteFile(t, "two.yaml", "chain: v1\nname: t/Bad\nversion: 1.0.0\ninput: text\nsteps:\n  - id: a\n    algo: test/Echo/1.0.0\n    input: '.steps.b'\n  - id: b\n    algo: test/Echo/1.0.0\n    each: '[.input'\n")
-		r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run("", "validate", path)
+		r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Run("", "validate", path)
 		lines := strings.Split(strings.TrimRight(r.Stderr, "\n"), "\n")
 		if r.Code != 1 || len(lines) != 2 {
 			t.Fatalf("want two problems, exit 1: %+v", r)
@@ -59,7 +72,7 @@ func TestChainFileProblems(t *testing.T) {
 	})
 	t.Run("missing file", func(t *testing.T) {
 		t.Parallel()
-		r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run("", "run", filepath.Join(t.TempDir(), "nope.yaml"), "-t", "x")
+		r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Run("", "run", filepath.Join(t.TempDir(), "nope.yaml"), "-t", "x")
 		if r.Code != 2 {
 			t.Errorf("exit %d, want 2", r.Code)
 		}

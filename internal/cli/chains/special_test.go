@@ -26,7 +26,7 @@ func TestChainFileSpecial(t *testing.T) {
 	if err := os.WriteFile(big, make([]byte, 4<<20+1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures())
 	for _, tc := range []struct {
 		path, want string
 		code       int

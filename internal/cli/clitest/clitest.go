@@ -19,10 +19,9 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
 
 	"pipette/algorithms"
-	"pipette/algorithms/builtin"
-	"pipette/internal/cli"
 	"pipette/internal/cli/command"
 	"pipette/internal/cli/iostreams"
 )
@@ -34,11 +33,13 @@ type Result struct {
 }
 
 // Harness runs command lines for one test. Its environment is empty but
-// for PIPETTE_DISCOVER=0 and a Data API store in a temporary folder (the developer's $PIPETTE_API and $HOME, so their
-// config.yaml, do not leak in, and a local Ollama does not join the
-// catalog) and its catalog is the built-in one.
+// for PIPETTE_DISCOVER=0 and a Data API store in a temporary folder (the
+// developer's $PIPETTE_API and $HOME, so their config.yaml, do not leak in,
+// and a local Ollama does not join the catalog) and its catalog is the
+// fixtures (UseCatalog(builtin.Registry()) for the built-in one).
 type Harness struct {
 	t       testing.TB
+	newRoot func(*command.Factory) *cobra.Command
 	catalog func() *algorithms.Registry
 	env     map[string]string
 
@@ -48,11 +49,26 @@ type Harness struct {
 	profile colorprofile.Profile
 }
 
-// New returns a harness on the built-in catalog, writing to pipes.
-func New(t testing.TB) *Harness {
+// New returns a harness that runs command lines on the root newRoot makes
+// (cli.NewRootCmd, or Verbs(…) for a verb's own tests: a test binary then
+// links only that verb), on the fixtures catalog, writing to pipes.
+func New(t testing.TB, newRoot func(*command.Factory) *cobra.Command) *Harness {
 	// The Data API's store is the test's own, never the developer's.
 	env := map[string]string{command.EnvDiscover: "0", command.EnvData: t.TempDir()}
-	return &Harness{t: t, catalog: builtin.Registry, env: env, dark: true, profile: colorprofile.NoTTY}
+	return &Harness{t: t, newRoot: newRoot, catalog: Fixtures, env: env, dark: true, profile: colorprofile.NoTTY}
+}
+
+// Verbs makes the root of a command line holding only the given verbs,
+// with the global flags and error handling of the real one.
+func Verbs(verbs ...func(*command.Factory) *cobra.Command) func(*command.Factory) *cobra.Command {
+	return func(f *command.Factory) *cobra.Command {
+		root := &cobra.Command{Use: "pipette"}
+		command.PrepareRoot(root, f)
+		for _, v := range verbs {
+			root.AddCommand(v(f))
+		}
+		return root
+	}
 }
 
 // UseCatalog makes reg the in-process catalog.
@@ -89,7 +105,7 @@ func (h *Harness) Factory(stdin io.Reader) (f *command.Factory, out, errOut *byt
 func (h *Harness) Run(stdin string, args ...string) Result {
 	h.t.Helper()
 	f, out, errOut := h.Factory(strings.NewReader(stdin))
-	code := cli.Main(context.Background(), args, f)
+	code := command.Execute(context.Background(), h.newRoot(f), args, f)
 	return Result{out.String(), errOut.String(), code}
 }
 

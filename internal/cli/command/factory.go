@@ -20,7 +20,6 @@ import (
 	"pipette/client"
 	"pipette/config"
 	"pipette/data"
-	_ "pipette/data/cloud" // s3://, gs:// and azblob:// stores
 	"pipette/internal/cli/iostreams"
 	"pipette/sources"
 )

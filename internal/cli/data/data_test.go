@@ -12,11 +12,16 @@ import (
 	"pipette/algorithms"
 	store "pipette/data"
 	"pipette/internal/cli/clitest"
+	"pipette/internal/cli/data"
 	"pipette/server"
 )
 
 // harnesses are the verbs on this machine's store and, with --server, on a
 // server's: the same command lines give the same answers.
+
+// root is `pipette` with only this verb: the test binary links no other.
+var root = clitest.Verbs(data.NewCmd)
+
 func harnesses(t *testing.T) map[string]*clitest.Harness {
 	t.Helper()
 	st, err := store.Open(context.Background(), t.TempDir(), store.Options{})
@@ -28,8 +33,8 @@ func harnesses(t *testing.T) map[string]*clitest.Harness {
 	ts := httptest.NewServer(server.New(server.Config{Source: reg, Runner: reg, Data: st, Keys: []string{"k"}}))
 	t.Cleanup(ts.Close)
 	return map[string]*clitest.Harness{
-		"local":  clitest.New(t),
-		"server": clitest.New(t).Setenv("PIPETTE_API", ts.URL).Setenv("PIPETTE_API_KEY", "k"),
+		"local":  clitest.New(t, root),
+		"server": clitest.New(t, root).Setenv("PIPETTE_API", ts.URL).Setenv("PIPETTE_API_KEY", "k"),
 	}
 }
 

@@ -6,15 +6,21 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
 
 	"pipette/algorithms/builtin"
 	"pipette/catalog"
 	"pipette/internal/cli/clitest"
+	"pipette/internal/cli/command"
+	"pipette/internal/cli/docs"
 )
+
+// root is `pipette` with only this verb: the test binary links no other.
+var root = clitest.Verbs(func(f *command.Factory) *cobra.Command { return docs.NewCmd(f, nil) })
 
 func TestDocs(t *testing.T) {
 	t.Parallel()
-	r := clitest.New(t).Run("", "docs", "nlp/SentimentAnalysis")
+	r := clitest.New(t, root).UseCatalog(builtin.Registry()).Run("", "docs", "nlp/SentimentAnalysis")
 	if r.Code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
@@ -38,7 +44,7 @@ func TestDocs(t *testing.T) {
 
 func TestDocsOnATerminal(t *testing.T) {
 	t.Parallel()
-	r := clitest.New(t).UseCatalog(clitest.Fixtures()).Terminal(70, colorprofile.Ascii).Run("", "docs", "test/Echo")
+	r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Terminal(70, colorprofile.Ascii).Run("", "docs", "test/Echo")
 	if r.Code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
@@ -64,7 +70,7 @@ func TestDocsErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run("", tc.args...)
+			r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Run("", tc.args...)
 			if r.Code != tc.code {
 				t.Errorf("exit %d, want %d (stderr %q)", r.Code, tc.code, r.Stderr)
 			}
@@ -77,7 +83,7 @@ func TestDocsErrors(t *testing.T) {
 func TestDocsOfARemoteModel(t *testing.T) {
 	t.Parallel()
 	o := clitest.OllamaDocs(t)
-	r := clitest.New(t).Run("", "--source", "ollama="+o.URL, "docs", "ollama/llama3.2:latest")
+	r := clitest.New(t, root).Run("", "--source", "ollama="+o.URL, "docs", "ollama/llama3.2:latest")
 	if r.Code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
 
 	"pipette/internal/cli/clitest"
 	"pipette/internal/cli/command"
@@ -16,9 +17,12 @@ import (
 	"pipette/pipebuilder"
 )
 
+// root is `pipette` with only this verb: the test binary links no other.
+var root = clitest.Verbs(func(f *command.Factory) *cobra.Command { return export.NewCmd(f, nil) })
+
 func TestExport(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures())
 	path := clitest.WriteFile(t, "echo.yaml", clitest.EchoChain)
 	want, err := pipebuilder.Load(path)
 	if err != nil {
@@ -71,7 +75,7 @@ func TestExport(t *testing.T) {
 // build it.
 func TestExportOnATerminal(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).UseCatalog(clitest.Fixtures()).Terminal(80, colorprofile.Ascii)
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Terminal(80, colorprofile.Ascii)
 	path := clitest.WriteFile(t, "frame.yaml", clitest.PictureChain)
 	out := filepath.Join(t.TempDir(), "card", "main.go")
 	r := h.Run("", "export", path, "--go", "-o", out)
@@ -94,7 +98,7 @@ func TestExportServerDefault(t *testing.T) {
 		{"10.0.0.1:8080", []string{"c.yaml", "--go"}, "http://10.0.0.1:8080"},
 		{"10.0.0.1:8080", []string{"c.yaml", "--go", "--server", "https://api.example"}, "https://api.example"},
 	} {
-		h := clitest.New(t).Setenv(command.EnvServer, tc.env)
+		h := clitest.New(t, root).Setenv(command.EnvServer, tc.env)
 		f, _, _ := h.Factory(strings.NewReader(""))
 		var got *export.Options
 		cmd := export.NewCmd(f, func(_ context.Context, o *export.Options) error { got = o; return nil })

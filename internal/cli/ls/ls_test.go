@@ -7,15 +7,20 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
 
 	"pipette/algorithms/builtin"
 	"pipette/internal/cli/clitest"
+	"pipette/internal/cli/command"
 	"pipette/internal/cli/ls"
 )
 
+// root is `pipette` with only this verb: the test binary links no other.
+var root = clitest.Verbs(func(f *command.Factory) *cobra.Command { return ls.NewCmd(f, nil) })
+
 func TestLsListsTheCatalog(t *testing.T) {
 	t.Parallel()
-	r := clitest.New(t).Run("", "ls")
+	r := clitest.New(t, root).UseCatalog(builtin.Registry()).Run("", "ls")
 	if r.Code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
@@ -37,7 +42,7 @@ func TestLsListsTheCatalog(t *testing.T) {
 
 func TestLsSearchesBestFirst(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t)
+	h := clitest.New(t, root).UseCatalog(builtin.Registry())
 	r := h.Run("", "ls", "sent")
 	if r.Code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
@@ -58,7 +63,7 @@ func TestLsSearchesBestFirst(t *testing.T) {
 
 func TestLsNoMatch(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t)
+	h := clitest.New(t, root)
 	r := h.Run("", "ls", "qqqzzzxxx")
 	if r.Code != 0 || r.Stdout != "" {
 		t.Errorf("exit %d, stdout %q", r.Code, r.Stdout)
@@ -74,7 +79,7 @@ func TestLsNoMatch(t *testing.T) {
 
 func TestLsTagAndJSON(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures())
 	r := h.Run("", "ls", "--tag", "IMAGE", "--json")
 	if r.Code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
@@ -97,7 +102,7 @@ func TestLsTerminalFitsTheWidth(t *testing.T) {
 	for _, profile := range []colorprofile.Profile{colorprofile.Ascii, colorprofile.TrueColor} {
 		t.Run(profile.String(), func(t *testing.T) {
 			t.Parallel()
-			r := clitest.New(t).UseCatalog(clitest.Fixtures()).Terminal(60, profile).Run("", "ls", "pic")
+			r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Terminal(60, profile).Run("", "ls", "pic")
 			if r.Code != 0 {
 				t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 			}
@@ -131,7 +136,7 @@ func TestLsFlags(t *testing.T) {
 		{[]string{"sent", "analysis"}, ls.Options{Query: "sent analysis"}},
 		{[]string{"--tag", "image", "--json"}, ls.Options{Tag: "image", JSON: true}},
 	} {
-		f, _, _ := clitest.New(t).Factory(strings.NewReader(""))
+		f, _, _ := clitest.New(t, root).Factory(strings.NewReader(""))
 		var got *ls.Options
 		cmd := ls.NewCmd(f, func(_ context.Context, o *ls.Options) error { got = o; return nil })
 		cmd.SetArgs(tc.args)
@@ -149,7 +154,7 @@ func TestLsFlags(t *testing.T) {
 func TestLsWithASource(t *testing.T) {
 	t.Parallel()
 	o := clitest.OllamaDocs(t)
-	h := clitest.New(t)
+	h := clitest.New(t, root).UseCatalog(builtin.Registry())
 	r := h.Run("", "--source", "ollama="+o.URL, "ls", "--kind", "chat", "--sort", "size")
 	if r.Code != 0 {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
@@ -185,7 +190,7 @@ func TestLsWithADownSource(t *testing.T) {
 	o := clitest.OllamaDocs(t)
 	url := o.URL
 	o.Close()
-	r := clitest.New(t).Run("", "--source", "ollama="+url, "ls")
+	r := clitest.New(t, root).UseCatalog(builtin.Registry()).Run("", "--source", "ollama="+url, "ls")
 	if r.Code != 0 || !strings.Contains(r.Stdout, "nlp/SentimentAnalysis") {
 		t.Fatalf("exit %d, stdout %s", r.Code, r.Stdout)
 	}

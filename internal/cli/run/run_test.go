@@ -9,14 +9,19 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/colorprofile"
+	"github.com/spf13/cobra"
 
 	"pipette/internal/cli/clitest"
+	"pipette/internal/cli/command"
 	"pipette/internal/cli/run"
 )
 
+// root is `pipette` with only this verb: the test binary links no other.
+var root = clitest.Verbs(func(f *command.Factory) *cobra.Command { return run.NewCmd(f, nil) })
+
 func TestRunChain(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures())
 	path := clitest.WriteFile(t, "echo.yaml", clitest.EchoChain)
 
 	r := h.Run("", "run", path, "-t", "hello", "--trace")
@@ -55,7 +60,7 @@ func TestRunChain(t *testing.T) {
 
 func TestRunChainInput(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures())
 	text := clitest.WriteFile(t, "echo.yaml", clitest.EchoChain)
 	js := clitest.WriteFile(t, "picky.yaml", clitest.PickyChain)
 	bin := clitest.WriteFile(t, "frame.yaml", clitest.PictureChain)
@@ -123,7 +128,7 @@ func TestRunChainInput(t *testing.T) {
 func TestRunChainFailedStep(t *testing.T) {
 	t.Parallel()
 	path := clitest.WriteFile(t, "picky.yaml", clitest.PickyChain)
-	r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run("", "run", path, "-j", `"forty-two"`, "--trace")
+	r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Run("", "run", path, "-j", `"forty-two"`, "--trace")
 	if r.Code != 1 {
 		t.Errorf("exit %d, want 1", r.Code)
 	}
@@ -145,7 +150,7 @@ func TestRunChainTimeouts(t *testing.T) {
 	t.Parallel()
 	path := clitest.WriteFile(t, "echo.yaml", clitest.EchoChain)
 	for _, args := range [][]string{{"--timeout", "-1"}, {"--step-timeout", "0"}, {"--step-timeout", "4000"}} {
-		r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run("", append([]string{"run", path, "-t", "x"}, args...)...)
+		r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Run("", append([]string{"run", path, "-t", "x"}, args...)...)
 		if r.Code != 2 {
 			t.Errorf("%v: exit %d", args, r.Code)
 		}
@@ -155,7 +160,7 @@ func TestRunChainTimeouts(t *testing.T) {
 
 func TestRunChainOnATerminal(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).UseCatalog(clitest.Fixtures()).Terminal(80, colorprofile.Ascii)
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Terminal(80, colorprofile.Ascii)
 	path := clitest.WriteFile(t, "frame.yaml", clitest.PictureChain)
 	img := filepath.Join(t.TempDir(), "img.bin")
 	os.WriteFile(img, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 0o644)
@@ -182,7 +187,7 @@ func TestRunChainOnATerminal(t *testing.T) {
 // TestRunFlags reads the flags into Options without running anything.
 func TestRunFlags(t *testing.T) {
 	t.Parallel()
-	f, _, _ := clitest.New(t).Factory(strings.NewReader(""))
+	f, _, _ := clitest.New(t, root).Factory(strings.NewReader(""))
 	var got *run.Options
 	cmd := run.NewCmd(f, func(_ context.Context, o *run.Options) error { got = o; return nil })
 	cmd.SetArgs([]string{"c.yaml", "-J", "in.json", "--trace", "--up-to", "b", "--timeout", "9", "--step-timeout", "3", "-o", "out"})

@@ -9,11 +9,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"pipette/catalog"
 	"pipette/internal/cli/clitest"
+	"pipette/internal/cli/command"
 	"pipette/internal/cli/serve"
 	"pipette/server"
 )
+
+// root is `pipette` with only this verb: the test binary links no other.
+var root = clitest.Verbs(func(f *command.Factory) *cobra.Command { return serve.NewCmd(f, nil) })
 
 func TestServeUsageErrors(t *testing.T) {
 	t.Parallel()
@@ -35,7 +41,7 @@ func TestServeUsageErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := clitest.New(t).UseCatalog(clitest.Fixtures()).Run("", tc.args...)
+			r := clitest.New(t, root).UseCatalog(clitest.Fixtures()).Run("", tc.args...)
 			if r.Code != 2 {
 				t.Errorf("exit %d, want 2 (stderr %q)", r.Code, r.Stderr)
 			}
@@ -48,7 +54,7 @@ func TestServeUsageErrors(t *testing.T) {
 // serving.
 func TestServeFlags(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).Setenv(serve.EnvKeys, "k2,k3,")
+	h := clitest.New(t, root).Setenv(serve.EnvKeys, "k2,k3,")
 	f, _, _ := h.Factory(strings.NewReader(""))
 	var got *serve.Options
 	cmd := serve.NewCmd(f, func(_ context.Context, o *serve.Options) error { got = o; return nil })
@@ -79,7 +85,7 @@ func TestServeFlags(t *testing.T) {
 
 func TestServeChainsFolderProblems(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures())
 	r := h.Run("", "serve", "--chains", filepath.Join(t.TempDir(), "none"), "--addr", "127.0.0.1:0")
 	if r.Code != 2 {
 		t.Errorf("missing folder: exit %d", r.Code)
@@ -108,7 +114,7 @@ func TestServeChainsLibrary(t *testing.T) {
 	chain("pong.yaml", "chains/Pong", "chains/Ping/1.0.0")
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a chain"), 0o644)
 
-	f, _, errw := clitest.New(t).Factory(strings.NewReader(""))
+	f, _, errw := clitest.New(t, root).Factory(strings.NewReader(""))
 	lib, err := serve.LoadChains(t.Context(), f.IO, dir, false, clitest.Fixtures(), clitest.Fixtures())
 	if err != nil {
 		t.Fatal(err)

@@ -40,7 +40,7 @@ func TestServeChainsSpecialFiles(t *testing.T) {
 	must(os.Symlink(filepath.Join(outside, "out.yaml"), filepath.Join(dir, "out.yaml")))
 
 	for _, linksOut := range []bool{false, true} {
-		f, _, errw := clitest.New(t).Factory(strings.NewReader(""))
+		f, _, errw := clitest.New(t, root).Factory(strings.NewReader(""))
 		done := make(chan error, 1)
 		var lib *pipebuilder.Library
 		go func() {

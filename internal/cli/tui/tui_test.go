@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"pipette/internal/cli/clitest"
 	"pipette/internal/cli/command"
 	"pipette/internal/cli/tui"
@@ -14,6 +16,10 @@ import (
 
 // TestTUIOptions: flags and the config file become Options (a flag given
 // wins over the config); nothing is opened.
+
+// root is `pipette` with only this verb: the test binary links no other.
+var root = clitest.Verbs(func(f *command.Factory) *cobra.Command { return tui.NewCmd(f, nil) })
+
 func TestTUIOptions(t *testing.T) {
 	t.Parallel()
 	home := t.TempDir()
@@ -39,7 +45,7 @@ func TestTUIOptions(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			h := clitest.New(t)
+			h := clitest.New(t, root)
 			if tc.config {
 				h.Setenv("XDG_CONFIG_HOME", home)
 			} else {
@@ -70,7 +76,7 @@ func TestTUIUsageErrors(t *testing.T) {
 		{[]string{"lss"}, `unknown command or chain file "lss"`},
 		{[]string{"a.yaml", "b.yaml"}, "accepts at most 1 arg"},
 	} {
-		h := clitest.New(t).Setenv("XDG_CONFIG_HOME", t.TempDir())
+		h := clitest.New(t, root).Setenv("XDG_CONFIG_HOME", t.TempDir())
 		f, _, _ := h.Factory(strings.NewReader(""))
 		cmd := tui.NewCmd(f, func(context.Context, *tui.Options) error { t.Errorf("%v ran", tc.args); return nil })
 		cmd.SetArgs(tc.args)

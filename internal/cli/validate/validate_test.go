@@ -4,12 +4,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"pipette/internal/cli/clitest"
+	"pipette/internal/cli/command"
+	"pipette/internal/cli/validate"
 )
+
+// root is `pipette` with only this verb: the test binary links no other.
+var root = clitest.Verbs(func(f *command.Factory) *cobra.Command { return validate.NewCmd(f, nil) })
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
-	h := clitest.New(t).UseCatalog(clitest.Fixtures())
+	h := clitest.New(t, root).UseCatalog(clitest.Fixtures())
 	good := clitest.WriteFile(t, "echo.yaml", clitest.EchoChain)
 	r := h.Run("", "validate", good)
 	if r.Code != 0 || r.Stdout != "ok: test/EchoTwice 1.2.3, 2 steps (first → second)\n" || r.Stderr != "" {
