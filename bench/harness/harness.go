@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -67,6 +68,9 @@ type Process struct {
 	URL  string // http://127.0.0.1:PORT
 	Logs *Logs  // what it wrote to stderr
 	done chan error
+
+	stopOnce sync.Once
+	stopErr  error
 }
 
 // Logs keeps the last 256 KiB or so of a process's stderr (a server under
@@ -147,17 +151,20 @@ func Start(bin string, env []string, args ...string) (*Process, error) {
 }
 
 // Stop sends SIGTERM and waits up to grace for the process to exit, then
-// kills it. It returns the process's exit error (nil for a clean exit).
+// kills it. It returns the process's exit error (nil for a clean exit); a
+// second Stop returns the first one's answer.
 func (p *Process) Stop(grace time.Duration) error {
-	_ = p.Cmd.Process.Signal(os.Interrupt)
-	select {
-	case err := <-p.done:
-		return err
-	case <-time.After(grace):
-		_ = p.Cmd.Process.Kill()
-		<-p.done
-		return errors.New("did not exit within the grace period; killed")
-	}
+	p.stopOnce.Do(func() {
+		_ = p.Cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case p.stopErr = <-p.done:
+		case <-time.After(grace):
+			_ = p.Cmd.Process.Kill()
+			<-p.done
+			p.stopErr = errors.New("did not exit within the grace period; killed")
+		}
+	})
+	return p.stopErr
 }
 
 // Exited reports whether the process has ended, and how.
