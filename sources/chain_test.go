@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 
+	"pipette/algorithms/builtin"
 	"pipette/catalog"
 	"pipette/client"
 	"pipette/internal/testenv"
 	"pipette/pipebuilder"
+	"pipette/server"
 )
 
 // A chain that mixes a built-in and a remote model: an Ollama model writes
@@ -31,6 +34,38 @@ steps:
     algo: nlp/SentimentAnalysis
 output: '{answer: .steps.answer, compound: .steps.mood.compound}'
 `
+
+// A chain published with `serve --chains` calls the Ollama model on the
+// server: an Algorithmia client calls the chain in one request.
+func TestPublishedChainCallsARemoteModel(t *testing.T) {
+	t.Parallel()
+	o := &ollamaDocs{}
+	o.start(t)
+	defer o.stop()
+	reg := builtin.New()
+	merged, err := Merge(context.Background(), reg, reg, []Spec{{Name: "ollama", Kind: KindOllama, URL: "http://" + o.addr}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "sky.yaml"), []byte(mixedChain), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lib, err := pipebuilder.LoadLibrary(context.Background(), dir, merged, merged)
+	if err != nil || len(lib.Problems()) > 0 || len(lib.Chains()) != 1 {
+		t.Fatalf("library: %v %v", err, lib.Problems())
+	}
+	comb := lib.Combined()
+	ts := httptest.NewServer(server.New(server.Config{Source: comb, Runner: comb}))
+	defer ts.Close()
+	resp, err := client.New(ts.URL, "").Algo("demo/SkyMood").Pipe(context.Background(), "why is the sky blue?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := json.Marshal(resp.Result); string(got) != `{"answer":"The sky is blue.","compound":0}` {
+		t.Errorf("the published chain answered %s", got)
+	}
+}
 
 func TestChainAcrossSources(t *testing.T) {
 	t.Parallel()

@@ -13,13 +13,17 @@ import (
 // llama-server and LM Studio on their default ports, each with the request
 // that tells it from anything else listening there (a pipette serve on 8080
 // answers /health with 404).
-var Usual = []struct {
-	Spec  Spec
-	Probe string
-}{
+var Usual = []Candidate{
 	{Spec{Name: "ollama", Kind: KindOllama, URL: "http://127.0.0.1:11434"}, "/api/version"},
 	{Spec{Name: "llamacpp", Kind: KindOpenAI, URL: "http://127.0.0.1:8080"}, "/health"},
 	{Spec{Name: "lmstudio", Kind: KindOpenAI, URL: "http://127.0.0.1:1234"}, "/api/v0/models"},
+}
+
+// Candidate is a server discovery looks for: where, and the request only it
+// answers with 200.
+type Candidate struct {
+	Spec  Spec
+	Probe string
 }
 
 // DiscoverBudget is how long discovery may take in all. A port nobody
@@ -32,12 +36,16 @@ const DiscoverBudget = 30 * time.Millisecond
 // the budget, leaving out any whose name or address a configured source
 // already has. The probes run at once; nothing else is asked.
 func Discover(ctx context.Context, configured []Spec, budget time.Duration) []Spec {
+	return discover(ctx, Usual, configured, budget)
+}
+
+func discover(ctx context.Context, candidates []Candidate, configured []Spec, budget time.Duration) []Spec {
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil}}
-	found := make([]bool, len(Usual))
+	found := make([]bool, len(candidates))
 	var wg sync.WaitGroup
-	for i, u := range Usual {
+	for i, u := range candidates {
 		if taken(u.Spec, configured) {
 			continue
 		}
@@ -56,7 +64,7 @@ func Discover(ctx context.Context, configured []Spec, budget time.Duration) []Sp
 	}
 	wg.Wait()
 	var out []Spec
-	for i, u := range Usual {
+	for i, u := range candidates {
 		if found[i] {
 			sp := u.Spec
 			sp.Discovered = true

@@ -280,3 +280,34 @@ func TestDiscoverLeavesConfiguredAlone(t *testing.T) {
 		t.Errorf("discovery took %s", d)
 	}
 }
+
+// Discovery adds what answers its probe, leaves out a port where something
+// else answers (a pipette serve on 8080 has no /health), and takes no
+// longer than its budget when a port holds a server that never answers.
+func TestDiscoverFindsByProbe(t *testing.T) {
+	t.Parallel()
+	o := &ollamaDocs{}
+	o.start(t)
+	defer o.stop()
+	silent, err := net.Listen("tcp", "127.0.0.1:0") // accepts, never answers
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	candidates := []Candidate{
+		{Spec{Name: "ollama", Kind: KindOllama, URL: "http://" + o.addr}, "/api/version"},
+		{Spec{Name: "llamacpp", Kind: KindOpenAI, URL: "http://" + o.addr}, "/health"}, // another server: 404
+		{Spec{Name: "lmstudio", Kind: KindOpenAI, URL: "http://" + silent.Addr().String()}, "/api/v0/models"},
+	}
+	start := time.Now()
+	found := discover(context.Background(), candidates, nil, 200*time.Millisecond)
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("discovery took %s with a budget of 200ms", d)
+	}
+	if len(found) != 1 || found[0].Name != "ollama" || !found[0].Discovered {
+		t.Errorf("found %+v", found)
+	}
+	if got := discover(context.Background(), candidates, []Spec{{Name: "mine", Kind: KindOllama, URL: "http://" + o.addr}}, 200*time.Millisecond); len(got) != 0 {
+		t.Errorf("a configured address was discovered again: %+v", got)
+	}
+}
