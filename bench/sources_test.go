@@ -170,7 +170,7 @@ func hubEntries(n int) []catalog.Entry {
 		m := catalog.Model{ID: id, Kind: kind, Parameters: int64(1+rng.IntN(70)) * 1e9, Downloads: int64(rng.IntN(5_000_000)), Likes: int64(rng.IntN(5000)),
 			Capabilities: []string{"text-generation"}}
 		e := llm.NewEntry("hf", m, "")
-		e.Tagline = fmt.Sprintf("%s · %s · %d downloads", kind, m.ParamsString(), m.Downloads)
+		e.Tagline = fmt.Sprintf("%s, %s, %d downloads", kind, m.ParamsString(), m.Downloads) // as the hf source writes it
 		out[i] = e
 	}
 	return out

@@ -243,7 +243,7 @@ func tagline(md catalog.Model, m apiModel) string {
 	if m.Gated != nil && m.Gated != false {
 		parts = append(parts, "gated")
 	}
-	return strings.Join(parts, " · ")
+	return strings.Join(parts, ", ")
 }
 
 func shortCount(n int64) string {

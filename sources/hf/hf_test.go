@@ -36,7 +36,7 @@ func TestListWithoutToken(t *testing.T) {
 	}
 	llama, mini := entries[0], entries[1]
 	if llama.Ref.String() != "hf/meta-llama~Llama-3.1-8B-Instruct" || llama.Model.Kind != catalog.ModelChat ||
-		llama.Tagline != "chat · 5.2M downloads · 4.3k likes" || !strings.Contains(llama.Unavailable, "needs a token: set HF_TOKEN") {
+		llama.Tagline != "chat, 5.2M downloads, 4.3k likes" || !strings.Contains(llama.Unavailable, "needs a token: set HF_TOKEN") {
 		t.Errorf("llama: %+v", llama)
 	}
 	if mini.Model.Kind != catalog.ModelEmbedding || !strings.Contains(mini.Unavailable, "this model is sentence-similarity") {
@@ -61,7 +61,7 @@ func TestGetCardAndChatThroughRouter(t *testing.T) {
 	}
 	m := e.Model
 	if m.Parameters != 8030261248 || m.Family != "llama" || m.Revision != "0e9e39f249a1" || e.License != "llama3.1" || e.Unavailable != "" ||
-		e.Tagline != "chat · 8.0B · 5.2M downloads · 4.3k likes · gated" {
+		e.Tagline != "chat, 8.0B, 5.2M downloads, 4.3k likes, gated" {
 		t.Errorf("entry %+v model %+v", e, m)
 	}
 	for _, want := range []string{"https://huggingface.co/meta-llama/Llama-3.1-8B-Instruct", "| parameters | 8.0B |", "| license | llama3.1 |", "## Model Information", "## Calling it"} {

@@ -212,7 +212,7 @@ func tensors(ts []TensorMeta) []catalog.Tensor {
 	return out
 }
 
-// tagline is "tensor · platform · input0 FP32[-1,4] → output0 FP32[-1,3]".
+// tagline is "tensor, platform, input0 FP32[-1,4] -> output0 FP32[-1,3]".
 func tagline(md *ModelMetadata) string {
 	parts := []string{"tensor"}
 	if md.Platform != "" {
@@ -226,9 +226,9 @@ func tagline(md *ModelMetadata) string {
 		return strings.Join(s, ", ")
 	}
 	if len(md.Inputs) > 0 || len(md.Outputs) > 0 {
-		parts = append(parts, sig(md.Inputs)+" → "+sig(md.Outputs))
+		parts = append(parts, sig(md.Inputs)+" -> "+sig(md.Outputs))
 	}
-	return strings.Join(parts, " · ")
+	return strings.Join(parts, ", ")
 }
 
 func shapeString(shape []int64) string {

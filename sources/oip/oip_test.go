@@ -56,7 +56,7 @@ func TestListAndDocs(t *testing.T) {
 		strings.Join(my.VersionNames(), ",") != "2.0.0,1.0.0" || my.Model.Family != "onnxruntime_onnx" {
 		t.Errorf("mymodel: %+v", my)
 	}
-	if my.Tagline != "tensor · onnxruntime_onnx · input0 UINT32[2,2], input1 BOOL[3] → output0 FP32[3,2]" {
+	if my.Tagline != "tensor, onnxruntime_onnx, input0 UINT32[2,2], input1 BOOL[3] -> output0 FP32[3,2]" {
 		t.Errorf("tagline %q", my.Tagline)
 	}
 	if broken.Unavailable != "the server says it is unavailable: unable to load model: file not found" {

@@ -53,7 +53,7 @@ func TestListFromDocs(t *testing.T) {
 		strings.Join(m.Capabilities, ",") != "completion,vision" || m.Loaded {
 		t.Errorf("model %+v", m)
 	}
-	if e.Tagline != "chat · 8.0B · Q4_K_M · 8K ctx · 2.0 GB" {
+	if e.Tagline != "chat, 8.0B, Q4_K_M, 8K ctx, 2.0 GB" {
 		t.Errorf("tagline %q", e.Tagline)
 	}
 	if e.InputKind != catalog.KindAny || e.OutputKind != catalog.KindText || len(e.Samples) == 0 {

@@ -72,7 +72,7 @@ func (s *Source) entry(m model, ex extras, withDocs bool) catalog.Entry {
 	}
 	e := llm.NewEntry(s.name, md, docs)
 	if m.Description != "" {
-		e.Tagline = md.Summary() + " — " + firstSentence(m.Description)
+		e.Tagline = md.Summary() + ": " + firstSentence(m.Description)
 	}
 	if m.Name != "" && m.Name != m.ID {
 		e.Label = m.Name

@@ -125,7 +125,7 @@ func TestListOpenRouter(t *testing.T) {
 		strings.Join(m.Modalities, ",") != "text+image+file->text" {
 		t.Errorf("entry %+v model %+v", e, m)
 	}
-	if !strings.HasSuffix(e.Tagline, "— Gemini 2.5 Pro is Google's state-of-the-art AI model designed for advanced reasoning.") {
+	if !strings.HasSuffix(e.Tagline, ": Gemini 2.5 Pro is Google's state-of-the-art AI model designed for advanced reasoning.") {
 		t.Errorf("tagline %q", e.Tagline)
 	}
 	for _, want := range []string{"Gemini 2.5 Pro is Google's", "$1.25/M input tokens, $10/M output tokens, $0.00516 an image", "Supported parameters: max_tokens"} {

@@ -88,7 +88,7 @@ func TestDocsOfARemoteModel(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
 	for _, want := range []string{
-		"ollama/llama3.2:latest", "model:    chat · 8.0B · Q4_K_M · 8K ctx · 2.0 GB", "source:   ollama",
+		"ollama/llama3.2:latest", "model:    chat, 8.0B, Q4_K_M, 8K ctx, 2.0 GB", "source:   ollama",
 		"| capabilities | completion, vision |", "## Template", "## Modelfile", "try:      pipette call ollama/llama3.2:latest --sample 1",
 	} {
 		if !strings.Contains(r.Stdout, want) {

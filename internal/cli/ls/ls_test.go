@@ -160,8 +160,8 @@ func TestLsWithASource(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
 	}
 	want := "REF                        VERSION  KINDS  SIZE    CONTEXT  TAGLINE\n" +
-		"ollama/deepseek-r1:latest           chat   4.7 GB  8K       chat · 8.0B · Q4_K_M · 8K ctx · 4.7 GB\n" +
-		"ollama/llama3.2:latest              chat   2.0 GB  8K       chat · 8.0B · Q4_K_M · 8K ctx · 2.0 GB\n"
+		"ollama/deepseek-r1:latest           chat   4.7 GB  8K       chat, 8.0B, Q4_K_M, 8K ctx, 4.7 GB\n" +
+		"ollama/llama3.2:latest              chat   2.0 GB  8K       chat, 8.0B, Q4_K_M, 8K ctx, 2.0 GB\n"
 	if r.Stdout != want {
 		t.Errorf("ls --kind chat --sort size:\n%s\nwant\n%s", r.Stdout, want)
 	}
