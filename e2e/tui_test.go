@@ -226,3 +226,49 @@ func TestTUIAgainstServer(t *testing.T) {
 	tm.keys("q")
 	tm.waitFor("EXITED 0")
 }
+
+// TestTabEscWalkInTmux walks the panes with Tab, shift+Tab, 1/2/3 and esc
+// in --plain, where the focused pane is the one framed with = and #.
+func TestTabEscWalkInTmux(t *testing.T) {
+	bin := binary(t)
+	tm := newTerm(t, 100, 30, bin+" --plain")
+	tm.waitFor("models", "? help")
+	focusedAt := func(s string) string {
+		lines := strings.Split(s, "\n")
+		switch {
+		case strings.HasPrefix(lines[0], "#=") && strings.Contains(s, "chain - "):
+			return "builder"
+		case strings.HasPrefix(lines[0], "#="):
+			return "catalog"
+		case strings.Contains(lines[0], "+#="):
+			return "detail"
+		}
+		return "none"
+	}
+	step := func(key, want, text string) {
+		t.Helper()
+		tm.keys(key)
+		s := tm.waitFor(text)
+		deadline := time.Now().Add(10 * time.Second)
+		for focusedAt(s) != want && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+			s = tm.screen()
+		}
+		if got := focusedAt(s); got != want {
+			t.Fatalf("after %s the focus is on the %s, want the %s:\n%s", key, got, want, s)
+		}
+	}
+	step("Tab", "detail", "Docs")
+	step("Tab", "catalog", "models")
+	step("BTab", "detail", "Docs")
+	step("2", "detail", "input -")
+	step("Escape", "catalog", "models")
+	step("a", "catalog", "added ")
+	step("Tab", "detail", "Docs")
+	step("Tab", "builder", "chain - me/Untitled")
+	step("Escape", "detail", "Docs")
+	step("c", "builder", "chain - me/Untitled")
+	step("Tab", "catalog", "models")
+	tm.keys("q")
+	tm.waitFor("EXITED 0")
+}
