@@ -3,6 +3,8 @@
 package atomicfile
 
 import (
+	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -18,27 +20,36 @@ import (
 // directly, since renaming over it would replace the device or the pipe
 // with a file.
 func Write(path string, data []byte, perm os.FileMode) error {
+	_, err := WriteFrom(path, bytes.NewReader(data), perm)
+	return err
+}
+
+// WriteFrom is Write for data read from r (a download), which it copies
+// without holding it in memory; it returns how many bytes it wrote. When r
+// fails, the old file is left as it was.
+func WriteFrom(path string, r io.Reader, perm os.FileMode) (int64, error) {
 	if target, err := filepath.EvalSymlinks(path); err == nil {
 		path = target
 		if fi, err := os.Stat(target); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
-			return writeInPlace(target, data)
+			return writeInPlace(target, r)
 		}
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, perm|(perm&0o444)>>2); err != nil {
-		return err
+		return 0, err
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	tmp := f.Name()
-	fail := func(err error) error {
+	fail := func(err error) (int64, error) {
 		f.Close()
 		os.Remove(tmp)
-		return err
+		return 0, err
 	}
-	if _, err := f.Write(data); err != nil {
+	n, err := io.Copy(f, r)
+	if err != nil {
 		return fail(err)
 	}
 	if err := f.Chmod(perm); err != nil {
@@ -49,28 +60,28 @@ func Write(path string, data []byte, perm os.FileMode) error {
 	}
 	if err := f.Close(); err != nil {
 		os.Remove(tmp)
-		return err
+		return 0, err
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
-		return err
+		return 0, err
 	}
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync() // best effort: not every file system syncs directories
 		d.Close()
 	}
-	return nil
+	return n, nil
 }
 
-// writeInPlace writes data to an existing file that is not a regular one.
-func writeInPlace(path string, data []byte) error {
+// writeInPlace writes r to an existing file that is not a regular one.
+func writeInPlace(path string, r io.Reader) (int64, error) {
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
+	n, err := io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	return f.Close()
+	return n, err
 }

@@ -1,9 +1,13 @@
 package atomicfile
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 func TestWriteReplacesAndMakesPrivateDirs(t *testing.T) {
@@ -77,5 +81,28 @@ func TestWriteThroughALink(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(elsewhere); len(ents) != 1 {
 		t.Errorf("temp files left next to the target: %v", ents)
+	}
+}
+
+// TestWriteFromAFailingReader: the old file stays whole and nothing is left
+// beside it when the reader fails half-way.
+func TestWriteFromAFailingReader(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "download.bin")
+	if err := Write(path, []byte("the old file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := io.MultiReader(strings.NewReader("half of the new"), iotest.ErrReader(errors.New("connection reset")))
+	if n, err := WriteFrom(path, r, 0o644); err == nil || n != 0 {
+		t.Errorf("WriteFrom = %d, %v; want the reader's error", n, err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "the old file" {
+		t.Errorf("the file holds %q", b)
+	}
+	if ents, _ := os.ReadDir(filepath.Dir(path)); len(ents) != 1 {
+		t.Errorf("temp files left: %v", ents)
+	}
+	if n, err := WriteFrom(path, strings.NewReader("new"), 0o644); err != nil || n != 3 {
+		t.Errorf("WriteFrom = %d, %v", n, err)
 	}
 }

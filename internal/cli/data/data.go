@@ -16,6 +16,7 @@ import (
 
 	"pipette/client"
 	store "pipette/data"
+	"pipette/internal/atomicfile"
 	"pipette/internal/cli/command"
 	"pipette/internal/cli/iostreams"
 	"pipette/internal/human"
@@ -228,33 +229,12 @@ func Get(ctx context.Context, opts *Options, srcArg, dest string) error {
 	if info, err := os.Stat(dest); err == nil && info.IsDir() {
 		dest = filepath.Join(dest, f.Name())
 	}
-	n, err := writeAtomic(dest, r)
+	n, err := atomicfile.WriteFrom(dest, r, 0o644)
 	if err != nil {
-		return err
+		return fmt.Errorf("write %s: %w", dest, human.FileError(err))
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Downloaded %s to %s (%s)\n", src, dest, human.Bytes(n))
 	return nil
-}
-
-// writeAtomic writes r to path through a temporary file in the same folder,
-// so an interrupted download never leaves half a file under the name.
-func writeAtomic(path string, r io.Reader) (int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return 0, fmt.Errorf("write %s: %w", path, human.FileError(err))
-	}
-	n, err := io.Copy(tmp, r)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return 0, fmt.Errorf("write %s: %w", path, human.FileError(err))
-	}
-	return n, nil
 }
 
 // Remove deletes files, and directories: empty ones, or with -r whatever
