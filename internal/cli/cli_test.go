@@ -89,13 +89,10 @@ func TestSameOutputInProcessAndOverHTTP(t *testing.T) {
 // pipe get it.
 func TestHelpHasNoTrailingSpaces(t *testing.T) {
 	t.Parallel()
-	for _, verb := range []string{"", "ls", "docs", "call", "serve", "run", "validate", "export"} {
+	for _, verb := range []string{"", "ls", "docs", "call", "serve", "run", "validate", "export", "data", "data ls"} {
 		t.Run("pipette "+verb, func(t *testing.T) {
 			t.Parallel()
-			args := []string{"--help"}
-			if verb != "" {
-				args = []string{verb, "--help"}
-			}
+			args := append(strings.Fields(verb), "--help")
 			r := clitest.New(t, cli.NewRootCmd).Run("", args...)
 			if r.Code != 0 || !strings.Contains(r.Stdout, "pipette") {
 				t.Fatalf("%v: %+v", args, r)
