@@ -19,9 +19,11 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/replay"
 	"pipette/internal/testenv"
 	"pipette/pipebuilder"
 	"pipette/server"
+	"pipette/sources"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -503,5 +505,53 @@ func TestRunSameInProcessAndOverHTTP(t *testing.T) {
 				t.Errorf("%s: step %s differs: %+v vs %+v", tc.name, l.ID, l, r)
 			}
 		}
+	}
+}
+
+// A chain whose step is a remote model exports as a Go program that calls
+// it through a gateway (pipette serve --source ollama=…) like any step: the
+// model's reference (with ":" in it) reaches /v1/algo intact.
+func TestExportedGoCallsARemoteModel(t *testing.T) {
+	ollama := replay.New(t, filepath.Join("..", "sources", "ollama", "testdata"), map[string]string{
+		"GET /api/tags": "tags.json", "GET /api/ps": "ps.json", "GET /api/version": "version.json",
+		"POST /api/show": "show.json", "POST /api/chat": "chat.ndjson",
+	})
+	reg := pipebuilder.NewTestRegistry()
+	merged, err := sources.Merge(context.Background(), reg, reg, []sources.Spec{{Name: "ollama", Kind: sources.KindOllama, URL: ollama.URL}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(server.New(server.Config{Source: merged, Runner: merged}))
+	defer ts.Close()
+	c, err := pipebuilder.Parse("remote.yaml", []byte(`chain: v1
+name: test/Remote
+version: 1.0.0
+input: text
+steps:
+  - id: answer
+    algo: ollama/llama3.2:latest
+    input: '{prompt: .input, options: {max_tokens: 16}}'
+  - id: loud
+    algo: test/Upper/1.0.0
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(context.Background(), merged); err != nil {
+		t.Fatal(err)
+	}
+	src, err := pipebuilder.ExportGo(c, pipebuilder.GoExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := buildProgram(t, src)
+	cmd := exec.Command(bin, "-server", ts.URL, "why is the sky blue?")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if stdout.String() != "THE SKY IS BLUE.\n" {
+		t.Errorf("the exported program printed %q", stdout.String())
 	}
 }
