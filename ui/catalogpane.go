@@ -47,13 +47,13 @@ type catalogPane struct {
 	appliedFrom string
 	srcs        *sources.Watch         // the remote sources' status, for the header
 	marked      func(path string) bool // marked for the compare view
-	// keep holds the cursor on its entry through the next result (the
+	// keepPath holds the cursor on that entry through the next result (the
 	// listing was refreshed under it).
-	keep    bool
-	seq     int  // newest filter run
-	pending bool // a filter run is in flight
-	dirty   bool // the query changed while it ran: run again when it lands
-	took    time.Duration
+	keepPath string
+	seq      int  // newest filter run
+	pending  bool // a filter run is in flight
+	dirty    bool // the query changed while it ran: run again when it lands
+	took     time.Duration
 
 	sortBy sortKey
 	recent map[string]time.Time // ref path → last run
@@ -258,8 +258,8 @@ func (p *catalogPane) applyFilter(msg filterDoneMsg, stay bool) bool {
 		p.sorted = len(p.matches) // reference, size or recent-use order already
 	}
 	p.cursor = 0
-	if p.keep {
-		stay, p.keep = true, false
+	if p.keepPath != "" {
+		stay, keep, p.keepPath = true, p.keepPath, ""
 	}
 	if (msg.query == "" || stay) && keep != "" {
 		// Clearing the filter returns to where the user was.

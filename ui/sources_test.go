@@ -45,8 +45,12 @@ func TestSourceStatusLive(t *testing.T) {
 	if s := plainScreen(m); !strings.Contains(s, "lab ✓") || !strings.Contains(s, "lab/tiny-chat:1b") {
 		t.Fatalf("the source and its models are not listed:\n%s", s)
 	}
+	selectRef(t, m, "test/WordCount")
 	f.down.Store(true)
 	fireTimers(t, m, "sources.dueMsg")
+	if e, _ := m.cat.selected(); e.Ref.Path() != "test/WordCount" {
+		t.Errorf("the refreshed listing moved the cursor to %s", e.Ref.Path())
+	}
 	s := plainScreen(m)
 	if !strings.Contains(s, "lab ✗") || !strings.Contains(s, "lab is down: ") {
 		t.Fatalf("a stopped server is not shown as down:\n%s", s)

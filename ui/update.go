@@ -229,7 +229,9 @@ func (m *Model) catalogLoaded(msg catalogLoadedMsg) tea.Cmd {
 		if msg.err != nil || m.cat.loading {
 			return nil // the listing on screen stays; the watch tries again
 		}
-		m.cat.keep = true
+		if e, ok := m.cat.selected(); ok {
+			m.cat.keepPath = e.Ref.Path()
+		}
 	}
 	if m.srcs != nil && msg.err == nil {
 		m.srcs.Listed(msg.statuses)
