@@ -1,12 +1,14 @@
 package sources
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"pipette/algorithms/builtin"
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/replay"
 	"pipette/server"
 )
 
@@ -142,5 +145,49 @@ func TestGatewayCancelStopsTheModel(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the model's server kept generating after the client closed the stream")
+	}
+}
+
+// A tensor model of an OIP source keeps its tensors behind pipette's own
+// OIP face: its metadata and an inference request pass through.
+func TestGatewayPassesATensorModelThrough(t *testing.T) {
+	t.Parallel()
+	kserve := replay.New(t, "oip/testdata", map[string]string{
+		"GET /v2": "server_metadata.json", "POST /v2/repository/index": "index.json",
+		"GET /v2/models/mymodel": "model_metadata.json", "POST /v2/models/mymodel/versions/2/infer": "infer_response.json",
+	})
+	reg := builtin.New()
+	merged, err := Merge(context.Background(), reg, reg, []Spec{{Name: "kserve", Kind: KindOIP, URL: kserve.URL}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := httptest.NewServer(server.New(server.Config{Source: merged, Runner: merged}))
+	defer gw.Close()
+	get := func(path string) string {
+		r, err := http.Get(gw.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		return string(b)
+	}
+	if md := get("/v2/models/kserve~mymodel"); !strings.Contains(md, `"platform":"onnxruntime_onnx"`) ||
+		!strings.Contains(md, `{"name":"input0","datatype":"UINT32","shape":[2,2]}`) || !strings.Contains(md, `"versions":["2.0.0","1.0.0"]`) {
+		t.Errorf("metadata %s", md)
+	}
+	raw, _ := os.ReadFile("oip/testdata/infer_request.json")
+	r, err := http.Post(gw.URL+"/v2/models/kserve~mymodel/infer", "application/json", bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != 200 || !strings.Contains(string(b), `"model_name":"kserve~mymodel","model_version":"2.0.0"`) ||
+		!strings.Contains(string(b), `"data":[1,1.1,2,2.1,3,3.1]`) {
+		t.Errorf("infer: %d %s", r.StatusCode, b)
+	}
+	if sent, _ := json.Marshal(kserve.Last("/v2/models/mymodel/versions/2/infer")["inputs"]); !strings.Contains(string(sent), `"name":"input0"`) {
+		t.Errorf("the request reached the OIP server as %s", sent)
 	}
 }
