@@ -297,8 +297,8 @@ func TestTryImageOutputPreview(t *testing.T) {
 		t.Errorf("image not previewed in truecolor half blocks:\n%s", ansiStrip(s))
 	}
 	press(t, m, "y")
-	if !strings.Contains(m.status, "w saves it") {
-		t.Errorf("copying binary: status %q", m.status)
+	if !strings.Contains(m.status.Text(), "w saves it") {
+		t.Errorf("copying binary: status %q", m.status.Text())
 	}
 }
 
@@ -317,8 +317,8 @@ func TestTryCancel(t *testing.T) {
 		t.Error("running state not shown")
 	}
 	press(t, m, "esc")
-	if m.try.Running() || !strings.Contains(m.status, "cancelled") {
-		t.Fatalf("esc did not cancel: running=%v status=%q", m.try.Running(), m.status)
+	if m.try.Running() || !strings.Contains(m.status.Text(), "cancelled") {
+		t.Fatalf("esc did not cancel: running=%v status=%q", m.try.Running(), m.status.Text())
 	}
 	select {
 	case msg := <-late:
@@ -371,8 +371,8 @@ func TestCodeTab(t *testing.T) {
 		}
 	}
 	press(t, m, "y")
-	if !strings.Contains(m.status, "copied the JavaScript snippet") {
-		t.Errorf("status %q", m.status)
+	if !strings.Contains(m.status.Text(), "copied the JavaScript snippet") {
+		t.Errorf("status %q", m.status.Text())
 	}
 }
 
@@ -600,8 +600,8 @@ func TestLoadFileAndSaveOutput(t *testing.T) {
 	}
 	press(t, m, "o")
 	retype(t, m, filepath.Join(dir, "nope"))
-	if m.statusKind != common.StatusError || !strings.Contains(m.status, "no such file") {
-		t.Errorf("missing file: %q", m.status)
+	if m.status.Kind() != common.StatusError || !strings.Contains(m.status.Text(), "no such file") {
+		t.Errorf("missing file: %q", m.status.Text())
 	}
 }
 
@@ -683,7 +683,7 @@ func TestKeysWaitForTheFilterResult(t *testing.T) {
 		run(t, m, cmd)
 	}
 	if m.builder.Chain() == nil || m.builder.Chain().Pipeline() != "shout" {
-		t.Fatalf("after the filter answered: %+v (status %q)", m.builder.Chain(), m.status)
+		t.Fatalf("after the filter answered: %+v (status %q)", m.builder.Chain(), m.status.Text())
 	}
 	// q still quits at once while a result is outstanding.
 	m.cat.pending = true

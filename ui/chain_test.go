@@ -220,8 +220,8 @@ func TestChainRunShowsEveryStepAndCancel(t *testing.T) {
 	if s := plainScreen(m3); !strings.Contains(s, "fail ✗ AlgorithmError") || !strings.Contains(s, "the model broke on purpose") || !strings.Contains(s, "✓") {
 		t.Errorf("a failed step is not shown:\n%s", s)
 	}
-	if !strings.Contains(m3.status, "step fail") {
-		t.Errorf("status = %q", m3.status)
+	if !strings.Contains(m3.status.Text(), "step fail") {
+		t.Errorf("status = %q", m3.status.Text())
 	}
 
 	// u runs up to the selected step only.
@@ -313,7 +313,7 @@ func TestChainSaveOpenExportClipboard(t *testing.T) {
 	prompt(t, m) // ctrl+s on a new chain asks for a path
 	retype(t, m, path)
 	if m.builder.File() != path {
-		t.Fatalf("file = %q (status %q)", m.builder.File(), m.status)
+		t.Fatalf("file = %q (status %q)", m.builder.File(), m.status.Text())
 	}
 	back, err := pipebuilder.Load(path)
 	if err != nil || !back.Equal(m.builder.Chain()) {
@@ -339,8 +339,8 @@ func TestChainSaveOpenExportClipboard(t *testing.T) {
 	os.WriteFile(bad, []byte("chain: [v1\n"), 0o644)
 	press(t, m2, "ctrl+o")
 	retype(t, m2, bad)
-	if m2.statusKind != common.StatusError || !strings.Contains(m2.status, "not valid YAML") || len(m2.builder.Chain().Steps) != 2 {
-		t.Errorf("bad file: status %q, steps %d", m2.status, len(m2.builder.Chain().Steps))
+	if m2.status.Kind() != common.StatusError || !strings.Contains(m2.status.Text(), "not valid YAML") || len(m2.builder.Chain().Steps) != 2 {
+		t.Errorf("bad file: status %q, steps %d", m2.status.Text(), len(m2.builder.Chain().Steps))
 	}
 
 	// Export to the clipboard: the command sets it.
@@ -372,8 +372,8 @@ func TestChainSaveOpenExportClipboard(t *testing.T) {
 	if !strings.Contains(clip, "algo: test/Shout/1.0.0") {
 		t.Errorf("the clipboard did not get the YAML: %q", clip)
 	}
-	if !strings.Contains(m2.status, "copied the chain as YAML") {
-		t.Errorf("status = %q", m2.status)
+	if !strings.Contains(m2.status.Text(), "copied the chain as YAML") {
+		t.Errorf("status = %q", m2.status.Text())
 	}
 }
 
@@ -413,8 +413,8 @@ func TestChainDraftRestore(t *testing.T) {
 	if m3.builder.Chain() != nil {
 		t.Error("discard installed the draft")
 	}
-	if !strings.Contains(m3.status, "draft discarded; a copy is in") {
-		t.Errorf("status after discard: %q", m3.status)
+	if !strings.Contains(m3.status.Text(), "draft discarded; a copy is in") {
+		t.Errorf("status after discard: %q", m3.status.Text())
 	}
 	m3.builder.Close()
 	m4 := newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{DraftPath: draft})
@@ -439,8 +439,8 @@ func TestChainFileAtStart(t *testing.T) {
 	src := "chain: v1\nname: me/Half\nversion: 1.0.0\ninput: text\nsteps:\n  - id: loud\n    algo: test/Shout/1.0.0\n    input: '{text: .steps.nope'\n    colour: red\n"
 	os.WriteFile(half, []byte(src), 0o644)
 	m = newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{ChainFile: half})
-	if m.builder.Chain() == nil || len(m.builder.Problems()) == 0 || m.statusKind == common.StatusInfo || !strings.Contains(m.status, "half.yaml:") {
-		t.Fatalf("malformed file: chain %+v problems %v status %q", m.builder.Chain(), m.builder.Problems(), m.status)
+	if m.builder.Chain() == nil || len(m.builder.Problems()) == 0 || m.status.Kind() == common.StatusInfo || !strings.Contains(m.status.Text(), "half.yaml:") {
+		t.Fatalf("malformed file: chain %+v problems %v status %q", m.builder.Chain(), m.builder.Problems(), m.status.Text())
 	}
 	assertFits(t, m)
 	if s := plainScreen(m); !strings.Contains(s, "2 problems") || !strings.Contains(s, "unknown field `colour`") {
@@ -450,8 +450,8 @@ func TestChainFileAtStart(t *testing.T) {
 	broken := filepath.Join(dir, "broken.yaml")
 	os.WriteFile(broken, []byte("steps: [\n"), 0o644)
 	m = newChainModelWith(t, client.NewLocal(reg, reg), 100, 30, Options{ChainFile: broken})
-	if m.builder.Chain() != nil || m.statusKind != common.StatusError || m.builder.File() != "" {
-		t.Fatalf("unreadable file: chain %+v status %q", m.builder.Chain(), m.status)
+	if m.builder.Chain() != nil || m.status.Kind() != common.StatusError || m.builder.File() != "" {
+		t.Fatalf("unreadable file: chain %+v status %q", m.builder.Chain(), m.status.Text())
 	}
 	if b, _ := os.ReadFile(broken); string(b) != "steps: [\n" {
 		t.Error("the unreadable file was changed")
@@ -513,7 +513,7 @@ func TestMemeChainBuiltWithKeys(t *testing.T) {
 	press(t, m, "o")
 	retype(t, m, "../algorithms/testdata/images/astronaut.png")
 	if in, _, set := m.builder.Input(); !set || in.Kind != catalog.KindBinary {
-		t.Fatalf("input not loaded: %q", m.status)
+		t.Fatalf("input not loaded: %q", m.status.Text())
 	}
 	press(t, m, "r")
 	if m.builder.RunErr() != nil {
@@ -552,7 +552,7 @@ func TestMemeChainBuiltWithKeys(t *testing.T) {
 		retype(t, m, path)
 		b, err := os.ReadFile(path)
 		if err != nil {
-			t.Fatalf("export to %s: %v (status %q)", path, err, m.status)
+			t.Fatalf("export to %s: %v (status %q)", path, err, m.status.Text())
 		}
 		return b
 	}

@@ -88,16 +88,16 @@ func TestChainBrokenDraftSetAside(t *testing.T) {
 	two := t.TempDir()
 	leaveDraft(t, two, "b1", broken)
 	leaveDraft(t, two, "b2", broken)
-	if m2 := builderIn(t, two, Options{}); !strings.Contains(m2.status, "2 drafts could not be read and were set aside in "+filepath.Join(two, "drafts")) {
-		t.Errorf("two broken drafts: status %q", m2.status)
+	if m2 := builderIn(t, two, Options{}); !strings.Contains(m2.status.Text(), "2 drafts could not be read and were set aside in "+filepath.Join(two, "drafts")) {
+		t.Errorf("two broken drafts: status %q", m2.status.Text())
 	}
 	m := builderIn(t, state, Options{})
 	aside, _ := filepath.Glob(filepath.Join(state, "drafts", "broken.unreadable-*.yaml"))
 	if len(aside) != 1 {
 		t.Fatalf("set aside: %v", aside)
 	}
-	if !strings.Contains(m.status, "set aside as "+aside[0]) {
-		t.Errorf("the status line does not say where the draft went: %q", m.status)
+	if !strings.Contains(m.status.Text(), "set aside as "+aside[0]) {
+		t.Errorf("the status line does not say where the draft went: %q", m.status.Text())
 	}
 	addSteps(t, m, "test/Shout")
 	if b, _ := os.ReadFile(aside[0]); string(b) != broken {
@@ -184,8 +184,8 @@ func TestChainSaveKeepsComments(t *testing.T) {
 	if want := strings.Replace(commentedChain, "id: count", "id: words", 1); string(b) != want {
 		t.Errorf("saved:\n%s\nwant:\n%s", b, want)
 	}
-	if !strings.Contains(m.status, "saved the chain to "+file) {
-		t.Errorf("status %q", m.status)
+	if !strings.Contains(m.status.Text(), "saved the chain to "+file) {
+		t.Errorf("status %q", m.status.Text())
 	}
 	// Saving again, the file unchanged on disk since, asks nothing.
 	press(t, m, "N")
@@ -254,8 +254,8 @@ func TestChainSaveAs(t *testing.T) {
 		t.Errorf("save as did not keep the layout:\n%s", b)
 	}
 	press(t, m, "ctrl+s")
-	if m.dialog != nil || !strings.Contains(m.status, "saved the chain to "+fresh) {
-		t.Errorf("ctrl+s after save as should write the new file without asking: %q\n%s", m.status, plainScreen(m))
+	if m.dialog != nil || !strings.Contains(m.status.Text(), "saved the chain to "+fresh) {
+		t.Errorf("ctrl+s after save as should write the new file without asking: %q\n%s", m.status.Text(), plainScreen(m))
 	}
 }
 

@@ -16,7 +16,7 @@ func openTestCompare(t *testing.T, f *fakeServer, w, h int, theme string) *Model
 	selectRef(t, m, "lab/big-chat:8b")
 	press(t, m, "m", "C")
 	if m.focus != focusCompare {
-		t.Fatalf("C did not open the compare view (status %q)", m.status)
+		t.Fatalf("C did not open the compare view (status %q)", m.status.Text())
 	}
 	press(t, m, "i", "ctrl+a", "ctrl+k", "type:why is the sky blue?", "esc")
 	return m

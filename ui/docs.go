@@ -171,7 +171,8 @@ func rewrap(s string, w int) string {
 	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
 		line = strings.TrimRightFunc(line, func(r rune) bool { return r == ' ' })
 		plain := xansi.Strip(line)
-		if xansi.StringWidth(plain) <= w {
+		if xansi.StringWidth(plain) <= w || strings.ContainsAny(plain, "│┼") {
+			// A table row is kept whole: wrapped, its columns would be lost.
 			out = append(out, line)
 			continue
 		}

@@ -165,8 +165,8 @@ func TestResizeDefersTransmission(t *testing.T) {
 
 func TestBadImagesSettingIsReported(t *testing.T) {
 	m := New(Options{Images: "sixel"})
-	if m.com.Graphics.Kind() != graphics.KindHalfBlocks || m.com.Graphics.Mode() != graphics.ImagesHalfBlocks || !strings.Contains(m.status, "sixel image previews are not supported") {
-		t.Errorf("kind %v mode %q status %q", m.com.Graphics.Kind(), m.com.Graphics.Mode(), m.status)
+	if m.com.Graphics.Kind() != graphics.KindHalfBlocks || m.com.Graphics.Mode() != graphics.ImagesHalfBlocks || !strings.Contains(m.status.Text(), "sixel image previews are not supported") {
+		t.Errorf("kind %v mode %q status %q", m.com.Graphics.Kind(), m.com.Graphics.Mode(), m.status.Text())
 	}
 	if New(Options{}).com.Graphics.Mode() != graphics.ImagesAuto {
 		t.Error("the default is auto")

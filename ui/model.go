@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"pipette/ui/components/code"
+	"pipette/ui/components/statusline"
 	"pipette/ui/components/try"
 	"strings"
 	"time"
@@ -102,9 +103,6 @@ const (
 
 var tabNames = []string{"Docs", "Try", "Code"}
 
-// statusTTL is how long a message stays; errors stay until replaced.
-const statusTTL = 4 * time.Second
-
 // Model is the root model.
 type Model struct {
 	opt Options
@@ -138,9 +136,7 @@ type Model struct {
 
 	dialog dialog.Dialog // on top of the panes; nil when none
 
-	status     string
-	statusKind common.StatusKind
-	statusID   int
+	status *statusline.Line
 
 	tickGen  int
 	ticking  bool
@@ -162,7 +158,7 @@ func New(opt Options) *Model {
 		mode = graphics.ImagesHalfBlocks
 	}
 	c := &common.Common{Keys: keys.Default(), Graphics: graphics.New(mode), Clock: common.Clock{Now: opt.Now, Tick: opt.Tick}, Debug: opt.Debug}
-	m := &Model{opt: opt, com: c, dark: opt.Dark, details: map[string]catalog.Entry{}, fetching: map[string]bool{}}
+	m := &Model{opt: opt, com: c, status: statusline.New(c), dark: opt.Dark, details: map[string]catalog.Entry{}, fetching: map[string]bool{}}
 	m.themeName = opt.Theme
 	if opt.Plain {
 		m.themeName = "plain"
@@ -297,15 +293,7 @@ func (m *Model) busy() bool {
 	return m.cat.loading || m.cat.pending || m.try.Running() || m.builder.Running() || m.srcs.Checking() || m.compare.Running()
 }
 
-func (m *Model) setStatus(s string, k common.StatusKind) tea.Cmd {
-	m.statusID++
-	m.status, m.statusKind = s, k
-	if k == common.StatusError {
-		return nil
-	}
-	id := m.statusID
-	return m.com.Clock.After(statusTTL, func(time.Time) tea.Msg { return statusExpiredMsg{id: id} })
-}
+func (m *Model) setStatus(s string, k common.StatusKind) tea.Cmd { return m.status.Set(s, k) }
 
 // setTheme switches the palette: one assignment every component reads.
 func (m *Model) setTheme(pal themes.Palette) {

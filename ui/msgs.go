@@ -41,9 +41,6 @@ type tickMsg struct {
 	at  time.Time
 }
 
-// statusExpiredMsg clears the status line if id is still the current message.
-type statusExpiredMsg struct{ id int }
-
 // historySavedMsg reports an appended history record.
 type historySavedMsg struct{ err error }
 

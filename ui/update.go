@@ -146,12 +146,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return m.tick()
 
-	case statusExpiredMsg:
-		if msg.id == m.statusID {
-			m.status = ""
-		}
-		return nil
-
 	case common.StatusMsg:
 		return m.setStatus(msg.Text, msg.Kind)
 
@@ -210,6 +204,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	}
 	// The builder's own messages (runs, previews, files), then cursor
 	// blinks and the like for whichever input is focused.
+	m.status.Update(msg)
 	if cmd := m.builder.Update(msg); cmd != nil {
 		return cmd
 	}
@@ -242,8 +237,8 @@ func (m *Model) catalogLoaded(msg catalogLoadedMsg) tea.Cmd {
 	}
 	m.cat.resetFilter()
 	m.cat.setIndex(msg.ix)
-	if m.statusKind == common.StatusError && strings.HasPrefix(m.status, "cannot load the catalog") {
-		m.status = ""
+	if m.status.Kind() == common.StatusError && strings.HasPrefix(m.status.Text(), "cannot load the catalog") {
+		m.status.Clear()
 	}
 	filter := m.cat.filterCmd()
 	return tea.Batch(filter, m.startTicking(), m.drainKeys())

@@ -275,23 +275,18 @@ func (m *Model) helpLine(own, tail []key.Binding) string {
 func (m *Model) statusLine() string {
 	st := m.com.Styles
 	spin := m.com.Spinner()
-	var left string
+	left := st.Muted.Render(m.cat.source)
 	switch {
-	case m.status != "":
-		style := map[common.StatusKind]lipgloss.Style{common.StatusInfo: st.StatusInfo, common.StatusWarn: st.StatusWarn, common.StatusError: st.StatusError}[m.statusKind]
-		left = style.Render(m.status)
 	case m.try.Running():
 		left = st.Accent.Render(spin + " running " + m.try.Entry().Ref.Path())
 	case m.compare.Running():
 		left = st.Accent.Render(spin + " comparing " + fmt.Sprint(len(m.compare.Models())) + " models")
 	case m.builder.Running():
 		left = st.Accent.Render(spin + " running the chain " + m.builder.Chain().Name)
-	default:
-		left = st.Muted.Render(m.cat.source)
 	}
 	right := ""
 	if m.com.Debug && m.cat.ix != nil && m.cat.took > 0 && m.cat.applyValid && m.cat.applied != "" {
 		right = st.Muted.Render(fmt.Sprintf("filter %s", m.com.Duration(m.cat.took)))
 	}
-	return " " + common.FitRow(left, right, m.lay.w-2)
+	return m.status.View(m.lay.w, left, right)
 }
