@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -8,6 +9,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"pipette/catalog"
+	"pipette/client"
+	"pipette/sources"
 	"pipette/ui/dialog"
 )
 
@@ -126,5 +130,47 @@ func TestSortBySize(t *testing.T) {
 	}
 	if s := plainScreen(m); !strings.Contains(s, "1.2B  808 MB  Q4_K_M  128K  tools · free") || !strings.Contains(s, "$0.15/$0.6 per M") {
 		t.Errorf("the rows do not show the models' facts:\n%s", s)
+	}
+}
+
+// hangingServer never answers, like a host that drops packets.
+type hangingServer struct{ fakeServer }
+
+func (h *hangingServer) Probe(ctx context.Context) (string, error) {
+	<-ctx.Done()
+	return "", ctx.Err()
+}
+
+// A source that never answers holds up neither the first frame nor the
+// rest of the catalog: the built-ins are listed within the first listing's
+// bound, and the source spins as checking.
+func TestHangingSourceDoesNotBlock(t *testing.T) {
+	t.Parallel()
+	h := &hangingServer{fakeServer: *newFakeServer("slow")}
+	reg := testRegistry()
+	c, err := sources.NewCatalog(context.Background(), reg, reg, sources.NewLive(sources.Spec{Name: "slow", Kind: sources.KindOllama, URL: "http://10.255.255.1:11434"}, h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(Options{Client: client.NewLocal(c, c), Theme: "dark", Now: func() time.Time { return testTime }, Dark: true})
+	useTestTimers(m)
+	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	if s := plainScreen(m); !strings.Contains(s, "loading") {
+		t.Errorf("the first frame, before any listing:\n%s", s)
+	}
+	// The listing alone (Init also starts the sources' first check, which
+	// waits for the source in its own command).
+	start := time.Now()
+	msg := m.loadCatalog()()
+	if d := time.Since(start); d > firstListing+time.Second {
+		t.Errorf("the catalog took %s to list with a source that hangs", d)
+	}
+	send(t, m, msg)
+	s := plainScreen(m)
+	if !strings.Contains(s, "test/Shout") || !strings.Contains(s, "slow") {
+		t.Errorf("the built-ins should be listed, the source shown as checking:\n%s", s)
+	}
+	if st, _ := m.srcs.Status("slow"); st.State != catalog.SourceChecking {
+		t.Errorf("status %+v", st)
 	}
 }

@@ -187,9 +187,14 @@ func (w *Watch) Down() int {
 }
 
 // Mark is a source's state as one glyph in its colour: ✓ up, ✗ down, the
-// spinner while checking.
+// spinner while checking; in words with --plain.
 func Mark(com *common.Common, s catalog.SourceStatus) string {
 	st := com.Styles
+	if st.Palette.Plain {
+		// Without colour a glyph reads as punctuation ("lab + farm x"):
+		// say it.
+		return "(" + string(s.State) + ")"
+	}
 	switch s.State {
 	case catalog.SourceUp:
 		return st.Success.Render("✓")
