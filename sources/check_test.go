@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"pipette/algorithms/builtin"
 	"pipette/catalog"
 )
 
@@ -44,5 +45,53 @@ func TestCheckSourcesDownAndBack(t *testing.T) {
 	c.CheckSources(cancelled, 0)
 	if st := l.Status(); st.State != catalog.SourceUp {
 		t.Errorf("a cancelled check put the source down: %+v", st)
+	}
+}
+
+// hangs is a server that never answers.
+type hangs struct{}
+
+func (hangs) Probe(ctx context.Context) (string, error) { <-ctx.Done(); return "", ctx.Err() }
+func (hangs) List(ctx context.Context) ([]catalog.Entry, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+func (hangs) Get(ctx context.Context, id string) (catalog.Entry, error) {
+	<-ctx.Done()
+	return catalog.Entry{}, ctx.Err()
+}
+func (hangs) Stream(ctx context.Context, e catalog.Entry, in catalog.Value, emit func(catalog.Chunk) error) (catalog.Output, error) {
+	<-ctx.Done()
+	return catalog.Output{}, ctx.Err()
+}
+
+// A source that hangs holds up neither the caller past its context nor
+// the other sources' statuses; a second round waits for the same check
+// rather than starting another.
+func TestCheckSourcesHanging(t *testing.T) {
+	t.Parallel()
+	o := &ollamaDocs{}
+	o.start(t)
+	defer o.stop()
+	good, err := Open(Spec{Name: "ollama", Kind: KindOllama, URL: "http://" + o.addr}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow := NewLive(Spec{Name: "far", Kind: KindOllama, URL: "http://10.255.255.1:11434"}, hangs{})
+	c, err := NewCatalog(context.Background(), builtin.Registry(), builtin.Registry(), good, slow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		start := time.Now()
+		st := c.CheckSources(ctx, 0)
+		cancel()
+		if d := time.Since(start); d > time.Second {
+			t.Errorf("a round took %s", d)
+		}
+		if st[0].State != catalog.SourceUp || st[1].State != catalog.SourceChecking {
+			t.Errorf("statuses %+v", st)
+		}
 	}
 }

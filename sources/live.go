@@ -65,8 +65,9 @@ type Live struct {
 	retryMin time.Duration
 	retryMax time.Duration
 	details  map[string]detail
-	refresh  *refreshCall // the listing under way, shared by everyone who waits for it
-	gen      uint64       // changes whenever what List returns does
+	refresh  *refreshCall  // the listing under way, shared by everyone who waits for it
+	gen      uint64        // changes whenever what List returns does
+	checking chan struct{} // the Check under way (check.go); closed when it ends
 }
 
 type detail struct {

@@ -30,8 +30,9 @@ const (
 	// ProbeAge is how old an up source's status may grow before it is
 	// probed: a stopped server shows as down within about this.
 	ProbeAge = 5 * time.Second
-	// checkTimeout bounds one round of checks.
-	checkTimeout = 8 * time.Second
+	// checkTimeout is how long a round waits for the checks: a source
+	// that takes longer shows its status on a later round.
+	checkTimeout = time.Second
 )
 
 // Watch follows the statuses of a catalog's sources.
