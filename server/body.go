@@ -208,7 +208,7 @@ func unsupportedMedia(msg string) *catalog.Error {
 // know is refused before the body is read.
 func bodyCharset(contentType string) (encoding.Encoding, *catalog.Error) {
 	mt, params, err := mime.ParseMediaType(contentType)
-	if err != nil || strings.EqualFold(mt, "application/octet-stream") {
+	if err != nil || strings.EqualFold(mt, client.ContentTypeBinary) {
 		return nil, nil
 	}
 	name := strings.ToLower(strings.TrimSpace(params["charset"]))

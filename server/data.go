@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"pipette/catalog"
+	"pipette/client"
 	"pipette/data"
 	"pipette/internal/human"
 )
@@ -183,12 +184,12 @@ func (s *Server) getData(w http.ResponseWriter, r *http.Request, a data.Access, 
 
 func fileContentType(accept string) string {
 	switch {
-	case strings.HasPrefix(accept, "text/plain"):
-		return "text/plain; charset=utf-8"
-	case strings.HasPrefix(accept, "application/json"):
-		return "application/json"
+	case strings.HasPrefix(accept, client.ContentTypeText):
+		return client.ContentTypeText + "; charset=utf-8"
+	case strings.HasPrefix(accept, client.ContentTypeJSON):
+		return client.ContentTypeJSON
 	}
-	return "application/octet-stream"
+	return client.ContentTypeBinary
 }
 
 type dirListing struct {
@@ -267,7 +268,7 @@ func readDirRequest(w http.ResponseWriter, r *http.Request, dst any, what string
 // emptyOK is the Data API's "empty 200": no body, typed as JSON so that the
 // npm client hands its callback {} rather than undefined.
 func emptyOK(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", client.ContentTypeJSON)
 	w.WriteHeader(http.StatusOK)
 }
 
