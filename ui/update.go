@@ -104,26 +104,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.catalogLoaded(msg)
 
 	case filterDoneMsg:
-		if !m.cat.applyFilter(msg, m.focus != focusCatalog) {
-			return nil
-		}
-		var again tea.Cmd
-		if m.cat.dirty {
-			again = m.cat.filterCmd()
-		}
-		sel := m.selectionChanged()
-		return tea.Batch(again, sel, m.drainKeys())
+		return m.filtered(msg)
 
 	case entryLoadedMsg:
-		delete(m.fetching, msg.path)
-		if msg.err != nil {
-			return m.setStatus("cannot fetch "+msg.path+": "+common.OneLine(msg.err.Error()), common.StatusError)
-		}
-		m.details[msg.path] = msg.entry
-		if m.hasSel && m.selected.Ref.Path() == msg.path {
-			return m.selectionChanged()
-		}
-		return nil
+		return m.entryLoaded(msg)
 
 	case docsRenderedMsg:
 		m.docs.rendered(msg)
@@ -215,6 +199,33 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.dialogMsg(msg)
 	}
 	return m.routeText(msg)
+}
+
+// filtered installs a filter result, then acts on the keys that waited
+// for it.
+func (m *Model) filtered(msg filterDoneMsg) tea.Cmd {
+	if !m.cat.applyFilter(msg, m.focus != focusCatalog) {
+		return nil
+	}
+	var again tea.Cmd
+	if m.cat.dirty {
+		again = m.cat.filterCmd()
+	}
+	sel := m.selectionChanged()
+	return tea.Batch(again, sel, m.drainKeys())
+}
+
+// entryLoaded keeps an entry's full details fetched with Get.
+func (m *Model) entryLoaded(msg entryLoadedMsg) tea.Cmd {
+	delete(m.fetching, msg.path)
+	if msg.err != nil {
+		return m.setStatus("cannot fetch "+msg.path+": "+common.OneLine(msg.err.Error()), common.StatusError)
+	}
+	m.details[msg.path] = msg.entry
+	if m.hasSel && m.selected.Ref.Path() == msg.path {
+		return m.selectionChanged()
+	}
+	return nil
 }
 
 func (m *Model) catalogLoaded(msg catalogLoadedMsg) tea.Cmd {
