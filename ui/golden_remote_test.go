@@ -45,6 +45,10 @@ var remoteScenes = []struct {
 		selectRef(t, m, "lab/big-chat:8b")
 		press(t, m, "2", "p", "type:Answer in one sentence.", "tab", "type:0.2", "tab", "type:64", "ctrl+s", "r")
 	}},
+	{"params", func(t *testing.T, m *Model) {
+		selectRef(t, m, "lab/tiny-chat:1b")
+		press(t, m, "2", "p", "type:Answer in one sentence.", "tab", "type:2.5", "tab", "type:64", "tab", `type:\n\n, END`, "ctrl+s")
+	}},
 	{"compare", func(t *testing.T, m *Model) {
 		for _, ref := range []string{"lab/tiny-chat:1b", "lab/big-chat:8b", "test/Shout"} {
 			selectRef(t, m, ref)
