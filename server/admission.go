@@ -76,6 +76,7 @@ type admission struct {
 	draining bool
 	avgRun   float64 // seconds, moving average of run times: the Retry-After estimate
 	rejected rejectionCounter
+	quiet    func() // called (without a.mu) when the last running call ends; may be nil
 }
 
 // algoState is one algorithm's share. States are kept for the life of the
@@ -210,11 +211,22 @@ func (a *admission) leave(w *waiter) bool {
 // whose algorithm has room.
 func (a *admission) release(st *algoState, ran time.Duration) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	a.running--
 	st.running--
 	a.avgRun = 0.9*a.avgRun + 0.1*ran.Seconds()
 	a.dispatch()
+	quiet := a.running == 0
+	a.mu.Unlock()
+	if quiet && a.quiet != nil {
+		a.quiet()
+	}
+}
+
+// idle reports whether no call runs or waits.
+func (a *admission) idle() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.running == 0 && a.waiting.Len() == 0
 }
 
 // dispatch admits waiters while slots are free. Each free slot goes to the

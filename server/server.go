@@ -83,6 +83,7 @@ func New(cfg Config) *Server {
 	s.catalog = newCatalogCache(cfg.Source, catalogTTL)
 	s.bgCtx, s.bgCancel = context.WithCancelCause(context.Background())
 	s.adm = newAdmission(cfg.Limits, s.metrics)
+	s.adm.quiet = newTrimmer(s.adm.idle).quiet
 	s.workers = newWorkers()
 	b := memoryBudgets(cfg, s.maxBody, s.adm.lim.MaxRunning)
 	s.bodyBudget, s.callMemory = b.body, b.call
