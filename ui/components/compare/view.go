@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"pipette/catalog"
+	"pipette/internal/human"
 	"pipette/ui/common"
 	"pipette/ui/components/modelinfo"
 	"pipette/ui/components/value"
@@ -151,7 +152,11 @@ func (c *Compare) columnLines(i int) []string {
 	case r.Err != nil && r.Pieces == 0:
 		out = st.Error.Render(common.WrapText(catalog.AsError(r.Err).Message, w))
 	case r.Pieces > 0 || r.Resp == nil:
-		out = st.Text.Render(common.WrapText(r.Text(), w))
+		text, before := r.Tail(value.MaxShown)
+		if before > 0 {
+			text = fmt.Sprintf("… %s before\n", human.Bytes(int64(before))) + text
+		}
+		out = st.Text.Render(common.WrapText(text, w))
 		if r.Err != nil {
 			out += "\n" + st.Error.Render(common.WrapText(catalog.AsError(r.Err).Message, w))
 		}

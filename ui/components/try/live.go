@@ -7,12 +7,15 @@ package try
 // generating; what had arrived stays on screen.
 
 import (
+	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"pipette/catalog"
+	"pipette/internal/human"
 	"pipette/ui/common"
+	"pipette/ui/components/value"
 	"pipette/ui/components/modelinfo"
 	"pipette/ui/components/params"
 	"pipette/ui/components/stream"
@@ -105,7 +108,11 @@ func (t *Try) liveText() (string, bool) {
 		return "", false
 	}
 	if r.Running() || t.err != nil {
-		return r.Text(), true
+		text, before := r.Tail(value.MaxShown)
+		if before > 0 {
+			text = fmt.Sprintf("… %s before\n", human.Bytes(int64(before))) + text
+		}
+		return text, true
 	}
 	return "", false
 }
