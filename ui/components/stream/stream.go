@@ -15,8 +15,8 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
-	"unicode/utf8"
 	"time"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 

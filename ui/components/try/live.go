@@ -15,10 +15,10 @@ import (
 	"pipette/catalog"
 	"pipette/internal/human"
 	"pipette/ui/common"
-	"pipette/ui/components/value"
 	"pipette/ui/components/modelinfo"
 	"pipette/ui/components/params"
 	"pipette/ui/components/stream"
+	"pipette/ui/components/value"
 	"pipette/ui/dialog"
 	"pipette/ui/history"
 )
