@@ -56,8 +56,8 @@ type Store struct {
 }
 
 // Open opens the store at where: a URL with a scheme gocloud.dev/blob knows
-// (mem:// always; s3://, gs:// and azblob:// when the cloud drivers are
-// linked in, see data/cloud), or else a folder, created if missing.
+// (mem:// always; s3://, gs:// and azblob:// in a binary built
+// with -tags cloud, see data/cloud), or else a folder, created if missing.
 func Open(ctx context.Context, where string, opt Options) (*Store, error) {
 	if opt.MaxFileSize < 0 || opt.MaxFileSize > maxFileSizeCap {
 		return nil, fmt.Errorf("the file size limit %d is not between 1 and %d bytes", opt.MaxFileSize, int64(maxFileSizeCap))
@@ -66,7 +66,10 @@ func Open(ctx context.Context, where string, opt Options) (*Store, error) {
 		return nil, fmt.Errorf("the listing page size %d is not between 1 and 100000", opt.PageSize)
 	}
 	var b backend
-	if strings.Contains(where, "://") {
+	if scheme, _, ok := strings.Cut(where, "://"); ok {
+		if !blob.DefaultURLMux().ValidBucketScheme(scheme) {
+			return nil, unknownScheme(where, scheme)
+		}
 		bk, err := blob.OpenBucket(ctx, where)
 		if err != nil {
 			return nil, fmt.Errorf("open the data store %s: %w", where, err)
@@ -87,6 +90,16 @@ func Open(ctx context.Context, where string, opt Options) (*Store, error) {
 		s.pageSize = DefaultPageSize
 	}
 	return s, nil
+}
+
+// cloudSchemes are the object stores data/cloud links in under -tags cloud.
+var cloudSchemes = map[string]bool{"s3": true, "gs": true, "azblob": true}
+
+func unknownScheme(where, scheme string) error {
+	if cloudSchemes[scheme] {
+		return fmt.Errorf("%s needs the %s:// driver, which this pipette was built without; build it with `go build -tags cloud`, or use a folder", where, scheme)
+	}
+	return fmt.Errorf("%s: %s:// is not a store pipette knows; give a folder, or an s3://, gs://, azblob:// or mem:// URL", where, scheme)
 }
 
 // Where is the folder or URL the store was opened at.
