@@ -191,3 +191,26 @@ func TestBodyDeadlineWithoutAConnection(t *testing.T) {
 		t.Errorf("%d %s", rec.Code, rec.Body)
 	}
 }
+
+// A client that never reads a large answer is cut after the write timeout:
+// the handler does not stay blocked on it.
+func TestUnreadAnswerIsCut(t *testing.T) {
+	t.Parallel()
+	s, ts, _ := newTest(t, func(c *Config) { c.Timeouts = Timeouts{Write: 300 * time.Millisecond} })
+	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if tcp, ok := conn.(*net.TCPConn); ok {
+		tcp.SetReadBuffer(4 << 10) // keep the kernel from taking the answer for us
+	}
+	body := strings.Repeat("z", 4<<20)
+	fmt.Fprintf(conn, "POST /v1/algo/test/Echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	waitFor(t, func() bool { return strings.Contains(metricsText(t, s), "pipette_calls_in_flight 1") })
+	start := time.Now()
+	waitFor(t, func() bool { return strings.Contains(metricsText(t, s), "pipette_calls_in_flight 0") })
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("the handler stayed blocked on an unread answer for %s", d)
+	}
+}

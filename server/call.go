@@ -270,7 +270,11 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, oc callOutcome, 
 	}
 	// The answer is ready: from now on a client that does not read it is
 	// cut after the write timeout, while the call itself was never timed.
-	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.timeouts.Write))
+	// A small answer fits the socket's buffer and cannot block, so only a
+	// large one pays for the timer.
+	if len(result) > 64<<10 || len(v.Bytes) > 64<<10 {
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.timeouts.Write))
+	}
 	if opt.output == "raw" {
 		oc.status = writeRaw(w, v, result)
 		return oc
