@@ -97,3 +97,24 @@ func TestComparePagesWhenNarrow(t *testing.T) {
 	}
 	assertFits(t, m)
 }
+
+// The compare commands are in the palette and the help; run from the
+// palette they act in the compare view, or say what to mark first.
+func TestCompareFromThePalette(t *testing.T) {
+	t.Parallel()
+	m := newTestModelWith(t, newFakeCatalog(t, newFakeServer("lab")), 120, 40, "dark")
+	press(t, m, "ctrl+p", "type:run every model", "enter")
+	if m.focus == focusCompare || !strings.Contains(m.status.Text(), "mark two to four models") {
+		t.Errorf("with nothing marked: focus %d, status %q", m.focus, m.status.Text())
+	}
+	m2 := openTestCompare(t, newFakeServer("lab"), 120, 40, "dark")
+	press(t, m2, "esc")
+	press(t, m2, "ctrl+p", "type:run every model", "enter")
+	if m2.focus != focusCompare || m2.compare.Running() || !strings.Contains(plainScreen(m2), "✓ TTFT") {
+		t.Errorf("the palette's run: focus %d\n%s", m2.focus, plainScreen(m2))
+	}
+	press(t, m2, "?")
+	if s := plainScreen(m2); !strings.Contains(s, "compare") {
+		t.Errorf("the help has no compare keys:\n%s", s)
+	}
+}

@@ -58,6 +58,11 @@ func (m *Model) act(a dialog.Action) tea.Cmd {
 			m.focus = focusCatalog
 		case keys.ScopeChain:
 			m.focusChain()
+		case keys.ScopeCompare:
+			if len(m.compare.Models()) == 0 {
+				return m.openCompare() // says what to mark first
+			}
+			m.focus = focusCompare
 		case keys.ScopeDocs, keys.ScopeTry, keys.ScopeCode:
 			m.focus = focusDetail
 			m.tab = map[keys.Scope]tabID{keys.ScopeDocs: tabDocs, keys.ScopeTry: tabTry, keys.ScopeCode: tabCode}[a.Scope]

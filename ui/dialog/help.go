@@ -81,7 +81,7 @@ func (d *Help) layout(iw int) []string {
 		keyW = max(keyW, ansi.StringWidth(b.Help().Key))
 	}
 	var cols []string
-	for _, sc := range []keys.Scope{keys.ScopeGlobal, keys.ScopeCatalog, keys.ScopeDocs, keys.ScopeTry, keys.ScopeCode, keys.ScopeChain} {
+	for _, sc := range []keys.Scope{keys.ScopeGlobal, keys.ScopeCatalog, keys.ScopeDocs, keys.ScopeTry, keys.ScopeCode, keys.ScopeChain, keys.ScopeCompare} {
 		lines := []string{st.Title.Render(sc.String())}
 		for _, b := range km.InScope(sc) {
 			if !b.Enabled() {

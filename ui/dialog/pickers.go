@@ -16,7 +16,7 @@ import (
 func NewPalette(com *common.Common, focused keys.Scope, models func(q string) []catalog.Entry) *Picker {
 	var items []Item
 	seen := map[string]bool{}
-	for _, sc := range []keys.Scope{focused, keys.ScopeGlobal, keys.ScopeCatalog, keys.ScopeDocs, keys.ScopeTry, keys.ScopeCode, keys.ScopeChain} {
+	for _, sc := range []keys.Scope{focused, keys.ScopeGlobal, keys.ScopeCatalog, keys.ScopeDocs, keys.ScopeTry, keys.ScopeCode, keys.ScopeChain, keys.ScopeCompare} {
 		for _, b := range com.Keys.InScope(sc) {
 			k := sc.String() + "." + string(b.ID)
 			if seen[k] || !b.Enabled() {
