@@ -55,6 +55,7 @@ type config struct {
 	serveArgs  []string
 	inProcess  bool
 	cpuProfile string
+	bin        string
 }
 
 func parseFlags() (config, error) {
@@ -68,6 +69,7 @@ func parseFlags() (config, error) {
 	serveArgs := flag.String("serve-args", "", "extra arguments for pipette serve, space-separated")
 	flag.BoolVar(&c.inProcess, "inprocess", false, "serve pipette's API in this process (with -cpuprofile: a profile of the server code)")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of this process to FILE (with -inprocess)")
+	flag.StringVar(&c.bin, "bin", "", "a pipette binary to serve with, instead of building this module (an older build, to compare)")
 	flag.Parse()
 	for _, s := range strings.Split(*conns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -163,12 +165,16 @@ func startTargets(ctx context.Context, cfg config) ([]target, func(), error) {
 		stops = append(stops, stopServer)
 		pipetteURL = url
 	} else {
-		bin, remove, err := harness.Build(ctx, ".")
-		if err != nil {
-			cleanup()
-			return nil, nil, err
+		bin := cfg.bin
+		if bin == "" {
+			built, remove, err := harness.Build(ctx, ".")
+			if err != nil {
+				cleanup()
+				return nil, nil, err
+			}
+			stops = append(stops, remove)
+			bin = built
 		}
-		stops = append(stops, remove)
 		p, err := harness.Start(bin, nil, append([]string{"serve", "--addr", "127.0.0.1:0"}, cfg.serveArgs...)...)
 		if err != nil {
 			cleanup()
