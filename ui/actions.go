@@ -43,8 +43,6 @@ func (m *Model) do(id keys.Action) tea.Cmd {
 		}
 		return m.refreshDetail()
 	case keys.Reload:
-		m.cat.ix, m.cat.matches = nil, nil
-		m.cat.resetFilter()
 		return tea.Batch(m.loadCatalog(), m.startTicking())
 	case keys.ChainAdd:
 		if m.focus == focusChain {
@@ -151,40 +149,20 @@ func (m *Model) back() tea.Cmd {
 }
 
 func (m *Model) doCatalog(id keys.Action) tea.Cmd {
-	h := max(1, m.cat.listHeight())
 	switch id {
-	case keys.Up:
-		m.cat.move(-1)
-	case keys.Down:
-		m.cat.move(1)
-	case keys.PageUp:
-		m.cat.move(-h)
-	case keys.PageDown:
-		m.cat.move(h)
-	case keys.Top:
-		m.cat.move(-len(m.cat.matches))
-	case keys.Bottom:
-		m.cat.move(len(m.cat.matches))
+	case keys.Up, keys.Down, keys.PageUp, keys.PageDown, keys.Top, keys.Bottom:
+		m.cat.Perform(id)
 	case keys.Filter:
-		// Allowed while the catalog loads: the query applies when it lands.
-		m.cat.filtering = true
-		return m.cat.input.Focus()
+		return m.cat.Perform(id)
 	case keys.Clear:
-		if m.cat.input.Value() == "" && m.cat.tag == "" && m.cat.from == "" {
-			return nil
-		}
-		m.cat.input.SetValue("")
-		m.cat.tag, m.cat.from = "", ""
-		return tea.Batch(m.cat.filterCmd(), m.startTicking())
+		return tea.Batch(m.cat.Perform(id), m.catalogFollow())
 	case keys.Tags:
-		if m.cat.ix == nil {
+		if m.cat.Index() == nil {
 			return nil
 		}
-		return m.openDialog(dialog.NewTags(m.com, catalog.Tags(m.cat.ix.Entries())))
+		return m.openDialog(dialog.NewTags(m.com, catalog.Tags(m.cat.Index().Entries())))
 	case keys.Sort:
-		m.cat.sortBy = (m.cat.sortBy + 1) % sortKey(len(sortNames))
-		m.cat.applyValid = false
-		return tea.Batch(m.cat.filterCmd(), m.setStatus("sorted "+sortNames[m.cat.sortBy], common.StatusInfo))
+		return tea.Batch(m.cat.Perform(id), m.setStatus("sorted "+m.cat.SortBy().String(), common.StatusInfo))
 	case keys.Mark:
 		if !m.hasSel {
 			return nil

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"pipette/ui/common"
+	cataloglist "pipette/ui/components/catalog"
 	"pipette/ui/dialog"
 	"pipette/ui/keys"
 	"strings"
@@ -41,7 +42,7 @@ func collect(cmd tea.Cmd) <-chan tea.Msg {
 
 func TestCatalogLoadsSorted(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
-	if m.cat.loading || m.cat.ix == nil {
+	if m.cat.Loading() || m.cat.Index() == nil {
 		t.Fatal("catalog not loaded")
 	}
 	s := plainScreen(m)
@@ -50,35 +51,8 @@ func TestCatalogLoadsSorted(t *testing.T) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}
 	}
-	if e, _ := m.cat.selected(); e.Ref.Path() != "test/Pixels" {
+	if e, _ := m.cat.Selected(); e.Ref.Path() != "test/Pixels" {
 		t.Errorf("first row = %s, want test/Pixels (sorted by name)", e.Ref.Path())
-	}
-}
-
-func TestFilterHighlightsAndSelectsBestMatch(t *testing.T) {
-	m := newTestModel(t, 100, 30, "dark")
-	press(t, m, "/", "type:wcount")
-	if !m.cat.filtering {
-		t.Fatal("/ did not focus the filter")
-	}
-	e, _ := m.cat.selected()
-	if e.Ref.Path() != "test/WordCount" {
-		t.Fatalf("best match for wc = %s", e.Ref.Path())
-	}
-	if got := m.cat.matches[0].InRef; len(got) != 6 {
-		t.Errorf("highlight positions = %v, want six", got)
-	}
-	// The matched characters are drawn in the match style.
-	if !strings.Contains(screen(m), m.com.Styles.Match.Inherit(m.com.Styles.Selected).Render("W")) {
-		t.Error("matched character W not highlighted")
-	}
-	press(t, m, "enter")
-	if m.cat.filtering || m.cat.query() != "wcount" {
-		t.Error("enter should keep the filter and leave the input")
-	}
-	press(t, m, "esc")
-	if m.cat.query() != "" || len(m.cat.matches) != 5 {
-		t.Errorf("esc should clear the filter: %q, %d rows", m.cat.query(), len(m.cat.matches))
 	}
 }
 
@@ -88,55 +62,8 @@ func TestGlobalKeysAreTextWhileTyping(t *testing.T) {
 	if m.quitting || m.dialog != nil || m.tab != tabDocs {
 		t.Fatal("q, ? or 1 acted as commands while the filter had focus")
 	}
-	if m.cat.query() != "q?1" {
-		t.Errorf("filter = %q", m.cat.query())
-	}
-}
-
-func TestFilterRunsOneAtATime(t *testing.T) {
-	m := newTestModel(t, 100, 30, "dark")
-	press(t, m, "/")
-	_, first := m.Update(keyMsg("s"))
-	_, second := m.Update(keyMsg("h"))
-	if first == nil || !m.cat.pending || !m.cat.dirty {
-		t.Fatal("the first key should start a run and the second mark it dirty")
-	}
-	run(t, m, second) // no search of its own
-	run(t, m, first)  // lands, then the dirty query runs, narrowed
-	if m.cat.pending || m.cat.applied != "sh" {
-		t.Fatalf("after both: pending %v applied %q", m.cat.pending, m.cat.applied)
-	}
-	if e, _ := m.cat.selected(); e.Ref.Path() != "test/Shout" {
-		t.Errorf("selected %s", e.Ref.Path())
-	}
-}
-
-func TestStaleFilterResultIsDropped(t *testing.T) {
-	m := newTestModel(t, 100, 30, "dark")
-	m.cat.input.SetValue("sh")
-	old := m.cat.filterCmd()
-	m.cat.input.SetValue("")
-	press(t, m, "R") // reloading makes the run in flight meaningless
-	run(t, m, old)
-	if m.cat.applied == "sh" {
-		t.Error("a result from before the reload was installed")
-	}
-}
-
-func TestNarrowingMatchesFullSearch(t *testing.T) {
-	m := newTestModel(t, 100, 30, "dark")
-	press(t, m, "/", "type:t")
-	press(t, m, "type:e")
-	press(t, m, "type:x")
-	narrowed := m.cat.matches
-	full := m.cat.ix.Search("tex")
-	if len(narrowed) != len(full) {
-		t.Fatalf("narrowed %d, full %d", len(narrowed), len(full))
-	}
-	for i := range full {
-		if narrowed[i].Index != full[i].Index {
-			t.Errorf("row %d: narrowed %d, full %d", i, narrowed[i].Index, full[i].Index)
-		}
+	if m.cat.Query() != "q?1" {
+		t.Errorf("filter = %q", m.cat.Query())
 	}
 }
 
@@ -147,19 +74,19 @@ func TestTagFacetAndSort(t *testing.T) {
 		t.Fatal("# did not open the tag picker")
 	}
 	press(t, m, "type:stats", "enter")
-	if m.cat.tag != "stats" || len(m.cat.matches) != 1 {
-		t.Fatalf("tag filter: tag %q, %d rows", m.cat.tag, len(m.cat.matches))
+	if m.cat.Tag() != "stats" || len(m.cat.Matches()) != 1 {
+		t.Fatalf("tag filter: tag %q, %d rows", m.cat.Tag(), len(m.cat.Matches()))
 	}
 	press(t, m, "esc")
-	if m.cat.tag != "" {
+	if m.cat.Tag() != "" {
 		t.Error("esc should clear the tag")
 	}
 	// Run Shout so it becomes the most recent, then sort by recent use.
 	selectRef(t, m, "test/Shout")
 	press(t, m, "2", "r", "esc")
 	press(t, m, "s", "s") // name → size → recent
-	if e, _ := m.cat.selected(); m.cat.sortBy != sortRecent || m.cat.ix.Entry(m.cat.matches[0].Index).Ref.Path() != "test/Shout" {
-		t.Errorf("sort by recent: first row %s (selected %s)", m.cat.ix.Entry(m.cat.matches[0].Index).Ref.Path(), e.Ref.Path())
+	if e, _ := m.cat.Selected(); m.cat.SortBy() != cataloglist.SortRecent || m.cat.Index().Entry(m.cat.Matches()[0].Index).Ref.Path() != "test/Shout" {
+		t.Errorf("sort by recent: first row %s (selected %s)", m.cat.Index().Entry(m.cat.Matches()[0].Index).Ref.Path(), e.Ref.Path())
 	}
 }
 
@@ -167,10 +94,9 @@ func TestTagFacetAndSort(t *testing.T) {
 func selectRef(t testing.TB, m *Model, path string) {
 	t.Helper()
 	m.focus = focusCatalog
-	for i, mt := range m.cat.matches {
-		if m.cat.ix.Entry(mt.Index).Ref.Path() == path {
-			m.cat.cursor = i
-			m.cat.clamp()
+	for i, mt := range m.cat.Matches() {
+		if m.cat.Index().Entry(mt.Index).Ref.Path() == path {
+			m.cat.SetCursor(i)
 			run(t, m, m.selectionChanged())
 			return
 		}
@@ -438,7 +364,7 @@ func TestMouseClicks(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	// Rows start under the border, the title and the filter line.
 	send(t, m, tea.MouseClickMsg{X: 5, Y: 4, Button: tea.MouseLeft})
-	if e, _ := m.cat.selected(); e.Ref.Path() != "test/Shout" {
+	if e, _ := m.cat.Selected(); e.Ref.Path() != "test/Shout" {
 		t.Errorf("click on the 2nd row selected %s", e.Ref.Path())
 	}
 	// Click the "Code" tab label at the right end of the detail header.
@@ -448,8 +374,8 @@ func TestMouseClicks(t *testing.T) {
 		t.Errorf("click on Code: tab %v focus %v", m.tab, m.focus)
 	}
 	send(t, m, tea.MouseWheelMsg{X: 2, Y: 5, Button: tea.MouseWheelDown})
-	if m.cat.cursor != 4 {
-		t.Errorf("wheel over the catalog: cursor %d", m.cat.cursor)
+	if m.cat.Cursor() != 4 {
+		t.Errorf("wheel over the catalog: cursor %d", m.cat.Cursor())
 	}
 }
 
@@ -465,8 +391,8 @@ func TestCatalogErrorAndRetry(t *testing.T) {
 	assertFits(t, m)
 	src.down.Store(false)
 	press(t, m, "R")
-	if m.cat.err != nil || m.cat.ix == nil || m.cat.ix.Len() != 5 {
-		t.Fatalf("retry did not recover: %v", m.cat.err)
+	if m.cat.Err() != nil || m.cat.Index() == nil || m.cat.Index().Len() != 5 {
+		t.Fatalf("retry did not recover: %v", m.cat.Err())
 	}
 }
 
@@ -626,7 +552,7 @@ func TestFilterTypedWhileLoading(t *testing.T) {
 		t.Errorf("no loading state:\n%s", plainScreen(m))
 	}
 	run(t, m, m.Init())
-	if e, _ := m.cat.selected(); e.Ref.Path() != "test/WordCount" {
+	if e, _ := m.cat.Selected(); e.Ref.Path() != "test/WordCount" {
 		t.Errorf("query typed during load not applied: %s", e.Ref.Path())
 	}
 }
@@ -635,8 +561,7 @@ func TestLateFilterResultKeepsTheModelInUse(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	selectRef(t, m, "test/Shout")
 	press(t, m, "enter", "i", "type: edited")
-	m.cat.input.SetValue("t")
-	run(t, m, m.cat.filterCmd()) // lands while the user edits the input
+	run(t, m, m.cat.SetQuery("t")) // lands while the user edits the input
 	if m.selected.Ref.Path() != "test/Shout" || !strings.Contains(m.try.InputText(), " edited") {
 		t.Errorf("a late filter result replaced the model in use: %s, %q", m.selected.Ref.Path(), m.try.InputText())
 	}
@@ -686,7 +611,7 @@ func TestKeysWaitForTheFilterResult(t *testing.T) {
 		t.Fatalf("after the filter answered: %+v (status %q)", m.builder.Chain(), m.status.Text())
 	}
 	// q still quits at once while a result is outstanding.
-	m.cat.pending = true
+	m.cat.SetQuery("x") // its run never lands
 	_, cmd := m.Update(keyMsg("q"))
 	if cmd == nil || !m.quitting {
 		t.Error("q waited for the filter")

@@ -13,7 +13,8 @@ import (
 
 // searchModels is the palette's model rows for a query.
 func (m *Model) searchModels(q string) []catalog.Entry {
-	if m.cat.ix == nil {
+	ix := m.cat.Index()
+	if ix == nil {
 		return nil
 	}
 	n := 30
@@ -21,8 +22,8 @@ func (m *Model) searchModels(q string) []catalog.Entry {
 		n = 10
 	}
 	var out []catalog.Entry
-	for _, mt := range m.cat.ix.SearchTop(q, n) {
-		out = append(out, m.cat.ix.Entry(mt.Index))
+	for _, mt := range ix.SearchTop(q, n) {
+		out = append(out, ix.Entry(mt.Index))
 		if len(out) == n {
 			break
 		}
@@ -76,8 +77,7 @@ func (m *Model) act(a dialog.Action) tea.Cmd {
 	case dialog.PickSource:
 		return m.pickSource(a.Source)
 	case dialog.PickTag:
-		m.cat.tag = a.Tag
-		return tea.Batch(m.cat.filterCmd(), m.startTicking())
+		return tea.Batch(m.cat.SetTag(a.Tag), m.catalogFollow())
 	case dialog.Replay:
 		return m.replay(a.Record)
 	case dialog.UseDataFile:
@@ -112,11 +112,11 @@ func (m *Model) submit(a dialog.Submit) (tea.Cmd, error) {
 
 // jumpTo selects the model at path, clearing the filter so it is listed.
 func (m *Model) jumpTo(path string) tea.Cmd {
-	if m.cat.ix == nil {
+	if m.cat.Index() == nil {
 		return m.setStatus(path+" is not in this catalog", common.StatusError)
 	}
-	m.cat.showAll()
-	if !m.cat.selectPath(path) {
+	m.cat.ShowAll()
+	if !m.cat.SelectPath(path) {
 		return m.setStatus(path+" is not in this catalog", common.StatusError)
 	}
 	if m.focus == focusChain {

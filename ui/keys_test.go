@@ -22,7 +22,7 @@ func TestRemappedKeysShowAndWork(t *testing.T) {
 		t.Errorf("the footer does not show the remapped add key:\n%s", lastLines(s, 3))
 	}
 	press(t, m, "a") // no binding takes it: it starts the filter
-	if m.builder.Chain() != nil || !m.cat.filtering {
+	if m.builder.Chain() != nil || !m.cat.Filtering() {
 		t.Fatal("a still adds after the remap")
 	}
 	press(t, m, "esc")

@@ -100,6 +100,7 @@ func (m *Model) relayout() {
 	old := m.lay
 	m.lay = m.computeLayout()
 	l := m.lay
+	m.cat.SetFocused(m.focus == focusCatalog && m.dialog == nil)
 	if l.tooSmall || l == old {
 		return
 	}

@@ -36,6 +36,7 @@ import (
 	"pipette/ui/chain"
 	"pipette/ui/chain/draft"
 	"pipette/ui/common"
+	cataloglist "pipette/ui/components/catalog"
 	"pipette/ui/components/compare"
 	"pipette/ui/components/graphics"
 	"pipette/ui/components/sources"
@@ -118,7 +119,7 @@ type Model struct {
 	tab         tabID
 	zoom        bool // the detail pane fills the screen
 
-	cat     catalogPane
+	cat     *cataloglist.List
 	srcs    *sources.Watch // the remote sources' status
 	compare *compare.Compare
 	// refreshing is a listing under way that replaces the one on screen
@@ -173,16 +174,16 @@ func New(opt Options) *Model {
 	if opt.Client != nil {
 		source = opt.Client.Source().Name()
 	}
-	m.cat = newCatalogPane(c, source)
+	m.cat = cataloglist.New(c, source)
 	if opt.Client != nil {
 		m.srcs = sources.New(c, opt.Client.Source())
-		m.cat.srcs = m.srcs
+		m.cat.SetSources(m.srcs)
 	}
 	m.docs = newDocsPane(c)
 	m.try = try.New(c, opt.Client)
 	m.code = code.New(c, opt.ServerURL, opt.APIKey)
 	m.compare = compare.New(c, opt.Client)
-	m.cat.marked = m.compare.Marked
+	m.cat.SetMarked(m.compare.Marked)
 	var drafts chain.Drafts
 	if opt.DraftPath != "" {
 		drafts = draft.New(filepath.Join(filepath.Dir(opt.DraftPath), "drafts"), opt.DraftPath)
@@ -227,14 +228,14 @@ func (m *Model) followsTerminal() bool {
 }
 
 func (m *Model) loadCatalog() tea.Cmd {
-	m.cat.loading, m.cat.err = true, nil
+	m.cat.SetLoading()
 	return m.listCatalog(false)
 }
 
 // refreshCatalog lists the catalog again behind the one on screen, which
 // stays until the new listing lands (a source went down or came back).
 func (m *Model) refreshCatalog() tea.Cmd {
-	if m.cat.loading || m.refreshing || m.cat.ix == nil {
+	if m.cat.Loading() || m.refreshing || m.cat.Index() == nil {
 		return nil
 	}
 	m.refreshing = true
@@ -269,7 +270,7 @@ func (m *Model) listCatalog(refresh bool) tea.Cmd {
 		}
 		statuses := sources.Read(src)
 		// Indexing a large catalog takes a while: do it here, not in Update.
-		ix := catalog.NewIndex(sortByRef(es))
+		ix := cataloglist.NewIndex(es)
 		return catalogLoadedMsg{ix: ix, took: time.Since(start), refresh: refresh, statuses: statuses}
 	}
 }
@@ -290,7 +291,7 @@ func (m *Model) tick() tea.Cmd {
 }
 
 func (m *Model) busy() bool {
-	return m.cat.loading || m.cat.pending || m.try.Running() || m.builder.Running() || m.srcs.Checking() || m.compare.Running()
+	return m.cat.Busy() || m.try.Running() || m.builder.Running() || m.srcs.Checking() || m.compare.Running()
 }
 
 func (m *Model) setStatus(s string, k common.StatusKind) tea.Cmd { return m.status.Set(s, k) }
@@ -298,7 +299,6 @@ func (m *Model) setStatus(s string, k common.StatusKind) tea.Cmd { return m.stat
 // setTheme switches the palette: one assignment every component reads.
 func (m *Model) setTheme(pal themes.Palette) {
 	m.com.Styles = themes.New(pal)
-	m.cat.setStyles()
 	m.docs.setStyles()
 	if m.hasSel {
 		// Docs are re-rendered in the new style (the cache key has the theme).

@@ -42,9 +42,8 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 		return nil
 	case l.catalog.contains(ms.X, ms.Y):
 		m.focus = focusCatalog
-		if i, ok := m.cat.rowAt(ms.Y - l.catalog.Y); ok {
-			m.cat.cursor = i
-			m.cat.clamp()
+		if i, ok := m.cat.RowAt(ms.Y - l.catalog.Y); ok {
+			m.cat.SetCursor(i)
 			return m.selectionChanged()
 		}
 		return nil
@@ -68,8 +67,7 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 }
 
 func (m *Model) blurInputs() {
-	m.cat.filtering = false
-	m.cat.input.Blur()
+	m.cat.Blur()
 	m.docs.searching = false
 	m.docs.input.Blur()
 	m.try.Blur()
@@ -94,7 +92,7 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 	case l.builder.contains(ms.X, ms.Y):
 		m.builder.Scroll(d)
 	case l.catalog.contains(ms.X, ms.Y):
-		m.cat.move(d)
+		m.cat.Move(d)
 		return m.selectionChanged()
 	case l.detail.contains(ms.X, ms.Y):
 		vp := &m.docs.vp

@@ -22,18 +22,6 @@ type catalogLoadedMsg struct {
 	statuses []catalog.SourceStatus
 }
 
-// filterDoneMsg is the result of one filter run. seq identifies the query it
-// answers; results for anything but the newest query are dropped.
-type filterDoneMsg struct {
-	seq     int
-	query   string
-	tag     string
-	from    string // the source facet
-	ordered bool   // every match is in order (sorted by size)
-	matches []catalog.Match
-	took    time.Duration
-}
-
 // tickMsg drives the spinner and the elapsed-time counter while something
 // runs; gen stops stale tick chains.
 type tickMsg struct {

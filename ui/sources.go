@@ -47,10 +47,10 @@ func (m *Model) sourcesChecked(msg tea.Msg) tea.Cmd {
 // sourceCounts is how many listed models each source has.
 func (m *Model) sourceCounts() map[string]int {
 	out := map[string]int{}
-	if m.cat.ix == nil {
+	if m.cat.Index() == nil {
 		return out
 	}
-	for _, e := range m.cat.ix.Entries() {
+	for _, e := range m.cat.Index().Entries() {
 		out[e.Source]++
 	}
 	return out
@@ -77,17 +77,16 @@ func (m *Model) openSources() tea.Cmd {
 	if len(base) == 0 && len(statuses) == 0 {
 		return m.setStatus("the catalog has no sources to show yet", common.StatusInfo)
 	}
-	return m.openDialog(dialog.NewSources(m.com, base, statuses, counts, m.cat.from))
+	return m.openDialog(dialog.NewSources(m.com, base, statuses, counts, m.cat.From()))
 }
 
 // pickSource narrows the catalog to one source's models ("" is all).
 func (m *Model) pickSource(name string) tea.Cmd {
-	m.cat.from = name
 	m.focus = focusCatalog
 	m.zoom = false
 	what := "every source"
 	if name != "" {
 		what = name
 	}
-	return tea.Batch(m.cat.filterCmd(), m.startTicking(), m.setStatus("showing "+what, common.StatusInfo))
+	return tea.Batch(m.cat.SetFrom(name), m.catalogFollow(), m.setStatus("showing "+what, common.StatusInfo))
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	cataloglist "pipette/ui/components/catalog"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ func TestSourceStatusLive(t *testing.T) {
 	selectRef(t, m, "test/WordCount")
 	f.down.Store(true)
 	fireTimers(t, m, "sources.dueMsg")
-	if e, _ := m.cat.selected(); e.Ref.Path() != "test/WordCount" {
+	if e, _ := m.cat.Selected(); e.Ref.Path() != "test/WordCount" {
 		t.Errorf("the refreshed listing moved the cursor to %s", e.Ref.Path())
 	}
 	s := plainScreen(m)
@@ -94,21 +95,21 @@ func TestSourceStatusLive(t *testing.T) {
 func TestSourceFacet(t *testing.T) {
 	t.Parallel()
 	m := newTestModelWith(t, newFakeCatalog(t, newFakeServer("lab")), 120, 30, "dark")
-	all := len(m.cat.matches)
+	all := len(m.cat.Matches())
 	press(t, m, "S")
 	if _, ok := dialogIs[*dialog.Sources](m); !ok {
 		t.Fatalf("S opened %T", m.dialog)
 	}
 	run(t, m, m.act(dialog.PickSource{Source: "lab"}))
-	if m.cat.from != "lab" || len(m.cat.matches) != 3 {
-		t.Fatalf("narrowed to lab: from %q, %d rows", m.cat.from, len(m.cat.matches))
+	if m.cat.From() != "lab" || len(m.cat.Matches()) != 3 {
+		t.Fatalf("narrowed to lab: from %q, %d rows", m.cat.From(), len(m.cat.Matches()))
 	}
 	if s := plainScreen(m); !strings.Contains(s, "@lab") || !strings.Contains(s, "3 of") {
 		t.Errorf("the facet is not shown:\n%s", s)
 	}
 	press(t, m, "esc")
-	if m.cat.from != "" || len(m.cat.matches) != all {
-		t.Errorf("esc left from %q, %d rows of %d", m.cat.from, len(m.cat.matches), all)
+	if m.cat.From() != "" || len(m.cat.Matches()) != all {
+		t.Errorf("esc left from %q, %d rows of %d", m.cat.From(), len(m.cat.Matches()), all)
 	}
 }
 
@@ -118,12 +119,12 @@ func TestSortBySize(t *testing.T) {
 	t.Parallel()
 	m := newTestModelWith(t, newFakeCatalog(t, newFakeServer("lab")), 200, 30, "dark")
 	press(t, m, "s")
-	if m.cat.sortBy != sortSize {
-		t.Fatalf("sort is %d", m.cat.sortBy)
+	if m.cat.SortBy() != cataloglist.SortSize {
+		t.Fatalf("sort is %d", m.cat.SortBy())
 	}
 	var got []string
-	for _, mt := range m.cat.matches[:4] {
-		got = append(got, m.cat.ix.Entry(mt.Index).Ref.Path())
+	for _, mt := range m.cat.Matches()[:4] {
+		got = append(got, m.cat.Index().Entry(mt.Index).Ref.Path())
 	}
 	if strings.Join(got, " ") != "lab/embed-text lab/tiny-chat:1b lab/big-chat:8b test/Pixels" {
 		t.Errorf("by size: %v", got)

@@ -24,11 +24,11 @@ func (m *Model) refreshCode() {
 // with the output it gave beside it.
 func (m *Model) replay(r history.Record) tea.Cmd {
 	ref, err := catalog.ParseRef(r.Ref)
-	if err != nil || m.cat.ix == nil {
+	if err != nil || m.cat.Index() == nil {
 		return m.setStatus("cannot replay: "+r.Ref+" is not in this catalog", common.StatusError)
 	}
-	m.cat.showAll()
-	if !m.cat.selectPath(ref.Path()) {
+	m.cat.ShowAll()
+	if !m.cat.SelectPath(ref.Path()) {
 		return m.setStatus("cannot replay: "+ref.Path()+" is not in this catalog", common.StatusError)
 	}
 	cmd := m.selectionChanged()
@@ -55,7 +55,7 @@ func (m *Model) finished(msg try.FinishedMsg) tea.Cmd {
 		m.history = m.history[:history.Limit]
 	}
 	if ref, err := catalog.ParseRef(r.Ref); err == nil {
-		m.cat.recent[ref.Path()] = r.Time
+		m.cat.NoteRun(ref.Path(), r.Time)
 	}
 	var cmds []tea.Cmd
 	if msg.Err != nil {

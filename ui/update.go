@@ -11,6 +11,7 @@ import (
 	"pipette/themes"
 	"pipette/ui/chain"
 	"pipette/ui/common"
+	cataloglist "pipette/ui/components/catalog"
 	"pipette/ui/components/compare"
 	"pipette/ui/components/sources"
 	"pipette/ui/components/stream"
@@ -103,7 +104,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case catalogLoadedMsg:
 		return m.catalogLoaded(msg)
 
-	case filterDoneMsg:
+	case cataloglist.FilteredMsg:
 		return m.filtered(msg)
 
 	case entryLoadedMsg:
@@ -203,13 +204,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 
 // filtered installs a filter result, then acts on the keys that waited
 // for it.
-func (m *Model) filtered(msg filterDoneMsg) tea.Cmd {
-	if !m.cat.applyFilter(msg, m.focus != focusCatalog) {
+func (m *Model) filtered(msg cataloglist.FilteredMsg) tea.Cmd {
+	again, ok := m.cat.Apply(msg, m.focus != focusCatalog)
+	if !ok {
 		return nil
-	}
-	var again tea.Cmd
-	if m.cat.dirty {
-		again = m.cat.filterCmd()
 	}
 	sel := m.selectionChanged()
 	return tea.Batch(again, sel, m.drainKeys())
@@ -232,26 +230,22 @@ func (m *Model) catalogLoaded(msg catalogLoadedMsg) tea.Cmd {
 	m.lastLoad = msg.took
 	if msg.refresh {
 		m.refreshing = false
-		if msg.err != nil || m.cat.loading {
+		if msg.err != nil || m.cat.Loading() {
 			return nil // the listing on screen stays; the watch tries again
 		}
-		if e, ok := m.cat.selected(); ok {
-			m.cat.keepPath = e.Ref.Path()
-		}
+		m.cat.KeepSelection()
 	}
 	if m.srcs != nil && msg.err == nil {
 		m.srcs.Listed(msg.statuses)
 	}
 	if msg.err != nil {
-		m.cat.loading, m.cat.err = false, msg.err
+		m.cat.SetError(msg.err)
 		return tea.Batch(m.setStatus(common.OneLine(msg.err.Error())+" · R retries", common.StatusError), m.drainKeys())
 	}
-	m.cat.resetFilter()
-	m.cat.setIndex(msg.ix)
+	filter := m.cat.SetIndex(msg.ix)
 	if m.status.Kind() == common.StatusError && strings.HasPrefix(m.status.Text(), "cannot load the catalog") {
 		m.status.Clear()
 	}
-	filter := m.cat.filterCmd()
 	return tea.Batch(filter, m.startTicking(), m.drainKeys())
 }
 
@@ -272,9 +266,7 @@ func (m *Model) historyLoaded(msg historyLoadedMsg) tea.Cmd {
 	}
 	for _, r := range m.history {
 		if ref, err := catalog.ParseRef(r.Ref); err == nil {
-			if _, seen := m.cat.recent[ref.Path()]; !seen {
-				m.cat.recent[ref.Path()] = r.Time
-			}
+			m.cat.NoteRun(ref.Path(), r.Time)
 		}
 	}
 	return compact
@@ -284,12 +276,8 @@ func (m *Model) historyLoaded(msg historyLoadedMsg) tea.Cmd {
 func (m *Model) routeText(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch {
-	case m.cat.filtering:
-		before := m.cat.input.Value()
-		m.cat.input, cmd = m.cat.input.Update(msg)
-		if m.cat.input.Value() != before {
-			return tea.Batch(cmd, m.cat.filterCmd(), m.startTicking())
-		}
+	case m.cat.Filtering():
+		return m.catalogUpdate(msg)
 	case m.docs.searching:
 		m.docs.input, cmd = m.docs.input.Update(msg)
 	case m.try.Editing():
@@ -301,7 +289,7 @@ func (m *Model) routeText(msg tea.Msg) tea.Cmd {
 // textFocused reports whether a text input has the keyboard, in which case
 // printable keys are text, not commands.
 func (m *Model) textFocused() bool {
-	return m.cat.filtering || m.docs.searching || m.try.Editing() || (m.focus == focusChain && m.builder.TextFocused()) ||
+	return m.cat.Filtering() || m.docs.searching || m.try.Editing() || (m.focus == focusChain && m.builder.TextFocused()) ||
 		(m.focus == focusCompare && m.compare.Editing())
 }
 
@@ -333,7 +321,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // filterOutstanding says the catalog's selection is about to change: the
 // catalog is loading or a filter run has not answered the newest query.
-func (m *Model) filterOutstanding() bool { return m.cat.loading || m.cat.pending || m.cat.dirty }
+func (m *Model) filterOutstanding() bool { return m.cat.Outstanding() }
 
 // deferKey holds msg back while the filter's result is outstanding (and
 // behind keys already held, to keep their order). Keys that edit the
@@ -347,21 +335,11 @@ func (m *Model) deferKey(msg tea.KeyPressMsg) bool {
 		if !m.filterOutstanding() || m.dialog != nil {
 			return false
 		}
-		if m.cat.filtering && editsQuery(msg) {
+		if m.cat.Filtering() && cataloglist.EditsQuery(msg) {
 			return false
 		}
 	}
 	m.deferred = append(m.deferred, msg)
-	return true
-}
-
-// editsQuery says a key typed into the filter changes its text or leaves
-// it, rather than moving the selection.
-func editsQuery(msg tea.KeyPressMsg) bool {
-	switch msg.String() {
-	case "up", "down", "pgup", "pgdown", "ctrl+n", "ctrl+p":
-		return false
-	}
 	return true
 }
 
@@ -384,8 +362,8 @@ func (m *Model) actOnKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case m.dialog != nil:
 		return m.dialogMsg(msg)
-	case m.cat.filtering:
-		return m.filterKey(msg)
+	case m.cat.Filtering():
+		return m.catalogUpdate(msg)
 	case m.docs.searching:
 		return m.docs.updateSearch(msg)
 	case m.focus == focusChain && m.builder.TextFocused():
@@ -400,37 +378,36 @@ func (m *Model) actOnKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.focus == focusCatalog && msg.Text != "" && msg.Mod == 0 {
 		// A letter no binding takes starts the filter with it.
-		m.cat.filtering = true
-		return tea.Batch(m.cat.input.Focus(), m.routeText(msg))
+		return tea.Batch(m.cat.StartFilter(), m.catalogUpdate(msg))
 	}
 	return nil
 }
 
-// filterKey handles a key while the catalog's filter has the keyboard.
-func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
-		m.cat.filtering = false
-		m.cat.input.Blur()
-		m.cat.input.SetValue("")
-		return tea.Batch(m.cat.filterCmd(), m.startTicking())
-	case "enter":
-		m.cat.filtering = false
-		m.cat.input.Blur()
-		return nil
-	case "up", "down", "pgup", "pgdown", "ctrl+n", "ctrl+p":
-		// Moving through results while typing is what a filter is for.
-		d := map[string]int{"up": -1, "ctrl+p": -1, "down": 1, "ctrl+n": 1, "pgup": -m.cat.listHeight(), "pgdown": m.cat.listHeight()}[msg.String()]
-		m.cat.move(d)
-		return m.selectionChanged()
+// catalogUpdate gives msg to the catalog list while its filter has the
+// keyboard, then follows what the list did: a filter run keeps the spinner
+// turning, a moved cursor changes the detail.
+func (m *Model) catalogUpdate(msg tea.Msg) tea.Cmd {
+	cmd := m.cat.Update(msg)
+	return tea.Batch(cmd, m.catalogFollow())
+}
+
+// catalogFollow is what the root does after the list acted: the spinner
+// turns while it filters, and the detail follows its cursor.
+func (m *Model) catalogFollow() tea.Cmd {
+	var tick tea.Cmd
+	if m.cat.Busy() {
+		tick = m.startTicking()
 	}
-	return m.routeText(msg)
+	if e, ok := m.cat.Selected(); ok != m.hasSel || ok && e.Ref.Path() != m.selected.Ref.Path() {
+		return tea.Batch(tick, m.selectionChanged())
+	}
+	return tick
 }
 
 // selectionChanged follows the catalog cursor: the detail panes show the
 // entry under it, fetching its full details when the listing omitted them.
 func (m *Model) selectionChanged() tea.Cmd {
-	e, ok := m.cat.selected()
+	e, ok := m.cat.Selected()
 	if !ok {
 		m.hasSel = false
 		return nil

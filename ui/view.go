@@ -56,9 +56,9 @@ func (m *Model) renderScreen() string {
 	case l.catalog.W == 0:
 		body = m.detailView()
 	case l.wide:
-		body = lipgloss.JoinHorizontal(lipgloss.Top, m.cat.View(m.focus == focusCatalog && m.dialog == nil), m.detailView())
+		body = lipgloss.JoinHorizontal(lipgloss.Top, m.cat.View(), m.detailView())
 	default:
-		body = lipgloss.JoinVertical(lipgloss.Left, m.cat.View(m.focus == focusCatalog && m.dialog == nil), m.detailView())
+		body = lipgloss.JoinVertical(lipgloss.Left, m.cat.View(), m.detailView())
 	}
 	if l.bar.H > 0 {
 		body += "\n" + m.barView()
@@ -124,7 +124,7 @@ func (m *Model) detailView() string {
 		if !l.wide {
 			msg = "pick a model above"
 		}
-		if m.cat.loading {
+		if m.cat.Loading() {
 			msg = m.com.Spinner() + " loading the catalog" + st.Ellipsis
 		}
 		lines = append(lines, st.Muted.Render(msg))
@@ -193,10 +193,8 @@ func (m *Model) footer() string {
 	var own []key.Binding
 	sc := m.scope()
 	switch {
-	case m.cat.filtering:
-		own = append(own, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")), key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "move")))
-		return m.helpLine(own, []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))})
+	case m.cat.Filtering():
+		return m.helpLine(m.cat.ShortHelp(), []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))})
 	case m.docs.searching:
 		return m.helpLine([]key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}, nil)
 	case m.try.Editing():
@@ -212,8 +210,7 @@ func (m *Model) footer() string {
 		}
 		own = m.builder.ShortHelp()
 	case sc == keys.ScopeCatalog:
-		own = append(append(append(find(sc, keys.Filter, "filter"), find(sc, keys.Open, "try")...), find(sc, keys.Tags, "filter by tag")...), find(sc, keys.Sort, "sort name/size/recent")...)
-		own = append(own, find(sc, keys.Mark, "mark to compare")...)
+		own = m.cat.ShortHelp()
 	case sc == keys.ScopeDocs:
 		own = append(append(find(sc, keys.Filter, "search docs"), find(sc, keys.SearchNext, "next match")...), find(sc, keys.Clear, "back")...)
 	case sc == keys.ScopeTry:
@@ -275,7 +272,7 @@ func (m *Model) helpLine(own, tail []key.Binding) string {
 func (m *Model) statusLine() string {
 	st := m.com.Styles
 	spin := m.com.Spinner()
-	left := st.Muted.Render(m.cat.source)
+	left := st.Muted.Render(m.cat.Source())
 	switch {
 	case m.try.Running():
 		left = st.Accent.Render(spin + " running " + m.try.Entry().Ref.Path())
@@ -285,8 +282,8 @@ func (m *Model) statusLine() string {
 		left = st.Accent.Render(spin + " running the chain " + m.builder.Chain().Name)
 	}
 	right := ""
-	if m.com.Debug && m.cat.ix != nil && m.cat.took > 0 && m.cat.applyValid && m.cat.applied != "" {
-		right = st.Muted.Render(fmt.Sprintf("filter %s", m.com.Duration(m.cat.took)))
+	if took, ok := m.cat.Took(); m.com.Debug && ok {
+		right = st.Muted.Render(fmt.Sprintf("filter %s", m.com.Duration(took)))
 	}
 	return m.status.View(m.lay.w, left, right)
 }

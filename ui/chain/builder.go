@@ -560,11 +560,7 @@ func (b *Builder) ShortHelp() []key.Binding {
 
 // FullHelp is every chain binding.
 func (b *Builder) FullHelp() [][]key.Binding {
-	var out []key.Binding
-	for _, bd := range b.com.Keys.InScope(keys.ScopeChain) {
-		out = append(out, bd.Binding)
-	}
-	return [][]key.Binding{out}
+	return b.com.Keys.FullHelp(keys.ScopeChain)
 }
 
 // DraftPath is the file this builder autosaves to ("" before the first

@@ -315,6 +315,16 @@ func (km *KeyMap) InScope(sc Scope) []*Binding {
 	return out
 }
 
+// FullHelp is every binding of sc as one column of a help.KeyMap's
+// FullHelp: what a component lists in the full help.
+func (km *KeyMap) FullHelp(sc Scope) [][]key.Binding {
+	var out []key.Binding
+	for _, b := range km.InScope(sc) {
+		out = append(out, b.Binding)
+	}
+	return [][]key.Binding{out}
+}
+
 // find returns the binding for id in sc.
 func (km *KeyMap) Find(sc Scope, id Action) *Binding {
 	for _, b := range km.all {

@@ -166,9 +166,5 @@ func (c *Code) ShortHelp() []key.Binding {
 
 // FullHelp is every Code binding.
 func (c *Code) FullHelp() [][]key.Binding {
-	var out []key.Binding
-	for _, b := range c.com.Keys.InScope(keys.ScopeCode) {
-		out = append(out, b.Binding)
-	}
-	return [][]key.Binding{out}
+	return c.com.Keys.FullHelp(keys.ScopeCode)
 }

@@ -361,11 +361,7 @@ func (c *Compare) ShortHelp() []key.Binding {
 
 // FullHelp is every compare binding.
 func (c *Compare) FullHelp() [][]key.Binding {
-	var out []key.Binding
-	for _, b := range c.com.Keys.InScope(keys.ScopeCompare) {
-		out = append(out, b.Binding)
-	}
-	return [][]key.Binding{out}
+	return c.com.Keys.FullHelp(keys.ScopeCompare)
 }
 
 func editorStyles(c *Compare) textarea.Styles { return editor.Styles(c.com) }

@@ -280,11 +280,7 @@ func (t *Try) ShortHelp() []key.Binding {
 
 // FullHelp is every Try binding.
 func (t *Try) FullHelp() [][]key.Binding {
-	var out []key.Binding
-	for _, b := range t.com.Keys.InScope(keys.ScopeTry) {
-		out = append(out, b.Binding)
-	}
-	return [][]key.Binding{out}
+	return t.com.Keys.FullHelp(keys.ScopeTry)
 }
 
 // Blur takes the keyboard from the editor (a click elsewhere).
