@@ -102,7 +102,7 @@ func runObjectDetection(ctx context.Context, in catalog.Value, stdout io.Writer)
 	if err != nil {
 		return catalog.Value{}, err
 	}
-	img, _, err := imagein.Decode(data)
+	img, _, err := imagein.DecodeContext(ctx, data)
 	if err != nil {
 		return catalog.Value{}, err
 	}
