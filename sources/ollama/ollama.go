@@ -131,7 +131,12 @@ func (s *Source) Get(ctx context.Context, id string) (catalog.Entry, error) {
 	if err := s.c.GetJSON(ctx, "/api/tags", &tags); err != nil {
 		return catalog.Entry{}, err
 	}
-	i := slices.IndexFunc(tags.Models, func(m listedModel) bool { return m.Model == id || m.Name == id })
+	// A name without a tag is its :latest, as Ollama's own commands read it.
+	full := id
+	if !strings.Contains(id[strings.LastIndex(id, "/")+1:], ":") {
+		full += ":latest"
+	}
+	i := slices.IndexFunc(tags.Models, func(m listedModel) bool { return m.Model == id || m.Name == id || m.Model == full })
 	if i < 0 {
 		return catalog.Entry{}, catalog.NotFound("%s has no model %q: `ollama pull %s` fetches it", s.c.Who(), id, id)
 	}

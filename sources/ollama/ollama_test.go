@@ -89,6 +89,9 @@ func TestGetDocsFromShow(t *testing.T) {
 			t.Errorf("docs lack %q:\n%s", want, e.Docs)
 		}
 	}
+	if e, err := s.Get(context.Background(), "llama3.2"); err != nil || e.Model.ID != "llama3.2:latest" {
+		t.Errorf("a name without its tag is :latest: %v, %+v", err, e.Model)
+	}
 	if _, err := s.Get(context.Background(), "nope:latest"); catalog.ErrorType(err) != catalog.EntityNotFoundError ||
 		!strings.Contains(err.Error(), "ollama pull nope:latest") {
 		t.Errorf("Get(unknown) = %v", err)
