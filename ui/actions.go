@@ -88,7 +88,10 @@ func (m *Model) do(id keys.Action) tea.Cmd {
 	case keys.ScopeCatalog:
 		return m.doCatalog(id)
 	case keys.ScopeDocs:
-		return m.doDocs(id)
+		if id == keys.Clear && !m.docs.HasQuery() {
+			return m.back()
+		}
+		return m.docs.Perform(id)
 	case keys.ScopeTry:
 		if id == keys.Clear && !m.try.Running() {
 			return m.back()
@@ -178,36 +181,6 @@ func (m *Model) doCatalog(id keys.Action) tea.Cmd {
 		return nil
 	}
 	return m.selectionChanged()
-}
-
-func (m *Model) doDocs(id keys.Action) tea.Cmd {
-	vp := &m.docs.vp
-	switch id {
-	case keys.Up:
-		vp.ScrollUp(1)
-	case keys.Down:
-		vp.ScrollDown(1)
-	case keys.PageUp:
-		vp.PageUp()
-	case keys.PageDown:
-		vp.PageDown()
-	case keys.Top:
-		vp.GotoTop()
-	case keys.Bottom:
-		vp.GotoBottom()
-	case keys.Filter:
-		return m.docs.startSearch()
-	case keys.SearchNext:
-		m.docs.step(1)
-	case keys.SearchPrev:
-		m.docs.step(-1)
-	case keys.Clear:
-		if m.docs.query == "" {
-			return m.back()
-		}
-		m.docs.clearSearch()
-	}
-	return nil
 }
 
 func (m *Model) doCode(id keys.Action) tea.Cmd {

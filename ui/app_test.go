@@ -104,49 +104,6 @@ func selectRef(t testing.TB, m *Model, path string) {
 	t.Fatalf("%s not in the list", path)
 }
 
-func TestDocsRenderAndSearch(t *testing.T) {
-	m := newTestModel(t, 100, 30, "dark")
-	selectRef(t, m, "test/Shout")
-	press(t, m, "1")
-	if !strings.Contains(plainScreen(m), "Shout turns a text into capitals") {
-		t.Fatalf("docs not rendered:\n%s", plainScreen(m))
-	}
-	press(t, m, "/", "type:needle", "enter")
-	if len(m.docs.hits) != 3 {
-		t.Fatalf("hits = %d, want 3", len(m.docs.hits))
-	}
-	if !strings.Contains(plainScreen(m), `"needle" 1/3`) {
-		t.Errorf("search position not shown:\n%s", plainScreen(m))
-	}
-	press(t, m, "n")
-	if m.docs.hit != 1 {
-		t.Errorf("n: hit %d", m.docs.hit)
-	}
-	press(t, m, "N", "N")
-	if m.docs.hit != 2 {
-		t.Errorf("N wraps: hit %d", m.docs.hit)
-	}
-	if !strings.Contains(screen(m), m.com.Styles.SearchCurrent.Render("needle")) {
-		t.Error("current match not highlighted")
-	}
-	press(t, m, "esc")
-	if len(m.docs.hits) != 0 {
-		t.Error("esc should clear the search")
-	}
-}
-
-func TestDocsCachedPerWidth(t *testing.T) {
-	m := newTestModel(t, 100, 30, "dark")
-	selectRef(t, m, "test/Shout")
-	press(t, m, "1")
-	n := len(m.docs.cache)
-	send(t, m, tea.WindowSizeMsg{Width: 140, Height: 30})
-	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
-	if len(m.docs.cache) != n+1 {
-		t.Errorf("cache has %d renders, want %d (one per width)", len(m.docs.cache), n+1)
-	}
-}
-
 func TestTryRunsFirstSample(t *testing.T) {
 	m := newTestModel(t, 100, 30, "dark")
 	selectRef(t, m, "test/Shout")

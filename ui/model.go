@@ -37,6 +37,7 @@ import (
 	"pipette/ui/chain/draft"
 	"pipette/ui/common"
 	cataloglist "pipette/ui/components/catalog"
+	"pipette/ui/components/docs"
 	"pipette/ui/components/compare"
 	"pipette/ui/components/graphics"
 	"pipette/ui/components/sources"
@@ -125,7 +126,7 @@ type Model struct {
 	// refreshing is a listing under way that replaces the one on screen
 	// without clearing it (a source went down or came back).
 	refreshing bool
-	docs       docsPane
+	docs       *docs.Docs
 	try        *try.Try
 	code       *code.Code
 	builder    *chain.Builder
@@ -179,7 +180,7 @@ func New(opt Options) *Model {
 		m.srcs = sources.New(c, opt.Client.Source())
 		m.cat.SetSources(m.srcs)
 	}
-	m.docs = newDocsPane(c)
+	m.docs = docs.New(c)
 	m.try = try.New(c, opt.Client)
 	m.code = code.New(c, opt.ServerURL, opt.APIKey)
 	m.compare = compare.New(c, opt.Client)
@@ -299,11 +300,6 @@ func (m *Model) setStatus(s string, k common.StatusKind) tea.Cmd { return m.stat
 // setTheme switches the palette: one assignment every component reads.
 func (m *Model) setTheme(pal themes.Palette) {
 	m.com.Styles = themes.New(pal)
-	m.docs.setStyles()
-	if m.hasSel {
-		// Docs are re-rendered in the new style (the cache key has the theme).
-		m.docs.want = ""
-	}
 }
 
 func (m *Model) quit() tea.Cmd {

@@ -68,8 +68,7 @@ func (m *Model) handleClick(ms tea.Mouse) tea.Cmd {
 
 func (m *Model) blurInputs() {
 	m.cat.Blur()
-	m.docs.searching = false
-	m.docs.input.Blur()
+	m.docs.Blur()
 	m.try.Blur()
 }
 
@@ -95,7 +94,6 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		m.cat.Move(d)
 		return m.selectionChanged()
 	case l.detail.contains(ms.X, ms.Y):
-		vp := &m.docs.vp
 		switch m.tab {
 		case tabTry:
 			m.try.Scroll(d)
@@ -104,11 +102,7 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 			m.code.Scroll(d)
 			return nil
 		}
-		if d < 0 {
-			vp.ScrollUp(-d)
-		} else {
-			vp.ScrollDown(d)
-		}
+		m.docs.Scroll(d)
 	}
 	return nil
 }

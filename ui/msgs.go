@@ -38,14 +38,6 @@ type historyLoadedMsg struct {
 	err     error
 }
 
-// docsRenderedMsg is a model's docs rendered at one width.
-type docsRenderedMsg struct {
-	key   string // ref + width + theme: what the render is for
-	out   string
-	err   error
-	width int
-}
-
 // actionMsg asks Update to perform a named action; the command palette sends
 // these so that a palette entry and a key press do exactly the same thing.
 type actionMsg struct{ id keys.Action }

@@ -12,6 +12,7 @@ import (
 	"pipette/ui/chain"
 	"pipette/ui/common"
 	cataloglist "pipette/ui/components/catalog"
+	"pipette/ui/components/docs"
 	"pipette/ui/components/compare"
 	"pipette/ui/components/sources"
 	"pipette/ui/components/stream"
@@ -110,9 +111,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case entryLoadedMsg:
 		return m.entryLoaded(msg)
 
-	case docsRenderedMsg:
-		m.docs.rendered(msg)
-		return nil
+	case docs.RenderedMsg:
+		return m.docs.Update(msg)
 
 	case try.FinishedMsg:
 		return m.finished(msg)
@@ -278,8 +278,8 @@ func (m *Model) routeText(msg tea.Msg) tea.Cmd {
 	switch {
 	case m.cat.Filtering():
 		return m.catalogUpdate(msg)
-	case m.docs.searching:
-		m.docs.input, cmd = m.docs.input.Update(msg)
+	case m.docs.Searching():
+		cmd = m.docs.Update(msg)
 	case m.try.Editing():
 		cmd = m.try.Update(msg)
 	}
@@ -289,7 +289,7 @@ func (m *Model) routeText(msg tea.Msg) tea.Cmd {
 // textFocused reports whether a text input has the keyboard, in which case
 // printable keys are text, not commands.
 func (m *Model) textFocused() bool {
-	return m.cat.Filtering() || m.docs.searching || m.try.Editing() || (m.focus == focusChain && m.builder.TextFocused()) ||
+	return m.cat.Filtering() || m.docs.Searching() || m.try.Editing() || (m.focus == focusChain && m.builder.TextFocused()) ||
 		(m.focus == focusCompare && m.compare.Editing())
 }
 
@@ -364,8 +364,8 @@ func (m *Model) actOnKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.dialogMsg(msg)
 	case m.cat.Filtering():
 		return m.catalogUpdate(msg)
-	case m.docs.searching:
-		return m.docs.updateSearch(msg)
+	case m.docs.Searching():
+		return m.docs.Update(msg)
 	case m.focus == focusChain && m.builder.TextFocused():
 		return m.builder.Update(msg)
 	case m.focus == focusCompare && m.compare.Editing():
@@ -437,7 +437,7 @@ func (m *Model) refreshDetail() tea.Cmd {
 	}
 	switch m.tab {
 	case tabDocs:
-		return m.docs.show(m.selected)
+		return m.docs.Show(m.selected)
 	case tabCode:
 		m.refreshCode()
 	case tabTry:

@@ -195,8 +195,8 @@ func (m *Model) footer() string {
 	switch {
 	case m.cat.Filtering():
 		return m.helpLine(m.cat.ShortHelp(), []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))})
-	case m.docs.searching:
-		return m.helpLine([]key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}, nil)
+	case m.docs.Searching():
+		return m.helpLine(m.docs.ShortHelp(), nil)
 	case m.try.Editing():
 		return m.helpLine(m.try.ShortHelp(), []key.Binding{key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))})
 	case sc == keys.ScopeCompare:
@@ -212,7 +212,7 @@ func (m *Model) footer() string {
 	case sc == keys.ScopeCatalog:
 		own = m.cat.ShortHelp()
 	case sc == keys.ScopeDocs:
-		own = append(append(find(sc, keys.Filter, "search docs"), find(sc, keys.SearchNext, "next match")...), find(sc, keys.Clear, "back")...)
+		own = m.docs.ShortHelp()
 	case sc == keys.ScopeTry:
 		own = m.try.ShortHelp()
 	case sc == keys.ScopeCode:

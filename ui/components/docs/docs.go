@@ -1,32 +1,36 @@
-package ui
+// Package docs is the Docs tab: a model's markdown rendered by glamour,
+// wrapped at spaces only (a URL is never broken at a hyphen, a list item
+// continues under its text), searchable with / n N. Renders are cached per
+// (entry, width, theme) and run in a command, off the UI goroutine, so
+// resizing back and forth or returning to a model costs nothing.
+package docs
 
 import (
 	"fmt"
-	"pipette/ui/common"
-	"pipette/ui/components/editor"
-	"regexp"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/glamour/v2"
-	"charm.land/glamour/v2/ansi"
 	"charm.land/lipgloss/v2"
 	xansi "github.com/charmbracelet/x/ansi"
 
 	"pipette/catalog"
+	"pipette/themes"
+	"pipette/ui/common"
+	"pipette/ui/components/editor"
+	"pipette/ui/keys"
 )
 
-// docsPane shows an entry's markdown rendered by glamour. Renders are cached
-// per (entry, width, theme), so resizing back and forth or returning to a
-// model costs nothing, and rendering runs in a command, off the UI goroutine.
-type docsPane struct {
-	com   *common.Common
-	w, h  int // content size
-	vp    viewport.Model
-	entry catalog.Entry
-	has   bool
+// Docs is the Docs tab.
+type Docs struct {
+	com    *common.Common
+	styled *themes.Styles // what the input was styled with
+	w, h   int            // content size
+	vp     viewport.Model
+	entry  catalog.Entry
+	has    bool
 
 	cache   map[string]string
 	want    string // cache key of what should be on screen
@@ -43,21 +47,29 @@ type docsPane struct {
 // docHit is one search match: a line and a cell range within it.
 type docHit struct{ line, start, end int }
 
-func newDocsPane(c *common.Common) docsPane {
+// New makes an empty Docs tab.
+func New(c *common.Common) *Docs {
 	vp := viewport.New()
 	vp.MouseWheelEnabled = true
 	vp.SoftWrap = false
 	in := textinput.New()
 	in.Prompt = "search: "
 	in.Placeholder = "text in the docs"
-	d := docsPane{com: c, vp: vp, input: in, cache: map[string]string{}}
-	d.setStyles()
+	d := &Docs{com: c, vp: vp, input: in, cache: map[string]string{}}
+	d.restyle()
 	return d
 }
 
-func (d *docsPane) setStyles() { d.input.SetStyles(editor.InputStyles(d.com)) }
+// restyle styles the search input from the theme when the theme changed.
+func (d *Docs) restyle() {
+	if d.styled != d.com.Styles {
+		d.styled = d.com.Styles
+		d.input.SetStyles(editor.InputStyles(d.com))
+		d.want = "" // rendered again in the new style
+	}
+}
 
-func (d *docsPane) SetSize(w, h int) {
+func (d *Docs) SetSize(w, h int) {
 	d.w, d.h = w, h
 	d.vp.SetWidth(w)
 	d.vp.SetHeight(max(1, h-1))
@@ -66,14 +78,15 @@ func (d *docsPane) SetSize(w, h int) {
 
 // key names one render: the same entry at the same width in the same theme
 // renders identically.
-func (d *docsPane) key(e catalog.Entry) string {
+func (d *Docs) key(e catalog.Entry) string {
 	// The docs' length too: a remote model's docs arrive after its listing.
 	return fmt.Sprintf("%s@%s|%d|%s|%d", e.Ref.Path(), e.Ref.Version, d.w, d.com.Styles.Palette.Name+fmt.Sprint(d.com.Styles.Palette.Dark), len(e.Docs))
 }
 
-// show selects e and returns the command that renders its docs if they are
+// Show selects e and returns the command that renders its docs if they are
 // not cached yet.
-func (d *docsPane) show(e catalog.Entry) tea.Cmd {
+func (d *Docs) Show(e catalog.Entry) tea.Cmd {
+	d.restyle()
 	changed := !d.has || e.Ref != d.entry.Ref
 	d.entry, d.has = e, true
 	k := d.key(e)
@@ -91,12 +104,12 @@ func (d *docsPane) show(e catalog.Entry) tea.Cmd {
 	md, width, style := docsMarkdown(e), max(20, d.w-1), d.com.Styles.Glamour
 	return func() tea.Msg {
 		out, err := renderMarkdown(md, width, style)
-		return docsRenderedMsg{key: k, out: out, err: err, width: width}
+		return RenderedMsg{key: k, out: out, err: err, width: width}
 	}
 }
 
 // rendered installs a finished render.
-func (d *docsPane) rendered(msg docsRenderedMsg) {
+func (d *Docs) rendered(msg RenderedMsg) {
 	out := msg.out
 	if msg.err != nil {
 		// Fall back to the raw markdown: still readable, and the reason shows.
@@ -108,7 +121,7 @@ func (d *docsPane) rendered(msg docsRenderedMsg) {
 	}
 }
 
-func (d *docsPane) setContent(s string, top bool) {
+func (d *Docs) setContent(s string, top bool) {
 	d.content = strings.TrimRight(s, "\n")
 	d.lines = strings.Split(d.content, "\n")
 	d.findHits()
@@ -118,103 +131,120 @@ func (d *docsPane) setContent(s string, top bool) {
 	}
 }
 
-// renderMarkdown is glamour at one width in one style.
-func renderMarkdown(md string, width int, style ansi.StyleConfig) (string, error) {
-	// glamour wraps at hyphens (a URL comes out in pieces) and drops a list
-	// item's indentation on its next lines: it renders unwrapped here, and
-	// rewrap wraps at spaces only, with a hanging indent.
-	r, err := glamour.NewTermRenderer(glamour.WithStyles(style), glamour.WithWordWrap(0))
-	if err != nil {
-		return "", fmt.Errorf("markdown renderer: %w", err)
-	}
-	out, err := r.Render(md)
-	if err != nil {
-		return "", fmt.Errorf("render markdown: %w", err)
-	}
-	return rewrap(out, width), nil
+// RenderedMsg is a model's docs rendered at one width.
+type RenderedMsg struct {
+	key   string // ref + width + theme: what the render is for
+	out   string
+	err   error
+	width int
 }
 
-// breakLine splits a styled line at the last space that leaves at most w
-// cells before it, or at w when a word (a URL) is longer than that: never
-// at a hyphen. The space is dropped; styles carry over.
-func breakLine(s string, w int) (string, string) {
-	plain := xansi.Strip(s)
-	total := xansi.StringWidth(plain)
-	if total <= w {
-		return s, ""
+func (d *Docs) Init() tea.Cmd { return nil }
+
+// Update takes the tab's renders and, when it has the focus, keys: the
+// search input's while it is typed in, the docs scope's bindings otherwise.
+func (d *Docs) Update(msg tea.Msg) tea.Cmd {
+	if r, ok := msg.(RenderedMsg); ok {
+		d.rendered(r)
+		return nil
 	}
-	brk, cell := -1, 0
-	for _, r := range plain {
-		if cell > w {
-			break
+	if d.searching {
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			return d.updateSearch(k)
 		}
-		if r == ' ' && cell > 0 {
-			brk = cell
+		var cmd tea.Cmd
+		d.input, cmd = d.input.Update(msg)
+		return cmd
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		if id, ok := d.com.Keys.Lookup(keys.ScopeDocs, k); ok {
+			return d.Perform(id)
 		}
-		cell += xansi.StringWidth(string(r))
 	}
-	if brk <= 0 {
-		return xansi.Cut(s, 0, w), strings.TrimLeft(xansi.Cut(s, w, total), " ")
-	}
-	return strings.TrimRight(xansi.Cut(s, 0, brk), " "), strings.TrimLeft(xansi.Cut(s, brk+1, total), " ")
+	return nil
 }
 
-// listMarker is a rendered list item's start: its indentation and its
-// bullet or number.
-var listMarker = regexp.MustCompile(`^(\s*)([•*-]|\d+\.) `)
-
-// rewrap wraps rendered markdown to w cells at spaces only (a long word or
-// URL is cut at the edge, never at a hyphen), continuing a list item under
-// its text rather than under its bullet.
-func rewrap(s string, w int) string {
-	var out []string
-	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
-		line = strings.TrimRightFunc(line, func(r rune) bool { return r == ' ' })
-		plain := xansi.Strip(line)
-		if xansi.StringWidth(plain) <= w || strings.ContainsAny(plain, "│┼") {
-			// A table row is kept whole: wrapped, its columns would be lost.
-			out = append(out, line)
-			continue
-		}
-		indent := len(plain) - len(strings.TrimLeft(plain, " "))
-		if m := listMarker.FindString(plain); m != "" {
-			indent = xansi.StringWidth(m)
-		}
-		if indent > w/2 {
-			indent = 0
-		}
-		first := true
-		for rest := line; rest != ""; first = false {
-			width := w
-			if !first {
-				width = w - indent
-			}
-			head, tail := breakLine(rest, width)
-			if !first {
-				head = strings.Repeat(" ", indent) + head
-			}
-			out = append(out, head)
-			rest = tail
-		}
+// Perform does one of the docs scope's actions: scrolling, searching.
+// Clear ends a search; with none, it is the root's (back to the list).
+func (d *Docs) Perform(id keys.Action) tea.Cmd {
+	switch id {
+	case keys.Up:
+		d.vp.ScrollUp(1)
+	case keys.Down:
+		d.vp.ScrollDown(1)
+	case keys.PageUp:
+		d.vp.PageUp()
+	case keys.PageDown:
+		d.vp.PageDown()
+	case keys.Top:
+		d.vp.GotoTop()
+	case keys.Bottom:
+		d.vp.GotoBottom()
+	case keys.Filter:
+		return d.startSearch()
+	case keys.SearchNext:
+		d.step(1)
+	case keys.SearchPrev:
+		d.step(-1)
+	case keys.Clear:
+		d.clearSearch()
 	}
-	return strings.Join(out, "\n")
+	return nil
 }
 
-// docsMarkdown is the entry's docs, or a sentence saying there are none.
-func docsMarkdown(e catalog.Entry) string {
-	md := strings.TrimSpace(e.Docs)
-	if md == "" {
-		md = "# " + e.Ref.Path() + "\n\n" + e.Tagline + "\n\n*This model has no documentation.*"
+// Searching says the search input has the keyboard.
+func (d *Docs) Searching() bool { return d.searching }
+
+// HasQuery says a search is shown (esc clears it rather than going back).
+func (d *Docs) HasQuery() bool { return d.query != "" }
+
+// Matches is the current match (from 1; 0 for none) and how many there
+// are.
+func (d *Docs) Matches() (current, total int) {
+	if len(d.hits) == 0 {
+		return 0, 0
 	}
-	if e.SampleOutput != "" && len(e.Samples) > 0 && !strings.Contains(md, e.SampleOutput) {
-		in := e.Samples[0].Input.Summary(400)
-		md += "\n\n## Example\n\nInput:\n\n```\n" + in + "\n```\n\nOutput:\n\n```\n" + e.SampleOutput + "\n```\n"
-	}
-	return md
+	return d.hit + 1, len(d.hits)
 }
+
+// Blur takes the keyboard from the search input, keeping the query.
+func (d *Docs) Blur() {
+	d.searching = false
+	d.input.Blur()
+}
+
+// Scroll moves the docs by n lines (the mouse wheel).
+func (d *Docs) Scroll(n int) {
+	if n < 0 {
+		d.vp.ScrollUp(-n)
+	} else {
+		d.vp.ScrollDown(n)
+	}
+}
+
+// ShortHelp is the footer's keys: the search's while it is typed in, the
+// docs' bindings otherwise.
+func (d *Docs) ShortHelp() []key.Binding {
+	if d.searching {
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}
+	}
+	var out []key.Binding
+	for _, b := range []struct {
+		id   keys.Action
+		desc string
+	}{{keys.Filter, "search docs"}, {keys.SearchNext, "next match"}, {keys.Clear, "back"}} {
+		if kb := d.com.Keys.Find(keys.ScopeDocs, b.id); kb != nil && kb.Enabled() {
+			out = append(out, keys.Relabel(kb, b.desc))
+		}
+	}
+	return out
+}
+
+// FullHelp is every docs binding.
+func (d *Docs) FullHelp() [][]key.Binding { return d.com.Keys.FullHelp(keys.ScopeDocs) }
 
 // startSearch focuses the search input.
-func (d *docsPane) startSearch() tea.Cmd {
+func (d *Docs) startSearch() tea.Cmd {
 	d.searching = true
 	d.input.SetValue(d.query)
 	d.input.CursorEnd()
@@ -223,7 +253,7 @@ func (d *docsPane) startSearch() tea.Cmd {
 
 // updateSearch handles a key while the search input has focus; every
 // keystroke re-runs the search so matches show as the user types.
-func (d *docsPane) updateSearch(msg tea.KeyPressMsg) tea.Cmd {
+func (d *Docs) updateSearch(msg tea.KeyPressMsg) tea.Cmd {
 	switch msg.String() {
 	case "enter":
 		d.searching = false
@@ -247,7 +277,10 @@ func (d *docsPane) updateSearch(msg tea.KeyPressMsg) tea.Cmd {
 	return cmd
 }
 
-func (d *docsPane) clearSearch() {
+func (d *Docs) clearSearch() {
+	if d.query == "" {
+		return
+	}
 	d.query = ""
 	d.input.SetValue("")
 	d.findHits()
@@ -255,7 +288,7 @@ func (d *docsPane) clearSearch() {
 }
 
 // findHits finds the query (case-insensitive) in the rendered text.
-func (d *docsPane) findHits() {
+func (d *Docs) findHits() {
 	d.hits = d.hits[:0]
 	q := strings.ToLower(d.query)
 	if q == "" {
@@ -280,7 +313,7 @@ func (d *docsPane) findHits() {
 	}
 }
 
-func (d *docsPane) firstHitFrom(line int) int {
+func (d *Docs) firstHitFrom(line int) int {
 	for i, h := range d.hits {
 		if h.line >= line {
 			return i
@@ -290,7 +323,7 @@ func (d *docsPane) firstHitFrom(line int) int {
 }
 
 // step moves to the next (+1) or previous (-1) match, wrapping around.
-func (d *docsPane) step(dir int) {
+func (d *Docs) step(dir int) {
 	if len(d.hits) == 0 {
 		return
 	}
@@ -299,7 +332,7 @@ func (d *docsPane) step(dir int) {
 	d.reveal()
 }
 
-func (d *docsPane) reveal() {
+func (d *Docs) reveal() {
 	if len(d.hits) == 0 {
 		return
 	}
@@ -311,7 +344,7 @@ func (d *docsPane) reveal() {
 
 // refresh puts the content with search highlights into the viewport.
 // lipgloss.StyleRanges keeps glamour's own styling around the matches.
-func (d *docsPane) refresh() {
+func (d *Docs) refresh() {
 	if len(d.hits) == 0 {
 		y := d.vp.YOffset()
 		d.vp.SetContent(d.content)
@@ -336,7 +369,7 @@ func (d *docsPane) refresh() {
 	d.vp.SetYOffset(y)
 }
 
-func (d *docsPane) View() string {
+func (d *Docs) View() string {
 	var foot string
 	switch {
 	case d.searching:
