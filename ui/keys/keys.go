@@ -315,6 +315,24 @@ func (km *KeyMap) InScope(sc Scope) []*Binding {
 	return out
 }
 
+// Label is an action with what the footer says it does there.
+type Label struct {
+	ID   Action
+	Desc string
+}
+
+// Short is the footer's bindings of sc for labels, each relabelled; those
+// unbound or disabled are left out.
+func (km *KeyMap) Short(sc Scope, labels ...Label) []key.Binding {
+	var out []key.Binding
+	for _, l := range labels {
+		if b := km.Find(sc, l.ID); b != nil && b.Enabled() {
+			out = append(out, Relabel(b, l.Desc))
+		}
+	}
+	return out
+}
+
 // FullHelp is every binding of sc as one column of a help.KeyMap's
 // FullHelp: what a component lists in the full help.
 func (km *KeyMap) FullHelp(sc Scope) [][]key.Binding {

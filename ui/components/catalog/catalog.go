@@ -442,16 +442,12 @@ func (l *List) ShortHelp() []key.Binding {
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")), key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "move"))}
 	}
-	var out []key.Binding
-	for _, b := range []struct {
-		id   keys.Action
-		desc string
-	}{{keys.Filter, "filter"}, {keys.Open, "try"}, {keys.Tags, "filter by tag"}, {keys.Sort, "sort name/size/recent"}, {keys.Mark, "mark to compare"}} {
-		if kb := l.com.Keys.Find(keys.ScopeCatalog, b.id); kb != nil && kb.Enabled() {
-			out = append(out, keys.Relabel(kb, b.desc))
-		}
-	}
-	return out
+	return l.com.Keys.Short(keys.ScopeCatalog,
+		keys.Label{ID: keys.Filter, Desc: "filter"},
+		keys.Label{ID: keys.Open, Desc: "try"},
+		keys.Label{ID: keys.Tags, Desc: "filter by tag"},
+		keys.Label{ID: keys.Sort, Desc: "sort name/size/recent"},
+		keys.Label{ID: keys.Mark, Desc: "mark to compare"})
 }
 
 // FullHelp is every catalog binding.

@@ -228,16 +228,10 @@ func (d *Docs) ShortHelp() []key.Binding {
 	if d.searching {
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep search")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}
 	}
-	var out []key.Binding
-	for _, b := range []struct {
-		id   keys.Action
-		desc string
-	}{{keys.Filter, "search docs"}, {keys.SearchNext, "next match"}, {keys.Clear, "back"}} {
-		if kb := d.com.Keys.Find(keys.ScopeDocs, b.id); kb != nil && kb.Enabled() {
-			out = append(out, keys.Relabel(kb, b.desc))
-		}
-	}
-	return out
+	return d.com.Keys.Short(keys.ScopeDocs,
+		keys.Label{ID: keys.Filter, Desc: "search docs"},
+		keys.Label{ID: keys.SearchNext, Desc: "next match"},
+		keys.Label{ID: keys.Clear, Desc: "back"})
 }
 
 // FullHelp is every docs binding.
