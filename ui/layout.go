@@ -108,6 +108,9 @@ func (m *Model) relayout() {
 	if l.catalog.W > 0 && (l.catalog != old.catalog) {
 		m.cat.SetSize(l.catalog.W, l.catalog.H)
 	}
+	if l.bar.W > 0 && l.bar != old.bar {
+		m.bar.SetSize(l.bar.W, l.bar.H)
+	}
 	if l.builder.W > 0 && l.builder != old.builder {
 		m.builder.SetSize(l.builder.W, l.builder.H)
 	}

@@ -37,6 +37,7 @@ import (
 	"pipette/ui/chain/draft"
 	"pipette/ui/common"
 	cataloglist "pipette/ui/components/catalog"
+	"pipette/ui/components/chainbar"
 	"pipette/ui/components/compare"
 	"pipette/ui/components/docs"
 	"pipette/ui/components/graphics"
@@ -130,6 +131,7 @@ type Model struct {
 	try        *try.Try
 	code       *code.Code
 	builder    *chain.Builder
+	bar        *chainbar.Bar // the chain under the panes
 
 	selected catalog.Entry
 	hasSel   bool
@@ -181,6 +183,7 @@ func New(opt Options) *Model {
 		m.cat.SetSources(m.srcs)
 	}
 	m.docs = docs.New(c)
+	m.bar = chainbar.New(c)
 	m.try = try.New(c, opt.Client)
 	m.code = code.New(c, opt.ServerURL, opt.APIKey)
 	m.compare = compare.New(c, opt.Client)

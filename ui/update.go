@@ -75,6 +75,9 @@ func (m *Model) prepare() {
 	if m.focus == focusChain {
 		m.builder.Prepare()
 	}
+	if m.lay.bar.H > 0 {
+		m.bar.SetChain(m.builder.Snapshot())
+	}
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {

@@ -61,7 +61,7 @@ func (m *Model) renderScreen() string {
 		body = lipgloss.JoinVertical(lipgloss.Left, m.cat.View(), m.detailView())
 	}
 	if l.bar.H > 0 {
-		body += "\n" + m.barView()
+		body += "\n" + m.bar.View()
 	}
 	screen := body + "\n" + m.footer() + "\n" + m.statusLine()
 	if m.dialog == nil {
@@ -85,17 +85,6 @@ func tooSmall(w, h int) string {
 		lines[i] = ansi.Truncate(l, w, "")
 	}
 	return strings.Join(lines, "\n")
-}
-
-// barView is the chain on one line under the panes; c opens the builder.
-func (m *Model) barView() string {
-	st := m.com.Styles
-	w := m.lay.bar.W - 2
-	hint := ""
-	if b := m.com.Keys.Find(keys.ScopeGlobal, keys.ChainFocus); b != nil && b.Enabled() {
-		hint = st.Muted.Render("  " + b.Help().Key + " opens")
-	}
-	return " " + ansi.Truncate(m.builder.Summary(w-ansi.StringWidth(hint))+hint, w, "") + " "
 }
 
 // detailView is the detail pane: the title and tabs, the model's kinds and

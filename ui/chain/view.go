@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -14,6 +13,7 @@ import (
 	"pipette/pipebuilder"
 	"pipette/themes"
 	"pipette/ui/common"
+	"pipette/ui/components/chainbar"
 	"pipette/ui/components/editor"
 	"pipette/ui/components/value"
 )
@@ -62,7 +62,8 @@ func (b *Builder) Prepare() {
 // chain's own problems, the step's header.
 func (b *Builder) headLines(iw int) []string {
 	st, spin := b.com.Styles, b.com.Spinner()
-	lines := []string{common.FitRow(b.title(), b.runStatus(spin), iw), b.pipeline(iw, spin, true)}
+	snap := b.barChain()
+	lines := []string{common.FitRow(b.title(), chainbar.RunStatus(b.com, snap.Run, spin), iw), chainbar.Pipeline(b.com, snap, true, iw, spin)}
 	if !b.zoom {
 		lines = append(lines, ansi.Truncate(b.inputLine(), iw, st.Ellipsis))
 		lines = append(lines, b.chainProblemLines(iw)...)
@@ -106,25 +107,57 @@ func (b *Builder) editorHead(w int) string {
 	return b.com.Styles.Accent.Render(ansi.Truncate(head, w, b.com.Styles.Ellipsis))
 }
 
-// mark is a step's status: a check and its duration, a cross and the error
-// type, the spinner while it runs.
-func (b *Builder) mark(id, spin string) string {
-	st, ok := b.live[id]
-	if !ok {
-		return ""
+// Snapshot is the chain as the bar under the panes draws it (nil when
+// there is none).
+func (b *Builder) Snapshot() *chainbar.Chain {
+	if b.c == nil {
+		return nil
 	}
-	s := b.com.Styles
+	c := b.barChain()
+	return &c
+}
+
+// barChain is the chain's steps with their newest progress and the last
+// run, for chainbar to draw.
+func (b *Builder) barChain() chainbar.Chain {
+	var c chainbar.Chain
 	switch {
-	case !st.Done:
-		m := spin
-		if len(st.Items) > 0 {
-			m += fmt.Sprintf(" %d/%d", st.Completed, len(st.Items))
-		}
-		return s.Accent.Render(m)
-	case st.Err != nil:
-		return s.Error.Render("✗ " + errorType(st.Err))
+	case b.running:
+		c.Run = chainbar.Run{State: chainbar.RunRunning, Elapsed: b.elapsed}
+	case b.runErr != nil && isProblems(b.runErr):
+		c.Run.State = chainbar.RunRefused
+	case b.runErr != nil:
+		c.Run = chainbar.Run{State: chainbar.RunFailed, ErrType: errorType(b.runErr)}
+	case b.trace != nil:
+		c.Run = chainbar.Run{State: chainbar.RunDone, Duration: b.trace.Duration}
 	}
-	return s.Success.Render("✓") + s.Muted.Render(" "+b.com.Duration(st.Duration))
+	if b.c == nil {
+		return c
+	}
+	c.Name, c.Selected = b.c.Name, b.sel
+	c.Steps = make([]chainbar.Step, len(b.c.Steps))
+	for i, s := range b.c.Steps {
+		step := chainbar.Step{ID: s.ID, Each: s.Each != "", Problem: len(b.problems.ForStep(i)) > 0}
+		if st, ok := b.live[s.ID]; ok {
+			switch {
+			case !st.Done:
+				step.State, step.Completed, step.Items = chainbar.StepRunning, st.Completed, len(st.Items)
+			case st.Err != nil:
+				step.State, step.ErrType = chainbar.StepFailed, errorType(st.Err)
+			default:
+				step.State, step.Duration = chainbar.StepDone, st.Duration
+			}
+		}
+		c.Steps[i] = step
+	}
+	return c
+}
+
+// StepAt maps a column of the pipeline line (from the text's start) to a
+// step, when the whole pipeline is on screen.
+func (b *Builder) StepAt(x int) (int, bool) {
+	iw := max(1, b.w-b.com.Styles.PaneFocused.GetHorizontalFrameSize())
+	return chainbar.StepAt(b.com, b.barChain(), x, iw)
 }
 
 func errorType(err error) string {
@@ -138,99 +171,6 @@ func errorType(err error) string {
 	return catalog.AsError(err).Type
 }
 
-// pipeline draws the steps as "faces ✓ 30 ms → lines ✓ 2 ms → …" in at most
-// w cells, keeping the selected step in view.
-func (b *Builder) pipeline(w int, spin string, selected bool) string {
-	st := b.com.Styles
-	if b.steps() == 0 {
-		return st.Muted.Render(ansi.Truncate("no steps yet · pick a model and press a to add it", w, st.Ellipsis))
-	}
-	arrow := st.Muted.Render(" → ")
-	parts := make([]string, len(b.c.Steps))
-	for i, s := range b.c.Steps {
-		name := s.ID
-		if s.Each != "" {
-			name += "[]"
-		}
-		style := st.Text
-		if len(b.problems.ForStep(i)) > 0 {
-			style = st.StatusWarn
-		}
-		if selected && i == b.sel {
-			style = style.Inherit(st.Selected)
-		}
-		part := style.Render(name)
-		if mk := b.mark(s.ID, spin); mk != "" {
-			part += " " + mk
-		}
-		parts[i] = part
-	}
-	line := strings.Join(parts, arrow)
-	if ansi.StringWidth(line) <= w {
-		return line
-	}
-	// Drop steps from the ends until the selected one fits.
-	lo, hi := 0, len(parts)
-	for lo < hi-1 && ansi.StringWidth(strings.Join(parts[lo:hi], arrow))+4 > w {
-		if b.sel-lo > hi-1-b.sel {
-			lo++
-		} else {
-			hi--
-		}
-	}
-	line = strings.Join(parts[lo:hi], arrow)
-	if lo > 0 {
-		line = st.Muted.Render("… ") + line
-	}
-	if hi < len(parts) {
-		line += st.Muted.Render(" …")
-	}
-	return ansi.Truncate(line, w, st.Ellipsis)
-}
-
-// StepAt maps a column of the pipeline line (from the text's start) to a
-// step, when the whole pipeline is on screen.
-func (b *Builder) StepAt(x int) (int, bool) {
-	if b.steps() == 0 || x < 0 {
-		return 0, false
-	}
-	iw := max(1, b.w-b.com.Styles.PaneFocused.GetHorizontalFrameSize())
-	if line := ansi.Strip(b.pipeline(iw, " ", true)); strings.HasPrefix(line, "…") {
-		return 0, false
-	}
-	pos := 0
-	for i, s := range b.c.Steps {
-		w := ansi.StringWidth(s.ID)
-		if s.Each != "" {
-			w += 2
-		}
-		if mk := b.mark(s.ID, " "); mk != "" {
-			w += 1 + ansi.StringWidth(mk)
-		}
-		if x >= pos && x < pos+w {
-			return i, true
-		}
-		pos += w + 3 // " → "
-	}
-	return 0, false
-}
-
-// runStatus is the run's state for the right of the title.
-func (b *Builder) runStatus(spin string) string {
-	st := b.com.Styles
-	switch {
-	case b.running:
-		return st.Accent.Render(fmt.Sprintf("%s running · %s · esc cancels", spin, b.elapsed.Round(100*time.Millisecond)))
-	case b.runErr != nil && isProblems(b.runErr):
-		return st.StatusWarn.Render("✗ not run: fix the problems")
-	case b.runErr != nil:
-		return st.Error.Render("✗ " + errorType(b.runErr))
-	case b.trace != nil:
-		return st.Success.Render("✓") + st.Muted.Render(" "+b.com.Duration(b.trace.Duration))
-	}
-	return ""
-}
-
 func (b *Builder) title() string {
 	st := b.com.Styles
 	if b.c == nil {
@@ -242,18 +182,6 @@ func (b *Builder) title() string {
 		s += st.StatusWarn.Render(fmt.Sprintf(" %s %s", st.Dot, human.Plural(k, "problem")))
 	}
 	return s
-}
-
-// Summary is the chain on one line of w cells for the bar under the
-// panes: its name, the pipeline, and the last run's state.
-func (b *Builder) Summary(w int) string {
-	st, spin := b.com.Styles, b.com.Spinner()
-	if b.c == nil {
-		return st.Title.Render("chain") + st.Muted.Render(" "+st.Dot+" empty")
-	}
-	name := st.Title.Render(b.c.Name)
-	pw := max(1, w-ansi.StringWidth(b.c.Name)-2-ansi.StringWidth(b.runStatus(spin))-1)
-	return common.FitRow(name+"  "+b.pipeline(pw, spin, false), b.runStatus(spin), w)
 }
 
 func (b *Builder) inputLine() string {

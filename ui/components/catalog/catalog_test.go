@@ -8,8 +8,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/themes"
-	"pipette/ui/common"
-	"pipette/ui/components/graphics"
+	"pipette/ui/internal/testcommon"
 	"pipette/ui/keys"
 )
 
@@ -27,14 +26,10 @@ func testEntries() []catalog.Entry {
 	}
 }
 
-func testCommon(p themes.Palette) *common.Common {
-	return &common.Common{Styles: themes.New(p), Keys: keys.Default(), Graphics: graphics.New(graphics.ImagesOff)}
-}
-
 // newTestList is a list of the test catalog, w×h, loaded and filtered.
 func newTestList(t testing.TB, w, h int) *List {
 	t.Helper()
-	l := New(testCommon(themes.Dark()), "testcat")
+	l := New(testcommon.New(themes.Dark()), "testcat")
 	l.SetSize(w, h)
 	drive(t, l, l.SetIndex(NewIndex(testEntries())))
 	return l

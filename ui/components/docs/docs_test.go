@@ -9,9 +9,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/themes"
-	"pipette/ui/common"
-	"pipette/ui/components/graphics"
-	"pipette/ui/keys"
+	"pipette/ui/internal/testcommon"
 )
 
 var shout = catalog.Entry{
@@ -21,7 +19,7 @@ var shout = catalog.Entry{
 }
 
 func newTestDocs(w, h int) *Docs {
-	d := New(&common.Common{Styles: themes.New(themes.Dark()), Keys: keys.Default(), Graphics: graphics.New(graphics.ImagesOff)})
+	d := New(testcommon.New(themes.Dark()))
 	d.SetSize(w, h)
 	return d
 }
