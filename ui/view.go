@@ -26,17 +26,8 @@ func (m *Model) View() tea.View {
 	return v
 }
 
-// plainGlyphs maps the UI's one-cell symbols to one-cell ASCII for --plain,
-// so dumb terminals and screen readers get plain text with the same layout.
-var plainGlyphs = strings.NewReplacer("·", "-", "→", ">", "←", "<", "…", "~", "✓", "+", "✗", "x", "×", "x",
-	"▸", ">", "↑", "^", "↓", "v", "—", "-", "–", "-", "µ", "u", "•", "*", "─", "-", "│", "|", "“", "\"", "”", "\"", "’", "'")
-
 func (m *Model) render() string {
-	s := m.renderScreen()
-	if m.com.Styles.Palette.Plain {
-		s = plainGlyphs.Replace(s)
-	}
-	return s
+	return m.com.Shown(m.renderScreen())
 }
 
 func (m *Model) renderScreen() string {

@@ -64,3 +64,17 @@ func Clip(s string, w, h int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// plainGlyphs maps the UI's one-cell symbols to one-cell ASCII for --plain,
+// so dumb terminals and screen readers get plain text with the same layout.
+var plainGlyphs = strings.NewReplacer("·", "-", "→", ">", "←", "<", "…", "~", "✓", "+", "✗", "x", "×", "x",
+	"▸", ">", "↑", "^", "↓", "v", "—", "-", "–", "-", "µ", "u", "•", "*", "─", "-", "│", "|", "┼", "+", "“", "\"", "”", "\"", "’", "'")
+
+// Shown is s as the terminal is sent it: in --plain, the UI's symbols are
+// ASCII.
+func (c *Common) Shown(s string) string {
+	if c.Styles.Palette.Plain {
+		return plainGlyphs.Replace(s)
+	}
+	return s
+}

@@ -171,7 +171,8 @@ func (d *Sources) row(i int, mark, title, right string, iw int) string {
 	if d.names()[i] == d.current {
 		right = "shown · " + right
 	}
-	line := common.FitRow(title, right, max(1, iw-2))
+	// The mark is one cell, or a word in --plain ("(down)").
+	line := common.FitRow(title, right, max(1, iw-ansi.StringWidth(mark)-1))
 	if i == d.cursor {
 		return mark + " " + st.Text.Inherit(st.Selected).Render(line)
 	}
