@@ -96,13 +96,13 @@ func (m *Model) do(id keys.Action) tea.Cmd {
 		if id == keys.Clear && !m.try.Running() {
 			return m.back()
 		}
-		return m.try.Perform(id)
+		return m.ticked(m.try.Perform(id))
 	case keys.ScopeCode:
 		return m.doCode(id)
 	case keys.ScopeChain:
 		return m.builder.Perform(id)
 	case keys.ScopeCompare:
-		return m.compare.Perform(id)
+		return m.ticked(m.compare.Perform(id))
 	}
 	return nil
 }

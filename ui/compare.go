@@ -44,3 +44,12 @@ func (m *Model) setParams(p params.Params) tea.Cmd {
 	}
 	return m.setStatus("parameters: "+p.Summary(), common.StatusInfo)
 }
+
+// ticked is cmd, and the spinner's ticks when it started something (a
+// run, a stream): the spinner and the elapsed times move until it ends.
+func (m *Model) ticked(cmd tea.Cmd) tea.Cmd {
+	if m.busy() {
+		return tea.Batch(cmd, m.startTicking())
+	}
+	return cmd
+}
