@@ -29,6 +29,14 @@ import (
 // Build compiles the pipette module found at or above dir into a temporary
 // folder and returns the binary's path and a function that removes it.
 func Build(ctx context.Context, dir string) (string, func(), error) {
+	return BuildPackage(ctx, dir, ".")
+}
+
+// BuildPackage compiles the package pkg (a path relative to the module's
+// root, such as "./bench/load") of the pipette module found at or above dir,
+// with the same `go build` and flags as Build, so that two programs compared
+// with each other are built alike.
+func BuildPackage(ctx context.Context, dir, pkg string) (string, func(), error) {
 	root, err := moduleRoot(dir)
 	if err != nil {
 		return "", nil, err
@@ -38,11 +46,14 @@ func Build(ctx context.Context, dir string) (string, func(), error) {
 		return "", nil, fmt.Errorf("make a folder for the binary: %w", err)
 	}
 	bin := filepath.Join(tmp, "pipette")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+	if pkg != "." {
+		bin = filepath.Join(tmp, filepath.Base(pkg))
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, pkg)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		os.RemoveAll(tmp)
-		return "", nil, fmt.Errorf("go build: %w\n%s", err, out)
+		return "", nil, fmt.Errorf("go build %s: %w\n%s", pkg, err, out)
 	}
 	return bin, func() { os.RemoveAll(tmp) }, nil
 }
@@ -79,6 +90,7 @@ type Logs struct {
 	mu    sync.Mutex
 	buf   []byte
 	lines int
+	file  *os.File // Options.LogFile: the log is there instead
 }
 
 const keepLogs = 256 << 10
@@ -96,6 +108,10 @@ func (l *Logs) Write(p []byte) (int, error) {
 
 // String is the end of the log.
 func (l *Logs) String() string {
+	if l.file != nil {
+		b, _ := os.ReadFile(l.file.Name())
+		return string(b[max(0, len(b)-keepLogs):])
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return string(l.buf)
@@ -103,6 +119,10 @@ func (l *Logs) String() string {
 
 // Lines is how many lines were written in all.
 func (l *Logs) Lines() int {
+	if l.file != nil {
+		b, _ := os.ReadFile(l.file.Name())
+		return bytes.Count(b, []byte("\n"))
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.lines
@@ -111,13 +131,31 @@ func (l *Logs) Lines() int {
 // listening matches the line `pipette serve` and the echo print once ready.
 var listening = regexp.MustCompile(`on (http://[0-9.:\[\]a-f]+)`)
 
+// Options say how Start runs a program.
+type Options struct {
+	Env []string // added to this process's environment
+	// LogFile, when set, is the program's stderr itself: its log lines go
+	// to the file without passing through this process (Process.Logs then
+	// reads the file's end). Otherwise stderr is a pipe this process
+	// drains into Logs, which costs it CPU as the program logs.
+	LogFile *os.File
+}
+
 // Start runs bin with args and waits (up to 30 s) for the line on stdout
 // saying where it listens.
 func Start(bin string, env []string, args ...string) (*Process, error) {
+	return StartWith(bin, Options{Env: env}, args...)
+}
+
+// StartWith is Start with Options.
+func StartWith(bin string, opt Options, args ...string) (*Process, error) {
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), env...)
-	logs := &Logs{}
+	cmd.Env = append(os.Environ(), opt.Env...)
+	logs := &Logs{file: opt.LogFile}
 	cmd.Stderr = logs
+	if opt.LogFile != nil {
+		cmd.Stderr = opt.LogFile
+	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -191,6 +229,45 @@ func RSS(pid int) (int64, error) {
 		}
 	}
 	return 0, errors.New("no VmRSS line")
+}
+
+// CPUTime is the CPU time (user and system, all threads) process pid has
+// used so far, from /proc/PID/stat; the kernel counts it in clock ticks
+// (10 ms), so compare it over seconds.
+func CPUTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name in parentheses may hold spaces: count fields from
+	// after it. utime and stime are fields 14 and 15 of the line.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, errors.New("no command name in /proc stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, errors.New("short /proc stat line")
+	}
+	var ticks int64
+	for _, s := range f[11:13] {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc stat: %w", err)
+		}
+		ticks += n
+	}
+	const clockTicks = 100 // USER_HZ, 100 on every Linux architecture Go runs on
+	return time.Duration(ticks) * time.Second / clockTicks, nil
+}
+
+// OwnCPUTime is the CPU time (user and system) this process has used so far.
+func OwnCPUTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // Percentile returns the p-th percentile (0..100) of sorted durations.

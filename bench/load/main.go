@@ -4,6 +4,12 @@
 // every round) at each connection count, and prints requests per second,
 // p50 and p99 latency, and pipette's ratios to the echo.
 //
+// Both servers are built alike (`go build` of this module), run with the
+// same GOMAXPROCS and write their logs straight to files of their own; the
+// CPU each server and this load generator spent per request is measured
+// from /proc beside the wall-clock figures, since on a shared machine CPU
+// time is the steadier of the two.
+//
 //	go run ./bench/load                       # 1, 16 and 64 connections, 3 rounds of 3 s
 //	go run ./bench/load -conns 16 -d 10s -rounds 1
 //	go run ./bench/load -inprocess -cpuprofile cpu.out   # profile the server code
@@ -19,10 +25,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -31,7 +40,7 @@ import (
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "echo" {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()
 		if err := harness.ServeEcho(ctx, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -56,6 +65,7 @@ type config struct {
 	inProcess  bool
 	cpuProfile string
 	bin        string
+	procs      int
 }
 
 func parseFlags() (config, error) {
@@ -70,6 +80,7 @@ func parseFlags() (config, error) {
 	flag.BoolVar(&c.inProcess, "inprocess", false, "serve pipette's API in this process (with -cpuprofile: a profile of the server code)")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of this process to FILE (with -inprocess)")
 	flag.StringVar(&c.bin, "bin", "", "a pipette binary to serve with, instead of building this module (an older build, to compare)")
+	flag.IntVar(&c.procs, "procs", runtime.NumCPU(), "GOMAXPROCS of both servers")
 	flag.Parse()
 	for _, s := range strings.Split(*conns, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -89,6 +100,7 @@ func parseFlags() (config, error) {
 type target struct {
 	name string
 	url  string
+	pid  int // 0 when served in this process
 }
 
 func run() error {
@@ -114,7 +126,7 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	printMachine()
+	printLoad("at the start")
 	results := map[string]*tally{}
 	for round := range cfg.rounds {
 		for _, n := range cfg.conns {
@@ -130,64 +142,83 @@ func run() error {
 				if results[key] == nil {
 					results[key] = &tally{}
 				}
-				results[key].add(drive(ctx, t.url+"/v1/algo/"+cfg.algo, cfg, n))
+				results[key].add(measure(ctx, t, cfg, n))
 			}
 		}
 	}
 	report(os.Stdout, cfg, results)
+	printLoad("at the end")
 	return nil
 }
 
-// startTargets starts the bare echo (this program, re-run as `load echo`)
-// and pipette serve, built from this module or served in this process.
+// startTargets builds the bare echo (this program, run as `load echo`) and
+// pipette the same way, and starts them with the same GOMAXPROCS, each
+// writing its log to a file of its own; or serves pipette in this process.
 func startTargets(ctx context.Context, cfg config) ([]target, func(), error) {
-	self, err := os.Executable()
-	if err != nil {
-		return nil, nil, err
-	}
-	echo, err := harness.Start(self, nil, "echo")
-	if err != nil {
-		return nil, nil, err
-	}
-	stops := []func(){func() { echo.Stop(5 * time.Second) }}
+	var stops []func()
 	cleanup := func() {
 		for i := len(stops) - 1; i >= 0; i-- {
 			stops[i]()
 		}
 	}
-	var pipetteURL string
-	if cfg.inProcess {
-		url, stopServer, err := serveInProcess(ctx)
+	logDir, err := os.MkdirTemp("", "pipette-load-logs-")
+	if err != nil {
+		return nil, nil, err
+	}
+	stops = append(stops, func() { os.RemoveAll(logDir) })
+	start := func(name, bin string, args ...string) (*harness.Process, error) {
+		log, err := os.Create(filepath.Join(logDir, name+".log"))
 		if err != nil {
-			cleanup()
-			return nil, nil, err
+			return nil, err
 		}
-		stops = append(stops, stopServer)
-		pipetteURL = url
-	} else {
-		bin := cfg.bin
-		if bin == "" {
-			built, remove, err := harness.Build(ctx, ".")
-			if err != nil {
-				cleanup()
-				return nil, nil, err
-			}
-			stops = append(stops, remove)
-			bin = built
-		}
-		p, err := harness.Start(bin, nil, append([]string{"serve", "--addr", "127.0.0.1:0"}, cfg.serveArgs...)...)
+		stops = append(stops, func() { log.Close() })
+		p, err := harness.StartWith(bin, harness.Options{Env: []string{fmt.Sprintf("GOMAXPROCS=%d", cfg.procs)}, LogFile: log}, args...)
 		if err != nil {
-			cleanup()
-			return nil, nil, err
+			return nil, err
 		}
 		stops = append(stops, func() {
 			if err := p.Stop(10 * time.Second); err != nil {
-				fmt.Fprintf(os.Stderr, "pipette serve: %v\n", err)
+				fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 			}
 		})
-		pipetteURL = p.URL
+		return p, nil
 	}
-	return []target{{"echo", echo.URL}, {"pipette", pipetteURL}}, cleanup, nil
+	fail := func(err error) ([]target, func(), error) {
+		cleanup()
+		return nil, nil, err
+	}
+	echoBin, remove, err := harness.BuildPackage(ctx, ".", "./bench/load")
+	if err != nil {
+		return fail(err)
+	}
+	stops = append(stops, remove)
+	echo, err := start("echo", echoBin, "echo")
+	if err != nil {
+		return fail(err)
+	}
+	targets := []target{{"echo", echo.URL, echo.Cmd.Process.Pid}}
+	if cfg.inProcess {
+		url, stopServer, err := serveInProcess(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		stops = append(stops, stopServer)
+		return append(targets, target{"pipette", url, 0}), cleanup, nil
+	}
+	bin := cfg.bin
+	if bin == "" {
+		built, remove, err := harness.Build(ctx, ".")
+		if err != nil {
+			return fail(err)
+		}
+		stops = append(stops, remove)
+		bin = built
+	}
+	p, err := start("pipette", bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, cfg.serveArgs...)...)
+	if err != nil {
+		return fail(err)
+	}
+	return append(targets, target{"pipette", p.URL, p.Cmd.Process.Pid}), cleanup, nil
 }
 
 // sample is what one run at one connection count measured.
@@ -196,6 +227,22 @@ type sample struct {
 	errors    int
 	elapsed   time.Duration
 	latencies []time.Duration
+	serverCPU time.Duration // the server process's CPU time over the run
+	loadCPU   time.Duration // this process's
+}
+
+// measure drives t over n connections and adds the CPU time the server and
+// this process spent meanwhile.
+func measure(ctx context.Context, t target, cfg config, n int) sample {
+	server0, _ := harness.CPUTime(t.pid)
+	own0 := harness.OwnCPUTime()
+	s := drive(ctx, t.url+"/v1/algo/"+cfg.algo, cfg, n)
+	s.loadCPU = harness.OwnCPUTime() - own0
+	if t.pid != 0 {
+		server1, _ := harness.CPUTime(t.pid)
+		s.serverCPU = server1 - server0
+	}
+	return s
 }
 
 // drive sends requests over n connections for cfg.d.
@@ -265,42 +312,58 @@ func (t *tally) add(s sample) {
 	t.errors += s.errors
 	t.elapsed += s.elapsed
 	t.latencies = append(t.latencies, s.latencies...)
+	t.serverCPU += s.serverCPU
+	t.loadCPU += s.loadCPU
 	t.runs++
+}
+
+// perRequest is a CPU time per answered request, in microseconds.
+func (t *tally) perRequest(d time.Duration) float64 {
+	return float64(d.Microseconds()) / float64(max(t.requests, 1))
 }
 
 func (t *tally) rate() float64 { return float64(t.requests) / t.elapsed.Seconds() }
 
 func report(w io.Writer, cfg config, results map[string]*tally) {
-	fmt.Fprintf(w, "\n%s with %q (%s), %d round(s) of %s per target and connection count\n\n", cfg.algo, cfg.input, cfg.ctype, cfg.rounds, cfg.d)
+	fmt.Fprintf(w, "\n%s with %q (%s), %d round(s) of %s per target and connection count, GOMAXPROCS=%d\n\n", cfg.algo, cfg.input, cfg.ctype, cfg.rounds, cfg.d, cfg.procs)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "conns\ttarget\treq/s\tp50\tp99\terrors\t")
+	fmt.Fprintln(tw, "conns\ttarget\treq/s\tp50\tp99\terrors\tserver CPU/req\tload CPU/req\t")
 	for _, n := range cfg.conns {
 		for _, name := range []string{"echo", "pipette"} {
 			t := results[fmt.Sprintf("%s/%d", name, n)]
 			lat := harness.Sorted(t.latencies)
-			fmt.Fprintf(tw, "%d\t%s\t%.0f\t%s\t%s\t%d\t\n", n, name, t.rate(), ms(harness.Percentile(lat, 50)), ms(harness.Percentile(lat, 99)), t.errors)
+			serverCPU := "-"
+			if t.serverCPU > 0 {
+				serverCPU = fmt.Sprintf("%.1f µs", t.perRequest(t.serverCPU))
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%.0f\t%s\t%s\t%d\t%s\t%.1f µs\t\n", n, name, t.rate(), ms(harness.Percentile(lat, 50)), ms(harness.Percentile(lat, 99)), t.errors,
+				serverCPU, t.perRequest(t.loadCPU))
 		}
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "\npipette / echo:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "conns\treq/s ratio\tp99 ratio\t")
+	fmt.Fprintln(tw, "conns\treq/s ratio\tp99 ratio\tserver CPU/req ratio\t")
 	for _, n := range cfg.conns {
 		e, p := results[fmt.Sprintf("echo/%d", n)], results[fmt.Sprintf("pipette/%d", n)]
 		ep99 := harness.Percentile(harness.Sorted(e.latencies), 99)
 		pp99 := harness.Percentile(harness.Sorted(p.latencies), 99)
-		fmt.Fprintf(tw, "%d\t%.2f×\t%.2f×\t\n", n, p.rate()/e.rate(), float64(pp99)/float64(max(ep99, 1)))
+		cpu := "-"
+		if p.serverCPU > 0 && e.serverCPU > 0 {
+			cpu = fmt.Sprintf("%.2f×", p.perRequest(p.serverCPU)/e.perRequest(e.serverCPU))
+		}
+		fmt.Fprintf(tw, "%d\t%.2f×\t%.2f×\t%s\t\n", n, p.rate()/e.rate(), float64(pp99)/float64(max(ep99, 1)), cpu)
 	}
 	tw.Flush()
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
 
-// printMachine says what the figures were measured on, and under what load.
-func printMachine() {
+// printLoad says under what load the figures were measured.
+func printLoad(when string) {
 	load, _ := os.ReadFile("/proc/loadavg")
 	fields := strings.Fields(string(load))
 	if len(fields) >= 3 {
-		fmt.Printf("load average %s %s %s (1, 5, 15 min) at the start\n", fields[0], fields[1], fields[2])
+		fmt.Printf("load average %s %s %s (1, 5, 15 min) %s\n", fields[0], fields[1], fields[2], when)
 	}
 }
