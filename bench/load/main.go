@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,7 +65,7 @@ type config struct {
 	serveArgs  []string
 	inProcess  bool
 	cpuProfile string
-	bin        string
+	bins       []string
 	procs      int
 }
 
@@ -79,7 +80,7 @@ func parseFlags() (config, error) {
 	serveArgs := flag.String("serve-args", "", "extra arguments for pipette serve, space-separated")
 	flag.BoolVar(&c.inProcess, "inprocess", false, "serve pipette's API in this process (with -cpuprofile: a profile of the server code)")
 	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of this process to FILE (with -inprocess)")
-	flag.StringVar(&c.bin, "bin", "", "a pipette binary to serve with, instead of building this module (an older build, to compare)")
+	bins := flag.String("bin", "", "pipette binaries to serve with instead of building this module, comma-separated (older builds, to compare with each other in one run)")
 	flag.IntVar(&c.procs, "procs", runtime.NumCPU(), "GOMAXPROCS of both servers")
 	flag.Parse()
 	for _, s := range strings.Split(*conns, ",") {
@@ -93,6 +94,9 @@ func parseFlags() (config, error) {
 		return c, errors.New("-rounds and -d must be positive")
 	}
 	c.serveArgs = strings.Fields(*serveArgs)
+	if *bins != "" {
+		c.bins = strings.Split(*bins, ",")
+	}
 	return c, nil
 }
 
@@ -130,11 +134,10 @@ func run() error {
 	results := map[string]*tally{}
 	for round := range cfg.rounds {
 		for _, n := range cfg.conns {
-			order := targets
-			if round%2 == 1 {
-				order = []target{targets[1], targets[0]}
-			}
-			for _, t := range order {
+			// Each round starts with the next target, so that none is
+			// always measured first or last.
+			for i := range targets {
+				t := targets[(i+round)%len(targets)]
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -146,7 +149,11 @@ func run() error {
 			}
 		}
 	}
-	report(os.Stdout, cfg, results)
+	names := make([]string, len(targets))
+	for i, t := range targets {
+		names[i] = t.name
+	}
+	report(os.Stdout, cfg, names, results)
 	printLoad("at the end")
 	return nil
 }
@@ -205,20 +212,28 @@ func startTargets(ctx context.Context, cfg config) ([]target, func(), error) {
 		stops = append(stops, stopServer)
 		return append(targets, target{"pipette", url, 0}), cleanup, nil
 	}
-	bin := cfg.bin
-	if bin == "" {
+	bins := cfg.bins
+	if len(bins) == 0 {
 		built, remove, err := harness.Build(ctx, ".")
 		if err != nil {
 			return fail(err)
 		}
 		stops = append(stops, remove)
-		bin = built
+		bins = []string{built}
 	}
-	p, err := start("pipette", bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, cfg.serveArgs...)...)
-	if err != nil {
-		return fail(err)
+	for i, bin := range bins {
+		name := "pipette"
+		if len(bins) > 1 {
+			name = fmt.Sprintf("pipette%d", i+1)
+			fmt.Printf("%s is %s\n", name, bin)
+		}
+		p, err := start(name, bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, cfg.serveArgs...)...)
+		if err != nil {
+			return fail(err)
+		}
+		targets = append(targets, target{name, p.URL, p.Cmd.Process.Pid})
 	}
-	return append(targets, target{"pipette", p.URL, p.Cmd.Process.Pid}), cleanup, nil
+	return targets, cleanup, nil
 }
 
 // sample is what one run at one connection count measured.
@@ -301,10 +316,11 @@ func call(ctx context.Context, hc *http.Client, url, ctype string, body []byte) 
 	return err == nil && resp.StatusCode == http.StatusOK
 }
 
-// tally adds up the samples of one target at one connection count.
+// tally adds up the samples of one target at one connection count, and
+// keeps each round's for the ratios round by round.
 type tally struct {
 	sample
-	runs int
+	rounds []sample
 }
 
 func (t *tally) add(s sample) {
@@ -314,22 +330,24 @@ func (t *tally) add(s sample) {
 	t.latencies = append(t.latencies, s.latencies...)
 	t.serverCPU += s.serverCPU
 	t.loadCPU += s.loadCPU
-	t.runs++
+	t.rounds = append(t.rounds, s)
 }
 
 // perRequest is a CPU time per answered request, in microseconds.
-func (t *tally) perRequest(d time.Duration) float64 {
-	return float64(d.Microseconds()) / float64(max(t.requests, 1))
+func (s *sample) perRequest(d time.Duration) float64 {
+	return float64(d.Microseconds()) / float64(max(s.requests, 1))
 }
 
-func (t *tally) rate() float64 { return float64(t.requests) / t.elapsed.Seconds() }
+func (s *sample) rate() float64 { return float64(s.requests) / s.elapsed.Seconds() }
 
-func report(w io.Writer, cfg config, results map[string]*tally) {
+func (s *sample) p99() time.Duration { return harness.Percentile(harness.Sorted(s.latencies), 99) }
+
+func report(w io.Writer, cfg config, names []string, results map[string]*tally) {
 	fmt.Fprintf(w, "\n%s with %q (%s), %d round(s) of %s per target and connection count, GOMAXPROCS=%d\n\n", cfg.algo, cfg.input, cfg.ctype, cfg.rounds, cfg.d, cfg.procs)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "conns\ttarget\treq/s\tp50\tp99\terrors\tserver CPU/req\tload CPU/req\t")
 	for _, n := range cfg.conns {
-		for _, name := range []string{"echo", "pipette"} {
+		for _, name := range names {
 			t := results[fmt.Sprintf("%s/%d", name, n)]
 			lat := harness.Sorted(t.latencies)
 			serverCPU := "-"
@@ -341,20 +359,35 @@ func report(w io.Writer, cfg config, results map[string]*tally) {
 		}
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\npipette / echo:")
+	fmt.Fprintln(w, "\nagainst the echo: all rounds pooled, then the median of the rounds' own ratios [lowest–highest]")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "conns\treq/s ratio\tp99 ratio\tserver CPU/req ratio\t")
+	fmt.Fprintln(tw, "conns\ttarget\treq/s ratio\tp99 ratio\tserver CPU/req ratio\tby round: req/s\tp99\t")
 	for _, n := range cfg.conns {
-		e, p := results[fmt.Sprintf("echo/%d", n)], results[fmt.Sprintf("pipette/%d", n)]
-		ep99 := harness.Percentile(harness.Sorted(e.latencies), 99)
-		pp99 := harness.Percentile(harness.Sorted(p.latencies), 99)
-		cpu := "-"
-		if p.serverCPU > 0 && e.serverCPU > 0 {
-			cpu = fmt.Sprintf("%.2f×", p.perRequest(p.serverCPU)/e.perRequest(e.serverCPU))
+		e := results[fmt.Sprintf("echo/%d", n)]
+		for _, name := range names[1:] {
+			p := results[fmt.Sprintf("%s/%d", name, n)]
+			cpu := "-"
+			if p.serverCPU > 0 && e.serverCPU > 0 {
+				cpu = fmt.Sprintf("%.2f×", p.perRequest(p.serverCPU)/e.perRequest(e.serverCPU))
+			}
+			var rates, p99s []float64
+			for i := range min(len(e.rounds), len(p.rounds)) {
+				rates = append(rates, p.rounds[i].rate()/e.rounds[i].rate())
+				p99s = append(p99s, float64(p.rounds[i].p99())/float64(max(e.rounds[i].p99(), 1)))
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%.2f×\t%.2f×\t%s\t%s\t%s\t\n", n, name, p.rate()/e.rate(), float64(p.p99())/float64(max(e.p99(), 1)), cpu, spread(rates), spread(p99s))
 		}
-		fmt.Fprintf(tw, "%d\t%.2f×\t%.2f×\t%s\t\n", n, p.rate()/e.rate(), float64(pp99)/float64(max(ep99, 1)), cpu)
 	}
 	tw.Flush()
+}
+
+// spread is the median of xs and their range, as ratios.
+func spread(xs []float64) string {
+	if len(xs) == 0 {
+		return "-"
+	}
+	slices.Sort(xs)
+	return fmt.Sprintf("%.2f× [%.2f–%.2f]", xs[len(xs)/2], xs[0], xs[len(xs)-1])
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
