@@ -76,7 +76,14 @@ func DecodeInput(contentType string, body []byte) (catalog.Value, error) {
 	if err != nil {
 		return catalog.Value{}, &UnsupportedMediaType{ContentType: contentType}
 	}
-	switch strings.ToLower(mt) {
+	return DecodeMediaType(mt, contentType, body)
+}
+
+// DecodeMediaType is DecodeInput for a Content-Type whose media type
+// (mediaType, without parameters, in any case) its caller has already
+// parsed out of contentType.
+func DecodeMediaType(mediaType, contentType string, body []byte) (catalog.Value, error) {
+	switch strings.ToLower(mediaType) {
 	case "text/plain", "application/text":
 		return catalog.Text(string(body)), nil
 	case "application/json":

@@ -62,13 +62,16 @@ func (s *Server) readInput(w http.ResponseWriter, r *http.Request) (catalog.Valu
 		return catalog.Value{}, nil, s.tooLarge()
 	}
 	ct := r.Header.Get("Content-Type")
-	// DecodeInput on an empty body tells an unsupported Content-Type apart
-	// from everything else without reading the body first.
+	mt, params, err := parseContentType(ct)
+	// Decoding an empty body tells an unsupported Content-Type apart from
+	// everything else without reading the body first.
 	var ume *client.UnsupportedMediaType
-	if _, err := client.DecodeInput(ct, nil); errors.As(err, &ume) {
+	if err != nil {
+		return catalog.Value{}, nil, unsupportedMedia((&client.UnsupportedMediaType{ContentType: ct}).Error())
+	} else if _, err := client.DecodeMediaType(mt, ct, nil); errors.As(err, &ume) {
 		return catalog.Value{}, nil, unsupportedMedia(ume.Error())
 	}
-	enc, perr := bodyCharset(ct)
+	enc, perr := bodyCharset(mt, params)
 	if perr != nil {
 		return catalog.Value{}, nil, perr
 	}
@@ -78,12 +81,12 @@ func (s *Server) readInput(w http.ResponseWriter, r *http.Request) (catalog.Valu
 		return catalog.Value{}, nil, perr
 	}
 	if enc != nil {
-		if perr := s.transcode(b, enc, ct); perr != nil {
+		if perr := s.transcode(b, enc, params["charset"]); perr != nil {
 			b.release()
 			return catalog.Value{}, nil, perr
 		}
 	}
-	in, err := client.DecodeInput(ct, b.data)
+	in, err := client.DecodeMediaType(mt, ct, b.data)
 	if err != nil {
 		b.release()
 		// Malformed JSON: the algorithm never ran, so this is the
@@ -202,13 +205,22 @@ func unsupportedMedia(msg string) *catalog.Error {
 	return &catalog.Error{Type: catalog.UnsupportedError, Status: http.StatusUnsupportedMediaType, Message: msg}
 }
 
+// parseContentType is mime.ParseMediaType, without its work (and its
+// allocations) for the plain content types most calls send.
+func parseContentType(ct string) (mediaType string, params map[string]string, err error) {
+	switch ct {
+	case client.ContentTypeText, client.ContentTypeJSON, client.ContentTypeBinary:
+		return ct, nil, nil
+	}
+	return mime.ParseMediaType(ct)
+}
+
 // bodyCharset returns the encoding a text or JSON body declares with a
 // charset parameter, nil for UTF-8 (and its subset US-ASCII), for none, and
 // for binary bodies, which have no charset. A charset Go's x/text does not
 // know is refused before the body is read.
-func bodyCharset(contentType string) (encoding.Encoding, *catalog.Error) {
-	mt, params, err := mime.ParseMediaType(contentType)
-	if err != nil || strings.EqualFold(mt, client.ContentTypeBinary) {
+func bodyCharset(mt string, params map[string]string) (encoding.Encoding, *catalog.Error) {
+	if strings.EqualFold(mt, client.ContentTypeBinary) {
 		return nil, nil
 	}
 	name := strings.ToLower(strings.TrimSpace(params["charset"]))
@@ -228,12 +240,11 @@ func bodyCharset(contentType string) (encoding.Encoding, *catalog.Error) {
 
 // transcode turns b's bytes from enc into UTF-8, taking the extra bytes the
 // UTF-8 text needs from the body budget.
-func (s *Server) transcode(b *body, enc encoding.Encoding, contentType string) *catalog.Error {
+func (s *Server) transcode(b *body, enc encoding.Encoding, charset string) *catalog.Error {
 	out, err := enc.NewDecoder().Bytes(b.data)
 	if err != nil {
-		_, params, _ := mime.ParseMediaType(contentType)
 		return &catalog.Error{Type: catalog.ParsingError, Status: http.StatusBadRequest,
-			Message: fmt.Sprintf("the request body is not valid %s text: %v", params["charset"], err)}
+			Message: fmt.Sprintf("the request body is not valid %s text: %v", charset, err)}
 	}
 	if extra := int64(len(out)) - b.held; extra > 0 && !b.take(extra) {
 		return s.busyBodies()
@@ -263,10 +274,15 @@ func newBodyDeadline(rc *http.ResponseController, t Timeouts) *bodyDeadline {
 	return d
 }
 
-// read reads once and moves the deadline on by what arrived.
+// read moves the deadline on by what arrived before it, then reads once.
+// Moving it only when another read follows spares the usual small body,
+// read at once, a deadline change.
 func (d *bodyDeadline) read(r io.Reader, p []byte) (int, error) {
+	d.advance()
 	n, err := r.Read(p)
-	d.advance(n)
+	if n > 0 {
+		d.arrived += int64(n)
+	}
 	return n, err
 }
 
@@ -288,11 +304,10 @@ func (d *bodyDeadline) readFull(r io.Reader, p []byte) (int, error) {
 	return got, nil
 }
 
-func (d *bodyDeadline) advance(n int) {
-	if !d.ok || n <= 0 || d.rate <= 0 {
+func (d *bodyDeadline) advance() {
+	if !d.ok || d.arrived == 0 || d.rate <= 0 {
 		return
 	}
-	d.arrived += int64(n)
 	next := d.start.Add(d.grace + time.Duration(float64(d.arrived)/float64(d.rate)*float64(time.Second)))
 	if next.After(d.current) {
 		d.current = next

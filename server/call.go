@@ -31,8 +31,12 @@ type callOptions struct {
 	stream  bool // (pipette) answer text/event-stream, chunk by chunk (stream.go)
 }
 
-func parseCallOptions(q url.Values) (callOptions, *catalog.Error) {
+func parseCallOptions(rawQuery string) (callOptions, *catalog.Error) {
 	opt := callOptions{timeout: DefaultTimeout}
+	if rawQuery == "" {
+		return opt, nil // the usual call: no query to parse
+	}
+	q, _ := url.ParseQuery(rawQuery) // as Request.URL.Query: what parses
 	if q.Has("timeout") {
 		d, perr := parseTimeout(q.Get("timeout"))
 		if perr != nil {
@@ -142,8 +146,8 @@ func (oc callOutcome) fail(w http.ResponseWriter, e *catalog.Error) callOutcome 
 func (s *Server) handleCall(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := requestID(w)
-	s.metrics.inFlight.Inc()
-	defer s.metrics.inFlight.Dec()
+	s.metrics.inFlight.Add(1)
+	defer s.metrics.inFlight.Add(-1)
 
 	oc := s.call(w, r, id, start)
 	if oc.output == "void" && oc.status == http.StatusOK {
@@ -163,12 +167,12 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 	}
 	oc.ref, oc.refOK = ref, true
 
-	opt, perr := parseCallOptions(r.URL.Query())
+	opt, perr := parseCallOptions(r.URL.RawQuery)
 	if perr != nil {
 		return oc.fail(w, perr)
 	}
 	oc.output = opt.output
-	opt.data, _ = data.AccessFrom(r.Context()) // for output=void runs, which outlive r
+	opt.data = s.callerData(r)
 
 	in, body, perr := s.readInput(w, r)
 	if perr != nil {

@@ -57,10 +57,11 @@ func (s *Server) routeData(mux *http.ServeMux) {
 	mux.HandleFunc("GET /hosted/{path...}", s.handleHosted)
 }
 
-// withData gives every request what it may do with the data store (so an
-// algorithm reading data://.my/… reads its caller's space) and refuses a
-// data path with . or .. segments before the mux would quietly redirect it
-// to the path they point at.
+// withData refuses a data path with . or .. segments before the mux would
+// quietly redirect it to the path they point at. What a caller may do with
+// the data store reaches the algorithms it runs through the call's context
+// (callerData, callContext), so that an algorithm reading data://.my/…
+// reads its caller's space.
 func (s *Server) withData(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if uncleanDataPath(r.URL.Path) {
@@ -68,11 +69,17 @@ func (s *Server) withData(next http.Handler) http.Handler {
 				Message: fmt.Sprintf("%s has an empty, . or .. segment: name files and directories directly", r.URL.Path)})
 			return
 		}
-		if s.data.store != nil {
-			r = r.WithContext(data.WithAccess(r.Context(), s.dataAccess(r)))
-		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// callerData is what the caller of r may do with the data store, for the
+// algorithms its call runs; none on a server without a store.
+func (s *Server) callerData(r *http.Request) data.Access {
+	if s.data.store == nil {
+		return data.Access{}
+	}
+	return s.dataAccess(r)
 }
 
 // uncleanDataPath reports a Data API or link path that is not in its

@@ -22,7 +22,7 @@ type metrics struct {
 	errors     *prometheus.CounterVec
 	duration   *prometheus.HistogramVec
 	requests   *prometheus.CounterVec
-	inFlight   prometheus.Gauge
+	inFlight   atomic.Int64 // synchronous calls being answered
 	background atomic.Int64
 	rejected   *prometheus.CounterVec
 	cancelled  *prometheus.CounterVec
@@ -40,30 +40,38 @@ type routeCode struct {
 
 // children caches the metrics of a vector by their labels: WithLabelValues
 // hashes its labels on every call, and a call is counted several times.
+// Readers load the current map without a lock (a read lock's shared counter
+// is itself contended across cores); a new label copies the map, which
+// happens once per algorithm and status.
 type children[K comparable, V any] struct {
-	mu   sync.RWMutex
-	m    map[K]V
+	m    atomic.Pointer[map[K]V] // never changed once stored
+	mu   sync.Mutex              // one writer at a time
 	make func(K) V
 }
 
 func newChildren[K comparable, V any](make func(K) V) *children[K, V] {
-	return &children[K, V]{m: map[K]V{}, make: make}
+	c := &children[K, V]{make: make}
+	c.m.Store(&map[K]V{})
+	return c
 }
 
 func (c *children[K, V]) get(k K) V {
-	c.mu.RLock()
-	v, ok := c.m[k]
-	c.mu.RUnlock()
-	if ok {
+	if v, ok := (*c.m.Load())[k]; ok {
 		return v
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if v, ok := c.m[k]; ok {
+	old := *c.m.Load()
+	if v, ok := old[k]; ok {
 		return v
 	}
-	v = c.make(k)
-	c.m[k] = v
+	m := make(map[K]V, len(old)+1)
+	for key, v := range old {
+		m[key] = v
+	}
+	v := c.make(k)
+	m[k] = v
+	c.m.Store(&m)
 	return v
 }
 
@@ -86,10 +94,10 @@ func newMetrics() *metrics {
 		Name: "pipette_http_requests_total",
 		Help: "HTTP requests answered, by route pattern and status code.",
 	}, []string{"route", "code"})
-	m.inFlight = prometheus.NewGauge(prometheus.GaugeOpts{
+	inFlight := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "pipette_calls_in_flight",
 		Help: "Synchronous algorithm calls being answered right now.",
-	})
+	}, func() float64 { return float64(m.inFlight.Load()) })
 	background := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "pipette_background_runs",
 		Help: "output=void runs still going.",
@@ -107,7 +115,7 @@ func newMetrics() *metrics {
 	m.requestsOf = newChildren(func(k routeCode) prometheus.Counter {
 		return m.requests.WithLabelValues(k.route, strconv.Itoa(k.code))
 	})
-	m.reg.MustRegister(m.calls, m.errors, m.duration, m.requests, m.inFlight, background, m.rejected, m.cancelled,
+	m.reg.MustRegister(m.calls, m.errors, m.duration, m.requests, inFlight, background, m.rejected, m.cancelled,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -47,7 +47,8 @@ func requestID(w http.ResponseWriter) string {
 	if rec.id == "" {
 		rec.id = newRequestID()
 		if rec.status == 0 {
-			rec.Header().Set("X-Request-Id", rec.id)
+			// The key is already in canonical form: set it as it is.
+			rec.Header()["X-Request-Id"] = []string{rec.id}
 		}
 	}
 	return rec.id
@@ -56,12 +57,13 @@ func requestID(w http.ResponseWriter) string {
 // newRequestID is "req-" and 16 random hex digits. Ids need to be unique,
 // not secret: math/rand/v2's generator is per thread and never blocks.
 func newRequestID() string {
-	var b [8]byte
+	var b [4 + 16]byte
+	copy(b[:], "req-")
 	u := rand.Uint64()
-	for i := range b {
-		b[i] = byte(u >> (8 * i))
+	for i := range 8 {
+		hex.Encode(b[4+2*i:], []byte{byte(u >> (8 * i))})
 	}
-	return "req-" + hex.EncodeToString(b[:])
+	return string(b[:])
 }
 
 // recoverAndCount is the outermost layer: it counts requests by route and

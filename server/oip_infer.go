@@ -27,8 +27,8 @@ const (
 func (s *Server) handleOIPInfer(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := requestID(w)
-	s.metrics.inFlight.Inc()
-	defer s.metrics.inFlight.Dec()
+	s.metrics.inFlight.Add(1)
+	defer s.metrics.inFlight.Add(-1)
 	oc := s.oipInfer(w, r, id)
 	s.record(r.Context(), oc, id, time.Since(start))
 }
@@ -72,7 +72,7 @@ func (s *Server) oipInfer(w http.ResponseWriter, r *http.Request, id string) cal
 	j := job{ref: ref, in: in, id: id, done: func() { tk.release(); body.release() }}
 	ctx, cancel := context.WithTimeout(r.Context(), DefaultTimeout)
 	defer cancel()
-	out, err := s.run(s.callContext(ctx, callOptions{}), j)
+	out, err := s.run(s.callContext(ctx, callOptions{data: s.callerData(r)}), j)
 	oc.ran, oc.version = !isNotFound(err), out.Version
 	if err != nil {
 		if why := cancelReason(r.Context()); why != "" {

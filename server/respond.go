@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 
@@ -13,17 +14,63 @@ import (
 // through json.Marshal again would scan and copy it once more, which for an
 // image result is megabytes of base64.
 func writeSuccess(w http.ResponseWriter, result []byte, md client.Metadata) {
-	m, err := catalog.MarshalJSON(md)
+	b := make([]byte, 0, len(result)+96)
+	b = append(b, `{"result":`...)
+	b = append(b, result...)
+	b = append(b, `,"metadata":`...)
+	b, err := appendMetadata(b, md)
 	if err != nil {
 		writeJSONBytes(w, http.StatusInternalServerError, []byte(encodeFailed))
 		return
 	}
-	b := make([]byte, 0, len(result)+len(m)+32)
-	b = append(b, `{"result":`...)
-	b = append(b, result...)
-	b = append(b, `,"metadata":`...)
-	b = append(b, m...)
 	writeJSONBytes(w, http.StatusOK, append(b, '}'))
+}
+
+// appendMetadata appends md as JSON, byte for byte what catalog.MarshalJSON
+// writes. The usual metadata (a content type and a duration) is written
+// directly, without reflection: it is a part of every answer.
+func appendMetadata(b []byte, md client.Metadata) ([]byte, error) {
+	if md.Stdout != nil || md.Generation != nil || !plainJSONString(md.ContentType) {
+		m, err := catalog.MarshalJSON(md)
+		return append(b, m...), err
+	}
+	b = append(b, '{')
+	if md.ContentType != "" {
+		b = append(b, `"content_type":"`...)
+		b = append(b, md.ContentType...)
+		b = append(b, `",`...)
+	}
+	b = append(b, `"duration":`...)
+	return append(appendJSONFloat(b, md.Duration), '}'), nil
+}
+
+// plainJSONString reports whether s needs no escaping inside JSON quotes.
+func plainJSONString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendJSONFloat appends f as encoding/json writes a float64: the shortest
+// form, with an exponent below 1e-6 and from 1e21 on, its exponent without
+// a leading zero. f is finite (a duration).
+func appendJSONFloat(b []byte, f float64) []byte {
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// 1e-07 becomes 1e-7.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
 }
 
 // writeRaw answers output=raw: the result itself, typed by its kind.
