@@ -133,6 +133,7 @@ type callOutcome struct {
 	cancelled string // "client" when the caller left, "shutdown" when the grace ran out
 	rejected  string // why admission refused the call
 	queued    time.Duration
+	logged    bool // by the watchdog of a call that outlived its context (runHere)
 }
 
 // fail answers the platform error e and records it in the outcome.
@@ -150,8 +151,8 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request) {
 	defer s.metrics.inFlight.Add(-1)
 
 	oc := s.call(w, r, id, start)
-	if oc.output == "void" && oc.status == http.StatusOK {
-		return // the background run logs and counts itself when it ends
+	if oc.logged || oc.output == "void" && oc.status == http.StatusOK {
+		return // logged already, or the background run logs itself when it ends
 	}
 	s.record(r.Context(), oc, id, time.Since(start))
 }
@@ -206,8 +207,7 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 	if opt.stream {
 		return s.streamCall(s.callContext(ctx, opt), w, r, oc, opt, j, start)
 	}
-	out, err := s.run(s.callContext(ctx, opt), j)
-	return s.answer(w, r, oc, opt, out, err, start)
+	return s.runHere(s.callContext(ctx, opt), w, r, oc, opt, j, start)
 }
 
 // callContext is what an admitted call runs under: its memory budget, the

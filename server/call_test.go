@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -367,6 +368,41 @@ func TestCallTimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2500*time.Millisecond {
 		t.Errorf("answered after %s: the server waited for the algorithm", d)
+	}
+}
+
+// A call whose algorithm ignores its timeout is answered (and logged) once,
+// when the timeout passes, while its slot stays taken until the algorithm
+// really returns.
+func TestCallOutlivingItsTimeout(t *testing.T) {
+	t.Parallel()
+	var logged syncBuffer
+	s, ts, _ := newTest(t, func(c *Config) { c.Logger = slog.New(slog.NewTextHandler(&logged, nil)) })
+	start := time.Now()
+	a := post(t, ts.URL+"/v1/algo/test/Stubborn?timeout=1", "text/plain", "x")
+	msg, _ := wantAlgorithmError(t, a, "AlgorithmError")
+	if !strings.Contains(msg, "did not finish within 1s") || time.Since(start) > 2500*time.Millisecond {
+		t.Fatalf("answered %q after %s", msg, time.Since(start))
+	}
+	if a.header.Get("Content-Length") != strconv.Itoa(len(a.body)) {
+		t.Errorf("Content-Length %q for a body of %d bytes", a.header.Get("Content-Length"), len(a.body))
+	}
+	if busy, _ := s.adm.stats(); busy != 1 {
+		t.Errorf("%d slots busy while the algorithm still runs, want 1", busy)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !s.adm.idle(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the slot was not given back after the algorithm returned")
+		}
+	}
+	if d := time.Since(start); d < 2900*time.Millisecond {
+		t.Errorf("the slot was given back after %s, before the algorithm returned", d)
+	}
+	if n := strings.Count(logged.String(), "algo=test/Stubborn"); n != 1 {
+		t.Errorf("the call was logged %d times, want once:\n%s", n, logged.String())
+	}
+	if !strings.Contains(logged.String(), "error_type=AlgorithmError") {
+		t.Errorf("the log line lacks the timeout:\n%s", logged.String())
 	}
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"pipette/catalog"
@@ -98,8 +99,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 const encodeFailed = `{"error":{"message":"the server could not encode its answer","error_type":"AlgorithmError"}}`
 
 // writeJSONBytes writes already encoded JSON as the whole answer.
+// Its length is sent too: an answer a watchdog writes while the handler is
+// still busy (runHere) is whole once flushed.
 func writeJSONBytes(w http.ResponseWriter, status int, b []byte) {
-	w.Header().Set("Content-Type", client.ContentTypeJSON)
+	h := w.Header()
+	h.Set("Content-Type", client.ContentTypeJSON)
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"pipette/catalog"
@@ -25,12 +26,12 @@ type job struct {
 	emit func(catalog.Chunk) error
 }
 
-// run calls the runner but answers when ctx ends even if the algorithm
-// ignores its context, so a timeout always reaches the caller; the slot is
-// given back only when the runner returns, since until then the work still
-// takes its memory and CPU. A panic (here, or one a runner recovered into
-// catalog.Error.Panic) is logged with its stack under the request id, and
-// the caller hears only that the algorithm crashed.
+// run calls the runner on a worker goroutine but answers when ctx ends even
+// if the algorithm ignores its context, so a timeout always reaches the
+// caller; the slot is given back only when the runner returns, since until
+// then the work still takes its memory and CPU. A panic (here, or one a
+// runner recovered into catalog.Error.Panic) is logged with its stack under
+// the request id, and the caller hears only that the algorithm crashed.
 func (s *Server) run(ctx context.Context, j job) (catalog.Output, error) {
 	type result struct {
 		out catalog.Output
@@ -38,25 +39,7 @@ func (s *Server) run(ctx context.Context, j job) (catalog.Output, error) {
 	}
 	ch := make(chan result, 1)
 	s.workers.do(func() {
-		defer j.done()
-		defer func() {
-			if p := recover(); p != nil {
-				ch <- result{err: s.crashed(j, p, debug.Stack())}
-			}
-		}()
-		var (
-			out catalog.Output
-			err error
-		)
-		if st, ok := s.runner.(catalog.Streamer); ok && j.emit != nil {
-			out, err = st.Stream(ctx, j.ref, j.in, j.emit)
-		} else {
-			out, err = s.runner.Run(ctx, j.ref, j.in)
-		}
-		var e *catalog.Error
-		if errors.As(err, &e) && e.Panic != nil {
-			err = s.crashed(j, e.Panic.Value, e.Panic.Stack)
-		}
+		out, err := s.runGuarded(ctx, j)
 		ch <- result{out, err}
 	})
 	select {
@@ -70,6 +53,65 @@ func (s *Server) run(ctx context.Context, j job) (catalog.Output, error) {
 			return catalog.Output{}, ctx.Err()
 		}
 	}
+}
+
+// runGuarded runs j on the calling goroutine, gives back its slot when the
+// runner returns, and turns a panic into the error its caller sees.
+func (s *Server) runGuarded(ctx context.Context, j job) (out catalog.Output, err error) {
+	defer j.done()
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = catalog.Output{}, s.crashed(j, p, debug.Stack())
+		}
+	}()
+	if st, ok := s.runner.(catalog.Streamer); ok && j.emit != nil {
+		out, err = st.Stream(ctx, j.ref, j.in, j.emit)
+	} else {
+		out, err = s.runner.Run(ctx, j.ref, j.in)
+	}
+	var e *catalog.Error
+	if errors.As(err, &e) && e.Panic != nil {
+		err = s.crashed(j, e.Panic.Value, e.Panic.Stack)
+	}
+	return out, err
+}
+
+// runHere runs an admitted call on the handler's own goroutine and answers
+// it. That goroutine is the connection's, kept from one request to the
+// next, so its stack stays grown and no other goroutine is woken for the
+// call (a hand-off to a worker cost a wake-up on each side). An algorithm
+// may ignore its context: if ctx ends before the algorithm returns, a
+// watchdog answers the caller and logs the call in the handler's place, so
+// a timeout still reaches the caller at once, and the handler, once the
+// algorithm returns, only gives the slot back (the outcome it returns then
+// says it was logged).
+func (s *Server) runHere(ctx context.Context, w http.ResponseWriter, r *http.Request, oc callOutcome, opt callOptions, j job, start time.Time) callOutcome {
+	var (
+		mu       sync.Mutex
+		answered bool // by the handler, or by the watchdog
+	)
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if answered {
+			return
+		}
+		answered = true
+		late := s.answer(w, r, oc, opt, catalog.Output{}, ctx.Err(), start)
+		_ = http.NewResponseController(w).Flush() // the answer has its length: it is whole
+		s.record(r.Context(), late, j.id, time.Since(start))
+	})
+	out, err := s.runGuarded(ctx, j)
+	mu.Lock()
+	late := answered
+	answered = true
+	mu.Unlock()
+	stop()
+	if late {
+		oc.logged = true
+		return oc
+	}
+	return s.answer(w, r, oc, opt, out, err, start)
 }
 
 // crashed logs a panic of the call j with its stack and returns the error its
