@@ -84,6 +84,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if sources.Handles(msg) {
 		return m.sourcesChecked(msg)
 	}
+	if docs.Handles(msg) {
+		return m.docs.Update(msg)
+	}
 	if stream.Handles(msg) {
 		return tea.Batch(m.try.Update(msg), m.compare.Update(msg))
 	}
@@ -113,9 +116,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 
 	case entryLoadedMsg:
 		return m.entryLoaded(msg)
-
-	case docs.RenderedMsg:
-		return m.docs.Update(msg)
 
 	case try.FinishedMsg:
 		return m.finished(msg)

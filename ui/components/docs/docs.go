@@ -8,6 +8,7 @@ package docs
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -83,8 +84,28 @@ func (d *Docs) key(e catalog.Entry) string {
 	return fmt.Sprintf("%s@%s|%d|%s|%d", e.Ref.Path(), e.Ref.Version, d.w, d.com.Styles.Palette.Name+fmt.Sprint(d.com.Styles.Palette.Dark), len(e.Docs))
 }
 
-// Show selects e and returns the command that renders its docs if they are
-// not cached yet.
+// RenderDelay is how long a model stays selected before its docs are
+// rendered. Glamour takes a few milliseconds of CPU a render, which must
+// not compete with the frame a key asked for: typing a filter or holding
+// down a key changes the selection at every key, and at start the first
+// frame (the catalog) must not wait behind the first model's docs. Docs
+// already rendered (the cache) show at once.
+const RenderDelay = 80 * time.Millisecond
+
+// renderDueMsg says the docs under key have stayed selected RenderDelay.
+type renderDueMsg struct{ key string }
+
+// Handles says msg is one of the tab's own (a render that is due or done).
+func Handles(msg tea.Msg) bool {
+	switch msg.(type) {
+	case renderDueMsg, RenderedMsg:
+		return true
+	}
+	return false
+}
+
+// Show selects e and returns the command that renders its docs, after
+// RenderDelay, if they are not cached yet.
 func (d *Docs) Show(e catalog.Entry) tea.Cmd {
 	d.restyle()
 	changed := !d.has || e.Ref != d.entry.Ref
@@ -101,10 +122,19 @@ func (d *Docs) Show(e catalog.Entry) tea.Cmd {
 	if changed {
 		d.setContent("", true)
 	}
-	md, width, style := docsMarkdown(e), max(20, d.w-1), d.com.Styles.Glamour
+	return d.com.Clock.After(RenderDelay, func(time.Time) tea.Msg { return renderDueMsg{key: k} })
+}
+
+// render is the command that renders the docs wanted, when they still are
+// (key) once the delay is over.
+func (d *Docs) render(key string) tea.Cmd {
+	if key != d.want {
+		return nil // another model, width or theme since
+	}
+	md, width, style := docsMarkdown(d.entry), max(20, d.w-1), d.com.Styles.Glamour
 	return func() tea.Msg {
 		out, err := renderMarkdown(md, width, style)
-		return RenderedMsg{key: k, out: out, err: err, width: width}
+		return RenderedMsg{key: key, out: out, err: err, width: width}
 	}
 }
 
@@ -144,9 +174,12 @@ func (d *Docs) Init() tea.Cmd { return nil }
 // Update takes the tab's renders and, when it has the focus, keys: the
 // search input's while it is typed in, the docs scope's bindings otherwise.
 func (d *Docs) Update(msg tea.Msg) tea.Cmd {
-	if r, ok := msg.(RenderedMsg); ok {
-		d.rendered(r)
+	switch msg := msg.(type) {
+	case RenderedMsg:
+		d.rendered(msg)
 		return nil
+	case renderDueMsg:
+		return d.render(msg.key)
 	}
 	if d.searching {
 		if k, ok := msg.(tea.KeyPressMsg); ok {

@@ -3,6 +3,7 @@ package docs
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -24,11 +25,15 @@ func newTestDocs(w, h int) *Docs {
 	return d
 }
 
-// show selects e and installs its render, as the program would.
+// show selects e and installs its render, as the program would once the
+// model has stayed selected (the test's clock fires at once).
 func show(t testing.TB, d *Docs, e catalog.Entry) {
 	t.Helper()
-	if cmd := d.Show(e); cmd != nil {
-		d.Update(cmd())
+	d.com.Clock.Tick = func(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		return func() tea.Msg { return fn(time.Time{}) }
+	}
+	for cmd := d.Show(e); cmd != nil; {
+		cmd = d.Update(cmd())
 	}
 }
 
@@ -92,5 +97,40 @@ func TestDocsCachedPerWidth(t *testing.T) {
 	}
 	if len(d.cache) != n+1 {
 		t.Errorf("cache has %d renders, want %d (one per width)", len(d.cache), n+1)
+	}
+}
+
+// A model's docs are rendered only once it has stayed selected: moving on
+// before RenderDelay drops its render (typing a filter changes the
+// selection at every key), and docs already rendered show at once.
+func TestDocsRenderWhenTheSelectionSettles(t *testing.T) {
+	t.Parallel()
+	d := newTestDocs(60, 20)
+	var due []time.Duration
+	d.com.Clock.Tick = func(after time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		due = append(due, after)
+		return func() tea.Msg { return fn(time.Time{}) }
+	}
+	other := shout
+	other.Ref = catalog.MustParseRef("test/Other/1.0.0")
+	first, second := d.Show(shout), d.Show(other)
+	if first == nil || second == nil || len(due) != 2 || due[0] != RenderDelay {
+		t.Fatalf("no delayed render: %v", due)
+	}
+	if cmd := d.Update(first()); cmd != nil {
+		t.Error("the docs of a model no longer selected were rendered")
+	}
+	render := d.Update(second())
+	if render == nil {
+		t.Fatal("the selected model's docs were not rendered")
+	}
+	d.Update(render())
+	if !strings.Contains(ansi.Strip(d.View()), "Shout turns a text") {
+		t.Errorf("not rendered:\n%s", ansi.Strip(d.View()))
+	}
+	// Back and forth: the render is cached, shown without a delay.
+	d.Show(shout)
+	if cmd := d.Show(other); cmd != nil || !strings.Contains(ansi.Strip(d.View()), "Shout turns a text") {
+		t.Error("a cached render waited")
 	}
 }
