@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"pipette/catalog"
 )
@@ -34,7 +35,8 @@ type Catalog struct {
 	byName  map[string]*Live
 
 	discoverOnce sync.Once
-	discover     func() // nil: no discovery
+	discover     func()      // nil: no discovery
+	discoverDone atomic.Bool // discover has run
 
 	mergeMu sync.Mutex
 	merged  mergedListing // the last merged listing, reused while nothing changed
@@ -113,7 +115,10 @@ func (c *Catalog) DiscoverLater(configured []Spec, hc *http.Client) {
 
 func (c *Catalog) discovered() {
 	if c.discover != nil {
-		c.discoverOnce.Do(c.discover)
+		c.discoverOnce.Do(func() {
+			c.discover()
+			c.discoverDone.Store(true)
+		})
 	}
 }
 
@@ -172,9 +177,21 @@ func (c *Catalog) Statuses() []catalog.SourceStatus {
 // unavailable) or none, and never fails the listing. Only the base failing
 // does. While nothing changed the same slice is returned again (merging 100k
 // entries anew each time would cost milliseconds): callers read it and never
-// write to it.
+// write to it. The first List looks for the usual local servers first
+// (DiscoverLater).
 func (c *Catalog) List(ctx context.Context) ([]catalog.Entry, error) {
 	c.discovered()
+	return c.ListKnown(ctx)
+}
+
+// Discovering says the usual local servers are still to be looked for: the
+// next List does (DiscoverLater).
+func (c *Catalog) Discovering() bool { return c.discover != nil && !c.discoverDone.Load() }
+
+// ListKnown is List of the sources known so far, without looking for local
+// servers first: the TUI's first listing, whose frame never waits for
+// discovery (it lists again afterwards).
+func (c *Catalog) ListKnown(ctx context.Context) ([]catalog.Entry, error) {
 	remotes := c.Remotes()
 	lists := make([][]catalog.Entry, len(remotes))
 	gens := make([]uint64, len(remotes))

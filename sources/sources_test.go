@@ -311,3 +311,30 @@ func TestDiscoverFindsByProbe(t *testing.T) {
 		t.Errorf("a configured address was discovered again: %+v", got)
 	}
 }
+
+// ListKnown lists without looking for local servers, so the TUI's first
+// frame never waits for discovery; the next List looks, once.
+func TestListKnownLeavesDiscoveryForLater(t *testing.T) {
+	t.Parallel()
+	reg := builtin.Registry()
+	c, err := NewCatalog(context.Background(), reg, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	looked := 0
+	c.discover = func() { looked++ }
+	if !c.Discovering() {
+		t.Fatal("discovery to come is not reported")
+	}
+	if es, err := c.ListKnown(context.Background()); err != nil || len(es) == 0 || looked != 0 || !c.Discovering() {
+		t.Fatalf("ListKnown: %d entries, %v; looked %d times", len(es), err, looked)
+	}
+	for range 2 {
+		if _, err := c.List(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if looked != 1 || c.Discovering() {
+		t.Errorf("List looked %d times; discovering %v", looked, c.Discovering())
+	}
+}

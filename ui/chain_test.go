@@ -719,7 +719,10 @@ func TestChainEditBeforeTheDraftIsRead(t *testing.T) {
 	m := New(Options{Client: client.NewLocal(reg, reg), Theme: "dark", DraftPath: draft, Now: func() time.Time { return testTime }})
 	useTestTimers(m)
 	send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
-	start := m.builder.Init() // in flight while the user types
+	// The late start has begun: its builder.Init is in flight while the
+	// user types.
+	m.lateStarted = true
+	start := m.builder.Init()
 	run(t, m, m.loadCatalog())
 	selectRef(t, m, "test/Shout")
 	press(t, m, "a")

@@ -210,8 +210,10 @@ var testTimers = struct {
 
 func useTestTimers(m *Model) {
 	m.com.Clock.Tick = func(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
-		if msg := fn(testTime); fmt.Sprintf("%T", msg) == "docs.renderDueMsg" {
-			// Docs render as if the model had stayed selected.
+		switch msg := fn(testTime); fmt.Sprintf("%T", msg) {
+		case "docs.renderDueMsg", "ui.lateStartMsg":
+			// Docs render as if the model had stayed selected, and the
+			// late start starts with the first frame.
 			return func() tea.Msg { return msg }
 		}
 		testTimers.Lock()

@@ -19,8 +19,6 @@
 package ui
 
 import (
-	"context"
-	"fmt"
 	"path/filepath"
 	"pipette/ui/components/code"
 	"pipette/ui/components/statusline"
@@ -148,6 +146,9 @@ type Model struct {
 	started  time.Time
 	lastLoad time.Duration
 	quitting bool
+	// lateStarted is set once what the first frame does not need has been
+	// started (start.go).
+	lateStarted bool
 	// deferred are keys waiting for the filter's result (see handleKey).
 	deferred []tea.KeyPressMsg
 
@@ -206,77 +207,9 @@ func New(opt Options) *Model {
 	return m
 }
 
-// Init starts loading the catalog, the history and the chain, and asks the
-// terminal for its background colour.
-func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.loadCatalog(), m.startTicking(), m.builder.Init()}
-	if m.srcs != nil {
-		cmds = append(cmds, m.srcs.Init())
-	}
-	if m.followsTerminal() {
-		cmds = append(cmds, tea.RequestBackgroundColor)
-	}
-	if m.opt.HistoryPath != "" {
-		store := history.Store{Path: m.opt.HistoryPath}
-		cmds = append(cmds, func() tea.Msg {
-			recs, err := store.Load()
-			return historyLoadedMsg{records: recs, err: err}
-		})
-	}
-	return tea.Batch(cmds...)
-}
-
 func (m *Model) followsTerminal() bool {
 	t := strings.ToLower(m.themeName)
 	return t == "" || t == "auto" || t == "ansi"
-}
-
-func (m *Model) loadCatalog() tea.Cmd {
-	m.cat.SetLoading()
-	return m.listCatalog(false)
-}
-
-// refreshCatalog lists the catalog again behind the one on screen, which
-// stays until the new listing lands (a source went down or came back).
-func (m *Model) refreshCatalog() tea.Cmd {
-	if m.cat.Loading() || m.refreshing || m.cat.Index() == nil {
-		return nil
-	}
-	m.refreshing = true
-	return m.listCatalog(true)
-}
-
-// firstListing bounds how long a listing waits for slow sources: those
-// that have not answered by then are listed when they do (the sources'
-// watch sees them come up), so a server that hangs never holds up the
-// catalog.
-const firstListing = 1500 * time.Millisecond
-
-func (m *Model) listCatalog(refresh bool) tea.Cmd {
-	c := m.opt.Client
-	return func() tea.Msg {
-		start := time.Now()
-		if c == nil {
-			return catalogLoadedMsg{err: fmt.Errorf("no catalog client"), refresh: refresh}
-		}
-		src := c.Source()
-		ctx, cancel := context.WithTimeout(context.Background(), firstListing)
-		defer cancel()
-		es, err := src.List(ctx)
-		if err != nil && ctx.Err() != nil {
-			// The catalog itself is slow (a server far away): wait for it.
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			es, err = src.List(ctx)
-		}
-		if err != nil {
-			return catalogLoadedMsg{err: fmt.Errorf("cannot load the catalog: %w", err), took: time.Since(start), refresh: refresh}
-		}
-		statuses := sources.Read(src)
-		// Indexing a large catalog takes a while: do it here, not in Update.
-		ix := cataloglist.NewIndex(es)
-		return catalogLoadedMsg{ix: ix, took: time.Since(start), refresh: refresh, statuses: statuses}
-	}
 }
 
 // startTicking runs the spinner while something is busy.

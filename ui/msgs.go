@@ -1,6 +1,7 @@
 package ui
 
 import (
+	cataloglist "pipette/ui/components/catalog"
 	"pipette/ui/keys"
 	"time"
 
@@ -13,13 +14,15 @@ import (
 
 // catalogLoadedMsg is the catalog listing, or why it could not be fetched.
 type catalogLoadedMsg struct {
-	ix   *catalog.Index
-	err  error
-	took time.Duration
+	listing cataloglist.Listing
+	err     error
+	took    time.Duration
 	// refresh replaces the listing on screen, keeping the filter and the
 	// selection; statuses are the sources' as the listing was made.
 	refresh  bool
 	statuses []catalog.SourceStatus
+	// known: listed before looking for local servers (ListKnown).
+	known bool
 }
 
 // tickMsg drives the spinner and the elapsed-time counter while something

@@ -111,6 +111,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case catalogLoadedMsg:
 		return m.catalogLoaded(msg)
 
+	case lateStartMsg:
+		return m.startLate()
+
 	case cataloglist.FilteredMsg:
 		return m.filtered(msg)
 
@@ -245,11 +248,23 @@ func (m *Model) catalogLoaded(msg catalogLoadedMsg) tea.Cmd {
 		m.cat.SetError(msg.err)
 		return tea.Batch(m.setStatus(common.OneLine(msg.err.Error())+" · R retries", common.StatusError), m.drainKeys())
 	}
-	filter := m.cat.SetIndex(msg.ix)
+	filter := m.cat.SetListing(msg.listing, m.focus != focusCatalog)
 	if m.status.Kind() == common.StatusError && strings.HasPrefix(m.status.Text(), "cannot load the catalog") {
 		m.status.Clear()
 	}
-	return tea.Batch(filter, m.startTicking(), m.drainKeys())
+	var sel, late tea.Cmd
+	if filter == nil {
+		// Listed at once: the detail follows the cursor now.
+		sel = m.selectionChanged()
+	}
+	switch {
+	case !m.lateStarted:
+		// This frame has the catalog: the rest starts once it is on screen.
+		late = m.lateStart(frameSettle)
+	case msg.known && m.discovering():
+		late = m.refreshCatalog() // listed while the late start was looking
+	}
+	return tea.Batch(filter, sel, late, m.startTicking(), m.drainKeys())
 }
 
 func (m *Model) historyLoaded(msg historyLoadedMsg) tea.Cmd {

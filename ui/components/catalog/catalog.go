@@ -135,6 +135,19 @@ func (l *List) SetIndex(ix *catalog.Index) tea.Cmd {
 	return l.filterCmd()
 }
 
+// SetListing installs a listing (NewListing). With nothing typed and no
+// facet, its rows are listed at once (stay as in Apply); otherwise the
+// filter runs on it.
+func (l *List) SetListing(ls Listing, stay bool) tea.Cmd {
+	cmd := l.SetIndex(ls.Index)
+	if cmd == nil || ls.all == nil || l.Query() != "" || l.tag != "" || l.from != "" || l.sortBy != SortName {
+		return cmd
+	}
+	// The run SetIndex started is the one this answers.
+	l.Apply(FilteredMsg{seq: l.seq, matches: ls.all}, stay)
+	return nil
+}
+
 // KeepSelection holds the cursor on the selected entry through the next
 // result: the listing is being refreshed under it.
 func (l *List) KeepSelection() {

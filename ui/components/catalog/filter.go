@@ -139,6 +139,22 @@ func NewIndex(entries []catalog.Entry) *catalog.Index {
 	return catalog.NewIndex(sortByRef(entries))
 }
 
+// Listing is a catalog indexed, with the rows an empty filter lists, both
+// made in the command that listed it: installed at once (SetListing), the
+// catalog is on screen in the frame of the message that brings it, without
+// a filter run of its own.
+type Listing struct {
+	Index *catalog.Index
+	all   []catalog.Match // runFilter's answer to no query and no facets
+}
+
+// NewListing indexes entries and lists them for an empty filter. Like
+// NewIndex, it belongs in a command.
+func NewListing(entries []catalog.Entry) Listing {
+	ix := NewIndex(entries)
+	return Listing{Index: ix, all: runFilter(ix, "", facets{}, nil)}
+}
+
 // sortByRef returns entries in reference order.
 func sortByRef(entries []catalog.Entry) []catalog.Entry {
 	paths := make([]string, len(entries))
