@@ -165,7 +165,7 @@ func (m *Model) doCatalog(id keys.Action) tea.Cmd {
 		}
 		return m.openDialog(dialog.NewTags(m.com, catalog.Tags(m.cat.Index().Entries())))
 	case keys.Sort:
-		return tea.Batch(m.cat.Perform(id), m.setStatus("sorted "+m.cat.SortBy().String(), common.StatusInfo))
+		return tea.Batch(m.cat.Perform(id), m.catalogFollow(), m.setStatus("sorted "+m.cat.SortBy().String(), common.StatusInfo))
 	case keys.Mark:
 		if !m.hasSel {
 			return nil

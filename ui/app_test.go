@@ -553,6 +553,8 @@ func TestZoomGivesTheDetailTheScreen(t *testing.T) {
 // (issue 9: "/shout⏎a" typed fast added whatever was selected before).
 func TestKeysWaitForTheFilterResult(t *testing.T) {
 	m, _ := newChainModel(t, 100, 30)
+	// As on a catalog larger than SyncFilterMax: every run in a command.
+	m.cat.SetSyncFilterMax(0)
 	var held []tea.Cmd
 	for _, k := range []string{"/", "s", "h", "o", "u", "t", "enter", "a"} {
 		_, cmd := m.Update(keyMsg(k))
@@ -572,5 +574,23 @@ func TestKeysWaitForTheFilterResult(t *testing.T) {
 	_, cmd := m.Update(keyMsg("q"))
 	if cmd == nil || !m.quitting {
 		t.Error("q waited for the filter")
+	}
+}
+
+// On a small catalog (the built-ins) a filter key's answer is in the
+// key's own update, and the keys after it act on it at once.
+func TestSmallCatalogFiltersInTheKeysUpdate(t *testing.T) {
+	m, _ := newChainModel(t, 100, 30)
+	for _, k := range []string{"/", "s", "h", "o", "u", "t"} {
+		if _, cmd := m.Update(keyMsg(k)); m.cat.Pending() {
+			t.Fatalf("%s left a filter run pending (%v)", k, cmd != nil)
+		}
+	}
+	if e, _ := m.cat.Selected(); e.Ref.Path() != "test/Shout" || m.selected.Ref.Path() != "test/Shout" || !strings.Contains(plainScreen(m), "1 of 5") {
+		t.Fatalf("after typing: selected %s, detail %s:\n%s", e.Ref.Path(), m.selected.Ref.Path(), plainScreen(m))
+	}
+	press(t, m, "enter", "a")
+	if m.builder.Chain() == nil || m.builder.Chain().Pipeline() != "shout" {
+		t.Errorf("a added %+v", m.builder.Chain())
 	}
 }

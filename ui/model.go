@@ -152,6 +152,9 @@ type Model struct {
 	// deferred are keys waiting for the filter's result (see handleKey).
 	deferred []tea.KeyPressMsg
 
+	// detailFrame draws the detail pane's border (kept between frames).
+	detailFrame common.Frame
+
 	// lay is this frame's layout: View draws with it, the mouse hits it.
 	lay layout
 }
@@ -189,6 +192,7 @@ func New(opt Options) *Model {
 	m.code = code.New(c, opt.ServerURL, opt.APIKey)
 	m.compare = compare.New(c, opt.Client)
 	m.cat.SetMarked(m.compare.Marked)
+	m.cat.SetStay(func() bool { return m.focus != focusCatalog })
 	var drafts chain.Drafts
 	if opt.DraftPath != "" {
 		drafts = draft.New(filepath.Join(filepath.Dir(opt.DraftPath), "drafts"), opt.DraftPath)

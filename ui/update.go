@@ -211,7 +211,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 // filtered installs a filter result, then acts on the keys that waited
 // for it.
 func (m *Model) filtered(msg cataloglist.FilteredMsg) tea.Cmd {
-	again, ok := m.cat.Apply(msg, m.focus != focusCatalog)
+	again, ok := m.cat.Apply(msg)
 	if !ok {
 		return nil
 	}
@@ -248,12 +248,12 @@ func (m *Model) catalogLoaded(msg catalogLoadedMsg) tea.Cmd {
 		m.cat.SetError(msg.err)
 		return tea.Batch(m.setStatus(common.OneLine(msg.err.Error())+" · R retries", common.StatusError), m.drainKeys())
 	}
-	filter := m.cat.SetListing(msg.listing, m.focus != focusCatalog)
+	filter := m.cat.SetListing(msg.listing)
 	if m.status.Kind() == common.StatusError && strings.HasPrefix(m.status.Text(), "cannot load the catalog") {
 		m.status.Clear()
 	}
 	var sel, late tea.Cmd
-	if filter == nil {
+	if !m.cat.Pending() {
 		// Listed at once: the detail follows the cursor now.
 		sel = m.selectionChanged()
 	}

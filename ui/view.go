@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"pipette/themes"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -47,9 +48,9 @@ func (m *Model) renderScreen() string {
 	case l.catalog.W == 0:
 		body = m.detailView()
 	case l.wide:
-		body = lipgloss.JoinHorizontal(lipgloss.Top, m.cat.View(), m.detailView())
+		body = besides(m.cat.View(), m.detailView())
 	default:
-		body = lipgloss.JoinVertical(lipgloss.Left, m.cat.View(), m.detailView())
+		body = m.cat.View() + "\n" + m.detailView() // both as wide as the screen
 	}
 	if l.bar.H > 0 {
 		body += "\n" + m.bar.View()
@@ -62,6 +63,31 @@ func (m *Model) renderScreen() string {
 		lipgloss.NewLayer(screen),
 		lipgloss.NewLayer(m.dialog.View()).X(l.dialog.X).Y(l.dialog.Y).Z(1),
 	).Render()
+}
+
+// besides puts two panes of the same height side by side, line by line
+// (lipgloss.JoinHorizontal measures and pads every line first).
+func besides(left, right string) string {
+	ls, rs := strings.Split(left, "\n"), strings.Split(right, "\n")
+	if len(ls) != len(rs) {
+		return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+	}
+	var b strings.Builder
+	b.Grow(len(left) + len(right))
+	for i := range ls {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(ls[i])
+		b.WriteString(rs[i])
+	}
+	return b.String()
+}
+
+// frameOf names a pane's frame style for common.Frame's cache.
+type frameOf struct {
+	styles  *themes.Styles
+	focused bool
 }
 
 // tooSmall is the sentence for a terminal smaller than the panes need,
@@ -83,8 +109,8 @@ func tooSmall(w, h int) string {
 func (m *Model) detailView() string {
 	st, l := m.com.Styles, m.lay
 	w, h := l.detail.W, l.detail.H
-	frame := st.Pane
-	if m.focus == focusDetail && m.dialog == nil {
+	frame, focused := st.Pane, m.focus == focusDetail && m.dialog == nil
+	if focused {
 		frame = st.PaneFocused
 	}
 	iw := max(1, w-frame.GetHorizontalFrameSize())
@@ -128,7 +154,8 @@ func (m *Model) detailView() string {
 		}
 	}
 	ih := max(1, h-frame.GetVerticalFrameSize())
-	return frame.Width(w).Height(h).Render(common.Clip(strings.Join(lines, "\n"), iw, ih))
+	content := common.Clip(strings.Join(lines, "\n"), iw, ih)
+	return m.detailFrame.Render(frameOf{st, focused}, frame, w, h, strings.Split(content, "\n"))
 }
 
 // metaLine is the header under the title: kinds, versions, license, tags.

@@ -33,6 +33,8 @@ type List struct {
 	source  string
 	focused bool
 	styled  *themes.Styles // what the input was styled with
+	frame   common.Frame   // its border, kept between frames
+	paints  rowPaints      // the rows' styles, kept between frames
 
 	loading bool
 	err     error
@@ -54,6 +56,10 @@ type List struct {
 	appliedFrom string
 	srcs        *sources.Watch         // the remote sources' status, for the header
 	marked      func(path string) bool // marked for the compare view
+	// stay says a result keeps the cursor on its entry (see Apply).
+	stay func() bool
+	// syncMax is the largest catalog filtered in Update (SyncFilterMax).
+	syncMax int
 	// keepPath holds the cursor on that entry through the next result (the
 	// listing was refreshed under it).
 	keepPath string
@@ -74,7 +80,7 @@ func New(com *common.Common, source string) *List {
 	in.Prompt = "/ "
 	in.Placeholder = "filter"
 	in.CharLimit = 200
-	l := &List{com: com, source: source, input: in, loading: true, recent: map[string]time.Time{}}
+	l := &List{com: com, source: source, input: in, loading: true, recent: map[string]time.Time{}, syncMax: SyncFilterMax}
 	l.restyle()
 	return l
 }
@@ -105,6 +111,16 @@ func (l *List) SetSources(w *sources.Watch) { l.srcs = w }
 // SetMarked tells the rows which models are marked for the compare view.
 func (l *List) SetMarked(marked func(path string) bool) { l.marked = marked }
 
+// SetSyncFilterMax changes the size up to which the catalog is filtered in
+// Update rather than in a command (SyncFilterMax; tests set 0 to take the
+// command's path on a small catalog).
+func (l *List) SetSyncFilterMax(n int) { l.syncMax = n }
+
+// SetStay tells the list when a filter result keeps the cursor on the
+// entry it is on (the user has moved on to the model's detail) rather than
+// going to the best match.
+func (l *List) SetStay(stay func() bool) { l.stay = stay }
+
 // Source is the catalog's name.
 func (l *List) Source() string { return l.source }
 
@@ -127,24 +143,28 @@ func (l *List) SetError(err error) { l.loading, l.err = false, err }
 // SetIndex installs a freshly loaded catalog (indexed off the UI
 // goroutine: NewIndex) and starts filtering it.
 func (l *List) SetIndex(ix *catalog.Index) tea.Cmd {
+	l.install(ix)
+	return l.filterCmd()
+}
+
+// install puts ix in place of the listing, forgetting any run in flight.
+func (l *List) install(ix *catalog.Index) {
 	l.resetFilter()
 	l.loading, l.err = false, nil
 	l.ix = ix
 	l.matches = nil
 	l.applyValid = false // nothing applied yet: the next filter is a full search
-	return l.filterCmd()
 }
 
 // SetListing installs a listing (NewListing). With nothing typed and no
-// facet, its rows are listed at once (stay as in Apply); otherwise the
-// filter runs on it.
-func (l *List) SetListing(ls Listing, stay bool) tea.Cmd {
-	cmd := l.SetIndex(ls.Index)
-	if cmd == nil || ls.all == nil || l.Query() != "" || l.tag != "" || l.from != "" || l.sortBy != SortName {
-		return cmd
+// facet, its rows are listed at once; otherwise the filter runs on it.
+func (l *List) SetListing(ls Listing) tea.Cmd {
+	if ls.all == nil || l.Query() != "" || l.tag != "" || l.from != "" || l.sortBy != SortName {
+		return l.SetIndex(ls.Index)
 	}
-	// The run SetIndex started is the one this answers.
-	l.Apply(FilteredMsg{seq: l.seq, matches: ls.all}, stay)
+	l.install(ls.Index)
+	l.seq++
+	l.Apply(FilteredMsg{seq: l.seq, matches: ls.all})
 	return nil
 }
 
@@ -255,12 +275,14 @@ func (l *List) resetFilter() {
 // Apply installs a filter result unless a newer query superseded it, and
 // returns the run of the query typed meanwhile. The cursor goes to the
 // best match, except when the filter was cleared or the user has moved on
-// to the detail pane (stay): then it stays on the same entry if that still
-// matches, so a late result never swaps the model someone is working with.
-func (l *List) Apply(msg FilteredMsg, stay bool) (tea.Cmd, bool) {
+// to the detail pane (SetStay): then it stays on the same entry if that
+// still matches, so a late result never swaps the model someone is working
+// with.
+func (l *List) Apply(msg FilteredMsg) (tea.Cmd, bool) {
 	if msg.seq != l.seq {
 		return nil, false
 	}
+	stay := l.stay != nil && l.stay()
 	var keep string
 	if e, ok := l.Selected(); ok {
 		keep = e.Ref.Path()

@@ -48,7 +48,7 @@ func drive(t testing.TB, l *List, cmd tea.Cmd) {
 			drive(t, l, c)
 		}
 	case FilteredMsg:
-		again, _ := l.Apply(msg, false)
+		again, _ := l.Apply(msg)
 		drive(t, l, again)
 	}
 }
@@ -118,6 +118,7 @@ func TestFilterHighlightsAndSelectsBestMatch(t *testing.T) {
 func TestFilterRunsOneAtATime(t *testing.T) {
 	t.Parallel()
 	l := newTestList(t, 50, 20)
+	l.SetSyncFilterMax(0) // a large catalog's runs, in commands
 	drive(t, l, l.StartFilter())
 	first := l.Update(keyPress("s"))
 	second := l.Update(keyPress("h"))
@@ -137,6 +138,7 @@ func TestFilterRunsOneAtATime(t *testing.T) {
 func TestStaleFilterResultIsDropped(t *testing.T) {
 	t.Parallel()
 	l := newTestList(t, 50, 20)
+	l.SetSyncFilterMax(0) // a large catalog's runs, in commands
 	old := l.SetQuery("sh")
 	l.SetQuery("")
 	// Reloading (R) makes the run in flight meaningless.
@@ -161,6 +163,27 @@ func TestNarrowingMatchesFullSearch(t *testing.T) {
 	for i := range full {
 		if narrowed[i].Index != full[i].Index {
 			t.Errorf("row %d: narrowed %d, full %d", i, narrowed[i].Index, full[i].Index)
+		}
+	}
+}
+
+// A catalog of SyncFilterMax models or fewer is filtered in the key's own
+// Update: no run to wait for, the answer in the key's frame; a larger one
+// in a command.
+func TestSmallCatalogFiltersAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, syncMax := range []int{SyncFilterMax, 0} {
+		l := newTestList(t, 50, 20)
+		l.SetSyncFilterMax(syncMax)
+		drive(t, l, l.StartFilter())
+		typeText(t, l, "w")
+		cmd := l.Update(keyPress("c"))
+		if got := selectedPath(l); (syncMax > 0) != (got == "test/WordCount" && cmd == nil && !l.Pending()) {
+			t.Errorf("sync max %d: after wc, %s selected, run pending %v, command %v", syncMax, got, l.Pending(), cmd != nil)
+		}
+		drive(t, l, cmd)
+		if got := selectedPath(l); got != "test/WordCount" || l.Applied() != "wc" {
+			t.Errorf("sync max %d: %s selected for %q", syncMax, got, l.Applied())
 		}
 	}
 }

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"pipette/themes"
 	"strings"
 	"unicode/utf8"
 
@@ -13,6 +14,12 @@ import (
 	"pipette/ui/components/editor"
 	"pipette/ui/components/modelinfo"
 )
+
+// frameOf names the list's frame style for common.Frame's cache.
+type frameOf struct {
+	styles  *themes.Styles
+	focused bool
+}
 
 // inputView draws the filter input in the theme on screen (a copy is
 // restyled when the theme changed since the input was last styled: View
@@ -106,7 +113,7 @@ func (l *List) View() string {
 	if len(lines) > ih {
 		lines = lines[:ih]
 	}
-	return frame.Width(l.w).Height(l.h).Render(strings.Join(lines, "\n"))
+	return l.frame.Render(frameOf{l.com.Styles, focused}, frame, l.w, l.h, lines)
 }
 
 // row renders one entry: marker, ref, tagline and kind badge, with the
@@ -115,20 +122,16 @@ func (l *List) row(i, w, refW int, focused bool) string {
 	m := l.matches[i]
 	e := l.ix.Entry(m.Index)
 	sel := i == l.cursor
-	style := func(s lipgloss.Style) lipgloss.Style {
-		if sel {
-			return s.Inherit(l.com.Styles.Selected)
-		}
-		return s
-	}
+	st := l.com.Styles
+	style := func(which paintName) common.Paint { return l.paint(which, sel) }
 	marker := "  "
 	if l.marked != nil && l.marked(e.Ref.Path()) {
-		marker = style(l.com.Styles.Accent).Render("• ")
+		marker = style(paintAccent).Render("• ")
 	}
 	if sel {
-		marker = style(l.com.Styles.Cursor).Render(l.com.Styles.Arrow + " ")
+		marker = style(paintCursor).Render(st.Arrow + " ")
 		if l.marked != nil && l.marked(e.Ref.Path()) {
-			marker = style(l.com.Styles.Cursor).Render(l.com.Styles.Arrow + "•")
+			marker = style(paintCursor).Render(st.Arrow + "•")
 		}
 	}
 	badge := kindBadge(e)
@@ -137,42 +140,42 @@ func (l *List) row(i, w, refW int, focused bool) string {
 		// A model's facts in columns, and its kind as the badge.
 		badge, tagline, inTag = string(e.Model.Kind), "-", nil
 	}
-	badgeStyle := l.com.Styles.Badge
+	badgeStyle := paintBadge
 	if e.Unavailable != "" {
 		// It is listed (its docs are worth reading) but cannot run here.
-		badge, badgeStyle = "unavailable", l.com.Styles.StatusWarn
+		badge, badgeStyle = "unavailable", paintWarn
 	}
 	showBadge := w >= 48 && badge != ""
 	rest := w - 2
 	ref := e.Ref.Path()
-	out := marker + highlight(ref, m.InRef, min(refW, rest), style(l.com.Styles.Text), style(l.com.Styles.Match), l.com.Styles.Ellipsis)
-	used := 2 + min(ansi.StringWidth(ref), min(refW, rest))
+	out := marker + highlight(ref, m.InRef, min(refW, rest), style(paintText), style(paintMatch), st.Ellipsis)
+	used := 2 + min(common.TextWidth(ref), min(refW, rest))
 	pad := func(n int) string {
 		if n <= 0 {
 			return ""
 		}
-		return style(lipgloss.NewStyle()).Render(strings.Repeat(" ", n))
+		return style(paintNone).Render(strings.Repeat(" ", n))
 	}
 	tagW := w - used - 2
 	if showBadge {
-		tagW -= ansi.StringWidth(badge) + 1
+		tagW -= common.TextWidth(badge) + 1
 	}
 	if tagW >= 8 && tagline != "" {
 		out += pad(refW - (used - 2) + 2)
 		used = 2 + refW + 2
 		tagW = w - used
 		if showBadge {
-			tagW -= ansi.StringWidth(badge) + 1
+			tagW -= common.TextWidth(badge) + 1
 		}
 		if e.Model != nil {
 			tagline = modelinfo.Row(e.Model, tagW)
 		}
-		t := highlight(tagline, inTag, tagW, style(l.com.Styles.Muted), style(l.com.Styles.Match), l.com.Styles.Ellipsis)
+		t := highlight(tagline, inTag, tagW, style(paintMuted), style(paintMatch), st.Ellipsis)
 		out += t
-		used += ansi.StringWidth(t)
+		used += common.TextWidth(t)
 	}
-	if showBadge && w-used >= ansi.StringWidth(badge)+1 {
-		out += pad(w - used - ansi.StringWidth(badge))
+	if showBadge && w-used >= common.TextWidth(badge)+1 {
+		out += pad(w - used - common.TextWidth(badge))
 		out += style(badgeStyle).Render(badge)
 		used = w
 	}
@@ -201,12 +204,12 @@ func kindBadge(e catalog.Entry) string {
 
 // highlight renders s cut to w cells with the bytes at positions (sorted byte
 // offsets, as catalog.Match gives them) in hi and the rest in base.
-func highlight(s string, positions []int, w int, base, hi lipgloss.Style, tail string) string {
+func highlight(s string, positions []int, w int, base, hi common.Paint, tail string) string {
 	if w <= 0 {
 		return ""
 	}
-	if ansi.StringWidth(s) > w {
-		cut := w - ansi.StringWidth(tail)
+	if common.TextWidth(s) > w {
+		cut := w - common.TextWidth(tail)
 		if cut <= 0 {
 			return base.Render(ansi.Truncate(s, w, ""))
 		}
@@ -245,4 +248,43 @@ func highlight(s string, positions []int, w int, base, hi lipgloss.Style, tail s
 	}
 	flush()
 	return b.String()
+}
+
+// paintName is one of the styles a row is drawn in.
+type paintName int
+
+const (
+	paintText paintName = iota
+	paintMatch
+	paintMuted
+	paintCursor
+	paintAccent
+	paintBadge
+	paintWarn
+	paintNone // the selected row's background between the parts
+	paintCount
+)
+
+// paint is a row style as kept escape sequences (common.Paint), on the
+// selected row's background when sel: a frame draws a screenful of rows
+// with a few styles each.
+func (l *List) paint(which paintName, sel bool) common.Paint {
+	st := l.com.Styles
+	if l.paints.styles != st {
+		l.paints.styles = st
+		for i, s := range []lipgloss.Style{st.Text, st.Match, st.Muted, st.Cursor, st.Accent, st.Badge, st.StatusWarn, lipgloss.NewStyle()} {
+			l.paints.of[0][i] = common.NewPaint(s)
+			l.paints.of[1][i] = common.NewPaint(s.Inherit(st.Selected))
+		}
+	}
+	if sel {
+		return l.paints.of[1][which]
+	}
+	return l.paints.of[0][which]
+}
+
+// rowPaints are the row styles of one theme.
+type rowPaints struct {
+	styles *themes.Styles
+	of     [2][paintCount]common.Paint
 }

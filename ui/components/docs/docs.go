@@ -43,6 +43,10 @@ type Docs struct {
 	query     string
 	hits      []docHit
 	hit       int
+
+	gen      int // counts the contents put in the viewport
+	drawnKey bodyKey
+	drawn    string // the viewport's view for drawnKey
 }
 
 // docHit is one search match: a line and a cell range within it.
@@ -372,6 +376,7 @@ func (d *Docs) reveal() {
 // refresh puts the content with search highlights into the viewport.
 // lipgloss.StyleRanges keeps glamour's own styling around the matches.
 func (d *Docs) refresh() {
+	d.gen++
 	if len(d.hits) == 0 {
 		y := d.vp.YOffset()
 		d.vp.SetContent(d.content)
@@ -396,6 +401,20 @@ func (d *Docs) refresh() {
 	d.vp.SetYOffset(y)
 }
 
+// body is the viewport's lines on screen, drawn again only when they
+// changed: the docs stay put while keys go to the catalog's filter, whose
+// every frame draws the detail pane too.
+func (d *Docs) body() string {
+	k := bodyKey{d.gen, d.vp.YOffset(), d.vp.Width(), d.vp.Height()}
+	if k != d.drawnKey {
+		d.drawnKey, d.drawn = k, d.vp.View()
+	}
+	return d.drawn
+}
+
+// bodyKey is what the viewport's view depends on.
+type bodyKey struct{ gen, y, w, h int }
+
 func (d *Docs) View() string {
 	var foot string
 	switch {
@@ -419,7 +438,7 @@ func (d *Docs) View() string {
 		}
 		foot = d.com.Styles.Muted.Render(fmt.Sprintf("%d%% · / search", pct))
 	}
-	body := d.vp.View()
+	body := d.body()
 	if d.has && d.content == "" {
 		body = d.com.Styles.Muted.Render("rendering" + d.com.Styles.Ellipsis)
 		body = lipgloss.NewStyle().Height(d.vp.Height()).Render(body)

@@ -1,0 +1,45 @@
+package common
+
+import (
+	"strings"
+	"testing"
+
+	"charm.land/lipgloss/v2"
+
+	"pipette/themes"
+)
+
+// Frame draws exactly what lipgloss draws for the panes' frames, in every
+// theme, at every size, for lines short, full, styled, wide and empty, and
+// falls back to lipgloss for what it cannot draw the same.
+func TestFrameIsLipgloss(t *testing.T) {
+	t.Parallel()
+	contents := [][]string{
+		nil,
+		{""},
+		{"ab", "\x1b[1mcd\x1b[m", "", "e f  "},
+		{"界面 wide", "…"},
+		{strings.Repeat("x", 16)},             // the whole inside of 20 wide
+		{strings.Repeat("y", 17)},             // wider: lipgloss wraps it
+		{"a\tb"},                              // a tab: lipgloss's
+		{"1", "2", "3", "4", "5", "6", "7"},   // more lines than fit
+		{"\x1b[38;2;1;2;3mcolour\x1b[m", "x"}, // a colour
+	}
+	for _, p := range []themes.Palette{themes.Dark(), themes.Light(), themes.Plain()} {
+		st := themes.New(p)
+		for _, frame := range []struct {
+			name  string
+			style lipgloss.Style
+		}{{"pane", st.Pane}, {"focused", st.PaneFocused}, {"overlay", st.Overlay}} {
+			var f Frame
+			for _, sz := range [][2]int{{20, 8}, {20, 3}, {5, 5}, {4, 2}, {3, 3}} {
+				for i, lines := range contents {
+					want := frame.style.Width(sz[0]).Height(sz[1]).Render(strings.Join(lines, "\n"))
+					if got := f.Render(frame.name, frame.style, sz[0], sz[1], lines); got != want {
+						t.Errorf("%s %s %v content %d:\ngot  %q\nwant %q", p.Name, frame.name, sz, i, got, want)
+					}
+				}
+			}
+		}
+	}
+}
