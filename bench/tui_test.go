@@ -85,9 +85,11 @@ func BenchmarkTUIFirstFrame(b *testing.B) {
 	}
 }
 
-// BenchmarkTUIKeystroke is one filter keystroke while typing "sentiment":
-// "update" is what runs on the UI goroutine (the key handler, which only
-// starts the filter); "full" adds the filter itself (off the UI goroutine in
+// BenchmarkTUIKeystroke is one filter keystroke while typing "sentiment",
+// on catalogs larger than ui/components/catalog.SyncFilterMax (a smaller
+// one is filtered in the key's own Update): "update" is what runs on the UI
+// goroutine (the key handler, which only starts the filter); "full" adds
+// the filter itself (off the UI goroutine in
 // the program), installing the result and drawing the next frame, averaged
 // over the word; "first" is the first letter alone (a search of the whole
 // catalog) and "narrow" the last (narrowing from the previous matches).

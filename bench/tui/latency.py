@@ -3,7 +3,10 @@
 screen, then from a key to the screen's answer. The program runs in a real
 pseudo-terminal; its output goes through pyte (a VT100 emulator), so a text
 counts as shown only once it is on the emulated screen, whatever escape
-sequences drew it. Usage:
+sequences drew it. The time taken is when the bytes that put it there were
+read from the terminal: pyte, in Python, takes 2-3 ms to parse a 3 KB
+frame that a terminal parses in microseconds, which would count against
+programs by the size of their frames rather than their speed. Usage:
 
   latency.py --runs 20 --size 100x30 --start REGEX [--key K --answer REGEX]... -- CMD ARGS...
 
@@ -19,23 +22,26 @@ def screen_text(screen):
 
 
 def wait_for(fd, stream, screen, pattern, deadline):
-    """Reads the program's output until pattern is on the screen."""
+    """Reads the program's output until pattern is on the screen; returns
+    when the bytes that put it there arrived (None if they never did)."""
     rx = re.compile(pattern)
+    arrived = time.monotonic()
     while True:
         if rx.search(screen_text(screen)):
-            return True
+            return arrived
         left = deadline - time.monotonic()
         if left <= 0:
-            return False
+            return None
         ready, _, _ = select.select([fd], [], [], left)
         if not ready:
             continue
         try:
             data = os.read(fd, 65536)
         except OSError:
-            return False
+            return None
         if not data:
-            return False
+            return None
+        arrived = time.monotonic()
         stream.feed(data)
 
 
@@ -64,16 +70,18 @@ def one_run(cmd, cols, rows, start, steps, env):
         os.execvpe(cmd[0], cmd, env)
     times = []
     try:
-        if not wait_for(fd, stream, screen, start, t0 + 10):
+        shown = wait_for(fd, stream, screen, start, t0 + 10)
+        if shown is None:
             sys.exit("never showed %r:\n%s" % (start, screen_text(screen)))
-        times.append((time.monotonic() - t0) * 1000)
+        times.append((shown - t0) * 1000)
         for key, answer in steps:
             drain(fd, stream)  # let the previous frame settle
             t1 = time.monotonic()
             os.write(fd, key.encode())
-            if not wait_for(fd, stream, screen, answer, t1 + 10):
+            shown = wait_for(fd, stream, screen, answer, t1 + 10)
+            if shown is None:
                 sys.exit("key %r never showed %r:\n%s" % (key, answer, screen_text(screen)))
-            times.append((time.monotonic() - t1) * 1000)
+            times.append((shown - t1) * 1000)
     finally:
         os.kill(pid, 9)
         os.waitpid(pid, 0)
