@@ -8,7 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
+	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -101,8 +104,38 @@ func (o *Options) resolve(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// startGCQuiet is how long after start the garbage collector waits: start-up
+// allocates a few megabytes (the catalog, the model, the first frames) on
+// the small heap package init leaves, which would start a collection — one
+// of the machine's two cores for a few milliseconds — while the first frame
+// is being made and drawn. startHeapCap collects anyway past that.
+const (
+	startGCQuiet = 300 * time.Millisecond
+	startHeapCap = 256 << 20
+)
+
+// quietGC turns the garbage collector off for d (it still collects past
+// heapCap) and returns what turns it back on sooner.
+func quietGC(d time.Duration, heapCap int64) (restore func()) {
+	percent := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(heapCap)
+	var once sync.Once
+	back := func() {
+		once.Do(func() {
+			debug.SetGCPercent(percent)
+			debug.SetMemoryLimit(limit)
+		})
+	}
+	t := time.AfterFunc(d, back)
+	return func() {
+		t.Stop()
+		back()
+	}
+}
+
 // Run opens the TUI and returns when it quits.
 func Run(ctx context.Context, opts *Options) error {
+	defer quietGC(startGCQuiet, startHeapCap)()
 	f, cfg := opts.Factory, opts.Config
 	serverURL, _ := f.ServerAddress() // as written: the TUI shows it
 	keyEnv := command.EnvKey
