@@ -12,7 +12,7 @@ programs by the size of their frames rather than their speed. Usage:
 
 Prints one line per run: start_ms key1_ms key2_ms ...
 """
-import argparse, fcntl, os, pty, re, select, struct, sys, termios, time
+import argparse, fcntl, os, pty, random, re, select, struct, sys, termios, time
 
 import pyte
 
@@ -76,6 +76,11 @@ def one_run(cmd, cols, rows, start, steps, env):
         times.append((shown - t0) * 1000)
         for key, answer in steps:
             drain(fd, stream)  # let the previous frame settle
+            # A person's key comes at any moment. drain ends 50 ms after the
+            # last output, which is six frames of a renderer drawing at 120
+            # frames a second: without this, every key came just after a
+            # frame was drawn, the worst moment for such a program.
+            time.sleep(random.uniform(0, 0.010))
             t1 = time.monotonic()
             os.write(fd, key.encode())
             shown = wait_for(fd, stream, screen, answer, t1 + 10)
