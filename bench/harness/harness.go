@@ -235,30 +235,66 @@ func RSS(pid int) (int64, error) {
 // used so far, from /proc/PID/stat; the kernel counts it in clock ticks
 // (10 ms), so compare it over seconds.
 func CPUTime(pid int) (time.Duration, error) {
+	own, _, err := cpuTimes(pid)
+	return own, err
+}
+
+// ChildrenCPUTime is the CPU time the processes pid started have used so
+// far: those that ended and were waited for (the kernel adds them to pid's
+// count) and those still running, with theirs.
+func ChildrenCPUTime(pid int) time.Duration {
+	_, ended, _ := cpuTimes(pid)
+	total := ended
+	for _, c := range Descendants(pid) {
+		own, _, _ := cpuTimes(c)
+		total += own
+	}
+	return total
+}
+
+// cpuTimes reads a process's own CPU time (utime and stime, fields 14 and
+// 15 of /proc/PID/stat) and that of its children it waited for (cutime and
+// cstime, 16 and 17).
+func cpuTimes(pid int) (own, children time.Duration, err error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	// The command name in parentheses may hold spaces: count fields from
-	// after it. utime and stime are fields 14 and 15 of the line.
+	// after it (the first is field 3).
 	i := bytes.LastIndexByte(b, ')')
 	if i < 0 {
-		return 0, errors.New("no command name in /proc stat")
+		return 0, 0, errors.New("no command name in /proc stat")
 	}
 	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
-		return 0, errors.New("short /proc stat line")
+	if len(f) < 15 {
+		return 0, 0, errors.New("short /proc stat line")
 	}
-	var ticks int64
-	for _, s := range f[11:13] {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("/proc stat: %w", err)
+	var ticks [4]int64
+	for j, s := range f[11:15] {
+		if ticks[j], err = strconv.ParseInt(s, 10, 64); err != nil {
+			return 0, 0, fmt.Errorf("/proc stat: %w", err)
 		}
-		ticks += n
 	}
 	const clockTicks = 100 // USER_HZ, 100 on every Linux architecture Go runs on
-	return time.Duration(ticks) * time.Second / clockTicks, nil
+	tick := time.Second / clockTicks
+	return time.Duration(ticks[0]+ticks[1]) * tick, time.Duration(ticks[2]+ticks[3]) * tick, nil
+}
+
+// Descendants lists the processes started by pid, and theirs.
+func Descendants(pid int) []int {
+	var out []int
+	tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	for _, t := range tasks {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/children", pid, t.Name()))
+		for _, f := range strings.Fields(string(b)) {
+			if c, err := strconv.Atoi(f); err == nil {
+				out = append(out, c)
+				out = append(out, Descendants(c)...)
+			}
+		}
+	}
+	return out
 }
 
 // OwnCPUTime is the CPU time (user and system) this process has used so far.

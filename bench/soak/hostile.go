@@ -37,30 +37,25 @@ func (t *tally) add(kind, outcome string) {
 	t.n[kind][outcome]++
 }
 
-// hostile is the attack: every kind of request issue 8 found harmful, and
-// their neighbours, from many connections at once.
+// hostile is one attacker: one kind of request issue 8 found harmful, and
+// its neighbours, sent back to back (a closed loop) over a bounded number
+// of connections from an address of its own, as a client on another
+// machine would. The normal load comes from 127.0.0.1; each attacker from
+// 127.0.0.N (all of 127.0.0.0/8 is this machine).
 type hostile struct {
-	url   string
-	hc    *http.Client
-	png   string // a small PNG, base64
-	tally tally
+	url    string
+	hc     *http.Client
+	dialer *net.Dialer
+	png    string // a small PNG, base64
+	tally  *tally
 }
 
-func newHostile(url string) *hostile {
-	var img bytes.Buffer
-	_ = png.Encode(&img, image.NewRGBA(image.Rect(0, 0, 64, 64)))
-	return &hostile{
-		url: url,
-		hc:  &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 256}},
-		png: base64.StdEncoding.EncodeToString(img.Bytes()),
-	}
-}
-
-// attacks are the kinds of attack, by name, with how many clients run each.
+// attacks are the kinds of attack, by name, with how many connections each
+// attacker keeps busy at once.
 var attacks = []struct {
-	name    string
-	clients int
-	run     func(*hostile, context.Context)
+	name  string
+	conns int
+	run   func(*hostile, context.Context)
 }{
 	{"trickle", 100, (*hostile).trickle},
 	{"big", 2, (*hostile).bigBodies},
@@ -71,15 +66,36 @@ var attacks = []struct {
 	{"void", 1, (*hostile).voidBurst},
 }
 
-// run attacks with the kinds named in which until ctx ends, then closes its
+// attackKinds are the names of the attacks, in order.
+func attackKinds() []string {
+	out := make([]string, len(attacks))
+	for i, a := range attacks {
+		out[i] = a.name
+	}
+	return out
+}
+
+// attack runs the attackers named in which until ctx ends, each from its
+// own loopback address, counting outcomes in t, then closes their
 // connections.
-func (h *hostile) run(ctx context.Context, which map[string]bool) {
+func attack(ctx context.Context, url string, which map[string]bool, t *tally) {
+	var img bytes.Buffer
+	_ = png.Encode(&img, image.NewRGBA(image.Rect(0, 0, 64, 64)))
+	small := base64.StdEncoding.EncodeToString(img.Bytes())
 	var wg sync.WaitGroup
-	for _, a := range attacks {
+	for i, a := range attacks {
 		if !which[a.name] {
 			continue
 		}
-		for range a.clients {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(10+i))}}
+		h := &hostile{
+			url:    url,
+			dialer: d,
+			hc:     &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 64}},
+			png:    small,
+			tally:  t,
+		}
+		for range a.conns {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -88,14 +104,14 @@ func (h *hostile) run(ctx context.Context, which map[string]bool) {
 				}
 			}()
 		}
+		defer h.hc.CloseIdleConnections()
 	}
 	wg.Wait()
-	h.hc.CloseIdleConnections()
 }
 
 // trickle announces a body and sends it one byte every 2 s.
 func (h *hostile) trickle(ctx context.Context) {
-	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", strings.TrimPrefix(h.url, "http://"))
+	conn, err := h.dialer.DialContext(ctx, "tcp", strings.TrimPrefix(h.url, "http://"))
 	if err != nil {
 		h.tally.add("trickle", "dial failed")
 		sleep(ctx, time.Second)
@@ -131,9 +147,13 @@ func (h *hostile) trickle(ctx context.Context) {
 	}
 }
 
+// bigBody is what bigBodies sends, made once: the attacker's own cost is
+// sending it, not building it.
+var bigBody = bytes.Repeat([]byte("a"), 12<<20)
+
 // bigBodies sends 12 MiB, with and without a Content-Length.
 func (h *hostile) bigBodies(ctx context.Context) {
-	big := bytes.Repeat([]byte("a"), 12<<20)
+	big := bigBody
 	h.post(ctx, "big body", "/v1/algo/nlp/SentimentAnalysis", "text/plain", bytes.NewReader(big))
 	h.post(ctx, "big body", "/v1/algo/nlp/SentimentAnalysis", "text/plain", io.MultiReader(bytes.NewReader(big)))
 }
@@ -198,11 +218,16 @@ func (h *hostile) junk(ctx context.Context) {
 	}
 }
 
+// longSummary is 2,000 sentences: a summary of half a second, under the
+// summarizer's limit of 5,000 sentences (a longer text is refused after
+// the split, which would make this attack a different one).
+var longSummary = strings.Repeat("The committee met on Tuesday. Everyone agreed the plan was sound. ", 1000)
+
 // disconnect starts a call that takes a while and leaves after 30 ms.
 func (h *hostile) disconnect(ctx context.Context) {
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
 	defer cancel()
-	text := strings.Repeat("The committee met on Tuesday. Everyone agreed the plan was sound. ", 3000)
+	text := longSummary
 	req, _ := http.NewRequestWithContext(cctx, http.MethodPost, h.url+"/v1/algo/nlp/Summarize", strings.NewReader(text))
 	req.Header.Set("Content-Type", "text/plain")
 	resp, err := h.hc.Do(req)
@@ -215,15 +240,22 @@ func (h *hostile) disconnect(ctx context.Context) {
 	h.tally.add("disconnect", fmt.Sprint(resp.StatusCode))
 }
 
-// voidBurst posts 300 output=void runs at once, every 10 s.
+// voidBurst posts 300 output=void runs over 32 connections, every 10 s.
 func (h *hostile) voidBurst(ctx context.Context) {
 	body := fmt.Sprintf(`{"image": %q, "op": "resize", "width": 500}`, h.png)
 	var wg sync.WaitGroup
-	for range 300 {
+	runs := make(chan struct{}, 300)
+	for range cap(runs) {
+		runs <- struct{}{}
+	}
+	close(runs)
+	for range 32 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			h.post(ctx, "void burst", "/v1/algo/image/Transform?output=void", "application/json", strings.NewReader(body))
+			for range runs {
+				h.post(ctx, "void burst", "/v1/algo/image/Transform?output=void", "application/json", strings.NewReader(body))
+			}
 		}()
 	}
 	wg.Wait()

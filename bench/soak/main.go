@@ -1,13 +1,15 @@
 // Command soak runs a mixed hostile and normal load against the real
 // `pipette serve` on a loopback port, for a bounded time (2 minutes by
 // default), and prints what happened: requests and errors by kind, the p50
-// and p99 of the normal calls alone and under attack, the server's peak
-// resident memory against its budget, and its goroutines before and after.
-// It exits non-zero when the server crashed, leaked goroutines, went over
-// its memory budget, or when the normal calls' p99 under attack was more than
-// 3 times their p99 alone.
+// and p99 of the normal calls alone and under attack, the CPU the server,
+// its jq workers and this program spent, the server's peak resident memory
+// against its budget, and its goroutines before and after. It exits
+// non-zero when the server crashed, leaked goroutines, went over its memory
+// budget, or when the normal calls' p99 under the whole attack was more
+// than 3 times their p99 alone.
 //
 //	go run ./bench/soak                  # 30 s alone, 60 s under attack, up to 30 s to settle
+//	go run ./bench/soak -each 15s        # also each attack on its own first, 15 s each
 //	go run ./bench/soak -budget 512MiB -alone 10s -attack 30s
 package main
 
@@ -27,51 +29,87 @@ import (
 )
 
 type config struct {
-	alone, attack, settle time.Duration
-	budget                string // GOMEMLIMIT for the server
-	rate                  int    // normal calls per second
-	serveArgs             []string
+	alone, attack, each, settle time.Duration
+	budget                      string // GOMEMLIMIT for the server
+	rate                        int    // normal calls per second
+	serveArgs                   []string
+	kinds                       []string
+	attackNice                  int
+	bin                         string
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "attack" {
+		if err := runAttacker(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "soak attack:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func parseFlags() (config, bool, error) {
 	var cfg config
 	flag.DurationVar(&cfg.alone, "alone", 30*time.Second, "how long the normal load runs alone")
-	flag.DurationVar(&cfg.attack, "attack", 60*time.Second, "how long it runs under attack")
+	flag.DurationVar(&cfg.attack, "attack", 60*time.Second, "how long it runs under the whole attack")
+	flag.DurationVar(&cfg.each, "each", 0, "when set, how long it first runs under each attack on its own")
 	flag.DurationVar(&cfg.settle, "settle", 30*time.Second, "the longest to wait for goroutines to come back down")
 	flag.StringVar(&cfg.budget, "budget", "1GiB", "the server's memory budget (its GOMEMLIMIT)")
 	flag.IntVar(&cfg.rate, "rate", 100, "normal calls per second")
+	flag.StringVar(&cfg.bin, "bin", "", "a pipette binary to serve with, instead of building this module (an older build, to compare)")
+	flag.IntVar(&cfg.attackNice, "attack-nice", 0, "the attackers' nice value (19: they take only CPU nothing else wants, as attackers on other machines would)")
 	serveArgs := flag.String("serve-args", "", "extra arguments for pipette serve, space-separated")
 	dump := flag.Bool("dump", false, "end the server with SIGQUIT and print its goroutines (to find a leak)")
-	kinds := flag.String("attacks", "trickle,big,bombs,flood,junk,disconnect,void", "the kinds of attack, comma-separated")
+	kinds := flag.String("attacks", strings.Join(attackKinds(), ","), "the kinds of attack, comma-separated")
 	flag.Parse()
-	which := map[string]bool{}
 	for _, k := range strings.Split(*kinds, ",") {
-		which[strings.TrimSpace(k)] = true
+		if k = strings.TrimSpace(k); k != "" {
+			cfg.kinds = append(cfg.kinds, k)
+		}
 	}
 	cfg.serveArgs = strings.Fields(*serveArgs)
+	total := cfg.alone + cfg.attack + cfg.settle + time.Duration(len(cfg.kinds))*(cfg.each+quietWait)
+	if total > 10*time.Minute {
+		return cfg, false, fmt.Errorf("the phases add up to %s; keep a soak under 10 minutes", total)
+	}
+	return cfg, *dump, nil
+}
+
+func run() error {
+	cfg, dump, err := parseFlags()
+	if err != nil {
+		return err
+	}
 	budget, err := parseBytes(cfg.budget)
 	if err != nil {
 		return err
 	}
-	if total := cfg.alone + cfg.attack + cfg.settle; total > 10*time.Minute {
-		return fmt.Errorf("-alone, -attack and -settle add up to %s; keep a soak under 10 minutes", total)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	bin, remove, err := harness.Build(ctx, ".")
+	bin := cfg.bin
+	if bin == "" {
+		built, remove, err := harness.Build(ctx, ".")
+		if err != nil {
+			return err
+		}
+		defer remove()
+		bin = built
+	}
+	// The server's log goes to a file, not through this program, whose CPU
+	// is counted apart.
+	logFile, err := os.CreateTemp("", "pipette-soak-*.log")
 	if err != nil {
 		return err
 	}
-	defer remove()
-	srv, err := harness.Start(bin, []string{"GOMEMLIMIT=" + cfg.budget}, append([]string{"serve", "--addr", "127.0.0.1:0"}, cfg.serveArgs...)...)
+	defer os.Remove(logFile.Name())
+	defer logFile.Close()
+	srv, err := harness.StartWith(bin, harness.Options{Env: []string{"GOMEMLIMIT=" + cfg.budget}, LogFile: logFile},
+		append([]string{"serve", "--addr", "127.0.0.1:0"}, cfg.serveArgs...)...)
 	if err != nil {
 		return err
 	}
@@ -79,7 +117,8 @@ func run() error {
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Printf("pipette serve on %s, GOMEMLIMIT=%s; load average at the start: %s\n", srv.URL, cfg.budget, strings.Join(strings.Fields(string(load))[:3], " "))
 
-	mem := watchMemory(ctx, srv.Cmd.Process.Pid)
+	pid := srv.Cmd.Process.Pid
+	mem := watchMemory(ctx, pid)
 	normal := newNormal(srv.URL)
 	if err := normal.warm(ctx); err != nil {
 		return fmt.Errorf("warm up: %w", err)
@@ -93,21 +132,30 @@ func run() error {
 		return err
 	}
 
-	alone := normal.run(ctx, cfg.rate, cfg.alone)
-	attackCtx, endAttack := context.WithCancel(ctx)
-	h := newHostile(srv.URL)
-	attackDone := make(chan struct{})
-	go func() { h.run(attackCtx, which); close(attackDone) }()
-	attacked := normal.run(ctx, cfg.rate, cfg.attack)
-	endAttack()
-	<-attackDone
+	alone := measure(pid, "alone", func() *phase { return normal.run(ctx, cfg.rate, cfg.alone) })
+	phases := []*phase{alone}
+	if cfg.each > 0 {
+		for _, kind := range cfg.kinds {
+			p, err := underAttack(ctx, pid, srv.URL, normal, cfg, cfg.each, kind, []string{kind})
+			if err != nil {
+				return err
+			}
+			phases = append(phases, p)
+			waitQuiet(ctx, srv.URL)
+		}
+	}
+	full, err := underAttack(ctx, pid, srv.URL, normal, cfg, cfg.attack, "whole attack", cfg.kinds)
+	if err != nil {
+		return err
+	}
+	phases = append(phases, full)
 
 	normal.hc.CloseIdleConnections()
 	after, settled := settle(ctx, srv.URL, before, cfg.settle)
 	healthy := healthz(srv.URL)
 	exited, exitErr := srv.Exited()
 	peak, peakTree := mem.stop()
-	if *dump {
+	if dump {
 		_ = srv.Cmd.Process.Signal(syscall.SIGQUIT)
 		time.Sleep(time.Second)
 		fmt.Println(srv.Logs.String())
@@ -115,7 +163,7 @@ func run() error {
 	stopErr := srv.Stop(10 * time.Second)
 
 	r := report{
-		alone: alone, attacked: attacked, hostile: h.tally.n,
+		phases: phases, alone: alone, attacked: full,
 		peakRSS: peak, peakTreeRSS: peakTree, budget: budget,
 		goroutinesBefore: before, goroutinesAfter: after, settled: settled,
 		healthy: healthy, crashed: exited, crashErr: exitErr, stopErr: stopErr,
@@ -123,6 +171,54 @@ func run() error {
 	}
 	r.print(os.Stdout)
 	return r.verdict()
+}
+
+// underAttack runs the normal load for d while the attackers named in kinds
+// run, in a process of their own.
+func underAttack(ctx context.Context, pid int, url string, normal *normal, cfg config, d time.Duration, name string, kinds []string) (*phase, error) {
+	var attackErr error
+	p := measure(pid, name, func() *phase {
+		a, err := startAttackers(url, kinds, d, cfg.attackNice)
+		if err != nil {
+			attackErr = err
+			return &phase{}
+		}
+		p := normal.run(ctx, cfg.rate, d)
+		p.hostile, p.attackersCPU, attackErr = a.wait()
+		return p
+	})
+	return p, attackErr
+}
+
+// measure runs f and adds the CPU the server, the processes it started
+// and this program spent meanwhile.
+func measure(pid int, name string, f func() *phase) *phase {
+	server0, _ := harness.CPUTime(pid)
+	children0 := harness.ChildrenCPUTime(pid)
+	own0 := harness.OwnCPUTime()
+	p := f()
+	p.name = name
+	server1, _ := harness.CPUTime(pid)
+	p.serverCPU = server1 - server0
+	p.childrenCPU = harness.ChildrenCPUTime(pid) - children0
+	p.soakCPU = harness.OwnCPUTime() - own0
+	return p
+}
+
+// quietWait is the longest waited between attacks for the server to have
+// no call running or waiting.
+const quietWait = 20 * time.Second
+
+// waitQuiet waits until the server runs no call and no background run, up
+// to quietWait: an attack's calls (a jq bomb at its limit) may outlive it.
+func waitQuiet(ctx context.Context, url string) {
+	for start := time.Now(); time.Since(start) < quietWait && ctx.Err() == nil; time.Sleep(200 * time.Millisecond) {
+		busy, err := metric(url, "pipette_call_slots_busy")
+		bg, err2 := metric(url, "pipette_background_runs")
+		if err == nil && err2 == nil && busy == 0 && bg == 0 {
+			return
+		}
+	}
 }
 
 // settle waits, up to d, for the server's goroutines to come back to what

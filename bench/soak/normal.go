@@ -78,13 +78,21 @@ func (n *normal) warm(ctx context.Context) error {
 	return <-errs
 }
 
-// phase is what the normal load measured over one stretch of time.
+// phase is what the normal load measured over one stretch of time, and
+// what the attack of that stretch (if any) met.
 type phase struct {
+	name      string
 	d         time.Duration
 	sent, ok  int
 	failed    map[string]int // "status error_type" → count
 	skipped   int            // ticks with 64 calls already in flight
 	latencies []time.Duration
+	hostile   map[string]map[string]int // attack kind → outcome → count
+
+	// CPU spent over the phase: by the server's own process, by the
+	// processes it started (jq workers), by this program (the normal
+	// clients) and by the attackers' process.
+	serverCPU, childrenCPU, soakCPU, attackersCPU time.Duration
 }
 
 // run sends rate calls per second for d, round robin over the kinds.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,7 +36,7 @@ func watchMemory(ctx context.Context, pid int) *memoryWatch {
 		for {
 			own, _ := harness.RSS(pid)
 			tree := own
-			for _, c := range descendants(pid) {
+			for _, c := range harness.Descendants(pid) {
 				n, _ := harness.RSS(c)
 				tree += n
 			}
@@ -60,24 +59,14 @@ func (w *memoryWatch) stop() (peak, tree int64) {
 	return w.peak, w.tree
 }
 
-// descendants lists the processes started by pid, and theirs.
-func descendants(pid int) []int {
-	var out []int
-	tasks, _ := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
-	for _, t := range tasks {
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/children", pid, t.Name()))
-		for _, f := range strings.Fields(string(b)) {
-			if c, err := strconv.Atoi(f); err == nil {
-				out = append(out, c)
-				out = append(out, descendants(c)...)
-			}
-		}
-	}
-	return out
-}
-
 // goroutines reads go_goroutines from the server's /metrics.
 func goroutines(url string) (int, error) {
+	f, err := metric(url, "go_goroutines")
+	return int(f), err
+}
+
+// metric reads one unlabelled metric from the server's /metrics.
+func metric(url, name string) (float64, error) {
 	resp, err := http.Get(url + "/metrics")
 	if err != nil {
 		return 0, err
@@ -85,12 +74,11 @@ func goroutines(url string) (int, error) {
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "go_goroutines "); ok {
-			f, err := strconv.ParseFloat(rest, 64)
-			return int(f), err
+		if rest, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			return strconv.ParseFloat(rest, 64)
 		}
 	}
-	return 0, errors.New("no go_goroutines in /metrics")
+	return 0, fmt.Errorf("no %s in /metrics", name)
 }
 
 func healthz(url string) bool {
@@ -104,8 +92,8 @@ func healthz(url string) bool {
 }
 
 type report struct {
+	phases                            []*phase
 	alone, attacked                   *phase
-	hostile                           map[string]map[string]int
 	peakRSS, peakTreeRSS, budget      int64
 	goroutinesBefore, goroutinesAfter int
 	settled                           time.Duration
@@ -115,49 +103,60 @@ type report struct {
 }
 
 func (r *report) print(w io.Writer) {
-	fmt.Fprintln(w, "\nnormal calls (sentiment, language, image hash, round robin)")
+	fmt.Fprintln(w, "\nnormal calls (sentiment, language, image hash, round robin); CPU in cores (CPU seconds a second)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "phase\ttime\tsent\tok\tfailed\tskipped\tp50\tp99\t")
-	for _, p := range []struct {
-		name string
-		ph   *phase
-	}{{"alone", r.alone}, {"under attack", r.attacked}} {
-		lat := harness.Sorted(p.ph.latencies)
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t\n", p.name, p.ph.d, p.ph.sent, p.ph.ok, p.ph.sent-p.ph.ok, p.ph.skipped,
-			ms(harness.Percentile(lat, 50)), ms(harness.Percentile(lat, 99)))
+	fmt.Fprintln(tw, "phase\ttime\tsent\tok\tfailed\tskipped\tp50\tp99\tp99 / alone\tserver CPU\tjq workers CPU\tnormal clients CPU\tattackers CPU\thostile requests\t")
+	aloneP99 := p99(r.alone)
+	for _, p := range r.phases {
+		lat := harness.Sorted(p.latencies)
+		hostile := 0
+		for _, outcomes := range p.hostile {
+			for _, n := range outcomes {
+				hostile += n
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%.2f×\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t\n", p.name, p.d, p.sent, p.ok, p.sent-p.ok, p.skipped,
+			ms(harness.Percentile(lat, 50)), ms(harness.Percentile(lat, 99)), float64(p99(p))/float64(max(aloneP99, 1)),
+			cores(p.serverCPU, p.d), cores(p.childrenCPU, p.d), cores(p.soakCPU, p.d), cores(p.attackersCPU, p.d), hostile)
 	}
 	tw.Flush()
-	for _, p := range []*phase{r.alone, r.attacked} {
+	for _, p := range r.phases {
 		for _, k := range sortedKeys(p.failed) {
-			fmt.Fprintf(w, "  failed normal call: %s ×%d\n", k, p.failed[k])
+			fmt.Fprintf(w, "  %s: failed normal call: %s ×%d\n", p.name, k, p.failed[k])
 		}
 	}
-	fmt.Fprintf(w, "p99 under attack / p99 alone: %.2f× (must be at most 3×)\n", r.p99Ratio())
+	fmt.Fprintf(w, "p99 under the whole attack / p99 alone: %.2f× (must be at most 3×)\n", r.p99Ratio())
 
-	fmt.Fprintln(w, "\nhostile requests by kind and outcome")
-	total := 0
-	for _, kind := range sortedKeys(r.hostile) {
-		outcomes := r.hostile[kind]
-		n := 0
-		parts := make([]string, 0, len(outcomes))
-		for _, o := range sortedKeys(outcomes) {
-			n += outcomes[o]
-			parts = append(parts, fmt.Sprintf("%s ×%d", o, outcomes[o]))
+	fmt.Fprintln(w, "\nhostile requests by phase, kind and outcome")
+	for _, p := range r.phases[1:] {
+		fmt.Fprintf(w, "%s:\n", p.name)
+		total := 0
+		for _, kind := range sortedKeys(p.hostile) {
+			outcomes := p.hostile[kind]
+			n := 0
+			parts := make([]string, 0, len(outcomes))
+			for _, o := range sortedKeys(outcomes) {
+				n += outcomes[o]
+				parts = append(parts, fmt.Sprintf("%s ×%d", o, outcomes[o]))
+			}
+			total += n
+			fmt.Fprintf(w, "  %-12s %6d: %s\n", kind, n, strings.Join(parts, ", "))
 		}
-		total += n
-		fmt.Fprintf(w, "  %-12s %6d: %s\n", kind, n, strings.Join(parts, ", "))
+		fmt.Fprintf(w, "  %-12s %6d\n", "in all", total)
 	}
-	fmt.Fprintf(w, "  %-12s %6d\n", "in all", total)
 
 	fmt.Fprintf(w, "\npeak RSS: %d MiB (with the processes it started: %d MiB); budget (GOMEMLIMIT) %d MiB\n", r.peakRSS>>20, r.peakTreeRSS>>20, r.budget>>20)
 	fmt.Fprintf(w, "goroutines: %d before the attack, %d after (settled in %s)\n", r.goroutinesBefore, r.goroutinesAfter, r.settled.Round(100*time.Millisecond))
 	fmt.Fprintf(w, "healthz after the attack: %v; crashed: %v; exit on SIGTERM: %v; log lines: %d\n", r.healthy, r.crashed, errText(r.stopErr), r.logLines)
 }
 
+func p99(p *phase) time.Duration { return harness.Percentile(harness.Sorted(p.latencies), 99) }
+
+// cores is CPU time over a wall-clock time: how many cores it kept busy.
+func cores(cpu, d time.Duration) float64 { return cpu.Seconds() / max(d.Seconds(), 1e-9) }
+
 func (r *report) p99Ratio() float64 {
-	a := harness.Percentile(harness.Sorted(r.alone.latencies), 99)
-	b := harness.Percentile(harness.Sorted(r.attacked.latencies), 99)
-	return float64(b) / float64(max(a, 1))
+	return float64(p99(r.attacked)) / float64(max(p99(r.alone), 1))
 }
 
 // verdict is the error that fails the soak, or nil.
