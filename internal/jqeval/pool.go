@@ -148,6 +148,10 @@ func startWorker() (*worker, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start a jq worker: %w", err)
 	}
+	if err := lowerPriority(cmd.Process.Pid); err != nil {
+		// Not fatal: the worker still has its memory and time limits.
+		slog.Debug("jq worker at normal priority", "err", err)
+	}
 	go func() {
 		_ = cmd.Wait()
 		close(w.done)

@@ -55,7 +55,24 @@ func mappedBytes() (int64, error) {
 }
 
 // workerSysProcAttr kills a worker when the process that started it dies,
-// however it dies.
+// however it dies, and puts it in a process group of its own, so that
+// lowerPriority reaches every one of its threads.
 func workerSysProcAttr(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
+}
+
+// workerNice is the scheduling priority of jq workers: a jq program from a
+// request (a bomb computing until its limits stop it) then takes the CPU
+// only when the server's own calls leave it free.
+const workerNice = 10
+
+// lowerPriority gives the worker started as pid (the leader of its process
+// group) the nice value workerNice. Linux sets a nice value per thread:
+// setting it for the group reaches every thread the worker has now, and
+// the threads it starts later inherit it from theirs.
+func lowerPriority(pid int) error {
+	if err := syscall.Setpriority(syscall.PRIO_PGRP, pid, workerNice); err != nil {
+		return fmt.Errorf("lower the priority of jq worker %d: %w", pid, err)
+	}
+	return nil
 }

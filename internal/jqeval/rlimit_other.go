@@ -16,3 +16,5 @@ func limitAddressSpace(int64) error {
 }
 
 func workerSysProcAttr(*exec.Cmd) {}
+
+func lowerPriority(int) error { return nil }
