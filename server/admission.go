@@ -20,6 +20,7 @@ const (
 	CodeAlgorithmLimit = 3002 // 429: this algorithm has as many calls running and waiting as it may
 	CodeOverloaded     = 3003 // 503: no slot freed up within the queue wait
 	CodeShuttingDown   = 3004 // 503: the server is draining
+	CodeClientLimit    = 3005 // 429: this client has as many calls waiting as one client may
 )
 
 // Limits bound the calls a server runs at once. The zero value of each field
@@ -30,7 +31,22 @@ type Limits struct {
 	MaxQueue          int           // calls waiting for a slot; default 64 per core, at least 128
 	MaxQueuePerAlgo   int           // calls of one algorithm waiting; default half of MaxQueue
 	QueueWait         time.Duration // how long a call waits for a slot; default 10 s
+	// MaxHeavy is how many calls of heavy algorithms (ones that run on this
+	// machine and took HeavyRun or more on average) run at once, all
+	// algorithms together; default one fewer than the cores, at least 1,
+	// which leaves a core to the light calls and the server itself.
+	MaxHeavy int
+	// MaxRunningPerClient and MaxQueuePerClient bound one client's share
+	// (an API key, or an address on a server without keys): default three
+	// quarters of MaxRunning and a quarter of MaxQueue, so one client
+	// flooding the server leaves room for the others.
+	MaxRunningPerClient int
+	MaxQueuePerClient   int
 }
+
+// HeavyRun is the average run time from which an algorithm running on this
+// machine counts as heavy: its calls then share Limits.MaxHeavy.
+const HeavyRun = 10 * time.Millisecond
 
 // DefaultQueueWait is how long a call waits for a slot when Limits.QueueWait is 0.
 const DefaultQueueWait = 10 * time.Second
@@ -57,6 +73,18 @@ func (l Limits) withDefaults() Limits {
 	if l.QueueWait <= 0 {
 		l.QueueWait = DefaultQueueWait
 	}
+	if l.MaxHeavy <= 0 {
+		l.MaxHeavy = max(1, cores-1)
+	}
+	l.MaxHeavy = min(l.MaxHeavy, l.MaxRunning)
+	if l.MaxRunningPerClient <= 0 {
+		l.MaxRunningPerClient = max(1, l.MaxRunning-l.MaxRunning/4)
+	}
+	l.MaxRunningPerClient = min(l.MaxRunningPerClient, l.MaxRunning)
+	if l.MaxQueuePerClient <= 0 {
+		l.MaxQueuePerClient = max(1, l.MaxQueue/4)
+	}
+	l.MaxQueuePerClient = min(l.MaxQueuePerClient, l.MaxQueue)
 	return l
 }
 
@@ -71,8 +99,10 @@ type admission struct {
 
 	mu       sync.Mutex
 	running  int
+	heavy    int       // calls of heavy algorithms among the running
 	waiting  list.List // of *waiter, oldest first
 	algos    map[string]*algoState
+	clients  map[string]*clientState // only those with calls running or waiting
 	draining bool
 	avgRun   float64 // seconds, moving average of run times: the Retry-After estimate
 	rejected rejectionCounter
@@ -84,12 +114,36 @@ type admission struct {
 type algoState struct {
 	label            string
 	running, waiting int
+	local            bool    // runs on this machine (not a remote source's model)
+	avgRun           float64 // seconds, moving average of its run times
+	runs             int     // run times averaged so far (up to a few)
+}
+
+// isHeavy reports whether calls of the algorithm take this machine's CPU
+// for long: it runs here and took HeavyRun or more on average.
+func (st *algoState) isHeavy() bool { return st.local && st.avgRun >= HeavyRun.Seconds() }
+
+// clientState is one client's share; it is dropped when the client has
+// nothing running or waiting, so the map stays as small as the load.
+type clientState struct {
+	running, waiting int
+	limited          bool // a known client; calls of no client in particular share no limit
+}
+
+// callKey says whose call of what waits for a slot.
+type callKey struct {
+	algo   string // the metric label: owner/name or unknownAlgorithm
+	local  bool   // the algorithm runs on this machine
+	client string // the API key's or the address's name; "" when unknown
 }
 
 type waiter struct {
-	algo *algoState
-	done chan *rejection // receives nil when admitted, or why not
-	elem *list.Element
+	algo   *algoState
+	client *clientState
+	key    string          // the client's
+	done   chan *rejection // receives nil when admitted, or why not
+	elem   *list.Element
+	heavy  bool // admitted as a heavy call
 }
 
 // rejection is a call admission refused: the platform error to answer, the
@@ -110,59 +164,81 @@ type rejectionCounter interface {
 }
 
 func newAdmission(lim Limits, rc rejectionCounter) *admission {
-	return &admission{lim: lim.withDefaults(), algos: map[string]*algoState{}, rejected: rc}
+	return &admission{lim: lim.withDefaults(), algos: map[string]*algoState{}, clients: map[string]*clientState{}, rejected: rc}
 }
 
 // ticket is an admitted call's slot; release gives it back exactly once.
 type ticket struct {
-	a     *admission
-	algo  *algoState
-	start time.Time
-	once  sync.Once
+	a      *admission
+	algo   *algoState
+	client string
+	heavy  bool
+	start  time.Time
+	once   sync.Once
 }
 
 func (t *ticket) release() {
-	t.once.Do(func() { t.a.release(t.algo, time.Since(t.start)) })
+	t.once.Do(func() { t.a.release(t, time.Since(t.start)) })
 }
 
-// acquire waits for a slot for a call of algorithm label. It returns the
-// admission error to answer when the call may not run: 429 when the queue
-// (or the algorithm's share of it) is full, 503 when no slot freed up within
-// the wait or the server is draining. A caller that goes away while waiting
-// gets ctx's error.
+// acquire waits for a slot for a call of algorithm label, of no client in
+// particular, running elsewhere (never heavy).
 func (a *admission) acquire(ctx context.Context, label string, wait time.Duration) (*ticket, error) {
+	return a.acquireFor(ctx, callKey{algo: label}, wait)
+}
+
+// acquireFor waits for a slot for the call k. It returns the admission
+// error to answer when the call may not run: 429 when the queue (or the
+// algorithm's or the client's share of it) is full, 503 when no slot freed
+// up within the wait or the server is draining. A caller that goes away
+// while waiting gets ctx's error.
+func (a *admission) acquireFor(ctx context.Context, k callKey, wait time.Duration) (*ticket, error) {
 	a.mu.Lock()
-	st := a.algos[label]
+	st := a.algos[k.algo]
 	if st == nil {
-		st = &algoState{label: label}
-		a.algos[label] = st
+		st = &algoState{label: k.algo}
+		a.algos[k.algo] = st
 	}
+	st.local = k.local
 	if a.draining {
 		a.mu.Unlock()
 		return nil, a.refuse(st, "shutting_down")
 	}
-	// While a slot is free every waiter is blocked by its own algorithm's
-	// limit (release hands free slots to the others), so a newcomer whose
-	// algorithm has room jumps no one.
-	if a.running < a.lim.MaxRunning && st.running < a.lim.MaxRunningPerAlgo {
-		a.admit(st)
-		a.mu.Unlock()
-		return &ticket{a: a, algo: st, start: time.Now()}, nil
+	cl := a.clients[k.client]
+	if cl == nil {
+		cl = &clientState{limited: k.client != ""}
+		a.clients[k.client] = cl
 	}
-	if a.waiting.Len() >= a.lim.MaxQueue {
+	// While a slot is free every waiter is blocked by its own limits
+	// (release hands free slots to the others), so a newcomer whose
+	// algorithm and client have room jumps no one.
+	if a.canRun(st, cl) {
+		heavy := a.admit(st, cl)
 		a.mu.Unlock()
-		return nil, a.refuse(st, "queue_full")
+		return &ticket{a: a, algo: st, client: k.client, heavy: heavy, start: time.Now()}, nil
 	}
-	if st.waiting >= a.lim.MaxQueuePerAlgo {
+	reason := ""
+	switch {
+	case a.waiting.Len() >= a.lim.MaxQueue:
+		reason = "queue_full"
+	case st.waiting >= a.lim.MaxQueuePerAlgo:
+		reason = "algorithm_limit"
+	case cl.limited && cl.waiting >= a.lim.MaxQueuePerClient:
+		reason = "client_limit"
+	}
+	if reason != "" {
+		a.forget(k.client, cl)
 		a.mu.Unlock()
-		return nil, a.refuse(st, "algorithm_limit")
+		return nil, a.refuse(st, reason)
 	}
-	w := &waiter{algo: st, done: make(chan *rejection, 1)}
+	w := &waiter{algo: st, client: cl, key: k.client, done: make(chan *rejection, 1)}
 	w.elem = a.waiting.PushBack(w)
 	st.waiting++
+	cl.waiting++
 	wait = min(wait, a.lim.QueueWait)
 	a.mu.Unlock()
 
+	admitted := func() *ticket { return &ticket{a: a, algo: st, client: k.client, heavy: w.heavy, start: time.Now()} }
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	select {
@@ -170,7 +246,7 @@ func (a *admission) acquire(ctx context.Context, label string, wait time.Duratio
 		if e != nil {
 			return nil, e
 		}
-		return &ticket{a: a, algo: st, start: time.Now()}, nil
+		return admitted(), nil
 	case <-timer.C:
 		if a.leave(w) {
 			return nil, a.refuse(st, "wait_timeout")
@@ -184,13 +260,34 @@ func (a *admission) acquire(ctx context.Context, label string, wait time.Duratio
 	if e := <-w.done; e != nil {
 		return nil, e
 	}
-	return &ticket{a: a, algo: st, start: time.Now()}, nil
+	return admitted(), nil
 }
 
-// admit counts a call of st as running. a.mu is held.
-func (a *admission) admit(st *algoState) {
+// canRun reports whether a call of st by cl may start now. a.mu is held.
+func (a *admission) canRun(st *algoState, cl *clientState) bool {
+	return a.running < a.lim.MaxRunning && st.running < a.lim.MaxRunningPerAlgo &&
+		(!cl.limited || cl.running < a.lim.MaxRunningPerClient) && (!st.isHeavy() || a.heavy < a.lim.MaxHeavy)
+}
+
+// admit counts a call of st by cl as running and reports whether it counts
+// as heavy. a.mu is held.
+func (a *admission) admit(st *algoState, cl *clientState) bool {
 	a.running++
 	st.running++
+	cl.running++
+	heavy := st.isHeavy()
+	if heavy {
+		a.heavy++
+	}
+	return heavy
+}
+
+// forget drops a client's state once it has nothing running or waiting.
+// a.mu is held.
+func (a *admission) forget(key string, cl *clientState) {
+	if cl.running == 0 && cl.waiting == 0 {
+		delete(a.clients, key)
+	}
 }
 
 // leave takes w out of the queue, reporting false when it had already been
@@ -204,16 +301,29 @@ func (a *admission) leave(w *waiter) bool {
 	a.waiting.Remove(w.elem)
 	w.elem = nil
 	w.algo.waiting--
+	w.client.waiting--
+	a.forget(w.key, w.client)
 	return true
 }
 
-// release frees a slot of st and hands free slots to the oldest waiters
-// whose algorithm has room.
-func (a *admission) release(st *algoState, ran time.Duration) {
+// release frees the slot of t, learns how long its algorithm runs, and
+// hands free slots to waiters.
+func (a *admission) release(t *ticket, ran time.Duration) {
 	a.mu.Lock()
+	st := t.algo
 	a.running--
 	st.running--
+	if t.heavy {
+		a.heavy--
+	}
+	if cl := a.clients[t.client]; cl != nil {
+		cl.running--
+		a.forget(t.client, cl)
+	}
 	a.avgRun = 0.9*a.avgRun + 0.1*ran.Seconds()
+	// The first runs set the average quickly; later ones move it slowly.
+	st.runs = min(st.runs+1, 10)
+	st.avgRun += (ran.Seconds() - st.avgRun) / float64(st.runs)
 	a.dispatch()
 	quiet := a.running == 0
 	a.mu.Unlock()
@@ -230,21 +340,24 @@ func (a *admission) idle() bool {
 }
 
 // dispatch admits waiters while slots are free. Each free slot goes to the
-// algorithm with the fewest calls running, and within it to the oldest
-// waiter: a flood of calls to one algorithm then holds at most its own share
-// of the slots, and a call to another algorithm runs as soon as any slot
-// frees instead of waiting behind the whole flood. a.mu is held.
+// waiter whose client has the fewest calls running, then whose algorithm
+// has the fewest, then the oldest: a client flooding the server, or a flood
+// of calls to one algorithm, holds at most its own share of the slots, and
+// anyone else's call runs as soon as a slot frees instead of waiting behind
+// the whole flood. a.mu is held.
 func (a *admission) dispatch() {
 	for a.running < a.lim.MaxRunning {
-		var best *list.Element
+		var best *waiter
+		var bestElem *list.Element
 		for e := a.waiting.Front(); e != nil; e = e.Next() {
-			st := e.Value.(*waiter).algo
-			if st.running >= a.lim.MaxRunningPerAlgo {
+			w := e.Value.(*waiter)
+			if !a.canRun(w.algo, w.client) {
 				continue
 			}
-			if best == nil || st.running < best.Value.(*waiter).algo.running {
-				best = e
-				if st.running == 0 {
+			if best == nil || w.client.running < best.client.running ||
+				w.client.running == best.client.running && w.algo.running < best.algo.running {
+				best, bestElem = w, e
+				if w.client.running == 0 && w.algo.running == 0 {
 					break // nobody can have fewer; this is the oldest such
 				}
 			}
@@ -252,12 +365,12 @@ func (a *admission) dispatch() {
 		if best == nil {
 			return
 		}
-		w := best.Value.(*waiter)
-		a.waiting.Remove(best)
-		w.elem = nil
-		w.algo.waiting--
-		a.admit(w.algo)
-		w.done <- nil
+		a.waiting.Remove(bestElem)
+		best.elem = nil
+		best.algo.waiting--
+		best.client.waiting--
+		best.heavy = a.admit(best.algo, best.client)
+		best.done <- nil
 	}
 }
 
@@ -294,6 +407,8 @@ func (a *admission) drain() {
 		a.waiting.Remove(e)
 		w.elem = nil
 		w.algo.waiting--
+		w.client.waiting--
+		a.forget(w.key, w.client)
 		w.done <- a.refusal(w.algo, "shutting_down")
 	}
 }
@@ -317,6 +432,9 @@ func (a *admission) refusal(st *algoState, reason string) *rejection {
 	case "algorithm_limit":
 		e.Status, e.Code = http.StatusTooManyRequests, CodeAlgorithmLimit
 		e.Message = fmt.Sprintf("too many calls to %s: %d are running and %d waiting, the most one algorithm may have; retry in %d s", st.label, st.running, st.waiting, retry)
+	case "client_limit":
+		e.Status, e.Code = http.StatusTooManyRequests, CodeClientLimit
+		e.Message = fmt.Sprintf("too many calls from you: %d are waiting, the most one client may have waiting at once; retry in %d s", a.lim.MaxQueuePerClient, retry)
 	case "wait_timeout":
 		e.Status, e.Code = http.StatusServiceUnavailable, CodeOverloaded
 		e.Message = fmt.Sprintf("the server is overloaded: no slot freed up within %s; retry in %d s", a.lim.QueueWait, retry)

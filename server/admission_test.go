@@ -44,15 +44,20 @@ func (c *countingRejections) count(key string) int {
 func TestLimitsDefaults(t *testing.T) {
 	t.Parallel()
 	cores := runtime.GOMAXPROCS(0)
+	queue := max(128, 64*cores)
+	heavy := max(1, cores-1)
 	tests := []struct {
 		in, want Limits
 	}{
-		{Limits{}, Limits{MaxRunning: 4 * cores, MaxRunningPerAlgo: cores, MaxQueue: max(128, 64*cores), MaxQueuePerAlgo: max(128, 64*cores) / 2, QueueWait: DefaultQueueWait}},
-		{Limits{MaxRunning: 1}, Limits{MaxRunning: 1, MaxRunningPerAlgo: 1, MaxQueue: max(128, 64*cores), MaxQueuePerAlgo: max(128, 64*cores) / 2, QueueWait: DefaultQueueWait}},
-		{Limits{MaxRunning: 3, MaxRunningPerAlgo: 9, MaxQueue: 1, MaxQueuePerAlgo: 5, QueueWait: time.Second},
-			Limits{MaxRunning: 3, MaxRunningPerAlgo: 3, MaxQueue: 1, MaxQueuePerAlgo: 1, QueueWait: time.Second}},
-		{Limits{MaxRunning: -1, MaxRunningPerAlgo: -1, MaxQueue: -1, MaxQueuePerAlgo: -1, QueueWait: -1},
-			Limits{MaxRunning: 4 * cores, MaxRunningPerAlgo: cores, MaxQueue: max(128, 64*cores), MaxQueuePerAlgo: max(128, 64*cores) / 2, QueueWait: DefaultQueueWait}},
+		{Limits{}, Limits{MaxRunning: 4 * cores, MaxRunningPerAlgo: cores, MaxQueue: queue, MaxQueuePerAlgo: queue / 2, QueueWait: DefaultQueueWait,
+			MaxHeavy: heavy, MaxRunningPerClient: 3 * cores, MaxQueuePerClient: queue / 4}},
+		{Limits{MaxRunning: 1}, Limits{MaxRunning: 1, MaxRunningPerAlgo: 1, MaxQueue: queue, MaxQueuePerAlgo: queue / 2, QueueWait: DefaultQueueWait,
+			MaxHeavy: 1, MaxRunningPerClient: 1, MaxQueuePerClient: queue / 4}},
+		{Limits{MaxRunning: 3, MaxRunningPerAlgo: 9, MaxQueue: 1, MaxQueuePerAlgo: 5, QueueWait: time.Second, MaxHeavy: 7, MaxRunningPerClient: 4, MaxQueuePerClient: 2},
+			Limits{MaxRunning: 3, MaxRunningPerAlgo: 3, MaxQueue: 1, MaxQueuePerAlgo: 1, QueueWait: time.Second, MaxHeavy: 3, MaxRunningPerClient: 3, MaxQueuePerClient: 1}},
+		{Limits{MaxRunning: -1, MaxRunningPerAlgo: -1, MaxQueue: -1, MaxQueuePerAlgo: -1, QueueWait: -1, MaxHeavy: -1, MaxRunningPerClient: -1, MaxQueuePerClient: -1},
+			Limits{MaxRunning: 4 * cores, MaxRunningPerAlgo: cores, MaxQueue: queue, MaxQueuePerAlgo: queue / 2, QueueWait: DefaultQueueWait,
+				MaxHeavy: heavy, MaxRunningPerClient: 3 * cores, MaxQueuePerClient: queue / 4}},
 	}
 	for _, tc := range tests {
 		if got := tc.in.withDefaults(); got != tc.want {
@@ -431,5 +436,116 @@ func TestAdmissionIsFairAcrossAlgorithms(t *testing.T) {
 	f2.release()
 	if got := <-admitted; got != "flood0" {
 		t.Errorf("then %s, want the oldest flood call", got)
+	}
+}
+
+// admittedWithin reports whether acquireFor(k) got a slot within d; the
+// ticket, when it did (the wait goes on otherwise, until ctx ends).
+func admittedWithin(ctx context.Context, a *admission, k callKey, d time.Duration) (*ticket, bool) {
+	got := make(chan *ticket, 1)
+	go func() {
+		tk, err := a.acquireFor(ctx, k, time.Minute)
+		if err == nil {
+			got <- tk
+		}
+	}()
+	select {
+	case tk := <-got:
+		return tk, true
+	case <-time.After(d):
+		return nil, false
+	}
+}
+
+// Calls of an algorithm that runs here and takes HeavyRun or more share
+// MaxHeavy slots, whatever their algorithm; light calls and remote ones
+// (whose work is elsewhere) do not wait for them.
+func TestAdmissionHeavyShare(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a := newAdmission(Limits{MaxRunning: 6, MaxRunningPerAlgo: 6, MaxHeavy: 1, QueueWait: time.Minute}, &countingRejections{})
+	img, chat, txt := callKey{algo: "img", local: true}, callKey{algo: "chat"}, callKey{algo: "txt", local: true}
+	for _, k := range []callKey{img, chat} { // each runs once for longer than HeavyRun
+		tk, err := a.acquireFor(ctx, k, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(HeavyRun + 5*time.Millisecond)
+		tk.release()
+	}
+	first, ok := admittedWithin(ctx, a, img, time.Second)
+	if !ok {
+		t.Fatal("the first heavy call waited")
+	}
+	if _, ok := admittedWithin(ctx, a, img, 100*time.Millisecond); ok {
+		t.Fatal("a second heavy call ran beside the first with MaxHeavy 1")
+	}
+	for _, k := range []callKey{txt, chat, chat} {
+		if _, ok := admittedWithin(ctx, a, k, time.Second); !ok {
+			t.Fatalf("%s waited for the heavy slot", k.algo)
+		}
+	}
+	first.release()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		a.mu.Lock()
+		heavy := a.heavy
+		a.mu.Unlock()
+		if heavy == 1 {
+			break // the waiting heavy call got the freed slot
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the waiting heavy call did not start after the first ended (%d heavy running)", heavy)
+		}
+	}
+}
+
+// One client holds at most its share of the slots and of the queue, and a
+// freed slot goes to the client with the fewest calls running.
+func TestAdmissionClientShare(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rc := &countingRejections{}
+	a := newAdmission(Limits{MaxRunning: 4, MaxRunningPerAlgo: 4, MaxRunningPerClient: 3, MaxQueue: 10, MaxQueuePerClient: 2, QueueWait: time.Minute}, rc)
+	flood, other := callKey{algo: "x", client: "10.0.0.1"}, callKey{algo: "x", client: "10.0.0.2"}
+	var floods []*ticket
+	for range 3 {
+		tk, ok := admittedWithin(ctx, a, flood, time.Second)
+		if !ok {
+			t.Fatal("the flooding client's first three calls should run")
+		}
+		floods = append(floods, tk)
+	}
+	if _, ok := admittedWithin(ctx, a, flood, 100*time.Millisecond); ok {
+		t.Fatal("a fourth call of one client ran with MaxRunningPerClient 3")
+	}
+	if _, ok := admittedWithin(ctx, a, other, time.Second); !ok {
+		t.Fatal("another client's call waited while a slot was free")
+	}
+	if _, ok := admittedWithin(ctx, a, flood, 50*time.Millisecond); ok {
+		t.Fatal("the flooding client's fifth call ran")
+	}
+	_, err := a.acquireFor(ctx, flood, time.Minute)
+	wantRejection(t, err, http.StatusTooManyRequests, CodeClientLimit, "client_limit")
+	if n := rc.count("x client_limit"); n != 1 {
+		t.Errorf("%d client_limit rejections counted, want 1", n)
+	}
+	// All four slots are taken; the other client's next call waits behind
+	// the flood's two, and is the first to get a freed slot.
+	second, got := make(chan struct{}), make(chan struct{})
+	go func() {
+		close(second)
+		if _, err := a.acquireFor(ctx, other, time.Minute); err == nil {
+			close(got)
+		}
+	}()
+	<-second
+	time.Sleep(50 * time.Millisecond)
+	floods[0].release()
+	select {
+	case <-got:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the freed slot did not go to the client with the fewest calls running")
 	}
 }

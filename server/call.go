@@ -189,9 +189,11 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 			}
 		}
 	}
-	oc.label = s.catalog.label(r.Context(), ref.Path())
+	k := callKey{client: s.clientOf(r)}
+	k.algo, k.local = s.catalog.lookup(r.Context(), ref.Path())
+	oc.label = k.algo
 	waitStart := time.Now()
-	tk, err := s.adm.acquire(r.Context(), oc.label, opt.timeout)
+	tk, err := s.adm.acquireFor(r.Context(), k, opt.timeout)
 	oc.queued = time.Since(waitStart)
 	if err != nil {
 		body.release()

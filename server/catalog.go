@@ -41,6 +41,9 @@ const unknownAlgorithm = "(unknown)"
 type catalogCache struct {
 	src catalog.Source
 	ttl time.Duration
+	// remote, when set, names the catalog's remote sources: their
+	// algorithms (whose references they own) do their work elsewhere.
+	remote func() []catalog.SourceStatus
 
 	snap atomic.Pointer[catalogSnapshot]
 
@@ -54,7 +57,7 @@ type catalogSnapshot struct {
 	at      time.Time
 	entries []catalog.Entry
 	index   *catalog.Index
-	paths   map[string]bool
+	paths   map[string]bool // owner/name → whether it runs on this machine
 }
 
 func newCatalogCache(src catalog.Source, ttl time.Duration) *catalogCache {
@@ -89,8 +92,14 @@ func (c *catalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
 	}
 	c.failErr = nil
 	sn = &catalogSnapshot{at: time.Now(), entries: entries, index: catalog.NewIndex(entries), paths: make(map[string]bool, len(entries))}
+	remote := map[string]bool{}
+	if c.remote != nil {
+		for _, st := range c.remote() {
+			remote[st.Name] = true
+		}
+	}
 	for _, e := range entries {
-		sn.paths[e.Ref.Path()] = true
+		sn.paths[e.Ref.Path()] = e.Model == nil && !remote[e.Ref.Owner]
 	}
 	c.snap.Store(sn)
 	return sn, nil
@@ -99,11 +108,22 @@ func (c *catalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
 // label is path when the catalog has that algorithm, else unknownAlgorithm:
 // the metric and admission label of a call, bounded by the catalog's size.
 func (c *catalogCache) label(ctx context.Context, path string) string {
+	label, _ := c.lookup(ctx, path)
+	return label
+}
+
+// lookup is label, and whether the algorithm runs on this machine (a
+// built-in or a chain, not a remote source's model).
+func (c *catalogCache) lookup(ctx context.Context, path string) (label string, local bool) {
 	sn, err := c.get(ctx)
-	if err != nil || !sn.paths[path] {
-		return unknownAlgorithm
+	if err != nil {
+		return unknownAlgorithm, false
 	}
-	return path
+	local, ok := sn.paths[path]
+	if !ok {
+		return unknownAlgorithm, false
+	}
+	return path, local
 }
 
 // page is the paging request of a list endpoint.

@@ -57,8 +57,10 @@ func (s *Server) oipInfer(w http.ResponseWriter, r *http.Request, id string) cal
 		body.release()
 		return fail(perr)
 	}
-	oc.label = s.catalog.label(r.Context(), ref.Path())
-	tk, err := s.adm.acquire(r.Context(), oc.label, DefaultTimeout)
+	k := callKey{client: s.clientOf(r)}
+	k.algo, k.local = s.catalog.lookup(r.Context(), ref.Path())
+	oc.label = k.algo
+	tk, err := s.adm.acquireFor(r.Context(), k, DefaultTimeout)
 	if err != nil {
 		body.release()
 		var rej *rejection

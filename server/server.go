@@ -9,9 +9,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -81,6 +83,9 @@ func New(cfg Config) *Server {
 		}
 	}
 	s.catalog = newCatalogCache(cfg.Source, catalogTTL)
+	if cfg.Sources != nil {
+		s.catalog.remote = cfg.Sources.Statuses
+	}
 	s.bgCtx, s.bgCancel = context.WithCancelCause(context.Background())
 	s.adm = newAdmission(cfg.Limits, s.metrics)
 	s.adm.quiet = newTrimmer(s.adm.idle).quiet
@@ -221,6 +226,19 @@ func apiKey(h string) string {
 		return strings.TrimSpace(rest) // "Bearer" alone: a scheme without a key
 	}
 	return h
+}
+
+// clientOf names the client of r for admission's shares: its API key (a
+// digest of it) on a server with keys, else the address it calls from.
+func (s *Server) clientOf(r *http.Request) string {
+	if len(s.keys) > 0 {
+		sum := sha256.Sum256([]byte(apiKey(r.Header.Get("Authorization"))))
+		return "key " + hex.EncodeToString(sum[:8])
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }
 
 // validKey compares key with every configured key in constant time: hashes

@@ -25,7 +25,10 @@ type Tuning struct {
 func (t *Tuning) addFlags(fl *pflag.FlagSet) {
 	fl.IntVar(&t.Limits.MaxRunning, "max-concurrent", 0, "calls running at once (default 4 per core)")
 	fl.IntVar(&t.Limits.MaxRunningPerAlgo, "max-concurrent-per-algo", 0, "calls of one algorithm running at once (default 1 per core)")
+	fl.IntVar(&t.Limits.MaxHeavy, "max-heavy", 0, "calls of heavy algorithms (run here, 10 ms or more on average) running at once (default one fewer than the cores, at least 1)")
+	fl.IntVar(&t.Limits.MaxRunningPerClient, "max-concurrent-per-client", 0, "calls of one client (API key, or address without keys) running at once (default three quarters of --max-concurrent)")
 	fl.IntVar(&t.Limits.MaxQueue, "queue", 0, "calls waiting for a slot before more are refused with 429 (default 64 per core, at least 128)")
+	fl.IntVar(&t.Limits.MaxQueuePerClient, "queue-per-client", 0, "calls of one client waiting for a slot (default a quarter of --queue)")
 	fl.DurationVar(&t.Limits.QueueWait, "queue-wait", server.DefaultQueueWait, "how long a call waits for a slot before a 503")
 	fl.IntVar(&t.MaxConns, "max-conns", 0, "connections served at once; more wait to be accepted (default 4096)")
 	fl.Int64Var(&t.CallMemory, "call-memory", 0, "BYTES one call may use for its work (default: a share of the memory limit, at most 1 GiB)")
@@ -44,6 +47,8 @@ func (t *Tuning) check() error {
 	}{
 		{"--max-concurrent", int64(t.Limits.MaxRunning)}, {"--max-concurrent-per-algo", int64(t.Limits.MaxRunningPerAlgo)},
 		{"--queue", int64(t.Limits.MaxQueue)}, {"--queue-wait", int64(t.Limits.QueueWait)}, {"--max-conns", int64(t.MaxConns)},
+		{"--max-heavy", int64(t.Limits.MaxHeavy)}, {"--max-concurrent-per-client", int64(t.Limits.MaxRunningPerClient)},
+		{"--queue-per-client", int64(t.Limits.MaxQueuePerClient)},
 		{"--call-memory", t.CallMemory}, {"--body-grace", int64(t.BodyGrace)}, {"--body-min-rate", t.BodyMinRate},
 		{"--write-timeout", int64(t.Write)},
 	} {
