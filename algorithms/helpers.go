@@ -21,6 +21,11 @@ func DecodeJSONInput(in catalog.Value, dst any, what string) error {
 	if in.Kind != catalog.KindJSON {
 		return catalog.InputErrorf("expected JSON input: %s; got %s", what, in.Kind)
 	}
+	// The text the input came as, when it reads the same, is read once
+	// more; otherwise the decoded value is encoded again.
+	if raw, ok := in.WireJSON(); ok {
+		return DecodeJSONBytes(raw, dst, what)
+	}
 	raw, err := json.Marshal(in.JSON)
 	if err != nil {
 		var uv *json.UnsupportedValueError

@@ -84,3 +84,33 @@ func TestRound(t *testing.T) {
 		t.Error("NaN did not come back as NaN")
 	}
 }
+
+// BenchmarkDecodeJSONInput decodes a request of a 1 MiB base64 image and
+// two options into a struct: from the text it came as (wire), and by
+// encoding the decoded value again (rebuilt, what a value built in-process
+// takes).
+func BenchmarkDecodeJSONInput(b *testing.B) {
+	raw := []byte(`{"image": "` + strings.Repeat("iVBORw0KGgo", 1<<20/11) + `", "width": 640, "op": "resize"}`)
+	wire, err := catalog.DecodeJSONValue(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name string
+		in   catalog.Value
+	}{{"wire", wire}, {"rebuilt", catalog.JSON(wire.JSON)}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var req struct {
+					Image string `json:"image"`
+					Width int    `json:"width"`
+					Op    string `json:"op"`
+				}
+				if err := DecodeJSONInput(bc.in, &req, "an image request"); err != nil || req.Width != 640 {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

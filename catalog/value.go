@@ -36,6 +36,8 @@ type Value struct {
 	Text  string // KindText
 	Bytes []byte // KindBinary
 	JSON  any    // KindJSON: any value encoding/json can marshal (nil is JSON null)
+
+	wire *wireJSON // the JSON text JSON was decoded from, if kept (WireJSON)
 }
 
 // Text, Bytes, JSON and Void build values of each kind.
@@ -145,11 +147,7 @@ func (v Value) Normalize() (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
-	x, err := DecodeJSON(raw)
-	if err != nil {
-		return Value{}, err
-	}
-	return JSON(x), nil
+	return DecodeJSONValue(raw)
 }
 
 // DecodeJSON decodes one JSON value into generic Go values and rejects

@@ -87,11 +87,11 @@ func DecodeMediaType(mediaType, contentType string, body []byte) (catalog.Value,
 	case "text/plain", "application/text":
 		return catalog.Text(string(body)), nil
 	case "application/json":
-		v, err := catalog.DecodeJSON(body)
+		v, err := catalog.DecodeJSONValue(body)
 		if err != nil {
 			return catalog.Value{}, catalog.Errorf(catalog.ParsingError, "the request body is not valid JSON: %v", err)
 		}
-		return catalog.JSON(v), nil
+		return v, nil
 	case "application/octet-stream":
 		return catalog.Bytes(body), nil
 	}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"math"
 	"net/http"
 	"strconv"
 
@@ -41,7 +40,7 @@ func appendMetadata(b []byte, md client.Metadata) ([]byte, error) {
 		b = append(b, `",`...)
 	}
 	b = append(b, `"duration":`...)
-	return append(appendJSONFloat(b, md.Duration), '}'), nil
+	return append(catalog.AppendJSONFloat(b, md.Duration), '}'), nil
 }
 
 // plainJSONString reports whether s needs no escaping inside JSON quotes.
@@ -52,25 +51,6 @@ func plainJSONString(s string) bool {
 		}
 	}
 	return true
-}
-
-// appendJSONFloat appends f as encoding/json writes a float64: the shortest
-// form, with an exponent below 1e-6 and from 1e21 on, its exponent without
-// a leading zero. f is finite (a duration).
-func appendJSONFloat(b []byte, f float64) []byte {
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' {
-		// 1e-07 becomes 1e-7.
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b
 }
 
 // writeRaw answers output=raw: the result itself, typed by its kind.

@@ -55,6 +55,9 @@ func Object(in catalog.Value, what string) (raw []byte, isObject bool, err error
 	case catalog.KindJSON:
 		switch in.JSON.(type) {
 		case map[string]any:
+			if raw, ok := in.WireJSON(); ok {
+				return raw, true, nil // as it came, rather than encoded again
+			}
 			raw, err := json.Marshal(in.JSON)
 			if err != nil {
 				return nil, false, catalog.InputErrorf("the JSON input cannot be read: %v", err)
