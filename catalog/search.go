@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"cmp"
 	"runtime"
 	"slices"
 	"strings"
@@ -345,36 +344,6 @@ func foldSubsequence(pat, s string) bool {
 	return i == len(p)
 }
 
-// betterHit is the result order: score, then reference, then index. It is
-// total, so the result does not depend on how the work was split.
-func betterHit(a, b hit, rank []int32) int {
-	if c := cmp.Compare(b.score, a.score); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(rank[a.idx], rank[b.idx]); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.idx, b.idx)
-}
-
-// topHits returns the best k of hs (by betterHit) in no particular order. When
-// k is less than len(hs) the result is a new slice; hs is left as it was:
-// the rest of the result lists hs in its order, which is index order, and
-// the next keystroke narrows from it in that order, reading the text block
-// front to back where the prefetcher helps most (selecting in place and
-// scrambling it costs that keystroke more than the copy).
-func topHits(hs []hit, k int, rank []int32) []hit {
-	if k >= len(hs) {
-		return slices.Clone(hs)
-	}
-	if k <= 0 {
-		return nil
-	}
-	c := slices.Clone(hs)
-	selectBest(c, k, func(a, b *hit) int { return betterHit(*a, *b, rank) })
-	return c[:k]
-}
-
 // scoreRange scores the candidates lo..hi (of prev when narrowing, of the
 // whole index otherwise), appending the matches to out. ASCII haystacks take
 // the fast scorer; the rest go through sahilm/fuzzy, which scores them
@@ -412,167 +381,6 @@ func (ix *Index) scoreRange(q *query, prev []Match, narrow bool, lo, hi int, out
 	return out
 }
 
-// positions are the matched byte offsets of q in the haystack of entry idx.
-func (ix *Index) positions(q *query, idx int) []int {
-	if q.ascii && ix.ascii[idx] {
-		_, pos, _ := matchASCII(q.raw, q.low, ix.hay[idx], ix.low[idx], nil)
-		return pos
-	}
-	if ms := fuzzy.Find(q.raw, []string{ix.hay[idx]}); len(ms) == 1 {
-		return ms[0].MatchedIndexes
-	}
-	return nil
-}
-
-// ranks builds the reference order once.
-func (ix *Index) ranks() []int32 {
-	ix.rankOnce.Do(func() {
-		perm := make([]int32, len(ix.hay))
-		for i := range perm {
-			perm[i] = int32(i)
-		}
-		slices.SortFunc(perm, func(a, b int32) int {
-			if c := strings.Compare(ix.hay[a][:ix.refLen[a]], ix.hay[b][:ix.refLen[b]]); c != 0 {
-				return c
-			}
-			return cmp.Compare(a, b)
-		})
-		ix.rank = make([]int32, len(perm))
-		for pos, i := range perm {
-			ix.rank[i] = int32(pos)
-		}
-	})
-	return ix.rank
-}
-
-// order puts the best k of ms first, best first, with highlight positions;
-// k < 0 orders them all. The order is total (score, then reference, then
-// index), so the result does not depend on how the work was split.
-func (ix *Index) order(ms []Match, k int) {
-	rank := ix.ranks()
-	better := func(a, b *Match) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(rank[a.Index], rank[b.Index]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Index, b.Index)
-	}
-	if k < 0 || k > len(ms) {
-		k = len(ms)
-	}
-	if k < len(ms) {
-		selectBest(ms, k, better)
-	}
-	slices.SortFunc(ms[:k], func(a, b Match) int { return better(&a, &b) })
-	ix.splitAll(ms[:k], runtime.GOMAXPROCS(0))
-}
-
-// selectBest moves the k best of ms (by cmp, a total order) into ms[:k], in
-// no particular order: quickselect with a median-of-three pivot, O(len(ms)).
-func selectBest[T any](ms []T, k int, cmp func(a, b *T) int) {
-	lo, hi := 0, len(ms)-1
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		if cmp(&ms[mid], &ms[lo]) < 0 {
-			ms[mid], ms[lo] = ms[lo], ms[mid]
-		}
-		if cmp(&ms[hi], &ms[lo]) < 0 {
-			ms[hi], ms[lo] = ms[lo], ms[hi]
-		}
-		if cmp(&ms[mid], &ms[hi]) < 0 {
-			ms[mid], ms[hi] = ms[hi], ms[mid]
-		}
-		// ms[hi] is now the median of the three: partition around it.
-		p := lo
-		for i := lo; i < hi; i++ {
-			if cmp(&ms[i], &ms[hi]) < 0 {
-				ms[i], ms[p] = ms[p], ms[i]
-				p++
-			}
-		}
-		ms[p], ms[hi] = ms[hi], ms[p]
-		switch {
-		case p == k-1:
-			return
-		case p > k-1:
-			hi = p - 1
-		default:
-			lo = p + 1
-		}
-	}
-}
-
-// splitAll works out the positions of ms, across workers goroutines when
-// there are many (a full Search orders and highlights every match).
-func (ix *Index) splitAll(ms []Match, workers int) {
-	if len(ms) < parallelThreshold || workers < 2 {
-		ix.splitRange(ms)
-		return
-	}
-	var wg sync.WaitGroup
-	chunk := (len(ms) + workers - 1) / workers
-	for lo := 0; lo < len(ms); lo += chunk {
-		part := ms[lo:min(lo+chunk, len(ms))]
-		wg.Go(func() { ix.splitRange(part) })
-	}
-	wg.Wait()
-}
-
-// splitRange works out the highlight positions of the matches in ms whose
-// query is known and divides them between the ref and the tagline, carving
-// them from shared blocks.
-func (ix *Index) splitRange(ms []Match) {
-	var block []int
-	for i := range ms {
-		if m := &ms[i]; m.q != nil {
-			block = ix.splitInto(m, ix.positions(m.q, m.Index), block)
-			m.q = nil
-		}
-	}
-}
-
-// splitInto divides pos, positions in m's haystack, between the ref and the
-// tagline, carving InRef and InTag from block (a fresh block when it is too
-// small). It returns what is left of the block.
-func (ix *Index) splitInto(m *Match, pos []int, block []int) []int {
-	if cap(block)-len(block) < len(pos) {
-		block = make([]int, 0, max(1024, len(pos)))
-	}
-	rl := ix.refLen[m.Index]
-	tl := len(ix.entries[m.Index].Tagline)
-	start := len(block)
-	for _, p := range pos {
-		if p < rl {
-			block = append(block, p)
-		}
-	}
-	mid := len(block)
-	for _, p := range pos {
-		if p > rl && p <= rl+tl {
-			block = append(block, p-rl-1)
-		}
-	}
-	if mid > start {
-		m.InRef = block[start:mid:mid]
-	}
-	if len(block) > mid {
-		m.InTag = block[mid:len(block):len(block)]
-	}
-	return block[len(block):]
-}
-
-// haySource feeds the haystacks of the entries idx to sahilm/fuzzy.
-type haySource struct {
-	ix  *Index
-	idx []int
-}
-
-func (s haySource) String(i int) string { return s.ix.hay[s.idx[i]] }
-
-func (s haySource) Len() int { return len(s.idx) }
-
 // Search is a one-off fuzzy search over entries, best match first.
 func Search(entries []Entry, query string) []Entry {
 	ix := NewIndex(entries)
@@ -582,46 +390,4 @@ func Search(entries []Entry, query string) []Entry {
 		out[i] = entries[m.Index]
 	}
 	return out
-}
-
-// FilterTag keeps the entries that carry tag (case-insensitive). An empty tag
-// keeps everything.
-func FilterTag(entries []Entry, tag string) []Entry {
-	if tag == "" {
-		return entries
-	}
-	var out []Entry
-	for _, e := range entries {
-		if slices.ContainsFunc(e.Tags, func(t string) bool { return strings.EqualFold(t, tag) }) {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// Tags lists every tag in entries with its count, most used first.
-func Tags(entries []Entry) []TagCount {
-	counts := map[string]int{}
-	for _, e := range entries {
-		for _, t := range e.Tags {
-			counts[strings.ToLower(t)]++
-		}
-	}
-	out := make([]TagCount, 0, len(counts))
-	for t, n := range counts {
-		out = append(out, TagCount{Tag: t, Count: n})
-	}
-	slices.SortFunc(out, func(a, b TagCount) int {
-		if c := cmp.Compare(b.Count, a.Count); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Tag, b.Tag)
-	})
-	return out
-}
-
-// TagCount is a tag and how many entries carry it.
-type TagCount struct {
-	Tag   string
-	Count int
 }

@@ -82,24 +82,33 @@ type goStep struct {
 	BinaryOnly            bool
 }
 
-// goTemplate is the exported program, templates/program.go from its start
-// marker on (see that file for the template's conventions).
-var goTemplate = template.Must(template.New("program.go").
-	Delims(`"{{`, `}}"`).
-	Funcs(template.FuncMap{"trim": strings.TrimSpace}).
-	Parse(programSource()))
+// goTemplate is the exported program: templates/program.go from its start
+// marker on, which calls in the runner that templates/program_run.go
+// defines (see program.go for the template's conventions).
+var goTemplate = func() *template.Template {
+	t := template.Must(template.New("program.go").
+		Delims(`"{{`, `}}"`).
+		Funcs(template.FuncMap{"trim": strings.TrimSpace}).
+		Parse(templateSource("program.go", programFile)))
+	template.Must(t.New("program_run.go").Parse(templateSource("program_run.go", programRunFile)))
+	return t
+}()
 
-//go:embed templates/program.go
-var programFile string
+var (
+	//go:embed templates/program.go
+	programFile string
+	//go:embed templates/program_run.go
+	programRunFile string
+)
 
-// programSource is the template: programFile after its start marker.
-func programSource() string {
+// templateSource is the template in file: its text after the start marker.
+func templateSource(name, file string) string {
 	const start = "//tmpl:start\n"
-	i := strings.Index(programFile, start)
+	i := strings.Index(file, start)
 	if i < 0 {
-		panic("pipebuilder: templates/program.go has no " + strings.TrimSpace(start) + " line")
+		panic("pipebuilder: templates/" + name + " has no " + strings.TrimSpace(start) + " line")
 	}
-	return strings.TrimLeft(programFile[i+len(start):], "\n")
+	return strings.TrimLeft(file[i+len(start):], "\n")
 }
 
 // templateLines are the lines the template's own markers leave behind in
