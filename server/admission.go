@@ -36,10 +36,15 @@ type Limits struct {
 	// algorithms together; default one fewer than the cores, at least 1,
 	// which leaves a core to the light calls and the server itself.
 	MaxHeavy int
-	// MaxRunningPerClient and MaxQueuePerClient bound one client's share
-	// (an API key, or an address on a server without keys): default three
-	// quarters of MaxRunning and a quarter of MaxQueue, so one client
-	// flooding the server leaves room for the others.
+	// MaxRunningPerClient and MaxQueuePerClient are one client's share (an
+	// API key, or an address on a server without keys): default three
+	// quarters of MaxRunning and a quarter of MaxQueue. A client alone may
+	// use more; while others wait, one past its share of running calls
+	// starts no more, and when the queue is full a newcomer within its
+	// share takes the place of the newest call of the client furthest
+	// past its own (that call gets 429). One client flooding the server
+	// thus leaves room for the others without idling slots nobody else
+	// wants.
 	MaxRunningPerClient int
 	MaxQueuePerClient   int
 }
@@ -219,12 +224,10 @@ func (a *admission) acquireFor(ctx context.Context, k callKey, wait time.Duratio
 	}
 	reason := ""
 	switch {
-	case a.waiting.Len() >= a.lim.MaxQueue:
-		reason = "queue_full"
 	case st.waiting >= a.lim.MaxQueuePerAlgo:
 		reason = "algorithm_limit"
-	case cl.limited && cl.waiting >= a.lim.MaxQueuePerClient:
-		reason = "client_limit"
+	case a.waiting.Len() >= a.lim.MaxQueue && (!cl.limited || cl.waiting >= a.lim.MaxQueuePerClient || !a.evictFlooder()):
+		reason = "queue_full"
 	}
 	if reason != "" {
 		a.forget(k.client, cl)
@@ -263,10 +266,39 @@ func (a *admission) acquireFor(ctx context.Context, k callKey, wait time.Duratio
 	return admitted(), nil
 }
 
-// canRun reports whether a call of st by cl may start now. a.mu is held.
+// canRun reports whether a call of st by cl may start now: there are
+// slots for it, and its client is within its share or nobody else waits.
+// a.mu is held.
 func (a *admission) canRun(st *algoState, cl *clientState) bool {
 	return a.running < a.lim.MaxRunning && st.running < a.lim.MaxRunningPerAlgo &&
-		(!cl.limited || cl.running < a.lim.MaxRunningPerClient) && (!st.isHeavy() || a.heavy < a.lim.MaxHeavy)
+		(!cl.limited || cl.running < a.lim.MaxRunningPerClient || a.waiting.Len() == cl.waiting) &&
+		(!st.isHeavy() || a.heavy < a.lim.MaxHeavy)
+}
+
+// evictFlooder makes a place in the full queue by refusing the newest
+// waiting call of the client that has the most calls waiting, if that is
+// more than its share; it reports whether it did. a.mu is held.
+func (a *admission) evictFlooder() bool {
+	var worst *clientState
+	for _, cl := range a.clients {
+		if cl.limited && cl.waiting > a.lim.MaxQueuePerClient && (worst == nil || cl.waiting > worst.waiting) {
+			worst = cl
+		}
+	}
+	if worst == nil {
+		return false
+	}
+	for e := a.waiting.Back(); e != nil; e = e.Prev() {
+		if w := e.Value.(*waiter); w.client == worst {
+			a.waiting.Remove(e)
+			w.elem = nil
+			w.algo.waiting--
+			w.client.waiting--
+			w.done <- a.refusal(w.algo, "client_limit")
+			return true
+		}
+	}
+	return false
 }
 
 // admit counts a call of st by cl as running and reports whether it counts
@@ -434,7 +466,7 @@ func (a *admission) refusal(st *algoState, reason string) *rejection {
 		e.Message = fmt.Sprintf("too many calls to %s: %d are running and %d waiting, the most one algorithm may have; retry in %d s", st.label, st.running, st.waiting, retry)
 	case "client_limit":
 		e.Status, e.Code = http.StatusTooManyRequests, CodeClientLimit
-		e.Message = fmt.Sprintf("too many calls from you: %d are waiting, the most one client may have waiting at once; retry in %d s", a.lim.MaxQueuePerClient, retry)
+		e.Message = fmt.Sprintf("too many calls from you: the queue is full and you had more than your share of it (%d) waiting; retry in %d s", a.lim.MaxQueuePerClient, retry)
 	case "wait_timeout":
 		e.Status, e.Code = http.StatusServiceUnavailable, CodeOverloaded
 		e.Message = fmt.Sprintf("the server is overloaded: no slot freed up within %s; retry in %d s", a.lim.QueueWait, retry)

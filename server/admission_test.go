@@ -500,52 +500,101 @@ func TestAdmissionHeavyShare(t *testing.T) {
 	}
 }
 
-// One client holds at most its share of the slots and of the queue, and a
-// freed slot goes to the client with the fewest calls running.
+// A client alone may use every slot; once another client waits, a freed
+// slot goes to the client with the fewest calls running, and a full queue
+// makes room for a client within its share by refusing the newest call of
+// the client furthest past its own.
 func TestAdmissionClientShare(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	rc := &countingRejections{}
-	a := newAdmission(Limits{MaxRunning: 4, MaxRunningPerAlgo: 4, MaxRunningPerClient: 3, MaxQueue: 10, MaxQueuePerClient: 2, QueueWait: time.Minute}, rc)
-	flood, other := callKey{algo: "x", client: "10.0.0.1"}, callKey{algo: "x", client: "10.0.0.2"}
+	a := newAdmission(Limits{MaxRunning: 4, MaxRunningPerAlgo: 4, MaxRunningPerClient: 3, MaxQueue: 4, MaxQueuePerAlgo: 3, MaxQueuePerClient: 2, QueueWait: time.Minute}, rc)
+	flood, other := callKey{algo: "x", client: "10.0.0.1"}, callKey{algo: "y", client: "10.0.0.2"}
 	var floods []*ticket
-	for range 3 {
+	for range 4 {
 		tk, ok := admittedWithin(ctx, a, flood, time.Second)
 		if !ok {
-			t.Fatal("the flooding client's first three calls should run")
+			t.Fatal("a client alone could not use every slot")
 		}
 		floods = append(floods, tk)
 	}
-	if _, ok := admittedWithin(ctx, a, flood, 100*time.Millisecond); ok {
-		t.Fatal("a fourth call of one client ran with MaxRunningPerClient 3")
+	// The other client waits, then the flood's next calls.
+	otherStarted := make(chan *ticket, 3)
+	wait := func(k callKey, started chan<- *ticket) chan error {
+		errc := make(chan error, 1)
+		go func() {
+			tk, err := a.acquireFor(ctx, k, time.Minute)
+			if err == nil && started != nil {
+				started <- tk
+			}
+			errc <- err
+		}()
+		time.Sleep(30 * time.Millisecond) // queued in this order
+		return errc
 	}
-	if _, ok := admittedWithin(ctx, a, other, time.Second); !ok {
-		t.Fatal("another client's call waited while a slot was free")
+	wait(other, otherStarted)
+	wait(flood, nil)
+	floods[0].release()
+	select {
+	case <-otherStarted:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the freed slot did not go to the client with the fewest calls running")
 	}
-	if _, ok := admittedWithin(ctx, a, flood, 50*time.Millisecond); ok {
-		t.Fatal("the flooding client's fifth call ran")
+	// Running: the flood's 3 and the other's 1. Queue: the flood's 2 more
+	// and the other's second; the queue is full at 4.
+	wait(flood, nil)
+	flood7 := wait(flood, nil)
+	wait(other, otherStarted)
+	// A third call of the other client (within its share of 2) takes the
+	// place of the flood's newest waiting call (past its share), which is
+	// refused.
+	wait(other, otherStarted)
+	select {
+	case err := <-flood7:
+		wantRejection(t, err, http.StatusTooManyRequests, CodeClientLimit, "client_limit")
+	case <-time.After(5 * time.Second):
+		t.Fatal("the flooding client's newest waiting call was not refused")
 	}
-	_, err := a.acquireFor(ctx, flood, time.Minute)
-	wantRejection(t, err, http.StatusTooManyRequests, CodeClientLimit, "client_limit")
 	if n := rc.count("x client_limit"); n != 1 {
 		t.Errorf("%d client_limit rejections counted, want 1", n)
 	}
-	// All four slots are taken; the other client's next call waits behind
-	// the flood's two, and is the first to get a freed slot.
-	second, got := make(chan struct{}), make(chan struct{})
-	go func() {
-		close(second)
-		if _, err := a.acquireFor(ctx, other, time.Minute); err == nil {
-			close(got)
-		}
-	}()
-	<-second
-	time.Sleep(50 * time.Millisecond)
-	floods[0].release()
+	// The other client's fourth finds the queue full with 2 of its own
+	// waiting, its whole share: it is the one refused.
+	_, err := a.acquireFor(ctx, other, time.Minute)
+	wantRejection(t, err, http.StatusTooManyRequests, CodeQueueFull, "queue_full")
+	// A freed slot goes to the other client, which has fewer running.
+	floods[1].release()
 	select {
-	case <-got:
+	case <-otherStarted:
 	case <-time.After(5 * time.Second):
-		t.Fatal("the freed slot did not go to the client with the fewest calls running")
+		t.Fatal("the freed slot did not go to the other client")
+	}
+}
+
+// A client alone waits with as many calls as the queue holds: its share
+// matters only when others need the room.
+func TestAdmissionClientAloneUsesTheWholeQueue(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a := newAdmission(Limits{MaxRunning: 1, MaxQueue: 6, MaxQueuePerAlgo: 6, MaxQueuePerClient: 1, QueueWait: time.Minute}, &countingRejections{})
+	k := callKey{algo: "x", client: "10.0.0.1"}
+	if _, err := a.acquireFor(ctx, k, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 7)
+	for range 7 {
+		go func() { _, err := a.acquireFor(ctx, k, time.Minute); errs <- err }()
+	}
+	// The seventh finds the queue full (all of it the algorithm's too).
+	var rej *rejection
+	if err := <-errs; !errors.As(err, &rej) || rej.err.Status != http.StatusTooManyRequests || rej.reason == "client_limit" {
+		t.Fatalf("the call past the whole queue: %v, want 429 for a full queue", err)
+	}
+	select {
+	case err := <-errs:
+		t.Fatalf("a second call was answered while six waited: %v", err)
+	case <-time.After(100 * time.Millisecond):
 	}
 }
