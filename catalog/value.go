@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"unicode/utf8"
 )
 
@@ -46,6 +47,13 @@ func Bytes(b []byte) Value   { return Value{Kind: KindBinary, Bytes: b} }
 func JSON(v any) Value       { return Value{Kind: KindJSON, JSON: v} }
 func Void() Value            { return Value{Kind: KindVoid} }
 func (v Value) IsZero() bool { return v.Kind == "" }
+
+// Equal reports whether v and w carry the same data: the same kind and the
+// same payload. Whether a value kept the JSON text it was decoded from is not
+// data, so a value read off the wire equals the one built in process.
+func (v Value) Equal(w Value) bool {
+	return v.Kind == w.Kind && v.Text == w.Text && bytes.Equal(v.Bytes, w.Bytes) && reflect.DeepEqual(v.JSON, w.JSON)
+}
 
 // ValueOf turns a Go value into a Value the way Algorithmia's clients did when
 // piping: []byte is binary, string is text, a Value is itself, anything else

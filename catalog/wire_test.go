@@ -78,3 +78,19 @@ func TestWireJSONOnlyForTheDecodedValue(t *testing.T) {
 		t.Errorf("a normalized value's wire text: %q %v", raw, ok)
 	}
 }
+
+// TestEqualIgnoresWireText: a value decoded from JSON text equals the same
+// value built in process, and differs from one with other data.
+func TestEqualIgnoresWireText(t *testing.T) {
+	decoded, err := DecodeJSONValue([]byte(`{"a":[1,"x"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := JSON(map[string]any{"a": []any{1.0, "x"}})
+	if !decoded.Equal(built) || !built.Equal(decoded) {
+		t.Error("a decoded value does not equal the same value built in process")
+	}
+	if decoded.Equal(JSON(map[string]any{"a": []any{2.0, "x"}})) || Text("x").Equal(Bytes([]byte("x"))) {
+		t.Error("values with different data are equal")
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -496,12 +495,12 @@ func TestRunSameInProcessAndOverHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(local.Output, remote.Output) || len(local.Steps) != len(remote.Steps) {
+		if !local.Output.Equal(remote.Output) || len(local.Steps) != len(remote.Steps) {
 			t.Fatalf("%s: output %s in-process, %s over HTTP", tc.name, local.Output.Summary(80), remote.Output.Summary(80))
 		}
 		for i := range local.Steps {
 			l, r := local.Steps[i], remote.Steps[i]
-			if !reflect.DeepEqual(l.Input, r.Input) || !reflect.DeepEqual(l.Result, r.Result) || l.ContentType != r.ContentType {
+			if !l.Input.Equal(r.Input) || !l.Result.Equal(r.Result) || l.ContentType != r.ContentType {
 				t.Errorf("%s: step %s differs: %+v vs %+v", tc.name, l.ID, l, r)
 			}
 		}

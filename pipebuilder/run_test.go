@@ -53,7 +53,7 @@ func TestRunTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := catalog.JSON(map[string]any{"text": "A-BB-CCC", "n": 8.0, "words": 3.0, "input": "a bb ccc"})
-	if !reflect.DeepEqual(tr.Output, want) {
+	if !tr.Output.Equal(want) {
 		t.Fatalf("output = %#v, want %#v", tr.Output, want)
 	}
 	if len(tr.Steps) != 4 {
