@@ -21,7 +21,7 @@ func renderMarkdown(md string, width int, style ansi.StyleConfig) (string, error
 	if err != nil {
 		return "", fmt.Errorf("markdown renderer: %w", err)
 	}
-	out, err := r.Render(md)
+	out, err := r.Render(joinListLines(md))
 	if err != nil {
 		return "", fmt.Errorf("render markdown: %w", err)
 	}
