@@ -16,16 +16,22 @@ import (
 func renderMarkdown(md string, width int, style ansi.StyleConfig) (string, error) {
 	// glamour wraps at hyphens (a URL comes out in pieces) and drops a list
 	// item's indentation on its next lines: it renders unwrapped here, and
-	// rewrap wraps at spaces only, with a hanging indent.
-	r, err := glamour.NewTermRenderer(glamour.WithStyles(style), glamour.WithWordWrap(0))
+	// rewrap wraps at spaces only, with a hanging indent. Tables are
+	// rendered apart (tables.go): they must fit the width as tables.
+	body, tables := takeTables(joinListLines(md))
+	r, err := glamour.NewTermRenderer(glamour.WithStyles(style), glamour.WithWordWrap(0), glamour.WithInlineTableLinks(true))
 	if err != nil {
 		return "", fmt.Errorf("markdown renderer: %w", err)
 	}
-	out, err := r.Render(joinListLines(md))
+	out, err := r.Render(body)
 	if err != nil {
 		return "", fmt.Errorf("render markdown: %w", err)
 	}
-	return rewrap(out, width), nil
+	out = rewrap(out, width)
+	if len(tables) == 0 {
+		return out, nil
+	}
+	return putTables(out, tables, width, style)
 }
 
 // breakLine splits a styled line at the last space that leaves at most w
@@ -66,7 +72,8 @@ func rewrap(s string, w int) string {
 		line = strings.TrimRightFunc(line, func(r rune) bool { return r == ' ' })
 		plain := xansi.Strip(line)
 		if xansi.StringWidth(plain) <= w || strings.ContainsAny(plain, "│┼") {
-			// A table row is kept whole: wrapped, its columns would be lost.
+			// A line drawn with box characters (a diagram in a code block,
+			// a table in a quote) is kept whole: wrapped, it falls apart.
 			out = append(out, line)
 			continue
 		}

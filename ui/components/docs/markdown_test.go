@@ -52,3 +52,54 @@ func TestDocsWrapping(t *testing.T) {
 		}
 	}
 }
+
+// TestTablesFitThePane: a table keeps its natural width when it fits the
+// pane and is wrapped inside its cells when it does not, never cut at the
+// pane's edge or torn apart by the wrapping of text; a link in a cell
+// shows its URL.
+func TestTablesFitThePane(t *testing.T) {
+	t.Parallel()
+	md := "Before.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n" +
+		"| field | meaning |\n|---|---|\n| `compound` | overall polarity, from −1 (most negative) to +1 (most positive) |\n" +
+		"| `link` | [the spec](https://example.com/a-spec) |\n\nAfter.\n"
+	for _, p := range []themes.Palette{themes.Dark(), themes.Light(), themes.Plain()} {
+		for _, w := range []int{40, 63, 120} {
+			out, err := renderMarkdown(md, w, themes.New(p).Glamour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain := ansi.Strip(out)
+			lines := strings.Split(plain, "\n")
+			for _, l := range lines {
+				if ansi.StringWidth(l) > w {
+					t.Errorf("%s at %d: line wider than the pane: %q", p.Name, w, l)
+				}
+			}
+			small := lineWith(lines, " 1 ")
+			if small == "" || ansi.StringWidth(strings.TrimRight(small, " ")) > 8 {
+				t.Errorf("%s at %d: the small table is stretched: %q", p.Name, w, small)
+			}
+			if !strings.Contains(plain, "https://example.com/a-spec") {
+				t.Errorf("%s at %d: the link's URL is not shown:\n%s", p.Name, w, plain)
+			}
+			for _, want := range []string{"Before.", "After.", "compound", "positive)"} {
+				if !strings.Contains(plain, want) {
+					t.Errorf("%s at %d: %q lost:\n%s", p.Name, w, want, plain)
+				}
+			}
+			if strings.Contains(plain, tableMark) {
+				t.Errorf("%s at %d: a table's mark is left:\n%s", p.Name, w, plain)
+			}
+		}
+	}
+}
+
+// lineWith is the first line containing s.
+func lineWith(lines []string, s string) string {
+	for _, l := range lines {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
+}
