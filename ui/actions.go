@@ -73,8 +73,7 @@ func (m *Model) do(id keys.Action) tea.Cmd {
 			pal = themes.Dark()
 		}
 		m.themeName = pal.Name
-		m.setTheme(pal)
-		return tea.Batch(m.refreshDetail(), m.setStatus("theme: "+pal.Name, common.StatusInfo))
+		return tea.Batch(m.setTheme(pal), m.setStatus("theme: "+pal.Name, common.StatusInfo))
 	case keys.Filter:
 		if sc := m.scope(); sc != keys.ScopeCatalog && sc != keys.ScopeDocs {
 			// A filter from a pane without a search of its own goes to the

@@ -32,12 +32,12 @@ func TestGoldenScreens(t *testing.T) {
 	}
 }
 
-// setTheme switches a test model to theme.
+// setTheme switches a test model to theme, as the program does.
 func setTheme(t *testing.T, m *Model, theme string) {
 	t.Helper()
 	m2 := New(Options{Theme: theme, Dark: true})
 	m.themeName = m2.themeName
-	m.setTheme(m2.com.Styles.Palette)
+	run(t, m, m.setTheme(m2.com.Styles.Palette))
 	send(t, m, nil)
 }
 

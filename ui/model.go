@@ -237,9 +237,12 @@ func (m *Model) busy() bool {
 
 func (m *Model) setStatus(s string, k common.StatusKind) tea.Cmd { return m.status.Set(s, k) }
 
-// setTheme switches the palette: one assignment every component reads.
-func (m *Model) setTheme(pal themes.Palette) {
+// setTheme switches the palette (one assignment every component reads)
+// and returns what brings the visible tab's renders up to date: docs
+// rendered in the old theme are rendered again.
+func (m *Model) setTheme(pal themes.Palette) tea.Cmd {
 	m.com.Styles = themes.New(pal)
+	return m.refreshDetail()
 }
 
 func (m *Model) quit() tea.Cmd {

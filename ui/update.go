@@ -103,8 +103,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		if m.followsTerminal() {
 			m.dark = msg.IsDark()
 			pal, _ := themes.ByName(m.themeName, m.dark)
-			m.setTheme(pal)
-			return m.refreshDetail()
+			return m.setTheme(pal)
 		}
 		return nil
 

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"pipette/themes"
+	"pipette/ui/internal/testcommon"
 )
 
 // TestDocsWrapping: list items wrap under their text, a URL is never
@@ -102,4 +103,47 @@ func lineWith(lines []string, s string) string {
 		}
 	}
 	return ""
+}
+
+// TestPlainMarkdown renders every markdown element in --plain: no colour
+// at all, no markup left (no ** or `), and nothing but ASCII in what the
+// renderer draws (borders, bullets, rules) once the screen's symbols are
+// swapped for ASCII.
+func TestPlainMarkdown(t *testing.T) {
+	t.Parallel()
+	md := "# H1 title\n\n## H2 **bold** title\n\n### H3\n\n#### H4\n\n##### H5\n\n###### H6\n\n" +
+		"Text with **strong**, __strong too__, *em*, _em too_, ***both***, ~~struck~~, `code`, a [link](https://example.com/a-b), " +
+		"an autolink https://example.com/x-y, <https://example.com/z>, an image ![alt text](https://example.com/i.png), and <b>html</b>.\n\n" +
+		"> A quote with **bold**\n> on two lines.\n\n" +
+		"- item **one**\n- item `two`\n  written on two lines\n  - nested *three*\n\n1. first\n2. second\n\n- [x] done\n- [ ] todo\n\n" +
+		"| a | **b** | `c` |\n|:--|:-:|--:|\n| 1 | *2* | [3](https://example.com) |\n\n" +
+		"| wide | table |\n|---|---|\n| `compound` | overall polarity, from most negative to most positive, and more words |\n\n" +
+		"```go\nfunc main() {}\n```\n\n    indented code\n\n---\n\nTerm\n: definition\n\nLast line.\n"
+	com := testcommon.New(themes.Plain())
+	for _, w := range []int{40, 80} {
+		out, err := renderMarkdown(md, w, com.Styles.Glamour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := com.Shown(out)
+		if c := testcommon.Colours(shown); len(c) > 0 {
+			t.Errorf("at %d: colours %v in:\n%s", w, c, shown)
+		}
+		plain := ansi.Strip(shown)
+		for _, markup := range []string{"**", "__", "~~", "`", "<b>"} {
+			if strings.Contains(plain, markup) {
+				t.Errorf("at %d: markup %q left in:\n%s", w, markup, plain)
+			}
+		}
+		for i, r := range plain {
+			if r > 127 {
+				t.Errorf("at %d: %q is not ASCII, at %q", w, r, plain[max(0, i-20):min(len(plain), i+20)])
+			}
+		}
+		for _, want := range []string{"H1 title", "strong too", "struck", "code", "A quote with bold on two lines.", "[x] done", "func main() {}", "definition", "Last line."} {
+			if !strings.Contains(plain, want) {
+				t.Errorf("at %d: %q lost in:\n%s", w, want, plain)
+			}
+		}
+	}
 }
