@@ -24,6 +24,7 @@ func TestGoldenRemote(t *testing.T) {
 						setTheme(t, m, theme)
 						sc.do(t, m)
 						assertFits(t, m)
+						assertPlainHasNoColour(t, m)
 						golden.RequireEqual(t, screen(m))
 					})
 				}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+
+	"pipette/ui/internal/testcommon"
 )
 
 // goldenSizes are the layouts pinned: the smallest common terminal, a
@@ -24,10 +26,21 @@ func TestGoldenScreens(t *testing.T) {
 						setTheme(t, m, theme)
 						sc.do(t, m)
 						assertFits(t, m)
+						assertPlainHasNoColour(t, m)
 						golden.RequireEqual(t, screen(m))
 					})
 				}
 			})
+		}
+	}
+}
+
+// assertPlainHasNoColour fails when a --plain screen sends a colour.
+func assertPlainHasNoColour(t *testing.T, m *Model) {
+	t.Helper()
+	if m.com.Styles.Palette.Plain {
+		if c := testcommon.Colours(screen(m)); len(c) > 0 {
+			t.Errorf("--plain sends colours: %v", c)
 		}
 	}
 }

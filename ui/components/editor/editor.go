@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"pipette/ui/common"
@@ -24,18 +25,26 @@ func New(com *common.Common) textarea.Model {
 	return ed
 }
 
-// Styles colours an editor from the theme, with a steady cursor.
+// Styles colours an editor from the theme, with a steady cursor. Every
+// part is the theme's: bubbles' defaults are ANSI colours of their own (a
+// white line under the cursor on the theme's off-white text, a black
+// bar), which --plain must not send at all.
 func Styles(com *common.Common) textarea.Styles {
 	st := com.Styles
 	s := textarea.DefaultStyles(st.Palette.Dark)
 	s.Cursor.Blink = false // a steady cursor: calmer, and screen readers track it
-	if c := st.CursorColor(); c != nil {
-		s.Cursor.Color = c
+	s.Cursor.Color = st.CursorColor()
+	for _, state := range []*textarea.StyleState{&s.Focused, &s.Blurred} {
+		state.Base = lipgloss.NewStyle()
+		state.Text = st.Text
+		state.CursorLine = st.Text
+		state.Placeholder = st.Muted
+		state.EndOfBuffer = st.Muted
+		state.LineNumber = st.Muted
+		state.CursorLineNumber = st.Muted
+		state.Prompt = st.Muted
+		state.Selection = st.Selected
 	}
-	s.Focused.Text = st.Text
-	s.Blurred.Text = st.Text
-	s.Focused.Placeholder = st.Muted
-	s.Blurred.Placeholder = st.Muted
 	return s
 }
 
@@ -45,9 +54,7 @@ func InputStyles(com *common.Common) textinput.Styles {
 	st := com.Styles
 	s := textinput.DefaultStyles(st.Palette.Dark)
 	s.Cursor.Blink = false
-	if c := st.CursorColor(); c != nil {
-		s.Cursor.Color = c
-	}
+	s.Cursor.Color = st.CursorColor() // nil in --plain: no colour
 	s.Focused.Prompt = st.Accent
 	s.Blurred.Prompt = st.Muted
 	s.Focused.Text = st.Text

@@ -24,9 +24,9 @@ func Palette(theme string) themes.Palette {
 	return p
 }
 
-// Golden checks that view fits w×h cells (fewer lines are fine) and is the
-// golden file of the test, as the terminal is sent it (plain themes swap
-// symbols for ASCII). Run the test with -update after a deliberate change.
+// Golden checks that view fits w×h cells (fewer lines are fine), has no
+// colour in --plain, and is the golden file of the test, as the terminal
+// is sent it (plain themes swap symbols for ASCII). Run the test with -update after a deliberate change.
 func Golden(t *testing.T, com *common.Common, view string, w, h int) {
 	t.Helper()
 	lines := strings.Split(view, "\n")
@@ -36,6 +36,11 @@ func Golden(t *testing.T, com *common.Common, view string, w, h int) {
 	for i, l := range lines {
 		if lw := ansi.StringWidth(l); lw > w {
 			t.Errorf("line %d is %d wide, more than %d: %q", i, lw, w, ansi.Strip(l))
+		}
+	}
+	if com.Styles.Palette.Plain {
+		if c := Colours(view); len(c) > 0 {
+			t.Errorf("--plain sends colours: %v", c)
 		}
 	}
 	golden.RequireEqual(t, com.Shown(view))
