@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+	"strconv"
 
 	"github.com/KimMachineGun/automemlimit/memlimit"
 )
@@ -39,9 +40,22 @@ func SetMemoryLimit(log *slog.Logger) MemoryLimit {
 	if ml.Source != "GOMEMLIMIT" && ml.Source != "none" {
 		debug.SetMemoryLimit(ml.Bytes)
 	}
-	log.Info("memory limit", "bytes", ml.Bytes, "MiB", ml.Bytes>>20, "source", ml.Source)
+	gc := "GOGC"
+	if os.Getenv("GOGC") == "" && ml.Source != "none" {
+		debug.SetGCPercent(serverGCPercent)
+		gc = strconv.Itoa(serverGCPercent)
+	}
+	log.Info("memory limit", "bytes", ml.Bytes, "MiB", ml.Bytes>>20, "source", ml.Source, "gc_percent", gc)
 	return ml
 }
+
+// serverGCPercent is the garbage collector's target (GOGC) of a server
+// with a memory limit, unless GOGC says otherwise: the heap may grow to
+// five times what is live between collections rather than twice, which
+// under load spends about a tenth less CPU a call (bench/load: 41.9 ->
+// 37.6 µs of server CPU a call at 16 connections), and the memory limit
+// still makes the collector work harder as the heap nears it.
+const serverGCPercent = 400
 
 // chooseMemoryLimit is SetMemoryLimit's choice, with its sources passed in
 // for tests.
