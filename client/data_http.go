@@ -55,7 +55,7 @@ func (r *remote) dataPut(ctx context.Context, uri string, body io.Reader) error 
 	if err != nil {
 		return err
 	}
-	resp, err := r.dataDo(ctx, http.MethodPut, u, body, http.Header{"Content-Type": {"application/octet-stream"}})
+	resp, err := r.dataDo(ctx, http.MethodPut, u, body, http.Header{"Content-Type": {ContentTypeBinary}})
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (r *remote) dataGet(ctx context.Context, uri string) (io.ReadCloser, error)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := r.dataDo(ctx, http.MethodGet, u, nil, http.Header{"Accept": {"application/octet-stream"}})
+	resp, err := r.dataDo(ctx, http.MethodGet, u, nil, http.Header{"Accept": {ContentTypeBinary}})
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (r *remote) dataList(ctx context.Context, uri, marker string) (dirPage, err
 	if marker != "" {
 		u += "?marker=" + url.QueryEscape(marker)
 	}
-	resp, err := r.dataDo(ctx, http.MethodGet, u, nil, http.Header{"Accept": {"application/json"}})
+	resp, err := r.dataDo(ctx, http.MethodGet, u, nil, http.Header{"Accept": {ContentTypeJSON}})
 	if err != nil {
 		return page, err
 	}
@@ -148,7 +148,7 @@ func (r *remote) dataMkdir(ctx context.Context, parent, name string, acl *data.A
 		Name string    `json:"name"`
 		ACL  *data.ACL `json:"acl,omitempty"`
 	}{name, acl})
-	resp, err := r.dataDo(ctx, http.MethodPost, u, bytes.NewReader(body), http.Header{"Content-Type": {"application/json"}})
+	resp, err := r.dataDo(ctx, http.MethodPost, u, bytes.NewReader(body), http.Header{"Content-Type": {ContentTypeJSON}})
 	if err != nil {
 		return err
 	}

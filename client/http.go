@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"pipette/catalog"
+	"pipette/internal/bounded"
 	"pipette/internal/sse"
 )
 
@@ -94,9 +95,9 @@ func (r *remote) stream(ctx context.Context, ref catalog.Ref, in catalog.Value, 
 	if emit != nil && resp.StatusCode == http.StatusOK && isEventStream(resp.Header.Get("Content-Type")) {
 		return r.readEvents(ctx, ref, resp, emit)
 	}
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	raw, err := bounded.ReadAll(resp.Body, maxResponse)
 	if err != nil {
-		return nil, fmt.Errorf("call %s: reading the answer from %s: %w", ref, r.base, err)
+		return nil, r.readError("call "+ref.String(), err)
 	}
 	return r.answer(ref, resp, raw)
 }
@@ -245,6 +246,17 @@ func statusError(resp *http.Response) *catalog.Error {
 	return &catalog.Error{Type: typ, Message: msg, Status: resp.StatusCode}
 }
 
+// readError is a failed read of an answer: one larger than the client
+// reads (a TooLargeError), or a connection that broke.
+func (r *remote) readError(what string, err error) error {
+	var tl *bounded.TooLargeError
+	if errors.As(err, &tl) {
+		return &catalog.Error{Type: catalog.TooLargeError,
+			Message: fmt.Sprintf("%s: %s answered with %v, more than pipette reads", what, r.base, tl)}
+	}
+	return fmt.Errorf("%s: reading the answer from %s: %w", what, r.base, err)
+}
+
 func escapeRef(ref catalog.Ref) string {
 	p := url.PathEscape(ref.Owner) + "/" + url.PathEscape(ref.Name)
 	if ref.Version != "" {
@@ -266,9 +278,9 @@ func (r *remote) get(ctx context.Context, path string, dst any) error {
 		return r.transportError(ctx, err)
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	raw, err := bounded.ReadAll(resp.Body, maxResponse)
 	if err != nil {
-		return fmt.Errorf("reading %s%s: %w", r.base, path, err)
+		return r.readError("read "+path, err)
 	}
 	if e := platformError(resp, raw); e != nil {
 		return e

@@ -151,4 +151,23 @@ func ContentType(name string, head []byte) string {
 	return sniffed
 }
 
+// Extension is the usual file extension of a media type (parameters
+// ignored), ".bin" for one not in its table: a fixed table, so that a
+// name does not depend on the machine's mime.types.
+func Extension(mediaType string) string {
+	mt, _, _ := strings.Cut(mediaType, ";")
+	if ext, ok := extensions[strings.TrimSpace(mt)]; ok {
+		return ext
+	}
+	return ".bin"
+}
+
+var extensions = map[string]string{
+	"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp",
+	"image/bmp": ".bmp", "image/tiff": ".tiff", "image/svg+xml": ".svg", "application/pdf": ".pdf",
+	"text/plain": ".txt", "application/json": ".json", "text/html": ".html", "text/csv": ".csv",
+	"audio/mpeg": ".mp3", "audio/wave": ".wav", "video/mp4": ".mp4", "video/webm": ".webm",
+	"application/zip": ".zip", "application/x-gzip": ".gz",
+}
+
 func encodeSig(sig []byte) string { return base64.RawURLEncoding.EncodeToString(sig) }

@@ -20,6 +20,7 @@ import (
 	"gocloud.dev/blob"
 	_ "gocloud.dev/blob/memblob" // mem://, for tests and throwaway servers
 
+	"pipette/internal/bounded"
 	"pipette/internal/human"
 )
 
@@ -208,12 +209,13 @@ func (s *Store) ReadAll(ctx context.Context, caller string, p Path, max int64) (
 	if info.Size > max {
 		return nil, tooLarge("%s is %s, over the limit of %s here", p, human.Bytes(info.Size), human.Bytes(max))
 	}
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, storeFailed("read "+p.String(), err)
-	}
-	if int64(len(b)) > max {
+	b, err := bounded.ReadAll(r, max)
+	var tl *bounded.TooLargeError
+	switch {
+	case errors.As(err, &tl):
 		return nil, tooLarge("%s is over the limit of %s here", p, human.Bytes(max))
+	case err != nil:
+		return nil, storeFailed("read "+p.String(), err)
 	}
 	return b, nil
 }

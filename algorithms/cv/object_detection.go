@@ -140,8 +140,8 @@ func (r *objectDetectionRequest) resolve() (minScore float64, limit int, keep fu
 	}
 	if r.MaxResults != nil {
 		n := *r.MaxResults
-		if n != math.Trunc(n) || n < 1 || n > maxMaxObjects {
-			return 0, 0, nil, catalog.InputErrorf("max_results is %g but must be a whole number from 1 to %d (default %d)", n, maxMaxObjects, defaultMaxObjects)
+		if err := catalog.CheckNumber("max_results", n, 1, maxMaxObjects, true, fmt.Sprintf("default %d", defaultMaxObjects)); err != nil {
+			return 0, 0, nil, err
 		}
 		limit = int(n)
 	}

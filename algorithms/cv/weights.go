@@ -2,10 +2,8 @@ package cv
 
 import (
 	"embed"
-	"encoding/binary"
-	"encoding/json"
 	"fmt"
-	"math"
+	"pipette/algorithms/cv/tfjs"
 	"slices"
 	"sync"
 )
@@ -69,77 +67,24 @@ func (m *weightMap) separable(prefix string, cin, cout, stride int, act activati
 	return newSeparableLayer(dw, pw, b, cin, cout, stride, act), nil
 }
 
-// tfjsManifest is the TensorFlow.js weights manifest format: groups of
-// weights stored back to back in the listed binary files.
-type tfjsManifest []struct {
-	Paths   []string `json:"paths"`
-	Weights []struct {
-		Name         string `json:"name"`
-		Shape        []int  `json:"shape"`
-		Dtype        string `json:"dtype"`
-		Quantization *struct {
-			Dtype string  `json:"dtype"`
-			Scale float64 `json:"scale"`
-			Min   float64 `json:"min"`
-		} `json:"quantization"`
-	} `json:"weights"`
-}
-
-// loadWeights reads the embedded manifest and binary of model and
-// dequantises every tensor.
+// loadWeights reads the embedded manifest and shards of model, dequantised
+// by the TensorFlow.js graph reader's weight decoder.
 func loadWeights(model string) (*weightMap, error) {
 	raw, err := weightFiles.ReadFile("weights/" + model + "-weights_manifest.json")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", model, err)
 	}
-	var manifest tfjsManifest
-	if err := json.Unmarshal(raw, &manifest); err != nil {
-		return nil, fmt.Errorf("%s: manifest: %w", model, err)
+	tensors, err := tfjs.LoadWeights(raw, func(p string) ([]byte, error) { return weightFiles.ReadFile("weights/" + p) })
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", model, err)
 	}
 	m := &weightMap{model: model, values: map[string][]float32{}, shapes: map[string][]int{}}
-	for _, group := range manifest {
-		var data []byte
-		for _, p := range group.Paths {
-			b, err := weightFiles.ReadFile("weights/" + p)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", model, err)
-			}
-			data = append(data, b...)
+	for name, t := range tensors {
+		if t.IsInt() {
+			return nil, fmt.Errorf("%s: %s holds integers, not the float weights of a layer", model, name)
 		}
-		off := 0
-		for _, w := range group.Weights {
-			n := 1
-			for _, d := range w.Shape {
-				n *= d
-			}
-			v := make([]float32, n)
-			switch {
-			case w.Quantization != nil && w.Quantization.Dtype == "uint8":
-				if off+n > len(data) {
-					return nil, fmt.Errorf("%s: %s runs past the end of the weights", model, w.Name)
-				}
-				q := w.Quantization
-				for i, b := range data[off : off+n] {
-					v[i] = float32(q.Min + q.Scale*float64(b))
-				}
-				off += n
-			case w.Quantization == nil && w.Dtype == "float32":
-				if off+4*n > len(data) {
-					return nil, fmt.Errorf("%s: %s runs past the end of the weights", model, w.Name)
-				}
-				for i := range v {
-					v[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[off+4*i:]))
-				}
-				off += 4 * n
-			default:
-				return nil, fmt.Errorf("%s: %s is stored as %s (quantisation %+v), which pipette does not read", model, w.Name, w.Dtype, w.Quantization)
-			}
-			m.values[w.Name] = v
-			m.shapes[w.Name] = w.Shape
-		}
-		if off != len(data) {
-			return nil, fmt.Errorf("%s: the manifest describes %d bytes but the weights hold %d", model, off, len(data))
-		}
+		m.values[name] = t.Float
+		m.shapes[name] = t.Shape
 	}
 	return m, nil
 }

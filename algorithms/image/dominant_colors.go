@@ -109,8 +109,8 @@ func runDominantColors(ctx context.Context, in catalog.Value, stdout io.Writer) 
 	k := defaultColorCount
 	if opts.K != nil {
 		k = *opts.K
-		if k < 1 || k > maxColorCount {
-			return catalog.Value{}, catalog.InputErrorf(`"k" is %d; ask for 1 to %d colours`, k, maxColorCount)
+		if err := catalog.CheckInt("k", int64(k), 1, maxColorCount, "colours"); err != nil {
+			return catalog.Value{}, err
 		}
 	}
 	img, _, err := imagein.DecodeContext(ctx, data, func(h imagein.Header) error {

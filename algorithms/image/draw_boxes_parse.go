@@ -146,8 +146,8 @@ func labelHash(s string) int {
 func (r *drawBoxesRequest) lineWidth(w, h int) (int, error) {
 	if r.LineWidth != nil && *r.LineWidth != 0 {
 		lw := *r.LineWidth
-		if lw != math.Trunc(lw) || lw < 1 || lw > maxLineWidth {
-			return 0, catalog.InputErrorf("line_width is %g but must be a whole number of pixels from 1 to %d (0 or absent: chosen from the image's size)", lw, maxLineWidth)
+		if err := catalog.CheckNumber("line_width", lw, 1, maxLineWidth, true, "pixels; 0 or absent: chosen from the image's size"); err != nil {
+			return 0, err
 		}
 		return int(lw), nil
 	}

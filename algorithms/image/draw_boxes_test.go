@@ -143,7 +143,7 @@ func TestDrawBoxesRejectsBadInput(t *testing.T) {
 		{map[string]any{"image": img, "boxes": []any{map[string]any{"box": box, "class_id": -1}}}, "class_id -1"},
 		{map[string]any{"image": img, "boxes": []any{map[string]any{"box": box, "class_id": 1.5}}}, "class_id 1.5"},
 		{map[string]any{"image": img, "boxes": []any{map[string]any{"box": box, "class_id": math.Pow(2, 63)}}}, "class_id 9.223372036854776e+18"},
-		{map[string]any{"image": img, "boxes": []any{box}, "line_width": -1}, "line_width is -1"},
+		{map[string]any{"image": img, "boxes": []any{box}, "line_width": -1}, `"line_width" is -1;`},
 		{map[string]any{"image": img, "boxes": []any{box}, "line_width": 65}, "from 1 to 64"},
 		{map[string]any{"image": img, "boxes": []any{box}, "line_width": 1.5}, "whole number"},
 		{map[string]any{"image": img, "boxes": []any{box}, "line_width": math.Pow(2, 31)}, "from 1 to 64"},

@@ -125,8 +125,8 @@ func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) 
 			return catalog.Value{}, catalog.InputErrorf(`"threshold" applies only when comparing: add "other", a second image`)
 		}
 		threshold = *opts.Threshold
-		if threshold < 0 || threshold > 64 {
-			return catalog.Value{}, catalog.InputErrorf(`"threshold" is %d; a pHash distance is 0 to 64 (default %d)`, threshold, defaultNearDuplicate)
+		if err := catalog.CheckInt("threshold", int64(threshold), 0, 64, fmt.Sprintf("a pHash distance; default %d", defaultNearDuplicate)); err != nil {
+			return catalog.Value{}, err
 		}
 	}
 	if opts.Other != nil && strings.TrimSpace(*opts.Other) == "" {

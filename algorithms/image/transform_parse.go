@@ -102,8 +102,8 @@ func parseTransform(raw []byte) (*transformRequest, error) {
 	}
 	if fields.Quality != nil {
 		q := *fields.Quality
-		if q < 1 || q > 100 {
-			return nil, catalog.InputErrorf(`"quality" is %d; use 1 (smallest) to 100 (best), default 90`, q)
+		if err := catalog.CheckInt("quality", int64(q), 1, 100, "1 is smallest, 100 best; default 90"); err != nil {
+			return nil, err
 		}
 		if req.format != "jpeg" && req.format != "" {
 			return nil, catalog.InputErrorf(`"quality" applies to JPEG output only; drop it or set "format": "jpeg"`)

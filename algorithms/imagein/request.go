@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -19,6 +18,7 @@ import (
 
 	"pipette/algorithms"
 	"pipette/catalog"
+	"pipette/internal/bounded"
 	"pipette/internal/human"
 )
 
@@ -126,15 +126,15 @@ func Fetch(ctx context.Context, rawURL string) ([]byte, error) {
 	if resp.StatusCode/100 != 2 {
 		return nil, catalog.InputErrorf("could not fetch the image at %s: the server answered %s", shown, resp.Status)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, p.MaxBytes+1))
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, catalog.InputErrorf("could not read the image at %s: the download broke off", shown)
-	}
-	if int64(len(data)) > p.MaxBytes {
+	data, err := bounded.ReadAll(resp.Body, p.MaxBytes)
+	var tl *bounded.TooLargeError
+	switch {
+	case errors.As(err, &tl):
 		return nil, catalog.Errorf(catalog.TooLargeError, "the image at %s is larger than the download limit of %s", shown, human.Bytes(p.MaxBytes))
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case err != nil:
+		return nil, catalog.InputErrorf("could not read the image at %s: the download broke off", shown)
 	}
 	return data, nil
 }

@@ -94,13 +94,15 @@ func runKeywords(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.Va
 	}
 	limit, maxWords := keywordsDefaultLimit, keywordsDefaultMaxWords
 	if req.Limit != nil {
-		if limit = *req.Limit; limit < 1 || limit > keywordsMaxLimit {
-			return catalog.Value{}, catalog.InputErrorf(`"limit" is %d; it must be between 1 and %d`, limit, keywordsMaxLimit)
+		limit = *req.Limit
+		if err := catalog.CheckInt("limit", int64(limit), 1, keywordsMaxLimit, ""); err != nil {
+			return catalog.Value{}, err
 		}
 	}
 	if req.MaxWords != nil {
-		if maxWords = *req.MaxWords; maxWords < 1 || maxWords > keywordsMaxMaxWords {
-			return catalog.Value{}, catalog.InputErrorf(`"max_words" is %d; it must be between 1 and %d words`, maxWords, keywordsMaxMaxWords)
+		maxWords = *req.MaxWords
+		if err := catalog.CheckInt("max_words", int64(maxWords), 1, keywordsMaxMaxWords, "words in a keyword"); err != nil {
+			return catalog.Value{}, err
 		}
 	}
 	if req.Metric == "" {

@@ -87,8 +87,9 @@ func runLanguage(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.Va
 	}
 	want := languageDefaultCandidates
 	if req.Candidates != nil {
-		if want = *req.Candidates; want < 1 || want > languageMaxCandidates {
-			return catalog.Value{}, catalog.InputErrorf(`"candidates" is %d; it must be between 1 and %d`, want, languageMaxCandidates)
+		want = *req.Candidates
+		if err := catalog.CheckInt("candidates", int64(want), 1, languageMaxCandidates, ""); err != nil {
+			return catalog.Value{}, err
 		}
 	}
 	var opts whatlanggo.Options

@@ -93,8 +93,10 @@ func runSummarize(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.V
 	if req.Count != nil && req.Ratio != nil {
 		return catalog.Value{}, catalog.InputErrorf(`give either "count" or "ratio", not both`)
 	}
-	if req.Count != nil && (*req.Count < 1 || *req.Count > summarizeMaxCount) {
-		return catalog.Value{}, catalog.InputErrorf(`"count" is %d; it must be between 1 and %d sentences`, *req.Count, summarizeMaxCount)
+	if req.Count != nil {
+		if err := catalog.CheckInt("count", int64(*req.Count), 1, summarizeMaxCount, "sentences"); err != nil {
+			return catalog.Value{}, err
+		}
 	}
 	if req.Ratio != nil && (*req.Ratio <= 0 || *req.Ratio > 1) {
 		return catalog.Value{}, catalog.InputErrorf(`"ratio" is %g; it must be above 0 and at most 1 (0.2 keeps a fifth of the sentences)`, *req.Ratio)

@@ -161,8 +161,10 @@ func runExtractText(ctx context.Context, in catalog.Value, stdout io.Writer) (ca
 			return catalog.Value{}, catalog.InputErrorf(`"psm" is %d; use 3 (automatic), 6 (one block), 7 (one line), 8 (one word), 11 (sparse text), or another of 1, 4, 5, 9, 10, 12, 13`, psm)
 		}
 	}
-	if opts.Scale != nil && (*opts.Scale < 1 || *opts.Scale > 4) {
-		return catalog.Value{}, catalog.InputErrorf(`"scale" is %d; give 1 (as is) to 4, or leave it out to enlarge small text automatically`, *opts.Scale)
+	if opts.Scale != nil {
+		if err := catalog.CheckInt("scale", int64(*opts.Scale), 1, 4, "1 reads the image as is; leave it out to enlarge small text automatically"); err != nil {
+			return catalog.Value{}, err
+		}
 	}
 	img, _, err := imagein.DecodeContext(ctx, data, func(h imagein.Header) error {
 		if opts.Scale == nil {

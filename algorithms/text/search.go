@@ -187,8 +187,9 @@ func runSearch(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.Valu
 	}
 	limit := searchDefaultLimit
 	if req.Limit != nil {
-		if limit = *req.Limit; limit < 1 || limit > searchMaxLimit {
-			return catalog.Value{}, catalog.InputErrorf(`"limit" is %d; it must be between 1 and %d`, limit, searchMaxLimit)
+		limit = *req.Limit
+		if err := catalog.CheckInt("limit", int64(limit), 1, searchMaxLimit, ""); err != nil {
+			return catalog.Value{}, err
 		}
 	}
 	query := ""

@@ -205,8 +205,8 @@ func encodeQR(req qrRequest, stdout io.Writer) (catalog.Value, error) {
 	size := defaultQRSize
 	if req.Size != nil {
 		size = *req.Size
-		if size < minQRSize || size > maxQRSize {
-			return catalog.Value{}, catalog.InputErrorf(`"size" is %d; give %d to %d pixels`, size, minQRSize, maxQRSize)
+		if err := catalog.CheckInt("size", int64(size), minQRSize, maxQRSize, "pixels"); err != nil {
+			return catalog.Value{}, err
 		}
 	}
 	levelName := strings.ToUpper(req.Level)

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"time"
 
@@ -102,8 +101,8 @@ func runUpload(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog
 	ttl := data.DefaultLinkTTL
 	if req.ExpiresIn != nil {
 		s := *req.ExpiresIn
-		if s != math.Trunc(s) || s < 1 || s > data.MaxLinkTTL.Seconds() {
-			return catalog.Value{}, catalog.InputErrorf(`"expires_in" is %v; give whole seconds from 1 to %d (365 days)`, s, int(data.MaxLinkTTL.Seconds()))
+		if err := catalog.CheckNumber("expires_in", s, 1, data.MaxLinkTTL.Seconds(), true, "seconds; 365 days at most"); err != nil {
+			return catalog.Value{}, err
 		}
 		ttl = time.Duration(s) * time.Second
 	}
@@ -195,25 +194,9 @@ func uploadPath(req uploadRequest, content []byte, contentType string) (data.Pat
 		return p, nil
 	}
 	sum := sha256.Sum256(content)
-	name := hex.EncodeToString(sum[:8]) + extensionFor(contentType)
+	name := hex.EncodeToString(sum[:8]) + data.Extension(contentType)
 	if req.Name != "" {
 		name = hex.EncodeToString(sum[:8]) + "-" + req.Name
 	}
 	return data.ParseURI(data.Scheme + data.MyOwner + "/uploads/" + name)
-}
-
-// extensionFor is the usual extension of a media type, from a fixed table so
-// the name does not depend on the machine's mime.types.
-func extensionFor(contentType string) string {
-	mt, _, _ := strings.Cut(contentType, ";")
-	if ext, ok := map[string]string{
-		"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp",
-		"image/bmp": ".bmp", "image/tiff": ".tiff", "image/svg+xml": ".svg", "application/pdf": ".pdf",
-		"text/plain": ".txt", "application/json": ".json", "text/html": ".html", "text/csv": ".csv",
-		"audio/mpeg": ".mp3", "audio/wave": ".wav", "video/mp4": ".mp4", "video/webm": ".webm",
-		"application/zip": ".zip", "application/x-gzip": ".gz",
-	}[mt]; ok {
-		return ext
-	}
-	return ".bin"
 }

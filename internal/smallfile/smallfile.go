@@ -9,10 +9,10 @@ package smallfile
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 
+	"pipette/internal/bounded"
 	"pipette/internal/human"
 )
 
@@ -47,12 +47,13 @@ func Read(path string, limit int64, what string) ([]byte, error) {
 	if err := checkMode(path, fi, limit, what); err != nil {
 		return nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
-	}
-	if int64(len(b)) > limit {
+	b, err := bounded.ReadAll(f, limit)
+	var tl *bounded.TooLargeError
+	switch {
+	case errors.As(err, &tl):
 		return nil, Refuse(ErrTooLarge, "%s is over the %s %s may be", path, human.Bytes(limit), what)
+	case err != nil:
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
 	}
 	return b, nil
 }

@@ -7,9 +7,30 @@ import (
 // maxEmbedInputs bounds how many texts one embedding call may carry.
 const maxEmbedInputs = 2048
 
+// EmbedInput is what an embedding model was given: one text, or several
+// embedded in one call.
+type EmbedInput struct {
+	Texts []string
+	Many  bool // a list was given (even of one): the answer is a list too
+}
+
+// Wire is the input as embedding APIs take it (Ollama's /api/embed and
+// OpenAI's /v1/embeddings alike): a string, or a list of strings.
+func (in EmbedInput) Wire() any {
+	if in.Many {
+		return in.Texts
+	}
+	return in.Texts[0]
+}
+
 // ParseEmbed reads an embedding model's input: text (or a JSON string) is
 // one text; a JSON list of strings is several, embedded in one call.
-func ParseEmbed(in catalog.Value) (texts []string, many bool, err error) {
+func ParseEmbed(in catalog.Value) (EmbedInput, error) {
+	texts, many, err := parseEmbed(in)
+	return EmbedInput{Texts: texts, Many: many}, err
+}
+
+func parseEmbed(in catalog.Value) (texts []string, many bool, err error) {
 	switch in.Kind {
 	case catalog.KindText:
 		return []string{in.Text}, false, nil

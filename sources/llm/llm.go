@@ -7,9 +7,6 @@ package llm
 
 import (
 	"encoding/json"
-	"fmt"
-	"math"
-	"strconv"
 	"strings"
 
 	"pipette/catalog"
@@ -197,20 +194,9 @@ func parseOptions(raw json.RawMessage) (Options, error) {
 	return o, nil
 }
 
+// number is options.name as a number within [lo, hi] (whole when integer).
 func number(name string, v any, lo, hi float64, integer bool) (float64, error) {
-	f, ok := v.(float64)
-	what := "a number"
-	if integer {
-		what = "a whole number"
-	}
-	if !ok || math.IsNaN(f) || f < lo || f > hi || (integer && f != math.Trunc(f)) {
-		got := jsonText(v)
-		if ok {
-			got = fmtNum(f)
-		}
-		return 0, catalog.InputErrorf("options.%s must be %s from %s to %s, got %s", name, what, fmtNum(lo), fmtNum(hi), got)
-	}
-	return f, nil
+	return catalog.JSONNumber("options."+name, v, lo, hi, integer, "")
 }
 
 func stopList(v any) ([]string, error) {
@@ -232,16 +218,6 @@ func stopList(v any) ([]string, error) {
 		return out, nil
 	}
 	return nil, catalog.InputErrorf("options.stop must be a string or a list of non-empty strings")
-}
-
-func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-func jsonText(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }
 
 func jsonType(v any) string {

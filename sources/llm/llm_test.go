@@ -40,18 +40,18 @@ func TestOptionsOutOfRange(t *testing.T) {
 		v    any
 		want string
 	}{
-		{"max_tokens", -1.0, "options.max_tokens must be a whole number from 1 to 1048576, got -1"},
-		{"max_tokens", 0.0, "got 0"},
-		{"max_tokens", float64(1 << 31), "got 2147483648"},
-		{"max_tokens", float64(1 << 32), "got 4294967296"},
-		{"max_tokens", math.Pow(2, 63), "got 9223372036854776000"},
-		{"max_tokens", 1.5, "got 1.5"},
-		{"max_tokens", "10", `got "10"`},
-		{"temperature", -1.0, "options.temperature must be a number from 0 to 2"},
+		{"max_tokens", -1.0, `"options.max_tokens" is -1; give a whole number from 1 to 1048576`},
+		{"max_tokens", 0.0, "is 0;"},
+		{"max_tokens", float64(1 << 31), "is 2147483648;"},
+		{"max_tokens", float64(1 << 32), "is 4294967296;"},
+		{"max_tokens", math.Pow(2, 63), "is 9.223372036854776e+18;"},
+		{"max_tokens", 1.5, "is 1.5;"},
+		{"max_tokens", "10", `is "10";`},
+		{"temperature", -1.0, `"options.temperature" is -1; give a number from 0 to 2`},
 		{"temperature", 2.5, "from 0 to 2"},
 		{"top_p", 1.01, "from 0 to 1"},
 		{"seed", -1.0, "from 0 to 9007199254740992"},
-		{"seed", math.Pow(2, 63), "got 9223372036854776000"},
+		{"seed", math.Pow(2, 63), "is 9.223372036854776e+18;"},
 		{"stop", 3.0, "options.stop must be a string or a list of non-empty strings"},
 		{"stop", []any{""}, "non-empty strings"},
 		{"stop", make([]any, 17), "at most 16"},
@@ -91,12 +91,15 @@ func TestParseErrors(t *testing.T) {
 
 func TestEmbed(t *testing.T) {
 	t.Parallel()
-	texts, many, err := ParseEmbed(catalog.JSON([]any{"a", "b"}))
-	if err != nil || !many || len(texts) != 2 {
-		t.Fatalf("ParseEmbed = %v %v %v", texts, many, err)
+	in, err := ParseEmbed(catalog.JSON([]any{"a", "b"}))
+	if err != nil || !in.Many || len(in.Texts) != 2 {
+		t.Fatalf("ParseEmbed = %+v %v", in, err)
+	}
+	if one, err := ParseEmbed(catalog.Text("a")); err != nil || one.Many || one.Wire() != "a" {
+		t.Errorf("ParseEmbed(text) = %+v %v, wire %v", one, err, one.Wire())
 	}
 	for _, bad := range []catalog.Value{catalog.JSON([]any{}), catalog.JSON([]any{1.0}), catalog.JSON(make([]any, 2049)), catalog.Bytes(nil)} {
-		if _, _, err := ParseEmbed(bad); catalog.ErrorType(err) != catalog.InputError {
+		if _, err := ParseEmbed(bad); catalog.ErrorType(err) != catalog.InputError {
 			t.Errorf("ParseEmbed(%s) = %v", bad.Summary(40), err)
 		}
 	}

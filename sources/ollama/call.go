@@ -78,21 +78,17 @@ func (s *Source) Stream(ctx context.Context, e catalog.Entry, in catalog.Value, 
 }
 
 func (s *Source) embed(ctx context.Context, id string, in catalog.Value) (catalog.Output, error) {
-	texts, many, err := llm.ParseEmbed(in)
+	input, err := llm.ParseEmbed(in)
 	if err != nil {
 		return catalog.Output{}, err
-	}
-	var input any = texts[0]
-	if many {
-		input = texts
 	}
 	var out struct {
 		Embeddings [][]float64 `json:"embeddings"`
 	}
-	if err := s.c.PostJSON(ctx, "/api/embed", map[string]any{"model": id, "input": input}, &out); err != nil {
+	if err := s.c.PostJSON(ctx, "/api/embed", map[string]any{"model": id, "input": input.Wire()}, &out); err != nil {
 		return catalog.Output{}, err
 	}
-	v, err := llm.EmbeddingResult(out.Embeddings, many)
+	v, err := llm.EmbeddingResult(out.Embeddings, input.Many)
 	if err != nil {
 		return catalog.Output{}, err
 	}

@@ -123,13 +123,9 @@ func (s *Source) stream(ctx context.Context, path string, body map[string]any, e
 }
 
 func (s *Source) embed(ctx context.Context, id string, in catalog.Value) (catalog.Output, error) {
-	texts, many, err := llm.ParseEmbed(in)
+	input, err := llm.ParseEmbed(in)
 	if err != nil {
 		return catalog.Output{}, err
-	}
-	var input any = texts[0]
-	if many {
-		input = texts
 	}
 	var out struct {
 		Data []struct {
@@ -137,7 +133,7 @@ func (s *Source) embed(ctx context.Context, id string, in catalog.Value) (catalo
 			Index     int       `json:"index"`
 		} `json:"data"`
 	}
-	if err := s.api.PostJSON(ctx, "/embeddings", map[string]any{"model": id, "input": input, "encoding_format": "float"}, &out); err != nil {
+	if err := s.api.PostJSON(ctx, "/embeddings", map[string]any{"model": id, "input": input.Wire(), "encoding_format": "float"}, &out); err != nil {
 		return catalog.Output{}, err
 	}
 	vectors := make([][]float64, len(out.Data))
@@ -147,7 +143,7 @@ func (s *Source) embed(ctx context.Context, id string, in catalog.Value) (catalo
 		}
 		vectors[d.Index] = d.Embedding
 	}
-	v, err := llm.EmbeddingResult(vectors, many)
+	v, err := llm.EmbeddingResult(vectors, input.Many)
 	if err != nil {
 		return catalog.Output{}, err
 	}

@@ -22,7 +22,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
-	"pipette/internal/human"
+	"pipette/internal/bounded"
 )
 
 // Limits on what an upstream may send. A hostile or broken server can
@@ -133,7 +133,7 @@ func (c *Client) GetText(ctx context.Context, path string, limit int64) (string,
 		return "", err
 	}
 	defer resp.Body.Close()
-	b, err := readBounded(resp.Body, limit)
+	b, err := bounded.ReadAll(resp.Body, limit)
 	if err != nil {
 		return "", c.readError(path, err)
 	}
@@ -146,7 +146,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, dst any) err
 		return err
 	}
 	defer resp.Body.Close()
-	raw, err := readBounded(resp.Body, MaxJSON)
+	raw, err := bounded.ReadAll(resp.Body, MaxJSON)
 	if err != nil {
 		return c.readError(path, err)
 	}
@@ -205,7 +205,7 @@ func (c *Client) send(ctx context.Context, method, path string, body any, accept
 	}
 	if resp.StatusCode/100 != 2 {
 		defer resp.Body.Close()
-		raw, _ := readBounded(resp.Body, MaxErrorBody)
+		raw, _ := bounded.ReadAll(resp.Body, MaxErrorBody)
 		return nil, c.statusError(resp, path, raw)
 	}
 	return resp, nil
@@ -246,27 +246,8 @@ func IsUnreachable(err error) bool {
 	return errors.As(err, &u)
 }
 
-// readBounded reads r whole unless it holds more than limit bytes.
-func readBounded(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, &TooLarge{Limit: limit}
-	}
-	return b, nil
-}
-
-// TooLarge is an answer over a size limit.
-type TooLarge struct{ Limit int64 }
-
-func (e *TooLarge) Error() string {
-	return "the answer is larger than " + human.Bytes(e.Limit)
-}
-
 func (c *Client) readError(path string, err error) error {
-	var tl *TooLarge
+	var tl *bounded.TooLargeError
 	if errors.As(err, &tl) {
 		return &catalog.Error{Type: catalog.TooLargeError, Message: fmt.Sprintf("%s answered %s with more than %d MiB; pipette stopped reading", c.who, path, tl.Limit>>20)}
 	}

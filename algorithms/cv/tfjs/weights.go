@@ -2,6 +2,7 @@ package tfjs
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math"
 )
@@ -22,6 +23,18 @@ type weightSpec struct {
 		Scale float64 `json:"scale"`
 		Min   float64 `json:"min"`
 	} `json:"quantization"`
+}
+
+// LoadWeights reads a weights manifest on its own (a JSON list of groups,
+// as face-api.js ships its networks beside its code rather than in a
+// model.json) and decodes every tensor, by name, reading the shard files
+// with open.
+func LoadWeights(manifestJSON []byte, open func(path string) ([]byte, error)) (map[string]*Tensor, error) {
+	var groups []manifestGroup
+	if err := json.Unmarshal(manifestJSON, &groups); err != nil {
+		return nil, fmt.Errorf("weights manifest: %w", err)
+	}
+	return readWeights(groups, open)
 }
 
 // readWeights decodes every tensor of the manifest, reading the shard files

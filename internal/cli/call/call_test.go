@@ -268,7 +268,7 @@ func TestCallARemoteModel(t *testing.T) {
 	if r.Code != 1 {
 		t.Errorf("a bad option: exit %d", r.Code)
 	}
-	clitest.CheckOneSentence(t, r.Stderr, "options.max_tokens must be a whole number from 1 to 1048576, got -1")
+	clitest.CheckOneSentence(t, r.Stderr, `"options.max_tokens" is -1; give a whole number from 1 to 1048576`)
 	r = h.Run("", "--source", "ollama="+o.URL, "call", "ollama/hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", "-t", "hi")
 	if r.Code != 2 {
 		t.Errorf("a ref with slashes: exit %d", r.Code)

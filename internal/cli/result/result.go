@@ -15,6 +15,7 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/data"
 	"pipette/internal/atomicfile"
 	"pipette/internal/cli/iostreams"
 	"pipette/internal/human"
@@ -46,8 +47,9 @@ func Write(ios *iostreams.IOStreams, what, again string, resp *client.Response, 
 	case catalog.KindBinary:
 		body = resp.Value.Bytes
 		if output == "" && ios.IsStdoutTTY() {
+			sniffed := http.DetectContentType(body)
 			fmt.Fprintf(errw, "The result is %s of binary data (%s), not shown on a terminal: save it with -o FILE or pipe it, as in `%s … > result%s`.\n",
-				human.Bytes(int64(len(body))), http.DetectContentType(body), again, extensionFor(body))
+				human.Bytes(int64(len(body))), sniffed, again, data.Extension(sniffed))
 			return nil
 		}
 	default: // void: nothing to print
@@ -100,23 +102,4 @@ func jsonStyles(dark bool) *themes.Styles {
 		return themes.New(themes.Dark())
 	}
 	return themes.New(themes.Light())
-}
-
-// extensionFor suggests a file extension for a binary result.
-func extensionFor(b []byte) string {
-	switch http.DetectContentType(b) {
-	case "image/png":
-		return ".png"
-	case "image/jpeg":
-		return ".jpg"
-	case "image/gif":
-		return ".gif"
-	case "image/webp":
-		return ".webp"
-	case "image/bmp":
-		return ".bmp"
-	case "application/pdf":
-		return ".pdf"
-	}
-	return ".bin"
 }
