@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,8 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
+	"pipette/internal/human"
+	"pipette/ui/components/try"
 )
 
 // TestTryMarksStale: the output (and the sample label) say so once the
@@ -63,21 +66,33 @@ func TestReplayShowsTheStoredOutput(t *testing.T) {
 }
 
 // TestLargeInputKeepsKeysFast: a 3 MB input (issue 8: each key took 2.5 s
-// and esc could not cancel) answers every key within 50 ms, shows its
-// start, runs, is cancelled by esc, and the Code tab reads it from a file.
+// and esc could not cancel) answers keys as fast as an input just over
+// try.EditorLimit does, shows its start, runs, is cancelled by esc, and the
+// Code tab reads it from a file.
+//
+// The keys are timed against a baseline measured in the same test (an
+// input 32 times smaller, on the same code paths), not against the wall
+// clock alone: on a loaded machine both slow down alike, while work that
+// grows with the input (what issue 8 was) makes the 3 MB keys dozens of
+// times slower than the baseline's. A generous ceiling per key backs it.
 func TestLargeInputKeepsKeysFast(t *testing.T) {
-	reg := testRegistry()
-	m := newTestModelWith(t, client.NewLocal(reg, reg), 120, 40, "dark")
-	big := filepath.Join(t.TempDir(), "big.txt")
 	line := strings.Repeat("lorem ipsum dolor sit amet ", 3) + "\n"
-	os.WriteFile(big, []byte(strings.Repeat(line, 3<<20/len(line))), 0o600)
-	selectRef(t, m, "test/Slow")
-	press(t, m, "enter", "o")
-	retype(t, m, big)
-	if !strings.Contains(plainScreen(m), "3.0 MiB of text, too large to edit here") || !strings.Contains(plainScreen(m), "lorem ipsum") {
-		t.Fatalf("the large input is not shown by its start:\n%s", plainScreen(m))
+	open := func(size int) *Model {
+		reg := testRegistry()
+		m := newTestModelWith(t, client.NewLocal(reg, reg), 120, 40, "dark")
+		file := filepath.Join(t.TempDir(), "big.txt")
+		os.WriteFile(file, []byte(strings.Repeat(line, size/len(line))), 0o600)
+		selectRef(t, m, "test/Slow")
+		press(t, m, "enter", "o")
+		retype(t, m, file)
+		return m
 	}
-	frame := func(k string) time.Duration {
+	small, m := open(try.EditorLimit+32<<10), open(3<<20)
+	if !strings.Contains(plainScreen(m), "3.0 MiB of text, too large to edit here") || !strings.Contains(plainScreen(m), "lorem ipsum") ||
+		!strings.Contains(plainScreen(small), "KiB of text, too large to edit here") {
+		t.Fatalf("the large inputs are not shown by their start:\n%s\n%s", plainScreen(m), plainScreen(small))
+	}
+	frame := func(m *Model, k string) time.Duration {
 		start := time.Now()
 		_, cmd := m.Update(keyMsg(k))
 		_ = m.View()
@@ -86,20 +101,37 @@ func TestLargeInputKeepsKeysFast(t *testing.T) {
 		}
 		return time.Since(start)
 	}
-	for _, k := range []string{"i", "]", "[", "down", "up", "1", "2", "y", "3", "2"} {
-		if d := frame(k); d > frameBudget {
-			t.Errorf("key %q took %v with a 3 MB input", k, d)
+	// keys times the keys, each at most keyCeiling; the best of three
+	// rounds, so that a pause of the machine's is not counted.
+	keys := func(m *Model, ks ...string) time.Duration {
+		best := time.Duration(math.MaxInt64)
+		for range 3 {
+			var total time.Duration
+			for _, k := range ks {
+				d := frame(m, k)
+				if d > keyCeiling {
+					t.Errorf("key %q took %v with a %s input", k, d, human.Bytes(int64(len(m.try.InputText()))))
+				}
+				total += d
+			}
+			best = min(best, total)
+		}
+		return best
+	}
+	idle := []string{"i", "]", "[", "down", "up", "1", "2", "y", "3", "2"}
+	if big, base := keys(m, idle...), keys(small, idle...); big > slowerAtMost*base {
+		t.Errorf("keys took %v with a 3 MB input, %v with a 96 KiB one: more than %d times as long", big, base, slowerAtMost)
+	}
+	for _, m := range []*Model{m, small} {
+		if d := frame(m, "r"); d > keyCeiling || !m.try.Running() {
+			t.Fatalf("r took %v (running %v)", d, m.try.Running())
 		}
 	}
-	if d := frame("r"); d > frameBudget || !m.try.Running() {
-		t.Fatalf("r took %v (running %v)", d, m.try.Running())
+	if big, base := keys(m, "down", "j", "k"), keys(small, "down", "j", "k"); big > slowerAtMost*base {
+		t.Errorf("keys took %v while the 3 MB run runs, %v while the 96 KiB one does", big, base)
 	}
-	for _, k := range []string{"down", "j", "k"} {
-		if d := frame(k); d > frameBudget {
-			t.Errorf("key %q took %v while the 3 MB run runs", k, d)
-		}
-	}
-	if d := frame("esc"); d > frameBudget || m.try.Running() {
+	frame(small, "esc")
+	if d := frame(m, "esc"); d > keyCeiling || m.try.Running() {
 		t.Errorf("esc took %v, running %v", d, m.try.Running())
 	}
 	if _, err := m.try.Result(); catalog.ErrorType(err) != "Cancelled" {
@@ -107,7 +139,7 @@ func TestLargeInputKeepsKeysFast(t *testing.T) {
 	}
 	start := time.Now()
 	press(t, m, "3")
-	if d := time.Since(start); d > frameBudget {
+	if d := time.Since(start); d > keyCeiling {
 		t.Errorf("the Code tab took %v to open", d)
 	}
 	if !strings.Contains(m.code.Text(), "--data-binary @'big.txt'") {
@@ -120,3 +152,8 @@ func TestLargeInputKeepsKeysFast(t *testing.T) {
 		t.Errorf("a 100 KiB paste went into the editor:\n%s", plainScreen(m))
 	}
 }
+
+// slowerAtMost is how many times as long keys may take with a 3 MB input as
+// with one 32 times smaller: work that grows with the input makes it about
+// 32.
+const slowerAtMost = 4
