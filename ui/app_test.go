@@ -594,3 +594,22 @@ func TestSmallCatalogFiltersInTheKeysUpdate(t *testing.T) {
 		t.Errorf("a added %+v", m.builder.Chain())
 	}
 }
+
+// TestIdleStatusLineIsBlank: the status line says only what is happening
+// (a run, a message); idle it does not repeat the catalog's name, which the
+// header shows, nor the key hints, which the line above it shows.
+func TestIdleStatusLineIsBlank(t *testing.T) {
+	t.Parallel()
+	m := newTestModel(t, 100, 30, "plain")
+	lines := strings.Split(plainScreen(m), "\n")
+	if status := lines[len(lines)-1]; strings.TrimSpace(status) != "" {
+		t.Errorf("the idle status line reads %q", status)
+	}
+	if header := lines[1]; !strings.Contains(header, m.cat.Source()) {
+		t.Errorf("the header does not name the catalog %q: %q", m.cat.Source(), header)
+	}
+	press(t, m, "3", "y")
+	if lines := strings.Split(plainScreen(m), "\n"); !strings.Contains(lines[len(lines)-1], m.status.Text()) || m.status.Text() == "" {
+		t.Errorf("a message is not shown on the status line: %q", lines[len(lines)-1])
+	}
+}

@@ -279,7 +279,9 @@ func (m *Model) helpLine(own, tail []key.Binding) string {
 func (m *Model) statusLine() string {
 	st := m.com.Styles
 	spin := m.com.Spinner()
-	left := st.Muted.Render(m.cat.Source())
+	// Idle, nothing: the header names the catalog, the line above shows
+	// the keys.
+	left := ""
 	switch {
 	case m.try.Running():
 		left = st.Accent.Render(spin + " running " + m.try.Entry().Ref.Path())

@@ -180,6 +180,12 @@ func (d *DataBrowser) key(msg tea.KeyPressMsg) (Action, tea.Cmd) {
 
 func (d *DataBrowser) move(by int) {
 	d.cursor = max(0, min(len(d.entries)-1, d.cursor+by))
+	d.clamp()
+}
+
+// clamp scrolls the list so that the selection is in view and no rows are
+// left empty below the last entry; a resize changes the rows there are.
+func (d *DataBrowser) clamp() {
 	rows := d.listHeight()
 	if d.cursor < d.offset {
 		d.offset = d.cursor
@@ -187,6 +193,7 @@ func (d *DataBrowser) move(by int) {
 	if d.cursor >= d.offset+rows {
 		d.offset = d.cursor - rows + 1
 	}
+	d.offset = max(0, min(d.offset, len(d.entries)-rows))
 }
 
 func (d *DataBrowser) selectedSize() int64 {
@@ -235,6 +242,7 @@ func (d *DataBrowser) Scroll(by int) { d.move(by) }
 func (d *DataBrowser) SetSize(w, h int) {
 	d.w = min(max(40, w*2/3), w)
 	d.h = min(max(12, h*2/3), h)
+	d.clamp()
 }
 
 func (d *DataBrowser) Size() (int, int) { return d.w, d.h }

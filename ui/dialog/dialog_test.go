@@ -1,6 +1,8 @@
 package dialog
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -8,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"pipette/catalog"
+	"pipette/client"
 	"pipette/themes"
 	"pipette/ui/common"
 	"pipette/ui/components/graphics"
@@ -66,6 +69,30 @@ func TestPaletteFindsBySynonymsAndListsModels(t *testing.T) {
 				t.Errorf("%q chose %#v, want %#v (first rows %v)", tc.query, got, tc.want, p.Shown()[:min(3, len(p.Shown()))])
 			}
 		})
+	}
+}
+
+// TestRankPutsWholeWordsBeforeScatteredLetters: a title that is the query,
+// starts with it or has a word starting with it beats one that only holds
+// it inside a word, which beats a match by synonym, which beats letters
+// scattered over a title.
+func TestRankPutsWholeWordsBeforeScatteredLetters(t *testing.T) {
+	t.Parallel()
+	items := []Item{
+		{Title: "return to the upload notes"}, // r…u…n scattered
+		{Title: "switch theme", Also: "run"},  // a synonym
+		{Title: "rerun the step"},             // inside a word
+		{Title: "chain: run it"},              // a word
+		{Title: "running models"},             // a prefix
+		{Title: "Run"},                        // the query itself
+	}
+	var got []string
+	for _, it := range rank("run", items) {
+		got = append(got, it.Title)
+	}
+	want := []string{"Run", "running models", "chain: run it", "rerun the step", "switch theme", "return to the upload notes"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("rank(run) = %q, want %q", got, want)
 	}
 }
 
@@ -180,5 +207,42 @@ func TestHistoryRowsReplay(t *testing.T) {
 	p.SetSize(100, 30)
 	if a := typeInto(p, "hello", "enter"); a != (Replay{Record: r}) {
 		t.Errorf("enter = %#v", a)
+	}
+}
+
+// manyData is a Data folder of 40 files.
+type manyData struct{ fakeData }
+
+func (manyData) List(_ context.Context, uri string) ([]client.DirEntry, error) {
+	var es []client.DirEntry
+	for i := range 40 {
+		es = append(es, client.DirEntry{URI: fmt.Sprintf("%s/file%02d.txt", uri, i), Name: fmt.Sprintf("file%02d.txt", i), Size: 10})
+	}
+	return es, nil
+}
+
+// TestDataBrowserKeepsTheSelectionInViewOnResize: the list scrolls when the
+// terminal shrinks under the selection, and fills its rows again when it
+// grows.
+func TestDataBrowserKeepsTheSelectionInViewOnResize(t *testing.T) {
+	t.Parallel()
+	d, cmd := NewDataBrowser(testCommon(), manyData{}, "data://.my")
+	settle(d, cmd)
+	d.SetSize(100, 60)
+	for range 20 {
+		d.Scroll(1)
+	}
+	if v := ansi.Strip(d.View()); !strings.Contains(v, "file20.txt") || !strings.Contains(v, "file00.txt") {
+		t.Fatalf("tall, the list does not show file00 to the selected file20:\n%s", v)
+	}
+	for _, h := range []int{20, 14, 12} {
+		d.SetSize(60, h)
+		if v := ansi.Strip(d.View()); !strings.Contains(v, "file20.txt") {
+			t.Errorf("resized to 60x%d, the selected file20.txt left the view:\n%s", h, v)
+		}
+	}
+	d.SetSize(100, 60)
+	if v := ansi.Strip(d.View()); !strings.Contains(v, "file39.txt") || !strings.Contains(v, "file20.txt") {
+		t.Errorf("grown again, the list does not fill its rows:\n%s", v)
 	}
 }

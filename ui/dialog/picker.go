@@ -86,29 +86,55 @@ func (p *Picker) filter() {
 	p.cursor, p.offset = 0, 0
 }
 
-// rank orders the items q finds: those whose title holds every word of q
-// first, then those with a word (title, synonyms, key, detail) starting
-// with each, then fuzzy matches — so "theme" finds "switch dark/light" by
-// its synonym before the many titles its letters are scattered in.
+// rank orders the items q finds: the title is q (exact), starts with q
+// (prefix), has a word starting with each word of q, holds every word of q
+// anywhere; then those with a word (title, synonyms, key, detail) starting
+// with each; then fuzzy matches, best scored first — so "theme" finds
+// "switch dark/light" by its synonym before the many titles its letters
+// are scattered in, and "run" finds "run the model" before "rerun".
 func rank(q string, items []Item) []Item {
-	words := strings.Fields(strings.ToLower(q))
-	var inTitle, byWord []Item
+	q = strings.ToLower(q)
+	words := strings.Fields(q)
+	const (
+		exact = iota
+		prefix
+		titleWord
+		inTitle
+		byWord
+		tiers
+	)
+	var tier [tiers][]Item
 	hay := make([]string, len(items))
 	taken := make([]bool, len(items))
+	split := func(s string) []string {
+		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == '/' || r == ':' })
+	}
+	startsOne := func(ws []string) func(string) bool {
+		return func(w string) bool {
+			return slices.ContainsFunc(ws, func(a string) bool { return strings.HasPrefix(a, w) })
+		}
+	}
 	for i, it := range items {
 		hay[i] = it.Title + " " + it.Key + " " + it.Detail + " " + it.Also
 		title := strings.ToLower(it.Title)
-		all := strings.FieldsFunc(strings.ToLower(hay[i]), func(r rune) bool { return r == ' ' || r == '/' || r == ':' })
+		t := -1
 		switch {
+		case title == q:
+			t = exact
+		case strings.HasPrefix(title, q):
+			t = prefix
+		case every(words, startsOne(split(title))):
+			t = titleWord
 		case every(words, func(w string) bool { return strings.Contains(title, w) }):
-			inTitle, taken[i] = append(inTitle, it), true
-		case every(words, func(w string) bool {
-			return slices.ContainsFunc(all, func(a string) bool { return strings.HasPrefix(a, w) })
-		}):
-			byWord, taken[i] = append(byWord, it), true
+			t = inTitle
+		case every(words, startsOne(split(hay[i]))):
+			t = byWord
+		}
+		if t >= 0 {
+			tier[t], taken[i] = append(tier[t], it), true
 		}
 	}
-	out := append(inTitle, byWord...)
+	out := slices.Concat(tier[:]...)
 	for _, m := range fuzzy.Find(q, hay) {
 		if !taken[m.Index] {
 			out = append(out, items[m.Index])
