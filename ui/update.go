@@ -80,6 +80,9 @@ func (m *Model) prepare() {
 	}
 }
 
+// update routes msg: the components' own messages, then the terminal's
+// (keys, mouse, paste, size, colour), then the program's, then whatever is
+// left to the focused input.
 func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if sources.Handles(msg) {
 		return m.sourcesChecked(msg)
@@ -90,110 +93,125 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if stream.Handles(msg) {
 		return tea.Batch(m.try.Update(msg), m.compare.Update(msg))
 	}
+	if cmd, ok := m.terminalMsg(msg); ok {
+		return cmd
+	}
+	if cmd, ok := m.programMsg(msg); ok {
+		return cmd
+	}
+	return m.passOn(msg)
+}
+
+// terminalMsg handles what the terminal sends: keys, mouse, pastes, a
+// resize, its background colour. ok is false for any other message.
+func (m *Model) terminalMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return m.handleKey(msg), true
+	case tea.MouseClickMsg:
+		return m.handleClick(msg.Mouse()), true
+	case tea.MouseWheelMsg:
+		return m.handleWheel(msg), true
+	case tea.PasteMsg:
+		return m.paste(msg), true
 	case tea.WindowSizeMsg:
 		m.com.Width, m.com.Height = msg.Width, msg.Height
 		if m.dialog != nil {
 			m.dialog.SetSize(msg.Width, msg.Height)
 		}
 		m.relayout()
-		return m.refreshDetail()
-
+		return m.refreshDetail(), true
 	case tea.BackgroundColorMsg:
 		if m.followsTerminal() {
 			m.dark = msg.IsDark()
 			pal, _ := themes.ByName(m.themeName, m.dark)
-			return m.setTheme(pal)
+			return m.setTheme(pal), true
 		}
-		return nil
+		return nil, true
+	}
+	return nil, false
+}
 
+// paste gives pasted text to whatever takes text: a dialog, the chain's
+// or the comparison's editor, else the focused input.
+func (m *Model) paste(msg tea.PasteMsg) tea.Cmd {
+	switch {
+	case m.dialog != nil:
+		return m.dialogMsg(msg)
+	case m.focus == focusChain && m.builder.TextFocused():
+		return m.builder.Update(msg)
+	case m.focus == focusCompare && m.compare.Editing():
+		return m.compare.Update(msg)
+	}
+	return m.routeText(msg)
+}
+
+// programMsg handles the program's own messages: loads, runs, ticks,
+// statuses, actions, dialogs and moves of the focus. ok is false for any
+// other message, and for a check the Try tab did not ask for.
+func (m *Model) programMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
+	switch msg := msg.(type) {
 	case catalogLoadedMsg:
-		return m.catalogLoaded(msg)
-
+		return m.catalogLoaded(msg), true
 	case lateStartMsg:
-		return m.startLate()
-
+		return m.startLate(), true
 	case cataloglist.FilteredMsg:
-		return m.filtered(msg)
-
+		return m.filtered(msg), true
 	case entryLoadedMsg:
-		return m.entryLoaded(msg)
-
+		return m.entryLoaded(msg), true
 	case try.FinishedMsg:
-		return m.finished(msg)
-
+		return m.finished(msg), true
 	case tickMsg:
-		if msg.gen != m.tickGen {
-			return nil
-		}
-		m.com.Frame++
-		m.try.Tick(msg.at)
-		m.builder.Tick(msg.at)
-		m.compare.Tick(msg.at)
-		if !m.busy() {
-			m.ticking = false
-			return nil
-		}
-		return m.tick()
-
+		return m.frameTick(msg), true
 	case common.StatusMsg:
-		return m.setStatus(msg.Text, msg.Kind)
-
+		return m.setStatus(msg.Text, msg.Kind), true
 	case historyLoadedMsg:
-		return m.historyLoaded(msg)
-
+		return m.historyLoaded(msg), true
 	case historySavedMsg:
 		if msg.err != nil {
-			return m.setStatus(msg.err.Error(), common.StatusWarn)
+			return m.setStatus(msg.err.Error(), common.StatusWarn), true
 		}
-		return nil
-
+		return nil, true
 	case common.Checked:
-		if cmd, ok := m.try.Checked(msg); ok {
-			return cmd
-		}
-
+		return m.try.Checked(msg)
 	case actionMsg:
-		return m.do(msg.id)
-
+		return m.do(msg.id), true
 	case dialog.OpenMsg:
-		return m.openDialog(msg.Dialog)
-
+		return m.openDialog(msg.Dialog), true
 	case chain.FocusMsg:
 		m.focusChain()
-		return nil
-
+		return nil, true
 	case chain.LeaveMsg:
 		m.focus = m.chainReturn
-		return m.refreshDetail()
-
+		return m.refreshDetail(), true
 	case compare.LeaveMsg:
 		m.focus = focusCatalog
-		return m.refreshDetail()
-
-	case tea.PasteMsg:
-		if m.dialog != nil {
-			return m.dialogMsg(msg)
-		}
-		if m.focus == focusChain && m.builder.TextFocused() {
-			return m.builder.Update(msg)
-		}
-		if m.focus == focusCompare && m.compare.Editing() {
-			return m.compare.Update(msg)
-		}
-		return m.routeText(msg)
-
-	case tea.KeyPressMsg:
-		return m.handleKey(msg)
-
-	case tea.MouseClickMsg:
-		return m.handleClick(msg.Mouse())
-
-	case tea.MouseWheelMsg:
-		return m.handleWheel(msg)
+		return m.refreshDetail(), true
 	}
-	// The builder's own messages (runs, previews, files), then cursor
-	// blinks and the like for whichever input is focused.
+	return nil, false
+}
+
+// frameTick advances the spinners and progress by a frame, and keeps ticking
+// while something runs.
+func (m *Model) frameTick(msg tickMsg) tea.Cmd {
+	if msg.gen != m.tickGen {
+		return nil
+	}
+	m.com.Frame++
+	m.try.Tick(msg.at)
+	m.builder.Tick(msg.at)
+	m.compare.Tick(msg.at)
+	if !m.busy() {
+		m.ticking = false
+		return nil
+	}
+	return m.tick()
+}
+
+// passOn gives a message no one above handled to the builder (its runs,
+// previews, files), then to cursor blinks and the like of whichever input
+// is focused.
+func (m *Model) passOn(msg tea.Msg) tea.Cmd {
 	m.status.Update(msg)
 	if cmd := m.builder.Update(msg); cmd != nil {
 		return cmd
@@ -207,8 +225,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	return m.routeText(msg)
 }
 
-// filtered installs a filter result, then acts on the keys that waited
-// for it.
 func (m *Model) filtered(msg cataloglist.FilteredMsg) tea.Cmd {
 	again, ok := m.cat.Apply(msg)
 	if !ok {
