@@ -900,3 +900,40 @@ func sameSizedPNG(t *testing.T, in catalog.Value, r *client.Response) (src, out 
 	}
 	return src, out
 }
+
+// TestImageSentencesNameDataReferences: every built-in that asks for an
+// image, told it sent something else, names every form an image may take,
+// the Data API's data:// references among them (issue 11: they are taken
+// wherever an image is).
+func TestImageSentencesNameDataReferences(t *testing.T) {
+	t.Parallel()
+	r := builtin.Registry()
+	entries, err := r.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := 0
+	for _, e := range entries {
+		// An algorithm that takes images says so when given a number.
+		if _, err := r.Run(context.Background(), e.Ref, catalog.JSON(3.0)); err == nil || !strings.Contains(err.Error(), "image") {
+			continue
+		}
+		obj := map[string]any{"image": "%%"}
+		switch e.Ref.Path() {
+		case "util/QRCode":
+			obj["mode"] = "decode"
+		case "image/Transform":
+			obj["op"] = "grayscale"
+		}
+		for _, in := range []catalog.Value{catalog.JSON(3.0), catalog.JSON(obj)} {
+			_, err := r.Run(context.Background(), e.Ref, in)
+			asked++
+			if !strings.Contains(err.Error(), "data://") || !strings.Contains(err.Error(), "base64") {
+				t.Errorf("%s, given %s: the sentence leaves out a form of image: %v", e.Ref.Path(), in.Kind, err)
+			}
+		}
+	}
+	if asked < 22 {
+		t.Errorf("only %d sentences asked for an image; want two from each of the 11 image algorithms", asked)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pipette/algorithms"
+	"pipette/algorithms/imagein"
 	"pipette/catalog"
 )
 
@@ -54,7 +55,7 @@ type faceDetectionRequest struct {
 	detectRequest
 }
 
-const faceDetectionExpected = `an image (PNG, JPEG, GIF, BMP, TIFF or WebP bytes, or base64, a data URI or a URL as text), ` +
+const faceDetectionExpected = "an image (" + imagein.FileForms + "), " +
 	`or {"image": …, "min_score": 0.5, "input_size": 416}`
 
 // FaceDetection is cv/FaceDetection: face-api.js's TinyFaceDetector in pure Go.

@@ -178,7 +178,7 @@ func TestFaceDetectionBadInput(t *testing.T) {
 		want string
 	}{
 		{"not an image", catalog.Bytes([]byte("hello, I am text")), catalog.InputError, "not an image"},
-		{"text that is not base64", catalog.Text("hello, world!"), catalog.InputError, "neither base64"},
+		{"text that is not base64", catalog.Text("hello, world!"), catalog.InputError, "not valid base64"},
 		{"a number", catalog.JSON(42.0), catalog.InputError, "got a JSON number"},
 		{"input_size 100", catalog.JSON(map[string]any{"image": astro, "input_size": 100.0}), catalog.InputError, "multiple of 32 from 224 to 608"},
 		{"input_size 500", catalog.JSON(map[string]any{"image": astro, "input_size": 500.0}), catalog.InputError, "multiple of 32"},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"pipette/algorithms"
+	"pipette/algorithms/imagein"
 	"pipette/catalog"
 )
 
@@ -57,7 +58,7 @@ type faceExpressionRequest struct {
 // maxExpressionFaces bounds one call's work (each face costs a network run).
 const maxExpressionFaces = 64
 
-const faceExpressionExpected = `an image (PNG, JPEG, GIF, BMP, TIFF or WebP bytes, or base64, a data URI or a URL as text), ` +
+const faceExpressionExpected = "an image (" + imagein.FileForms + "), " +
 	`or {"image": …, "min_score": 0.5, "input_size": 416}, or {"image": …, "faces": [{"box": {"x", "y", "width", "height"}}, …]} to reuse cv/FaceDetection's boxes`
 
 // FaceExpression is cv/FaceExpression: face-api.js's FaceExpressionNet on

@@ -57,7 +57,7 @@ const (
 	maxMaxObjects      = 100
 )
 
-const objectDetectionExpected = `an image (PNG, JPEG, GIF, BMP, TIFF or WebP bytes, or base64, a data URI or a URL as text), ` +
+const objectDetectionExpected = "an image (" + imagein.FileForms + "), " +
 	`or {"image": …, "min_score": 0.25, "max_results": 20, "classes": ["cat", "dog"]}`
 
 // ObjectDetection is cv/ObjectDetection: NanoDet-g, 80 COCO classes.

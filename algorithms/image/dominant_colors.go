@@ -34,7 +34,7 @@ const (
 	maxKMeansRounds = 60
 )
 
-const dominantColorsExpected = `an image, or a JSON object {"image": <base64, data URI or URL>, "k": 5}`
+const dominantColorsExpected = `an image, or a JSON object {"image": ` + imagein.Placeholder + `, "k": 5}`
 
 // DominantColor is one cluster of the palette.
 type DominantColor struct {

@@ -26,7 +26,7 @@ import (
 //go:embed docs/draw_boxes.md
 var drawBoxesDocs string
 
-const drawBoxesExpected = `a JSON object {"image": "<base64, data URI or URL>", "boxes": [{"label": "cat", "score": 0.9, "box": {"x": 10, "y": 20, "width": 100, "height": 80}}], "line_width": 0, "labels": true}`
+const drawBoxesExpected = `a JSON object {"image": ` + imagein.Placeholder + `, "boxes": [{"label": "cat", "score": 0.9, "box": {"x": 10, "y": 20, "width": 100, "height": 80}}], "line_width": 0, "labels": true}`
 
 // DrawBoxes is image/DrawBoxes: boxes and labels drawn on an image, so a
 // chain (or a person) can see what a detector found.

@@ -27,7 +27,7 @@ var metadataDocs string
 //go:embed samples/iphone-exif.jpg
 var sampleIPhoneEXIF []byte
 
-const metadataExpected = `an image, or a JSON object {"image": <base64, data URI or URL>}`
+const metadataExpected = `an image, or a JSON object {"image": ` + imagein.Placeholder + `}`
 
 // maxTagValue bounds each raw tag value in the output; maker notes and
 // embedded blobs can run to kilobytes of binary.

@@ -67,7 +67,7 @@ type overlayRequest struct {
 	Uppercase bool            `json:"uppercase"`
 }
 
-const overlayExpected = `a JSON object {"image": "<base64, data URI or URL>", "text": "caption", "position": "auto", "avoid": [boxes], "uppercase": false}`
+const overlayExpected = `a JSON object {"image": ` + imagein.Placeholder + `, "text": "caption", "position": "auto", "avoid": [boxes], "uppercase": false}`
 
 // OverlayText is image/OverlayText: meme-style captions.
 func OverlayText() algorithms.Algorithm {
@@ -137,7 +137,7 @@ func OverlayText() algorithms.Algorithm {
 func runOverlayText(ctx context.Context, in catalog.Value, _ io.Writer) (catalog.Value, error) {
 	switch {
 	case in.Kind == catalog.KindBinary:
-		return catalog.Value{}, catalog.InputErrorf("image bytes alone carry no caption: send %s, with the image as base64", overlayExpected)
+		return catalog.Value{}, catalog.InputErrorf("image bytes alone carry no caption: send %s, with the image as base64 or a data:// reference", overlayExpected)
 	case in.Kind == catalog.KindText && !strings.HasPrefix(strings.TrimSpace(in.Text), "{"),
 		in.Kind == catalog.KindJSON && isJSONString(in.JSON):
 		return catalog.Value{}, catalog.InputErrorf("an image alone carries no caption: send %s", overlayExpected)

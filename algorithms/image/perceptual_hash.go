@@ -29,7 +29,7 @@ var sampleAstronautEdited []byte
 // photos land around 25–40.
 const defaultNearDuplicate = 10
 
-const perceptualHashExpected = `an image, or a JSON object {"image": <base64, data URI or URL>, "other": <a second image to compare with>, "threshold": 10}`
+const perceptualHashExpected = `an image, or a JSON object {"image": ` + imagein.Placeholder + `, "other": <a second image to compare with>, "threshold": 10}`
 
 // ImageHashes are the three 64-bit hashes of one image, as goimagehash
 // writes them: a kind letter, a colon, 16 hex digits.
@@ -130,7 +130,7 @@ func runPerceptualHash(ctx context.Context, in catalog.Value, stdout io.Writer) 
 		}
 	}
 	if opts.Other != nil && strings.TrimSpace(*opts.Other) == "" {
-		return catalog.Value{}, catalog.InputErrorf(`"other" is empty: give a second image (base64, data URI or URL), or leave the field out`)
+		return catalog.Value{}, catalog.InputErrorf(`"other" is empty: give a second image (%s), or leave the field out`, imagein.StringForms)
 	}
 	// Hash what a viewer sees: a phone photo stored sideways and its
 	// upright re-save are the same picture.

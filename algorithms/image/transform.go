@@ -30,7 +30,7 @@ var sampleCoffee []byte
 //go:embed samples/chelsea.jpg
 var sampleChelsea []byte
 
-const transformExpected = `a JSON object {"image": <base64, data URI or URL>, "operations": [{"op": "resize", "width": 256}, …], "format": "png"} or one operation inline: {"image": …, "op": "grayscale"}`
+const transformExpected = `a JSON object {"image": ` + imagein.Placeholder + `, "operations": [{"op": "resize", "width": 256}, …], "format": "png"} or one operation inline: {"image": …, "op": "grayscale"}`
 
 // conversion with disintegration/imaging.
 func Transform() algorithms.Algorithm {

@@ -74,7 +74,7 @@ func Bytes(ctx context.Context, in catalog.Value) ([]byte, error) {
 			return FromString(ctx, s)
 		}
 	}
-	return nil, catalog.InputErrorf("expected an image: raw bytes (application/octet-stream), or a string holding base64, a data URI or an http(s) URL")
+	return nil, catalog.InputErrorf("expected an image: raw bytes (application/octet-stream), or a string holding %s", StringForms)
 }
 
 // FromString reads an image given as a string: a data URI, an http(s) URL, a
@@ -83,7 +83,7 @@ func FromString(ctx context.Context, s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
-		return nil, catalog.InputErrorf("the image is empty: give base64, a data URI or an http(s) URL")
+		return nil, catalog.InputErrorf("the image is empty: give %s", StringForms)
 	case strings.HasPrefix(s, data.Scheme): // before "data:", which it also starts with
 		return FromDataRef(ctx, s)
 	case strings.HasPrefix(s, "data:"):
@@ -110,7 +110,7 @@ func decodeBase64(s string) ([]byte, error) {
 			return b, nil
 		}
 	}
-	return nil, catalog.InputErrorf("the image string is neither base64, a data URI nor an http(s) URL")
+	return nil, catalog.InputErrorf("the image is not valid base64: give %s", StringForms)
 }
 
 // Header is what an image's header says, before any pixel is decoded.

@@ -95,12 +95,12 @@ func TestBadInputGetsASentence(t *testing.T) {
 		words []string
 	}{
 		{"empty bytes", catalog.Bytes(nil), []string{"empty", "PNG"}},
-		{"blank text", catalog.Text("   "), []string{"empty"}},
-		{"not base64", catalog.Text("this is not an image!"), []string{"neither base64, a data URI nor an http(s) URL"}},
-		{"truncated base64", catalog.Text("iVBORw0KGgo*"), []string{"neither base64"}},
+		{"blank text", catalog.Text("   "), []string{"empty", "data:// reference such as data://.my/"}},
+		{"not base64", catalog.Text("this is not an image!"), []string{"not valid base64", "a data URI, an http(s) URL or a data:// reference"}},
+		{"truncated base64", catalog.Text("iVBORw0KGgo*"), []string{"not valid base64"}},
 		{"data URI without base64", catalog.Text("data:image/png,\x89PNG"), []string{"not base64", "data:image/png;base64,"}},
-		{"data URI with broken base64", catalog.Text("data:image/png;base64,%%%"), []string{"neither base64"}},
-		{"JSON object", catalog.JSON(map[string]any{"img": "x"}), []string{"expected an image", "base64"}},
+		{"data URI with broken base64", catalog.Text("data:image/png;base64,%%%"), []string{"not valid base64"}},
+		{"JSON object", catalog.JSON(map[string]any{"img": "x"}), []string{"expected an image", "base64", "data://"}},
 		{"JSON number", catalog.JSON(3.0), []string{"expected an image"}},
 	}
 	for _, c := range cases {

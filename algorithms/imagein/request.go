@@ -90,7 +90,7 @@ var errPrivate = errors.New("private address")
 func Fetch(ctx context.Context, rawURL string) ([]byte, error) {
 	p := CurrentPolicy()
 	if !p.AllowURLs {
-		return nil, catalog.Errorf(catalog.UnsupportedError, "this server does not fetch image URLs: send the image bytes or base64 instead (or start it with --allow-url-fetch)")
+		return nil, catalog.Errorf(catalog.UnsupportedError, "this server does not fetch image URLs: send the image bytes, base64 or a data:// reference instead (or start it with --allow-url-fetch)")
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -47,7 +47,7 @@ func TestRequestForms(t *testing.T) {
 		"number":        {catalog.JSON(2.0), []string{"expected an image; got a JSON number"}},
 		"no image":      {catalog.JSON(map[string]any{"k": 3.0}), []string{`the "image" field is missing or empty; expected an image`}},
 		"unknown field": {catalog.JSON(map[string]any{"image": b64, "colour": "red"}), []string{"colour"}},
-		"not base64":    {catalog.Text("%% not an image %%"), []string{"neither base64"}},
+		"not base64":    {catalog.Text("%% not an image %%"), []string{"not valid base64", "data://"}},
 	}
 	for name, c := range bad {
 		var o opts

@@ -55,7 +55,7 @@ const (
 	maxScaledPixels = 16_000_000
 )
 
-const extractTextExpected = `an image, or a JSON object {"image": <base64, data URI or URL>, "lang": "eng", "psm": 3, "scale": 2}`
+const extractTextExpected = `an image, or a JSON object {"image": ` + imagein.Placeholder + `, "lang": "eng", "psm": 3, "scale": 2}`
 
 // psmNames are the page segmentation modes a caller may choose; 0 (script
 // detection only) and 2 (not implemented by Tesseract) return no text.

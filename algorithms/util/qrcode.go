@@ -39,7 +39,7 @@ const (
 	qrDecodeSide = 1024
 )
 
-const qrExpected = `text to encode, an image to decode, or a JSON object: {"mode": "encode", "text": "…", "size": 256, "level": "M"} or {"mode": "decode", "image": <base64, data URI or URL>}`
+const qrExpected = `text to encode, an image to decode, or a JSON object: {"mode": "encode", "text": "…", "size": 256, "level": "M"} or {"mode": "decode", "image": ` + imagein.Placeholder + `}`
 
 // qrLevels are the error-correction levels: the share of the code that can
 // be damaged and still read, and the most bytes each can hold (version 40).
@@ -183,7 +183,7 @@ func runQRRequest(ctx context.Context, req qrRequest, stdout io.Writer) (catalog
 			return catalog.Value{}, catalog.InputErrorf(`decoding takes only "image"; "text", "size", "level", "border" and the colours are for "mode": "encode"`)
 		}
 		if req.Image == nil || strings.TrimSpace(*req.Image) == "" {
-			return catalog.Value{}, catalog.InputErrorf(`"mode": "decode" needs "image": base64, a data URI or an http(s) URL`)
+			return catalog.Value{}, catalog.InputErrorf(`"mode": "decode" needs "image": %s`, imagein.StringForms)
 		}
 		data, err := imagein.FromString(ctx, *req.Image)
 		if err != nil {
