@@ -55,6 +55,7 @@ func TestSameOutputInProcessAndOverHTTP(t *testing.T) {
 	for _, args := range [][]string{
 		{"ls", "--json"},
 		{"ls", "sent", "--json"},
+		{"ls", "sent", "--json", "--full"},
 		{"ls"},
 		{"call", "nlp/SentimentAnalysis", "-t", "what a great day"},
 		{"call", "nlp/SentimentAnalysis", "-j", `["good", "bad"]`},

@@ -5,7 +5,6 @@ package ls
 import (
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -15,7 +14,6 @@ import (
 	"pipette/client"
 	"pipette/internal/cli/command"
 	"pipette/internal/cli/iostreams"
-	"pipette/internal/cli/result"
 )
 
 // Options are what `ls` was asked.
@@ -29,6 +27,7 @@ type Options struct {
 	From  string // --from: one source's entries
 	Sort  string // --sort: "" (best match, else catalog order), name, size, context, params
 	JSON  bool   // --json
+	Full  bool   // --full: with --json, the whole algorithm objects
 }
 
 // Sorts are what --sort takes.
@@ -42,11 +41,19 @@ func NewCmd(f *command.Factory, runF func(context.Context, *Options) error) *cob
 		Use:   "ls [QUERY]",
 		Short: "List and search the catalog",
 		Long: `List the catalog, or the algorithms that fuzzy-match QUERY (on the reference,
-tagline and tags), best match first.`,
+tagline and tags), best match first.
+
+--json prints each as a summary in the shape of the API's algorithm object
+(name, owner, details.label and tagline, settings, version_info.semantic_version,
+tags, input_kind, output_kind, versions, source, model, self_link) and the names
+of its samples (sample_names). --full adds what makes the catalog large: the
+docs (details.summary), release notes, sample output, the input and output
+schemas and the samples' inputs (images among them).`,
 		Example: `  pipette ls
   pipette ls sent
   pipette ls --tag image
   pipette ls --json | jq -r '.[].name'
+  pipette ls sentiment --json --full | jq '.[0].samples'
   pipette --source ollama ls --kind chat --sort size
   pipette --source hf ls llama --from hf`,
 		Args: cobra.ArbitraryArgs,
@@ -65,11 +72,15 @@ tagline and tags), best match first.`,
 	cmd.Flags().StringVar(&opts.Kind, "kind", "", "only models of this KIND: chat, completion, embedding, tensor, or algorithm (the rest)")
 	cmd.Flags().StringVar(&opts.From, "from", "", "only what the source NAME has (builtin, or a source's name)")
 	cmd.Flags().StringVar(&opts.Sort, "sort", "", "order by name, size, context or params (largest first) instead of best match")
-	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print the algorithm objects of the API as a JSON array")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print each algorithm's summary (the API's algorithm object without docs, schemas and samples) as a JSON array")
+	cmd.Flags().BoolVar(&opts.Full, "full", false, "with --json: the whole algorithm objects of the API, docs, schemas and sample inputs included")
 	return cmd
 }
 
 func (o *Options) check() error {
+	if o.Full && !o.JSON {
+		return command.UsageErrorf("--full is for --json: add --json")
+	}
 	if o.Sort != "" && !slices.Contains(Sorts, o.Sort) {
 		return command.UsageErrorf("--sort %q: sort by %s", o.Sort, strings.Join(Sorts, ", "))
 	}
@@ -97,7 +108,7 @@ func Run(ctx context.Context, opts *Options) error {
 	matches := ix.Search(opts.Query) // an empty query keeps catalog order
 	sortMatches(ix, matches, opts.Sort)
 	if opts.JSON {
-		return printJSON(opts.IO.Out, ix, matches)
+		return printJSON(opts.IO.Out, ix, matches, opts.Full)
 	}
 	if len(matches) == 0 {
 		fmt.Fprintln(opts.IO.ErrOut, noMatchSentence(opts.Query, opts.Tag, ix.Len()))
@@ -120,26 +131,6 @@ func noMatchSentence(query, tag string, inTag int) string {
 		return fmt.Sprintf("no algorithm matches %q: try a shorter query, or `pipette ls` for everything", query)
 	}
 	return "the catalog is empty"
-}
-
-// printJSON prints the API's algorithm objects, so `ls --json` reads the
-// same whether the catalog is in-process or behind a server.
-func printJSON(w io.Writer, ix *catalog.Index, matches []catalog.Match) error {
-	objs := make([]client.AlgorithmJSON, 0, len(matches))
-	for _, m := range matches {
-		e := ix.Entry(m.Index)
-		a, err := client.EntryToJSON(e, e.Ref.URI())
-		if err != nil {
-			return err
-		}
-		objs = append(objs, a)
-	}
-	b, err := result.PrettyJSON(objs)
-	if err != nil {
-		return fmt.Errorf("encode the catalog: %w", err)
-	}
-	_, err = w.Write(b)
-	return err
 }
 
 // Kinds is "text→json": what an algorithm takes and gives ("any" when it

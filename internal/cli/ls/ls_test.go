@@ -97,6 +97,43 @@ func TestLsTagAndJSON(t *testing.T) {
 	}
 }
 
+// TestLsJSONIsASummary: `ls --json` stays small (it printed ~1 MB, every
+// sample's input image in it): each algorithm's summary, with the names of
+// its samples; --full prints the whole algorithm objects, samples included.
+func TestLsJSONIsASummary(t *testing.T) {
+	t.Parallel()
+	h := clitest.New(t, root).UseCatalog(builtin.Registry())
+	entries, _ := builtin.Registry().List(context.Background())
+	summary, full := h.Run("", "ls", "--json"), h.Run("", "ls", "--json", "--full")
+	var sums, fulls []map[string]any
+	if err := json.Unmarshal([]byte(summary.Stdout), &sums); err != nil || len(sums) != len(entries) {
+		t.Fatalf("ls --json: %d objects for %d algorithms (%v) %s", len(sums), len(entries), err, summary.Stderr)
+	}
+	if err := json.Unmarshal([]byte(full.Stdout), &fulls); err != nil || len(fulls) != len(entries) {
+		t.Fatalf("ls --json --full: %d objects for %d algorithms (%v) %s", len(fulls), len(entries), err, full.Stderr)
+	}
+	if n := len(summary.Stdout); n > 64<<10 || n*10 > len(full.Stdout) {
+		t.Errorf("ls --json prints %d bytes (--full %d): want a summary under 64 KiB", n, len(full.Stdout))
+	}
+	for i, s := range sums {
+		f := fulls[i]
+		if s["name"] != f["name"] || s["owner"] != f["owner"] || s["input_kind"] != f["input_kind"] ||
+			s["details"].(map[string]any)["tagline"] != f["details"].(map[string]any)["tagline"] ||
+			s["version_info"].(map[string]any)["semantic_version"] != f["version_info"].(map[string]any)["semantic_version"] {
+			t.Errorf("the summary of %v differs from its whole object:\n%v", f["name"], s)
+		}
+		if _, ok := s["samples"]; ok || s["input_schema"] != nil || s["details"].(map[string]any)["summary"] != nil {
+			t.Errorf("the summary of %v carries samples, schemas or docs", s["name"])
+		}
+		if names, samples := s["sample_names"].([]any), f["samples"].([]any); len(names) != len(samples) || len(samples) > 0 && names[0] != samples[0].(map[string]any)["name"] {
+			t.Errorf("%v: sample_names %v for samples %d", s["name"], names, len(samples))
+		}
+	}
+	if r := h.Run("", "ls", "--full"); r.Code != 2 || !strings.Contains(r.Stderr, "--full is for --json") {
+		t.Errorf("ls --full without --json: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+}
+
 func TestLsTerminalFitsTheWidth(t *testing.T) {
 	t.Parallel()
 	for _, profile := range []colorprofile.Profile{colorprofile.Ascii, colorprofile.TrueColor} {
@@ -135,6 +172,7 @@ func TestLsFlags(t *testing.T) {
 		{nil, ls.Options{}},
 		{[]string{"sent", "analysis"}, ls.Options{Query: "sent analysis"}},
 		{[]string{"--tag", "image", "--json"}, ls.Options{Tag: "image", JSON: true}},
+		{[]string{"--json", "--full"}, ls.Options{JSON: true, Full: true}},
 	} {
 		f, _, _ := clitest.New(t, root).Factory(strings.NewReader(""))
 		var got *ls.Options
@@ -143,7 +181,7 @@ func TestLsFlags(t *testing.T) {
 		if err := cmd.Execute(); err != nil {
 			t.Fatalf("%v: %v", tc.args, err)
 		}
-		if got.Query != tc.want.Query || got.Tag != tc.want.Tag || got.JSON != tc.want.JSON {
+		if got.Query != tc.want.Query || got.Tag != tc.want.Tag || got.JSON != tc.want.JSON || got.Full != tc.want.Full {
 			t.Errorf("%v: options %+v, want %+v", tc.args, *got, tc.want)
 		}
 	}
