@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -935,5 +936,39 @@ func TestImageSentencesNameDataReferences(t *testing.T) {
 	}
 	if asked < 22 {
 		t.Errorf("only %d sentences asked for an image; want two from each of the 11 image algorithms", asked)
+	}
+}
+
+// TestDocsCountTheBuiltInModels: a doc that says how many models are built
+// in ("22 models · builtin", "the 22 built-in models") says the registry's
+// count; a model added without the docs following fails here.
+func TestDocsCountTheBuiltInModels(t *testing.T) {
+	t.Parallel()
+	entries, err := builtin.Registry().List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := regexp.MustCompile(`\b(\d+) (?:built-in )?(?:models|algorithms)\b`)
+	docs, _ := filepath.Glob("../../*.md")
+	more, _ := filepath.Glob("../../docs/*.md")
+	docs = append(docs, more...)
+	if len(docs) < 3 {
+		t.Fatalf("found %d docs in the repository's root and docs/", len(docs))
+	}
+	for _, path := range docs {
+		text, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(text), "\n") {
+			if !strings.Contains(line, "builtin") && !strings.Contains(line, "built-in") {
+				continue
+			}
+			for _, m := range count.FindAllStringSubmatch(line, -1) {
+				if m[1] != fmt.Sprint(len(entries)) {
+					t.Errorf("%s:%d says %q; the built-in catalog has %d", path, i+1, m[0], len(entries))
+				}
+			}
+		}
 	}
 }
