@@ -75,11 +75,11 @@ func FaceDetection() algorithms.Algorithm {
 			OutputKind: catalog.KindJSON,
 			InputSchema: json.RawMessage(`{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "An image (raw bytes, or a string holding base64, a data URI or an http(s) URL), or an object with the image and options.",
+  "description": "An image (raw bytes, or a string holding ` + imagein.StringForms + `), or an object with the image and options.",
   "oneOf": [
     {"type": "string", "minLength": 1},
     {"type": "object", "required": ["image"], "additionalProperties": false, "properties": {
-      "image": {"type": "string", "minLength": 1, "description": "base64, a data URI or an http(s) URL"},
+      "image": {"type": "string", "minLength": 1, "description": "` + imagein.StringForms + `"},
       "min_score": {"type": "number", "minimum": 0, "exclusiveMaximum": 1, "default": 0.5, "description": "keep faces scoring above this"},
       "input_size": {"type": "integer", "minimum": 224, "maximum": 608, "multipleOf": 32, "default": 416, "description": "network resolution: larger finds smaller faces, smaller is faster"}
     }}

@@ -79,11 +79,11 @@ func FaceExpression() algorithms.Algorithm {
 			OutputKind: catalog.KindJSON,
 			InputSchema: json.RawMessage(`{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "An image (raw bytes, or a string holding base64, a data URI or an http(s) URL), or an object with the image, detector options and optionally the faces to read.",
+  "description": "An image (raw bytes, or a string holding ` + imagein.StringForms + `), or an object with the image, detector options and optionally the faces to read.",
   "oneOf": [
     {"type": "string", "minLength": 1},
     {"type": "object", "required": ["image"], "additionalProperties": false, "properties": {
-      "image": {"type": "string", "minLength": 1, "description": "base64, a data URI or an http(s) URL"},
+      "image": {"type": "string", "minLength": 1, "description": "` + imagein.StringForms + `"},
       "faces": {"type": ["array", "object", "null"], "maxItems": 64, "description": "faces to read instead of detecting them: cv/FaceDetection's faces (or its whole result); other fields are ignored",
         "items": {"type": "object", "required": ["box"], "properties": {
           "box": {"type": "object", "required": ["x", "y", "width", "height"], "properties": {

@@ -1,13 +1,15 @@
 package cv
 
+import "pipette/algorithms/imagein"
+
 // cv/ObjectDetection's input and output, as JSON Schema.
 const objectDetectionInputSchema = `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "An image (raw bytes, or a string holding base64, a data URI or an http(s) URL), or an object with the image and options.",
+  "description": "An image (raw bytes, or a string holding ` + imagein.StringForms + `), or an object with the image and options.",
   "oneOf": [
     {"type": "string", "minLength": 1},
     {"type": "object", "required": ["image"], "additionalProperties": false, "properties": {
-      "image": {"type": "string", "minLength": 1, "description": "base64, a data URI or an http(s) URL"},
+      "image": {"type": "string", "minLength": 1, "description": "` + imagein.StringForms + `"},
       "min_score": {"type": "number", "minimum": 0, "exclusiveMaximum": 1, "default": 0.25, "description": "keep objects scoring above this"},
       "max_results": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20, "description": "at most this many objects, best first"},
       "classes": {"type": "array", "minItems": 1, "maxItems": 80, "description": "keep only these classes: COCO labels (\"cat\") or class ids (0-79)",

@@ -68,9 +68,9 @@ func DominantColors() algorithms.Algorithm {
 			OutputKind: catalog.KindJSON,
 			InputSchema: json.RawMessage(`{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "An image (raw bytes, base64, a data URI or an http(s) URL), or an object with options.",
+  "description": "An image (raw bytes, ` + imagein.StringForms + `), or an object with options.",
   "oneOf": [
-    {"type": "string", "description": "base64, a data URI or a URL"},
+    {"type": "string", "description": "` + imagein.StringForms + `"},
     {"type": "object", "required": ["image"], "additionalProperties": false, "properties": {
       "image": {"type": "string"},
       "k": {"type": "integer", "minimum": 1, "maximum": 16, "default": 5, "description": "how many colours"}

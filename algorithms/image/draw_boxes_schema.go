@@ -1,5 +1,7 @@
 package image
 
+import "pipette/algorithms/imagein"
+
 // image/DrawBoxes' input, as JSON Schema.
 const drawBoxesInputSchema = `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -8,7 +10,7 @@ const drawBoxesInputSchema = `{
   "additionalProperties": false,
   "description": "The image and the boxes to draw: in \"boxes\", or as the \"objects\" or \"faces\" of a detector's result merged into the request.",
   "properties": {
-    "image": {"type": "string", "description": "the image: base64, a data URI, or an http(s) URL when the server allows fetching"},
+    "image": {"type": "string", "description": "the image: ` + imagein.StringForms + ` (a URL when the server fetches them)"},
     "boxes": {
       "description": "a list of boxes, or cv/ObjectDetection's or cv/FaceDetection's whole result",
       "oneOf": [

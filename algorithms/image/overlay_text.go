@@ -92,7 +92,7 @@ func OverlayText() algorithms.Algorithm {
   "required": ["image", "text"],
   "additionalProperties": false,
   "properties": {
-    "image": {"type": "string", "description": "the image: base64, a data URI, or an http(s) URL when the server allows fetching"},
+    "image": {"type": "string", "description": "the image: ` + imagein.StringForms + ` (a URL when the server fetches them)"},
     "text": {"type": "string", "minLength": 1, "maxLength": 2000, "description": "the caption; a newline forces a line break"},
     "position": {"enum": ["auto", "top", "bottom"], "default": "auto", "description": "auto: top or bottom, whichever overlaps the avoid boxes less (bottom on a tie)"},
     "uppercase": {"type": "boolean", "default": false, "description": "write the caption in capitals, the classic meme style"},

@@ -75,9 +75,9 @@ func PerceptualHash() algorithms.Algorithm {
 			OutputKind: catalog.KindJSON,
 			InputSchema: json.RawMessage(`{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "description": "An image (raw bytes, base64, a data URI or an http(s) URL), or an object.",
+  "description": "An image (raw bytes, ` + imagein.StringForms + `), or an object.",
   "oneOf": [
-    {"type": "string", "description": "base64, a data URI or a URL"},
+    {"type": "string", "description": "` + imagein.StringForms + `"},
     {"type": "object", "required": ["image"], "additionalProperties": false, "properties": {
       "image": {"type": "string"},
       "other": {"type": "string", "description": "a second image to compare with, in the same forms"},

@@ -52,7 +52,7 @@ func Transform() algorithms.Algorithm {
   "type": "object",
   "required": ["image"],
   "properties": {
-    "image": {"type": "string", "description": "base64, a data URI, or an http(s) URL when the server allows it"},
+    "image": {"type": "string", "description": "` + imagein.StringForms + ` (a URL when the server fetches them)"},
     "operations": {"type": "array", "minItems": 1, "maxItems": 32, "items": {"$ref": "#/$defs/op"}},
     "op": {"type": "string", "description": "one operation inline, its parameters beside it (instead of operations)"},
     "format": {"enum": ["png", "jpeg", "jpg", "gif"], "description": "default: the input's format when it is one of these, else png"},

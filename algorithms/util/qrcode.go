@@ -110,7 +110,7 @@ func QRCode() algorithms.Algorithm {
     }},
     {"type": "object", "required": ["image"], "additionalProperties": false, "properties": {
       "mode": {"const": "decode"},
-      "image": {"type": "string", "description": "base64, a data URI or an http(s) URL"}
+      "image": {"type": "string", "description": "` + imagein.StringForms + `"}
     }}
   ]
 }`),
