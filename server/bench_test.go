@@ -2,7 +2,6 @@ package server
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,7 +18,9 @@ func BenchmarkHandlerCall(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			reg := testRegistry(nil)
-			s := New(Config{Source: reg, Runner: reg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			// The logger serve uses, batching its lines to nowhere.
+			logger, _ := NewLogger(io.Discard)
+			s := New(Config{Source: reg, Runner: reg, Logger: logger})
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {

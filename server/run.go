@@ -86,32 +86,55 @@ func (s *Server) runGuarded(ctx context.Context, j job) (out catalog.Output, err
 // algorithm returns, only gives the slot back (the outcome it returns then
 // says it was logged).
 func (s *Server) runHere(ctx context.Context, w http.ResponseWriter, r *http.Request, oc callOutcome, opt callOptions, j job, start time.Time) callOutcome {
-	var (
-		mu       sync.Mutex
-		answered bool // by the handler, or by the watchdog
-	)
-	stop := context.AfterFunc(ctx, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if answered {
-			return
-		}
-		answered = true
-		late := s.answer(w, r, oc, opt, catalog.Output{}, ctx.Err(), start)
-		_ = http.NewResponseController(w).Flush() // the answer has its length: it is whole
-		s.record(r.Context(), late, j.id, time.Since(start))
-	})
+	// One allocation holds what the watchdog needs (a closure would move
+	// each of these to the heap on its own).
+	d := &watchdog{s: s, ctx: ctx, w: w, r: r, oc: oc, opt: opt, id: j.id, start: start}
+	stop := context.AfterFunc(ctx, d.fire)
 	out, err := s.runGuarded(ctx, j)
-	mu.Lock()
-	late := answered
-	answered = true
-	mu.Unlock()
+	late := d.claim()
 	stop()
 	if late {
 		oc.logged = true
 		return oc
 	}
 	return s.answer(w, r, oc, opt, out, err, start)
+}
+
+// watchdog answers and logs a call whose context ended before its
+// algorithm returned (runHere).
+type watchdog struct {
+	s        *Server
+	ctx      context.Context
+	w        http.ResponseWriter
+	r        *http.Request
+	oc       callOutcome
+	opt      callOptions
+	id       string
+	start    time.Time
+	mu       sync.Mutex
+	answered bool // by the handler, or by the watchdog
+}
+
+// claim marks the call as answered and reports whether the watchdog had
+// answered it already.
+func (d *watchdog) claim() (late bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	late = d.answered
+	d.answered = true
+	return late
+}
+
+func (d *watchdog) fire() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.answered {
+		return
+	}
+	d.answered = true
+	late := d.s.answer(d.w, d.r, d.oc, d.opt, catalog.Output{}, d.ctx.Err(), d.start)
+	_ = http.NewResponseController(d.w).Flush() // the answer has its length: it is whole
+	d.s.record(d.r.Context(), late, d.id, time.Since(d.start))
 }
 
 // crashed logs a panic of the call j with its stack and returns the error its
@@ -209,10 +232,14 @@ func (s *Server) record(ctx context.Context, oc callOutcome, id string, d time.D
 	if oc.queued >= time.Millisecond {
 		attrs = append(attrs, slog.Duration("queued", oc.queued))
 	}
+	now := time.Now()
+	if fh, ok := h.(flushOnWarn); ok && fh.writeInfo(now, "call", attrs) {
+		return
+	}
 	// The record is handed to the handler directly: Logger.LogAttrs would
 	// also walk the stack for the caller's position, which the log never
 	// shows (about a tenth of the line's cost).
-	r := slog.NewRecord(time.Now(), slog.LevelInfo, "call", 0)
+	r := slog.NewRecord(now, slog.LevelInfo, "call", 0)
 	r.AddAttrs(attrs...)
 	_ = h.Handle(ctx, r)
 }
