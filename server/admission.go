@@ -47,7 +47,23 @@ type Limits struct {
 	// wants.
 	MaxRunningPerClient int
 	MaxQueuePerClient   int
+	// MaxLight is how many calls may pass admission in the light lane at
+	// once, past the other limits: a call of a light algorithm (one that
+	// runs here, whose recent runs all took less than LightRun, and none of
+	// whose calls in the lane has been running that long) with a body of
+	// at most LightBody, that would otherwise wait for a slot. Such a call
+	// is over before a waiter could be woken for it: parking it cost more
+	// than running it. Default 8 per MaxRunning.
+	MaxLight int
 }
+
+// LightRun and LightBody bound what a call in the light lane may be: its
+// algorithm's recent runs all took less than LightRun, and its body is
+// LightBody or smaller.
+const (
+	LightRun  = time.Millisecond
+	LightBody = 64 << 10
+)
 
 // HeavyRun is the average run time from which an algorithm running on this
 // machine counts as heavy: its calls then share Limits.MaxHeavy.
@@ -90,6 +106,9 @@ func (l Limits) withDefaults() Limits {
 		l.MaxQueuePerClient = max(1, l.MaxQueue/4)
 	}
 	l.MaxQueuePerClient = min(l.MaxQueuePerClient, l.MaxQueue)
+	if l.MaxLight <= 0 {
+		l.MaxLight = 8 * l.MaxRunning
+	}
 	return l
 }
 
@@ -105,6 +124,7 @@ type admission struct {
 	mu       sync.Mutex
 	running  int
 	heavy    int       // calls of heavy algorithms among the running
+	light    int       // calls in the light lane (not among the running)
 	waiting  list.List // of *waiter, oldest first
 	algos    map[string]*algoState
 	clients  map[string]*clientState // only those with calls running or waiting
@@ -119,14 +139,29 @@ type admission struct {
 type algoState struct {
 	label            string
 	running, waiting int
-	local            bool    // runs on this machine (not a remote source's model)
-	avgRun           float64 // seconds, moving average of its run times
-	runs             int     // run times averaged so far (up to a few)
+	local            bool      // runs on this machine (not a remote source's model)
+	avgRun           float64   // seconds, moving average of its run times
+	runs             int       // run times averaged so far (up to a few)
+	peakRun          float64   // seconds, the longest recent run (decays by 1% a run)
+	lane             list.List // of *ticket: its calls in the light lane, oldest first
 }
 
 // isHeavy reports whether calls of the algorithm take this machine's CPU
 // for long: it runs here and took HeavyRun or more on average.
 func (st *algoState) isHeavy() bool { return st.local && st.avgRun >= HeavyRun.Seconds() }
+
+// isLight reports whether a call of the algorithm may take the light lane
+// now: it runs here, a few runs are known and none took LightRun or more
+// lately, and none of its calls in the lane has been running that long
+// (a call whose run is long, whatever its average, closes the lane to its
+// algorithm at once rather than when it ends).
+func (st *algoState) isLight(now time.Time) bool {
+	if !st.local || st.runs < 3 || st.peakRun >= LightRun.Seconds() {
+		return false
+	}
+	oldest := st.lane.Front()
+	return oldest == nil || now.Sub(oldest.Value.(*ticket).start) < LightRun
+}
 
 // clientState is one client's share; it is dropped when the client has
 // nothing running or waiting, so the map stays as small as the load.
@@ -140,6 +175,7 @@ type callKey struct {
 	algo   string // the metric label: owner/name or unknownAlgorithm
 	local  bool   // the algorithm runs on this machine
 	client string // the API key's or the address's name; "" when unknown
+	small  bool   // the call's body is LightBody or smaller
 }
 
 type waiter struct {
@@ -178,6 +214,7 @@ type ticket struct {
 	algo   *algoState
 	client string
 	heavy  bool
+	lane   *list.Element // in algo.lane, for a call in the light lane
 	start  time.Time
 	once   sync.Once
 }
@@ -221,6 +258,16 @@ func (a *admission) acquireFor(ctx context.Context, k callKey, wait time.Duratio
 		heavy := a.admit(st, cl)
 		a.mu.Unlock()
 		return &ticket{a: a, algo: st, client: k.client, heavy: heavy, start: time.Now()}, nil
+	}
+	if k.small && a.light < a.lim.MaxLight {
+		if now := time.Now(); st.isLight(now) {
+			a.light++
+			t := &ticket{a: a, algo: st, start: now}
+			t.lane = st.lane.PushBack(t)
+			a.forget(k.client, cl)
+			a.mu.Unlock()
+			return t, nil
+		}
 	}
 	reason := ""
 	switch {
@@ -343,21 +390,30 @@ func (a *admission) leave(w *waiter) bool {
 func (a *admission) release(t *ticket, ran time.Duration) {
 	a.mu.Lock()
 	st := t.algo
-	a.running--
-	st.running--
-	if t.heavy {
-		a.heavy--
-	}
-	if cl := a.clients[t.client]; cl != nil {
-		cl.running--
-		a.forget(t.client, cl)
+	if t.lane != nil {
+		// A call in the light lane held no slot: nothing to hand on.
+		st.lane.Remove(t.lane)
+		a.light--
+	} else {
+		a.running--
+		st.running--
+		if t.heavy {
+			a.heavy--
+		}
+		if cl := a.clients[t.client]; cl != nil {
+			cl.running--
+			a.forget(t.client, cl)
+		}
 	}
 	a.avgRun = 0.9*a.avgRun + 0.1*ran.Seconds()
 	// The first runs set the average quickly; later ones move it slowly.
 	st.runs = min(st.runs+1, 10)
 	st.avgRun += (ran.Seconds() - st.avgRun) / float64(st.runs)
-	a.dispatch()
-	quiet := a.running == 0
+	st.peakRun = max(ran.Seconds(), 0.99*st.peakRun)
+	if t.lane == nil {
+		a.dispatch()
+	}
+	quiet := a.running == 0 && a.light == 0
 	a.mu.Unlock()
 	if quiet && a.quiet != nil {
 		a.quiet()
@@ -368,7 +424,7 @@ func (a *admission) release(t *ticket, ran time.Duration) {
 func (a *admission) idle() bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.running == 0 && a.waiting.Len() == 0
+	return a.running == 0 && a.light == 0 && a.waiting.Len() == 0
 }
 
 // dispatch admits waiters while slots are free. Each free slot goes to the
@@ -502,7 +558,7 @@ func (a *admission) stats() (busy int, out []admissionStats) {
 	defer a.mu.Unlock()
 	out = make([]admissionStats, 0, len(a.algos))
 	for _, st := range a.algos {
-		out = append(out, admissionStats{st.label, st.running, st.waiting})
+		out = append(out, admissionStats{st.label, st.running + st.lane.Len(), st.waiting})
 	}
 	return a.running, out
 }

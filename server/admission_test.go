@@ -50,14 +50,14 @@ func TestLimitsDefaults(t *testing.T) {
 		in, want Limits
 	}{
 		{Limits{}, Limits{MaxRunning: 4 * cores, MaxRunningPerAlgo: cores, MaxQueue: queue, MaxQueuePerAlgo: queue / 2, QueueWait: DefaultQueueWait,
-			MaxHeavy: heavy, MaxRunningPerClient: 3 * cores, MaxQueuePerClient: queue / 4}},
+			MaxHeavy: heavy, MaxRunningPerClient: 3 * cores, MaxQueuePerClient: queue / 4, MaxLight: 32 * cores}},
 		{Limits{MaxRunning: 1}, Limits{MaxRunning: 1, MaxRunningPerAlgo: 1, MaxQueue: queue, MaxQueuePerAlgo: queue / 2, QueueWait: DefaultQueueWait,
-			MaxHeavy: 1, MaxRunningPerClient: 1, MaxQueuePerClient: queue / 4}},
-		{Limits{MaxRunning: 3, MaxRunningPerAlgo: 9, MaxQueue: 1, MaxQueuePerAlgo: 5, QueueWait: time.Second, MaxHeavy: 7, MaxRunningPerClient: 4, MaxQueuePerClient: 2},
-			Limits{MaxRunning: 3, MaxRunningPerAlgo: 3, MaxQueue: 1, MaxQueuePerAlgo: 1, QueueWait: time.Second, MaxHeavy: 3, MaxRunningPerClient: 3, MaxQueuePerClient: 1}},
-		{Limits{MaxRunning: -1, MaxRunningPerAlgo: -1, MaxQueue: -1, MaxQueuePerAlgo: -1, QueueWait: -1, MaxHeavy: -1, MaxRunningPerClient: -1, MaxQueuePerClient: -1},
+			MaxHeavy: 1, MaxRunningPerClient: 1, MaxQueuePerClient: queue / 4, MaxLight: 8}},
+		{Limits{MaxRunning: 3, MaxRunningPerAlgo: 9, MaxQueue: 1, MaxQueuePerAlgo: 5, QueueWait: time.Second, MaxHeavy: 7, MaxRunningPerClient: 4, MaxQueuePerClient: 2, MaxLight: 2},
+			Limits{MaxRunning: 3, MaxRunningPerAlgo: 3, MaxQueue: 1, MaxQueuePerAlgo: 1, QueueWait: time.Second, MaxHeavy: 3, MaxRunningPerClient: 3, MaxQueuePerClient: 1, MaxLight: 2}},
+		{Limits{MaxRunning: -1, MaxRunningPerAlgo: -1, MaxQueue: -1, MaxQueuePerAlgo: -1, QueueWait: -1, MaxHeavy: -1, MaxRunningPerClient: -1, MaxQueuePerClient: -1, MaxLight: -1},
 			Limits{MaxRunning: 4 * cores, MaxRunningPerAlgo: cores, MaxQueue: queue, MaxQueuePerAlgo: queue / 2, QueueWait: DefaultQueueWait,
-				MaxHeavy: heavy, MaxRunningPerClient: 3 * cores, MaxQueuePerClient: queue / 4}},
+				MaxHeavy: heavy, MaxRunningPerClient: 3 * cores, MaxQueuePerClient: queue / 4, MaxLight: 32 * cores}},
 	}
 	for _, tc := range tests {
 		if got := tc.in.withDefaults(); got != tc.want {
@@ -597,4 +597,63 @@ func TestAdmissionClientAloneUsesTheWholeQueue(t *testing.T) {
 		t.Fatalf("a second call was answered while six waited: %v", err)
 	case <-time.After(100 * time.Millisecond):
 	}
+}
+
+// A call of a light algorithm with a small body that would wait for a slot
+// passes in the light lane instead, up to MaxLight at once; a large body,
+// an algorithm that runs elsewhere, one whose recent run was long, or one
+// with a call in the lane running for LightRun or more waits as before.
+func TestAdmissionLightLane(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a := newAdmission(Limits{MaxRunning: 1, MaxLight: 2, QueueWait: time.Minute}, &countingRejections{})
+	light, remote := callKey{algo: "light", local: true, small: true}, callKey{algo: "remote", small: true}
+	slow := callKey{algo: "slow", local: true, small: true}
+	for _, k := range []callKey{light, light, light, remote, remote, remote, slow, slow} { // runs of under LightRun
+		tk, err := a.acquireFor(ctx, k, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk.release()
+	}
+	tk, err := a.acquireFor(ctx, slow, time.Minute) // then one of LightRun or more
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(LightRun + time.Millisecond)
+	tk.release()
+
+	holder, err := a.acquireFor(ctx, callKey{algo: "other"}, time.Minute) // takes the only slot
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := light
+	big.small = false
+	for _, k := range []callKey{big, remote, slow} {
+		if _, ok := admittedWithin(ctx, a, k, 50*time.Millisecond); ok {
+			t.Errorf("%+v passed in the light lane", k)
+		}
+	}
+	first, ok := admittedWithin(ctx, a, light, time.Second)
+	if !ok {
+		t.Fatal("a small call of a light algorithm waited for a slot")
+	}
+	second, ok := admittedWithin(ctx, a, light, time.Second)
+	if !ok {
+		t.Fatal("a second light call waited with MaxLight 2")
+	}
+	if _, ok := admittedWithin(ctx, a, light, 50*time.Millisecond); ok {
+		t.Error("a third light call passed with MaxLight 2")
+	}
+	second.release()
+	time.Sleep(LightRun + time.Millisecond) // first is still running: the lane closes to its algorithm
+	if _, ok := admittedWithin(ctx, a, light, 50*time.Millisecond); ok {
+		t.Error("a light call passed while one in the lane had run for LightRun")
+	}
+	first.release()
+	if busy, stats := a.stats(); busy != 1 || len(stats) == 0 {
+		t.Errorf("stats: %d busy, %+v", busy, stats)
+	}
+	holder.release() // the waiters take the slot in turn; the test ends with ctx
 }

@@ -189,7 +189,7 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 			}
 		}
 	}
-	k := callKey{client: s.clientOf(r)}
+	k := callKey{client: s.clientOf(r), small: len(body.data) <= LightBody}
 	k.algo, k.local = s.catalog.lookup(r.Context(), ref.Path())
 	oc.label = k.algo
 	waitStart := time.Now()
