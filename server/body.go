@@ -56,10 +56,7 @@ func (b *body) take(n int64) bool {
 // body budget until the returned body is released.
 func (s *Server) readInput(w http.ResponseWriter, r *http.Request) (catalog.Value, *body, *catalog.Error) {
 	if r.ContentLength > s.maxBody {
-		// Tell the client not to reuse a connection that still carries the
-		// unread body.
-		w.Header().Set("Connection", "close")
-		return catalog.Value{}, nil, s.tooLarge()
+		return catalog.Value{}, nil, s.tooLarge(w)
 	}
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := parseContentType(ct)
@@ -144,7 +141,7 @@ func (s *Server) readChunked(w http.ResponseWriter, src io.Reader, dl *bodyDeadl
 			// byte that tells an oversized body).
 			room := int(min(bodyChunk, s.maxBody+1-int64(end)))
 			if room <= 0 {
-				return s.tooLarge()
+				return s.tooLarge(w)
 			}
 			if !b.take(int64(room)) {
 				return s.busyBodies()
@@ -180,7 +177,7 @@ func (s *Server) bodyError(w http.ResponseWriter, err error) *catalog.Error {
 	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &mbe):
-		return s.tooLarge()
+		return s.tooLarge(w)
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		w.Header().Set("Connection", "close")
 		return &catalog.Error{Type: catalog.InputError, Status: http.StatusRequestTimeout,
@@ -196,7 +193,11 @@ func (s *Server) busyBodies() *catalog.Error {
 		Message: fmt.Sprintf("the server is overloaded: it holds %s of request bodies, the most it may; retry in a few seconds", human.Bytes(s.bodyBudget))}
 }
 
-func (s *Server) tooLarge() *catalog.Error {
+// tooLarge refuses a body over the limit and closes the connection after
+// the answer: the rest of the body is never read (net/http would otherwise
+// read up to 256 KiB more of it, hoping to reuse the connection).
+func (s *Server) tooLarge(w http.ResponseWriter) *catalog.Error {
+	w.Header().Set("Connection", "close")
 	return &catalog.Error{Type: catalog.TooLargeError, Status: http.StatusRequestEntityTooLarge,
 		Message: fmt.Sprintf("the request body is larger than this server's limit of %s: send less, or raise the server's limit", human.Bytes(s.maxBody))}
 }
