@@ -66,8 +66,13 @@ const (
 )
 
 // HeavyRun is the average run time from which an algorithm running on this
-// machine counts as heavy: its calls then share Limits.MaxHeavy.
-const HeavyRun = 10 * time.Millisecond
+// machine counts as heavy: its calls then share Limits.MaxHeavy. It is
+// short because a few milliseconds of work can take every core: the image
+// library splits each operation over GOMAXPROCS goroutines, so two 8 ms
+// resizes at once kept both cores and the run queues full, and a light
+// call waited up to 75 ms for a core (bench/soak's void bursts, at 10 ms
+// here); one at a time, it waited under 10 ms.
+const HeavyRun = 2 * time.Millisecond
 
 // DefaultQueueWait is how long a call waits for a slot when Limits.QueueWait is 0.
 const DefaultQueueWait = 10 * time.Second
