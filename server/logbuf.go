@@ -104,8 +104,8 @@ func (h flushOnWarn) writeInfo(t time.Time, msg string, attrs []slog.Attr) bool 
 			return false
 		}
 	}
-	b := h.b.startLine()
-	b = append(b, "time="...)
+	var buf [320]byte // on the stack: a longer line grows onto the heap
+	b := append(buf[:0], "time="...)
 	b = appendLogTime(b, t)
 	b = append(b, " level=INFO msg="...)
 	b = append(b, msg...)
@@ -122,23 +122,21 @@ func (h flushOnWarn) writeInfo(t time.Time, msg string, attrs []slog.Attr) bool 
 			b = append(b, v.Duration().String()...)
 		}
 	}
-	h.b.endLine(append(b, '\n'))
+	h.b.writeLine(append(b, '\n'))
 	return true
 }
 
-// startLine locks the buffer and returns its free space to append a line
-// to, in place; endLine writes the line and unlocks.
-func (b *logBuffer) startLine() []byte {
+// writeLine copies line into the buffer. It is formatted before, outside
+// the lock (two cores logging calls contend for it), and copied into the
+// buffer's free space rather than handed to Write, through which it would
+// escape to the heap.
+func (b *logBuffer) writeLine(line []byte) {
 	b.mu.Lock()
-	if b.w.Available() < 512 {
+	defer b.mu.Unlock()
+	if b.w.Available() < len(line) {
 		_ = b.w.Flush()
 	}
-	return b.w.AvailableBuffer()
-}
-
-func (b *logBuffer) endLine(line []byte) {
-	defer b.mu.Unlock()
-	_, _ = b.w.Write(line)
+	_, _ = b.w.Write(append(b.w.AvailableBuffer(), line...))
 	b.armLocked()
 }
 
