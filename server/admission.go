@@ -66,13 +66,19 @@ const (
 )
 
 // HeavyRun is the average run time from which an algorithm running on this
-// machine counts as heavy: its calls then share Limits.MaxHeavy. It is
-// short because a few milliseconds of work can take every core: the image
-// library splits each operation over GOMAXPROCS goroutines, so two 8 ms
-// resizes at once kept both cores and the run queues full, and a light
-// call waited up to 75 ms for a core (bench/soak's void bursts, at 10 ms
-// here); one at a time, it waited under 10 ms.
-const HeavyRun = 2 * time.Millisecond
+// machine counts as heavy: its calls then share Limits.MaxHeavy.
+const HeavyRun = 10 * time.Millisecond
+
+// BusyRun is the average run time from which an algorithm running on this
+// machine gets half its share of slots (Limits.MaxRunningPerAlgo, at least
+// one). A few milliseconds of work can take every core: the image library
+// splits each operation over GOMAXPROCS goroutines, so two 8 ms resizes at
+// once kept both cores and the run queues full, and a light call waited up
+// to 75 ms for a core (bench/soak's void bursts); one at a time, under
+// 10 ms. Sharing the heavy slots instead (HeavyRun at 2 ms) was worse:
+// under the whole soak the wall times of ordinary calls passed 2 ms, their
+// algorithms turned heavy and queued behind the attack's heavy calls.
+const BusyRun = 2 * time.Millisecond
 
 // DefaultQueueWait is how long a call waits for a slot when Limits.QueueWait is 0.
 const DefaultQueueWait = 10 * time.Second
@@ -322,9 +328,18 @@ func (a *admission) acquireFor(ctx context.Context, k callKey, wait time.Duratio
 // slots for it, and its client is within its share or nobody else waits.
 // a.mu is held.
 func (a *admission) canRun(st *algoState, cl *clientState) bool {
-	return a.running < a.lim.MaxRunning && st.running < a.lim.MaxRunningPerAlgo &&
+	return a.running < a.lim.MaxRunning && st.running < a.perAlgo(st) &&
 		(!cl.limited || cl.running < a.lim.MaxRunningPerClient || a.waiting.Len() == cl.waiting) &&
 		(!st.isHeavy() || a.heavy < a.lim.MaxHeavy)
+}
+
+// perAlgo is how many calls of st may run at once: its share, halved for
+// an algorithm that runs here for BusyRun or more on average.
+func (a *admission) perAlgo(st *algoState) int {
+	if st.local && st.avgRun >= BusyRun.Seconds() {
+		return max(1, a.lim.MaxRunningPerAlgo/2)
+	}
+	return a.lim.MaxRunningPerAlgo
 }
 
 // evictFlooder makes a place in the full queue by refusing the newest

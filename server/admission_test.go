@@ -657,3 +657,38 @@ func TestAdmissionLightLane(t *testing.T) {
 	}
 	holder.release() // the waiters take the slot in turn; the test ends with ctx
 }
+
+// An algorithm that runs here for BusyRun or more a call gets half its
+// share of slots; a remote one, or a quick one, keeps it all.
+func TestAdmissionBusyAlgorithmsHalfShare(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a := newAdmission(Limits{MaxRunning: 16, MaxRunningPerAlgo: 4, MaxHeavy: 16, QueueWait: time.Minute}, &countingRejections{})
+	busy, remote, quick := callKey{algo: "busy", local: true}, callKey{algo: "remote"}, callKey{algo: "quick", local: true}
+	for _, k := range []callKey{busy, remote, quick} {
+		tk, err := a.acquireFor(ctx, k, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k != quick {
+			time.Sleep(BusyRun + time.Millisecond)
+		}
+		tk.release()
+	}
+	for _, tc := range []struct {
+		k    callKey
+		want int
+	}{{busy, 2}, {remote, 4}, {quick, 4}} {
+		got := 0
+		for range 5 {
+			if _, ok := admittedWithin(ctx, a, tc.k, 50*time.Millisecond); !ok {
+				break
+			}
+			got++
+		}
+		if got != tc.want {
+			t.Errorf("%s: %d ran at once, want %d", tc.k.algo, got, tc.want)
+		}
+	}
+}

@@ -25,7 +25,7 @@ type Tuning struct {
 func (t *Tuning) addFlags(fl *pflag.FlagSet) {
 	fl.IntVar(&t.Limits.MaxRunning, "max-concurrent", 0, "calls running at once (default 4 per core)")
 	fl.IntVar(&t.Limits.MaxRunningPerAlgo, "max-concurrent-per-algo", 0, "calls of one algorithm running at once (default 1 per core)")
-	fl.IntVar(&t.Limits.MaxHeavy, "max-heavy", 0, "calls of heavy algorithms (run here, 2 ms or more on average) running at once (default one fewer than the cores, at least 1)")
+	fl.IntVar(&t.Limits.MaxHeavy, "max-heavy", 0, "calls of heavy algorithms (run here, 10 ms or more on average) running at once (default one fewer than the cores, at least 1)")
 	fl.IntVar(&t.Limits.MaxRunningPerClient, "max-concurrent-per-client", 0, "one client's share of the running calls (API key, or address without keys), past which it starts no more while others wait (default three quarters of --max-concurrent)")
 	fl.IntVar(&t.Limits.MaxQueue, "queue", 0, "calls waiting for a slot before more are refused with 429 (default 64 per core, at least 128)")
 	fl.IntVar(&t.Limits.MaxQueuePerClient, "queue-per-client", 0, "one client's share of the queue, past which its newest call gives its place to another client's when the queue is full (default a quarter of --queue)")
