@@ -467,12 +467,7 @@ func TestAdmissionHeavyShare(t *testing.T) {
 	a := newAdmission(Limits{MaxRunning: 6, MaxRunningPerAlgo: 6, MaxHeavy: 1, QueueWait: time.Minute}, &countingRejections{})
 	img, chat, txt := callKey{algo: "img", local: true}, callKey{algo: "chat"}, callKey{algo: "txt", local: true}
 	for _, k := range []callKey{img, chat} { // each runs once for longer than HeavyRun
-		tk, err := a.acquireFor(ctx, k, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(HeavyRun + 5*time.Millisecond)
-		tk.release()
+		runFor(t, a, k, HeavyRun+5*time.Millisecond)
 	}
 	first, ok := admittedWithin(ctx, a, img, time.Second)
 	if !ok {
@@ -666,16 +661,9 @@ func TestAdmissionBusyAlgorithmsHalfShare(t *testing.T) {
 	defer cancel()
 	a := newAdmission(Limits{MaxRunning: 16, MaxRunningPerAlgo: 4, MaxHeavy: 16, QueueWait: time.Minute}, &countingRejections{})
 	busy, remote, quick := callKey{algo: "busy", local: true}, callKey{algo: "remote"}, callKey{algo: "quick", local: true}
-	for _, k := range []callKey{busy, remote, quick} {
-		tk, err := a.acquireFor(ctx, k, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if k != quick {
-			time.Sleep(BusyRun + time.Millisecond)
-		}
-		tk.release()
-	}
+	runFor(t, a, busy, BusyRun+time.Millisecond)
+	runFor(t, a, remote, BusyRun+time.Millisecond)
+	runFor(t, a, quick, 0)
 	for _, tc := range []struct {
 		k    callKey
 		want int
@@ -691,4 +679,16 @@ func TestAdmissionBusyAlgorithmsHalfShare(t *testing.T) {
 			t.Errorf("%s: %d ran at once, want %d", tc.k.algo, got, tc.want)
 		}
 	}
+}
+
+// runFor admits a call of k, lets it run for d and ends it: a run of that
+// length for the admission's averages.
+func runFor(t *testing.T, a *admission, k callKey, d time.Duration) {
+	t.Helper()
+	tk, err := a.acquireFor(t.Context(), k, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(d)
+	tk.release()
 }
