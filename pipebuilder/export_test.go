@@ -513,7 +513,7 @@ func TestRunSameInProcessAndOverHTTP(t *testing.T) {
 func TestExportedGoCallsARemoteModel(t *testing.T) {
 	ollama := replay.New(t, filepath.Join("..", "sources", "ollama", "testdata"), map[string]string{
 		"GET /api/tags": "tags.json", "GET /api/ps": "ps.json", "GET /api/version": "version.json",
-		"POST /api/show": "show.json", "POST /api/chat": "chat.ndjson",
+		"POST /api/show": "show.json", "POST /api/chat": "chat.ndjson", "POST /api/generate": "generate.ndjson",
 	})
 	reg := pipebuilder.NewTestRegistry()
 	merged, err := sources.Merge(context.Background(), reg, reg, []sources.Spec{{Name: "ollama", Kind: sources.KindOllama, URL: ollama.URL}}, nil)

@@ -86,7 +86,8 @@ func TestGatewayPutsAnOllamaModelBehindBothAPIs(t *testing.T) {
 }
 
 // endlessOllama speaks Ollama's API (docs/api.md's shapes) for one model
-// whose /api/chat streams a piece every 10 ms until the client goes away;
+// whose /api/chat and /api/generate stream a piece every 10 ms until the
+// client goes away;
 // it reports when that was.
 func endlessOllama(t *testing.T) (*httptest.Server, <-chan time.Time) {
 	gone := make(chan time.Time, 1)
@@ -98,14 +99,18 @@ func endlessOllama(t *testing.T) (*httptest.Server, <-chan time.Time) {
 		case "/api/show":
 			io.WriteString(w, `{"capabilities":["completion"]}`)
 			return
-		case "/api/chat":
+		case "/api/chat", "/api/generate":
 		default:
 			http.NotFound(w, r)
 			return
 		}
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		for i := 0; ; i++ {
-			line, _ := json.Marshal(map[string]any{"model": "m", "message": map[string]any{"role": "assistant", "content": fmt.Sprintf("w%d ", i)}, "done": false})
+			piece := map[string]any{"model": "m", "message": map[string]any{"role": "assistant", "content": fmt.Sprintf("w%d ", i)}, "done": false}
+			if r.URL.Path == "/api/generate" {
+				piece = map[string]any{"model": "m", "response": fmt.Sprintf("w%d ", i), "done": false}
+			}
+			line, _ := json.Marshal(piece)
 			if _, err := fmt.Fprintf(w, "%s\n", line); err != nil {
 				gone <- time.Now()
 				return

@@ -272,7 +272,7 @@ func TestOllama(t *testing.T) {
 	deadline := time.Now().Add(full / 4)
 	var took time.Duration
 	for time.Now().Before(deadline) {
-		if took = lastChatDuration(ol.Log()); took > 0 && strings.Count(ol.Log(), `POST     "/api/chat"`) >= 2 {
+		if took = lastDuration(ol.Log(), "/api/generate"); took > 0 && strings.Count(ol.Log(), `POST     "/api/generate"`) >= 2 {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -281,6 +281,26 @@ func TestOllama(t *testing.T) {
 		t.Errorf("the closed request ran %s; 400 tokens take about %s: Ollama did not stop generating", took, full)
 	}
 	t.Logf("the closed request ran %s (400 tokens take about %s)", took, full)
+
+	// A conversation goes to /api/chat; a raw prompt (no template) and a
+	// prompt with a suffix to /api/generate.
+	chat := map[string]any{"messages": []any{map[string]any{"role": "user", "content": "Tell me about pipettes."}}, "options": map[string]any{"max_tokens": 8.0, "temperature": 0.0}}
+	raw := map[string]any{"prompt": "<|im_start|>user\nTell me about pipettes.<|im_end|>\n<|im_start|>assistant\n", "raw": true, "options": map[string]any{"max_tokens": 8.0, "temperature": 0.0}}
+	for name, in := range map[string]map[string]any{"chat": chat, "raw": raw} {
+		out, err := merged.Run(ctx, ref, catalog.JSON(in))
+		if err != nil || out.Value.Text == "" || out.Generation == nil || out.Generation.Tokens == 0 {
+			t.Errorf("%s: %q, %+v, %v", name, out.Value.Text, out.Generation, err)
+		}
+	}
+	if n := strings.Count(ol.Log(), `POST     "/api/chat"`); n != 1 {
+		t.Errorf("%d calls of /api/chat in Ollama's log, want 1:\n%s", n, ol.Log())
+	}
+	fim := map[string]any{"prompt": "def gcd(a, b):", "suffix": "    return a", "options": map[string]any{"max_tokens": 8.0}}
+	// The tiny model has no "insert" capability: Ollama refuses the suffix,
+	// and its sentence reaches the caller as an input error.
+	if _, err := merged.Run(ctx, ref, catalog.JSON(fim)); catalog.ErrorType(err) != catalog.InputError || !strings.Contains(err.Error(), "does not support insert") {
+		t.Errorf("a prompt with a suffix to a model without the insert capability: %v", err)
+	}
 
 	ol.Stop()
 	if _, err := merged.Run(ctx, ref, catalog.Text("hi")); err == nil || live.Status().State != catalog.SourceDown {
@@ -297,12 +317,12 @@ func TestOllama(t *testing.T) {
 	}
 }
 
-// lastChatDuration is how long Ollama's access log says the last POST
-// /api/chat took ("[GIN] … | 200 |  281.68ms | 127.0.0.1 | POST "/api/chat"").
-func lastChatDuration(log string) time.Duration {
+// lastDuration is how long Ollama's access log says the last POST to path
+// took ("[GIN] … | 200 |  281.68ms | 127.0.0.1 | POST "/api/generate"").
+func lastDuration(log, path string) time.Duration {
 	lines := strings.Split(log, "\n")
 	for i := len(lines) - 1; i >= 0; i-- {
-		if !strings.Contains(lines[i], `"/api/chat"`) {
+		if !strings.Contains(lines[i], `"`+path+`"`) {
 			continue
 		}
 		fields := strings.Split(lines[i], "|")

@@ -102,7 +102,7 @@ type ollamaDocs struct {
 
 func (o *ollamaDocs) handler(t *testing.T) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		files := map[string]string{"/api/tags": "tags.json", "/api/ps": "ps.json", "/api/version": "version.json", "/api/show": "show.json", "/api/chat": "chat.ndjson"}
+		files := map[string]string{"/api/tags": "tags.json", "/api/ps": "ps.json", "/api/version": "version.json", "/api/show": "show.json", "/api/chat": "chat.ndjson", "/api/generate": "generate.ndjson"}
 		name, ok := files[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)

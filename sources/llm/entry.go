@@ -64,6 +64,14 @@ var (
 		`{"type":"object","properties":{` +
 		`"messages":{"type":"array","items":{"type":"object","properties":{"role":{"enum":["system","user","assistant"]},"content":{"type":"string"}},"required":["role","content"]}},` +
 		`"prompt":{"type":"string"},"system":{"type":"string"},"options":` + optionsSchema + `},"additionalProperties":false}]}`)
+	// PromptChatSchema is chatSchema for a model that also takes a prompt
+	// with suffix and raw (Ollama's, through /api/generate: ParsePrompt).
+	PromptChatSchema = json.RawMessage(`{"oneOf":[{"type":"string","description":"one user message"},` +
+		`{"type":"object","properties":{` +
+		`"messages":{"type":"array","items":{"type":"object","properties":{"role":{"enum":["system","user","assistant"]},"content":{"type":"string"}},"required":["role","content"]}},` +
+		`"system":{"type":"string"},"options":` + optionsSchema + `},"required":["messages"],"additionalProperties":false},` +
+		`{"type":"object","properties":{"prompt":{"type":"string"},"system":{"type":"string"},"suffix":{"type":"string"},"raw":{"type":"boolean"},"options":` + optionsSchema + `},` +
+		`"required":["prompt"],"additionalProperties":false}]}`)
 	completionSchema = json.RawMessage(`{"oneOf":[{"type":"string","description":"the prompt"},` +
 		`{"type":"object","properties":{"prompt":{"type":"string"},"system":{"type":"string"},"options":` + optionsSchema + `},"required":["prompt"],"additionalProperties":false}]}`)
 	embedSchema = json.RawMessage(`{"oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"minItems":1,"maxItems":2048}]}`)

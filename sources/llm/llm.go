@@ -33,6 +33,14 @@ type Request struct {
 	Messages []Message // chat: the conversation, system prompt first when given
 	Prompt   string    // completion: the text to continue
 	Options  Options
+
+	// A prompt for a model's own prompt endpoint (Ollama's /api/generate;
+	// ParsePrompt): the system prompt apart, the text that follows the
+	// answer (fill in the middle), and whether the prompt is sent as it is,
+	// without the model's template.
+	System string `json:",omitempty"`
+	Suffix string `json:",omitempty"`
+	Raw    bool   `json:",omitempty"`
 }
 
 // Limits on what a caller may ask for. max_tokens is bounded so that a
@@ -49,7 +57,14 @@ type input struct {
 	Prompt   *string         `json:"prompt"`
 	System   string          `json:"system"`
 	Options  json.RawMessage `json:"options"`
+	// suffix and raw are read by ParsePrompt only; the other parsers refuse
+	// them (a chat or an OpenAI-style completion has no place for them).
+	Suffix *string `json:"suffix"`
+	Raw    *bool   `json:"raw"`
 }
+
+// promptOnly is the sentence for suffix or raw sent where they cannot go.
+const promptOnly = "suffix and raw go with a prompt to an Ollama model (its /api/generate); this model takes neither: leave them out"
 
 // ParseChat reads a chat model's input: text is one user message; JSON is
 // {"messages": [{role, content}…] or "prompt": "…", "system": "…",
@@ -63,6 +78,9 @@ func ParseChat(in catalog.Value) (Request, error) {
 	if obj == nil {
 		r.Messages = []Message{{Role: "user", Content: text}}
 		return r, nil
+	}
+	if obj.Suffix != nil || obj.Raw != nil {
+		return Request{}, catalog.InputErrorf(promptOnly)
 	}
 	if obj.System != "" {
 		r.Messages = append(r.Messages, Message{Role: "system", Content: obj.System})
@@ -104,12 +122,36 @@ func ParseCompletion(in catalog.Value) (Request, error) {
 	if obj.Prompt == nil || obj.Messages != nil {
 		return Request{}, catalog.InputErrorf("a completion input is text, or JSON with a prompt (and options)")
 	}
+	if obj.Suffix != nil || obj.Raw != nil {
+		return Request{}, catalog.InputErrorf(promptOnly)
+	}
 	r := Request{Prompt: *obj.Prompt}
 	if obj.System != "" {
 		r.Prompt = obj.System + "\n\n" + r.Prompt
 	}
 	r.Options, err = parseOptions(obj.Options)
 	return r, err
+}
+
+// ParsePrompt reads a prompt for a model's own prompt endpoint (Ollama's
+// /api/generate): JSON {"prompt": "…", "system": "…", "suffix": "…", "raw":
+// true, "options": {…}}. ok is false, with no error, for any other input
+// (text, messages, no prompt): ParseChat reads those and says what is wrong
+// with them.
+func ParsePrompt(in catalog.Value) (r Request, ok bool, err error) {
+	_, obj, err := split(in)
+	if err != nil || obj == nil || obj.Prompt == nil || obj.Messages != nil {
+		return Request{}, false, nil
+	}
+	r = Request{Prompt: *obj.Prompt, System: obj.System}
+	if obj.Suffix != nil {
+		r.Suffix = *obj.Suffix
+	}
+	if obj.Raw != nil {
+		r.Raw = *obj.Raw
+	}
+	r.Options, err = parseOptions(obj.Options)
+	return r, true, err
 }
 
 // split tells a text input (a string, text or a JSON string) from an object
@@ -133,7 +175,7 @@ func split(in catalog.Value) (string, *input, error) {
 		dec := json.NewDecoder(strings.NewReader(string(raw)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&obj); err != nil {
-			return "", nil, catalog.InputErrorf("the input does not fit {messages | prompt, system, options}: %v", strings.TrimPrefix(err.Error(), "json: "))
+			return "", nil, catalog.InputErrorf("the input does not fit {messages | prompt, system, options} (with a prompt to an Ollama model, also suffix and raw): %v", strings.TrimPrefix(err.Error(), "json: "))
 		}
 		return "", &obj, nil
 	case catalog.KindBinary:

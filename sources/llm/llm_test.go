@@ -31,6 +31,50 @@ func TestParseChat(t *testing.T) {
 	}
 }
 
+// TestParsePrompt: a prompt object is read for a prompt endpoint with its
+// system, suffix and raw; any other input is left to ParseChat, and the
+// other parsers refuse suffix and raw with a sentence.
+func TestParsePrompt(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   catalog.Value
+		ok   bool
+		want string // the request as JSON, when ok
+	}{
+		{catalog.JSON(map[string]any{"prompt": "def gcd(a, b):", "suffix": "    return a", "system": "code", "raw": true, "options": map[string]any{"temperature": 0.0}}), true,
+			`{"Messages":null,"Prompt":"def gcd(a, b):","Options":{"temperature":0},"System":"code","Suffix":"    return a","Raw":true}`},
+		{catalog.JSON(map[string]any{"prompt": "hi"}), true, `{"Messages":null,"Prompt":"hi","Options":{}}`},
+		{catalog.Text("hi"), false, ""},
+		{catalog.JSON("hi"), false, ""},
+		{catalog.JSON(map[string]any{"messages": []any{}}), false, ""},
+		{catalog.JSON(map[string]any{"messages": []any{}, "prompt": "x"}), false, ""},
+		{catalog.JSON(map[string]any{"prompt": 3.0}), false, ""},
+		{catalog.Bytes([]byte{1}), false, ""},
+	}
+	for _, tc := range tests {
+		r, ok, err := ParsePrompt(tc.in)
+		got, _ := json.Marshal(r)
+		if ok != tc.ok || err != nil || (ok && string(got) != tc.want) {
+			t.Errorf("ParsePrompt(%s) = %s, %v, %v; want %s, %v", tc.in.Summary(80), got, ok, err, tc.want, tc.ok)
+		}
+	}
+	if _, ok, err := ParsePrompt(catalog.JSON(map[string]any{"prompt": "x", "options": map[string]any{"max_tokens": -1.0}})); !ok || err == nil || !strings.Contains(err.Error(), "max_tokens") {
+		t.Errorf("a prompt with a bad option: %v, %v", ok, err)
+	}
+	for _, in := range []map[string]any{{"prompt": "x", "suffix": "y"}, {"prompt": "x", "raw": false}, {"messages": []any{map[string]any{"role": "user", "content": "a"}}, "raw": true}} {
+		_, err := ParseChat(catalog.JSON(in))
+		if err == nil || !strings.Contains(err.Error(), "suffix and raw go with a prompt to an Ollama model") {
+			t.Errorf("ParseChat(%v) = %v", in, err)
+		}
+		if in["prompt"] == nil {
+			continue
+		}
+		if _, err := ParseCompletion(catalog.JSON(in)); err == nil || !strings.Contains(err.Error(), "suffix and raw") {
+			t.Errorf("ParseCompletion(%v) = %v", in, err)
+		}
+	}
+}
+
 // Every number a caller sends is checked against its range: -1, 2^31,
 // 2^32, 2^63 and fractions where a whole number is due each get a sentence.
 func TestOptionsOutOfRange(t *testing.T) {

@@ -24,27 +24,51 @@ type chatLine struct {
 	Error           string `json:"error"`
 }
 
-// Stream calls the model e describes: /api/embed for an embedding model,
-// /api/chat for the rest, streaming each piece of text to emit.
+// Stream calls the model e describes, streaming each piece of text to emit:
+// /api/embed for an embedding model; /api/generate for a prompt object
+// ({"prompt", "system", "suffix", "raw", "options"}: a completion, fill in
+// the middle with suffix, or a prompt sent past the model's template with
+// raw); /api/chat for text and conversations.
 func (s *Source) Stream(ctx context.Context, e catalog.Entry, in catalog.Value, emit func(catalog.Chunk) error) (catalog.Output, error) {
 	id := e.Ref.ModelID()
 	if e.Model != nil && e.Model.Kind == catalog.ModelEmbedding {
 		return s.embed(ctx, id, in)
 	}
+	if req, ok, err := llm.ParsePrompt(in); ok {
+		if err != nil {
+			return catalog.Output{}, err
+		}
+		body := map[string]any{"model": id, "prompt": req.Prompt, "stream": true}
+		if req.System != "" {
+			body["system"] = req.System
+		}
+		if req.Suffix != "" {
+			body["suffix"] = req.Suffix
+		}
+		if req.Raw {
+			body["raw"] = true
+		}
+		return s.stream(ctx, "/api/generate", body, req.Options, emit)
+	}
 	req, err := llm.ParseChat(in)
 	if err != nil {
 		return catalog.Output{}, err
 	}
-	body := map[string]any{"model": id, "messages": req.Messages, "stream": true}
-	if opts := req.Options.Params("num_predict"); len(opts) > 0 {
-		body["options"] = opts
+	return s.stream(ctx, "/api/chat", map[string]any{"model": id, "messages": req.Messages, "stream": true}, req.Options, emit)
+}
+
+// stream posts body (with opts as Ollama's options) to path and reads the
+// NDJSON answer, /api/chat's or /api/generate's, a piece at a time.
+func (s *Source) stream(ctx context.Context, path string, body map[string]any, opts llm.Options, emit func(catalog.Chunk) error) (catalog.Output, error) {
+	if params := opts.Params("num_predict"); len(params) > 0 {
+		body["options"] = params
 	}
 	meter := llm.NewMeter(emit)
 	// The context ends the request: closing the connection of a streamed
 	// answer is how Ollama learns to stop generating.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	resp, err := s.c.Open(ctx, "/api/chat", body, "application/x-ndjson")
+	resp, err := s.c.Open(ctx, path, body, "application/x-ndjson")
 	if err != nil {
 		return catalog.Output{}, err
 	}

@@ -15,6 +15,12 @@ func showDocs(model catalog.Model, sh *showResponse) string {
 	b.WriteString("# " + model.ID + "\n\nAn Ollama model.\n\n")
 	b.WriteString(llm.Card(model) + "\n")
 	b.WriteString(llm.Usage(model.Kind) + "\n")
+	if model.Kind == catalog.ModelChat {
+		b.WriteString("A JSON `{\"prompt\": \"…\"}` (with `system` and `options` as above) is sent to Ollama's `/api/generate` " +
+			"rather than `/api/chat`; there `\"suffix\": \"…\"` asks for the text between the prompt and the suffix " +
+			"(models with the `insert` capability, such as code models), and `\"raw\": true` sends the prompt as it is, " +
+			"without the model's template.\n\n")
+	}
 	for _, s := range []struct{ title, text string }{
 		{"Parameters", sh.Parameters},
 		{"Template", sh.Template},

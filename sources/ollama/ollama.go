@@ -192,6 +192,9 @@ func (s *Source) entry(m listedModel, sh *showResponse, loaded, withDocs bool) c
 		docs = showDocs(model, sh)
 	}
 	e := llm.NewEntry(s.name, model, docs)
+	if model.Kind == catalog.ModelChat {
+		e.InputSchema = llm.PromptChatSchema // a prompt goes to /api/generate (Stream)
+	}
 	if sh != nil {
 		e.License = firstLine(sh.License, 60)
 	}

@@ -14,6 +14,7 @@ import (
 var docsRoutes = map[string]string{
 	"GET /api/tags": "tags.json", "GET /api/ps": "ps.json", "GET /api/version": "version.json",
 	"POST /api/show": "show.json", "POST /api/embed": "embed.json", "POST /api/chat": "chat.ndjson",
+	"POST /api/generate": "generate.ndjson",
 }
 
 func newDocsServer(t *testing.T) *replay.Server { return replay.New(t, "testdata", docsRoutes) }
@@ -130,6 +131,54 @@ func TestChatStreams(t *testing.T) {
 	want := `{"messages":[{"content":"Be brief.","role":"system"},{"content":"why is the sky blue?","role":"user"}],"model":"llama3.2:latest","options":{"num_predict":20,"stop":["\n"],"temperature":0.5},"stream":true}`
 	if got, _ := json.Marshal(body); string(got) != want {
 		t.Errorf("request\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestGenerateStreams: a prompt object goes to /api/generate with its
+// system, suffix (fill in the middle) and raw, and streams like a chat.
+func TestGenerateStreams(t *testing.T) {
+	t.Parallel()
+	d := newDocsServer(t)
+	s := newSource(t, d.URL)
+	e, err := s.Get(context.Background(), "llama3.2:latest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in   map[string]any
+		want string // the request /api/generate received
+	}{
+		{map[string]any{"prompt": "Why is the sky blue?"},
+			`{"model":"llama3.2:latest","prompt":"Why is the sky blue?","stream":true}`},
+		{map[string]any{"prompt": "def compute_gcd(a, b):", "suffix": "    return result", "system": "Write Python.", "raw": true, "options": map[string]any{"temperature": 0.0, "max_tokens": 64.0}},
+			`{"model":"llama3.2:latest","options":{"num_predict":64,"temperature":0},"prompt":"def compute_gcd(a, b):","raw":true,"stream":true,"suffix":"    return result","system":"Write Python."}`},
+	} {
+		var pieces []string
+		out, err := s.Stream(context.Background(), e, catalog.JSON(tc.in), func(c catalog.Chunk) error {
+			pieces = append(pieces, c.Text)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Value.Text != "The sky is blue." || strings.Join(pieces, "|") != "The| sky| is blue." {
+			t.Errorf("result %q, pieces %q", out.Value.Text, pieces)
+		}
+		if g := out.Generation; g == nil || g.PromptTokens != 26 || g.Tokens != 259 {
+			t.Errorf("generation %+v", g)
+		}
+		bodies := d.Bodies("/api/generate")
+		if got, _ := json.Marshal(bodies[len(bodies)-1]); string(got) != tc.want {
+			t.Errorf("request\n%s\nwant\n%s", got, tc.want)
+		}
+	}
+	if len(d.Bodies("/api/chat")) != 0 {
+		t.Error("a prompt went to /api/chat")
+	}
+	// suffix and raw belong to a prompt: with messages they are refused.
+	_, err = s.Stream(context.Background(), e, catalog.JSON(map[string]any{"messages": []any{map[string]any{"role": "user", "content": "a"}}, "raw": true}), func(catalog.Chunk) error { return nil })
+	if catalog.ErrorType(err) != catalog.InputError || !strings.Contains(err.Error(), "suffix and raw go with a prompt") {
+		t.Errorf("messages with raw: %v", err)
 	}
 }
 

@@ -101,6 +101,7 @@ steps:
 func OllamaDocs(t testing.TB) *replay.Server {
 	return replay.New(t, filepath.Join(RepoRoot(), "sources", "ollama", "testdata"), map[string]string{
 		"GET /api/tags": "tags.json", "GET /api/ps": "ps.json", "GET /api/version": "version.json",
-		"POST /api/show": "show.json", "POST /api/chat": "chat.ndjson", "POST /api/embed": "embed.json",
+		"POST /api/show": "show.json", "POST /api/chat": "chat.ndjson", "POST /api/generate": "generate.ndjson",
+		"POST /api/embed": "embed.json",
 	})
 }
