@@ -18,11 +18,11 @@ import (
 
 	"pipette/catalog"
 	"pipette/client"
-	"pipette/internal/replay"
 	"pipette/internal/testenv"
 	"pipette/pipebuilder"
 	"pipette/server"
 	"pipette/sources"
+	"pipette/sources/ollama/ollamatest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -511,10 +511,7 @@ func TestRunSameInProcessAndOverHTTP(t *testing.T) {
 // it through a gateway (pipette serve --source ollama=…) like any step: the
 // model's reference (with ":" in it) reaches /v1/algo intact.
 func TestExportedGoCallsARemoteModel(t *testing.T) {
-	ollama := replay.New(t, filepath.Join("..", "sources", "ollama", "testdata"), map[string]string{
-		"GET /api/tags": "tags.json", "GET /api/ps": "ps.json", "GET /api/version": "version.json",
-		"POST /api/show": "show.json", "POST /api/chat": "chat.ndjson", "POST /api/generate": "generate.ndjson",
-	})
+	ollama := ollamatest.Docs(t)
 	reg := pipebuilder.NewTestRegistry()
 	merged, err := sources.Merge(context.Background(), reg, reg, []sources.Spec{{Name: "ollama", Kind: sources.KindOllama, URL: ollama.URL}}, nil)
 	if err != nil {

@@ -5,12 +5,14 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"pipette/algorithms/builtin"
 	"pipette/catalog"
+	"pipette/sources/ollama/ollamatest"
 )
 
 func TestParseFlag(t *testing.T) {
@@ -102,13 +104,12 @@ type ollamaDocs struct {
 
 func (o *ollamaDocs) handler(t *testing.T) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		files := map[string]string{"/api/tags": "tags.json", "/api/ps": "ps.json", "/api/version": "version.json", "/api/show": "show.json", "/api/chat": "chat.ndjson", "/api/generate": "generate.ndjson"}
-		name, ok := files[r.URL.Path]
+		name, ok := ollamatest.Routes[r.Method+" "+r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)
 			return
 		}
-		b, err := os.ReadFile("ollama/testdata/" + name)
+		b, err := os.ReadFile(filepath.Join(ollamatest.Dir(), name))
 		if err != nil {
 			t.Error(err)
 		}

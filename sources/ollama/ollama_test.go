@@ -8,16 +8,10 @@ import (
 
 	"pipette/catalog"
 	"pipette/internal/replay"
+	"pipette/sources/ollama/ollamatest"
 )
 
-// docsRoutes are the examples of Ollama's API docs (testdata/README.md).
-var docsRoutes = map[string]string{
-	"GET /api/tags": "tags.json", "GET /api/ps": "ps.json", "GET /api/version": "version.json",
-	"POST /api/show": "show.json", "POST /api/embed": "embed.json", "POST /api/chat": "chat.ndjson",
-	"POST /api/generate": "generate.ndjson",
-}
-
-func newDocsServer(t *testing.T) *replay.Server { return replay.New(t, "testdata", docsRoutes) }
+func newDocsServer(t *testing.T) *replay.Server { return ollamatest.Docs(t) }
 
 func newSource(t *testing.T, url string) *Source {
 	t.Helper()

@@ -3,12 +3,12 @@ package clitest
 import (
 	"context"
 	"io"
-	"path/filepath"
 	"testing"
 
 	"pipette/algorithms"
 	"pipette/catalog"
 	"pipette/internal/replay"
+	"pipette/sources/ollama/ollamatest"
 )
 
 // Fixtures is a registry with one algorithm of each result kind, so the
@@ -98,10 +98,4 @@ steps:
 // OllamaDocs serves the examples of Ollama's API docs (models, details,
 // a streamed chat; sources/ollama/testdata/README.md says where each comes
 // from), for tests of verbs with --source ollama=URL.
-func OllamaDocs(t testing.TB) *replay.Server {
-	return replay.New(t, filepath.Join(RepoRoot(), "sources", "ollama", "testdata"), map[string]string{
-		"GET /api/tags": "tags.json", "GET /api/ps": "ps.json", "GET /api/version": "version.json",
-		"POST /api/show": "show.json", "POST /api/chat": "chat.ndjson", "POST /api/generate": "generate.ndjson",
-		"POST /api/embed": "embed.json",
-	})
-}
+func OllamaDocs(t testing.TB) *replay.Server { return ollamatest.Docs(t) }
