@@ -175,6 +175,17 @@ func TestOIPFaceFollowsTheSpec(t *testing.T) {
 		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `{"inputs":[]}`, 400, "has no inputs"},
 		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `{"inputs":[{"name":"input","shape":[2],"datatype":"BYTES","data":["a","b"]}]}`, 400, "holds 2 elements"},
 		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `{"inputs":[{"name":"input","shape":[1],"datatype":"BYTES","parameters":{"content_type":"json"},"data":["{no"]}]}`, 400, "is not JSON"},
+		// A shape says what the data holds: one that does not, one whose
+		// size overflows, a negative dimension are refused.
+		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `{"inputs":[{"name":"input","shape":[4611686018427387904,4611686018427387904],"datatype":"BYTES","data":["hi"]}]}`, 400, "which holds more than 2^63 elements, but its data has 1"},
+		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `{"inputs":[{"name":"input","shape":[4294967296],"datatype":"BYTES","data":["hi"]}]}`, 400, "which holds 4294967296 elements, but its data has 1"},
+		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `{"inputs":[{"name":"input","shape":[3],"datatype":"BYTES","data":["hi"]}]}`, 400, "make the shape and the data agree"},
+		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `{"inputs":[{"name":"input","shape":[-1],"datatype":"BYTES","data":["hi"]}]}`, 400, "each dimension is a whole number of at least 0"},
+		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `{"inputs":[{"name":"input","shape":[1099511627776,0],"datatype":"BYTES","data":["hi"]}]}`, 400, "which holds 0 elements, but its data has 1"},
+		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `{"inputs":[{"name":"input","shape":[9223372036854775808],"datatype":"BYTES","data":["hi"]}]}`, 400, "the inference request's inputs.shape is number 9223372036854776000, which is not a whole number from -2^63 to 2^63-1"},
+		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `{"inputs":[{"name":"input","shape":[1.5],"datatype":"BYTES","data":["hi"]}]}`, 400, "inputs.shape is number 1.5"},
+		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `{"inputs":[{"name":7,"shape":[1],"datatype":"BYTES","data":["hi"]}]}`, 400, "inputs.name is number, which is not a string"},
+		{"POST", "/v2/models/stats~TimeSeries/infer", `{"inputs":[{"name":"input","shape":[2,4],"datatype":"FP32","data":[[1,2,3],[4,5,6]]}]}`, 400, "shape [2 4], which holds 8 elements, but its data has 6"},
 		{"POST", "/v2/models/nlp~SentimentAnalysis/infer", `not json`, 400, "not valid JSON"},
 		{"POST", "/v2/models/nlp~SentimentAnalysis/versions/9.9.9/infer", `{"inputs":[{"name":"input","shape":[1],"datatype":"BYTES","data":["x"]}]}`, 404, "no version matches 9.9.9"},
 	}
