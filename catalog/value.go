@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -164,7 +167,7 @@ func DecodeJSON(raw []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, err
+		return nil, jsonError(err)
 	}
 	// Only JSON whitespace may follow. (Decoder.More and Token miss a stray
 	// closing bracket such as the second one in "[1]]".)
@@ -172,6 +175,24 @@ func DecodeJSON(raw []byte) (any, error) {
 		return nil, fmt.Errorf("unexpected data after the JSON value")
 	}
 	return v, nil
+}
+
+// jsonError says where JSON text went wrong, in the words of a person who
+// sent it: a number too large for a float64 (1e400) by name, a
+// syntax error with the byte it was found at.
+func jsonError(err error) error {
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) && strings.HasPrefix(ute.Value, "number ") {
+		return fmt.Errorf("the %s is out of range: a number must be within ±1.7976931348623157e308", ute.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%v (at byte %d)", se, se.Offset)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("the JSON ends before its value is complete")
+	}
+	return err
 }
 
 // MarshalJSON without HTML escaping, so "<" and "&" stay readable.

@@ -182,3 +182,21 @@ func TestValueOfCatalog(t *testing.T) {
 		t.Errorf("VersionNames = %v", got)
 	}
 }
+
+// TestDecodeJSONErrors: what was wrong with JSON text is said with where.
+func TestDecodeJSONErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ in, want string }{
+		{`{"n": 1e400}`, "the number 1e400 is out of range: a number must be within ±1.7976931348623157e308"},
+		{`[1, -1e999]`, "the number -1e999 is out of range"},
+		{`{"a": tru}`, "invalid character '}' in literal true (expecting 'e') (at byte 10)"},
+		{`{"a": `, "the JSON ends before its value is complete"},
+		{``, "the JSON ends before its value is complete"},
+		{`[1]]`, "unexpected data after the JSON value"},
+	} {
+		_, err := DecodeJSON([]byte(tc.in))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("DecodeJSON(%q) = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
