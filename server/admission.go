@@ -21,6 +21,7 @@ const (
 	CodeOverloaded     = 3003 // 503: no slot freed up within the queue wait
 	CodeShuttingDown   = 3004 // 503: the server is draining
 	CodeClientLimit    = 3005 // 429: this client has as many calls waiting as one client may
+	CodeBodyRate       = 3006 // 429: this client sent request bodies faster than its budget while others were served
 )
 
 // Limits bound the calls a server runs at once. The zero value of each field

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +31,7 @@ type body struct {
 	data  []byte
 	held  int64
 	bytes *semaphore.Weighted
+	meter *bodyMeter // the client's budget of body bytes a second
 }
 
 func (b *body) release() {
@@ -53,8 +55,9 @@ func (b *body) take(n int64) bool {
 // refused without being read whole, a Content-Type or charset the API does
 // not take without being read at all, and a body that trickles in slower
 // than the minimum rate is cut. The body's bytes count against the server's
-// body budget until the returned body is released.
-func (s *Server) readInput(w http.ResponseWriter, r *http.Request) (catalog.Value, *body, *catalog.Error) {
+// body budget until the returned body is released, and against the
+// caller's budget of body bytes a second (bodyRates) as they are read.
+func (s *Server) readInput(w http.ResponseWriter, r *http.Request, caller string) (catalog.Value, *body, *catalog.Error) {
 	if r.ContentLength > s.maxBody {
 		return catalog.Value{}, nil, s.tooLarge(w)
 	}
@@ -72,7 +75,7 @@ func (s *Server) readInput(w http.ResponseWriter, r *http.Request) (catalog.Valu
 	if perr != nil {
 		return catalog.Value{}, nil, perr
 	}
-	b := &body{bytes: s.bodyBytes}
+	b := &body{bytes: s.bodyBytes, meter: s.bodyRates.meter(caller, time.Now())}
 	if perr := s.readBody(w, r, b); perr != nil {
 		b.release()
 		return catalog.Value{}, nil, perr
@@ -106,6 +109,11 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) *cata
 	defer dl.lift()
 	src := http.MaxBytesReader(w, r.Body, s.maxBody)
 	if n := r.ContentLength; n >= 0 {
+		ok, wait := b.meter.take(n, time.Now())
+		if !ok {
+			return s.bodyRateSpent(w, wait, false)
+		}
+		pace(r.Context(), wait)
 		if n > 0 && !b.take(n) {
 			return s.busyBodies()
 		}
@@ -116,7 +124,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) *cata
 		}
 		return s.bodyError(w, err)
 	}
-	return s.readChunked(w, src, dl, b)
+	return s.readChunked(r.Context(), w, src, dl, b)
 }
 
 // chunks holds the 64 KiB pieces bodies of unknown length are read into.
@@ -127,7 +135,7 @@ var chunks = sync.Pool{New: func() any { return new([bodyChunk]byte) }}
 
 // readChunked reads a body of unknown length, chunk by chunk, each taken
 // from the body budget before it is filled.
-func (s *Server) readChunked(w http.ResponseWriter, src io.Reader, dl *bodyDeadline, b *body) *catalog.Error {
+func (s *Server) readChunked(ctx context.Context, w http.ResponseWriter, src io.Reader, dl *bodyDeadline, b *body) *catalog.Error {
 	var parts []*[bodyChunk]byte
 	defer func() {
 		for _, c := range parts {
@@ -143,6 +151,11 @@ func (s *Server) readChunked(w http.ResponseWriter, src io.Reader, dl *bodyDeadl
 			if room <= 0 {
 				return s.tooLarge(w)
 			}
+			ok, wait := b.meter.take(int64(room), time.Now())
+			if !ok {
+				return s.bodyRateSpent(w, wait, size > 0)
+			}
+			pace(ctx, wait)
 			if !b.take(int64(room)) {
 				return s.busyBodies()
 			}

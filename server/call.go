@@ -175,7 +175,8 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 	oc.output = opt.output
 	opt.data = s.callerData(r)
 
-	in, body, perr := s.readInput(w, r)
+	caller := s.clientOf(r)
+	in, body, perr := s.readInput(w, r, caller)
 	if perr != nil {
 		return oc.fail(w, perr)
 	}
@@ -189,7 +190,7 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 			}
 		}
 	}
-	k := callKey{client: s.clientOf(r), small: len(body.data) <= LightBody}
+	k := callKey{client: caller, small: len(body.data) <= LightBody}
 	k.algo, k.local = s.catalog.lookup(r.Context(), ref.Path())
 	oc.label = k.algo
 	waitStart := time.Now()

@@ -38,6 +38,10 @@ type Config struct {
 	// waiting or running; 0 = an eighth of MemoryLimit, at most 1 GiB and
 	// at least 4 MaxBody.
 	BodyMemory int64
+	// BodyRate is the request-body bytes a second one client (its API key,
+	// or its address without keys) may send while others are served, with
+	// bursts of 4 MaxBody; 0 = DefaultBodyRate, negative = no such budget.
+	BodyRate int64
 	// Timeouts bound how long a client may take to send and to receive.
 	Timeouts Timeouts
 	// MaxConns is the most connections served at once; more wait to be

@@ -52,7 +52,8 @@ func (s *Server) oipInfer(w http.ResponseWriter, r *http.Request, id string) cal
 	if err != nil {
 		return fail(sourceError(err))
 	}
-	raw, body, perr := s.readInput(w, r)
+	caller := s.clientOf(r)
+	raw, body, perr := s.readInput(w, r, caller)
 	if perr != nil {
 		return fail(perr)
 	}
@@ -61,7 +62,7 @@ func (s *Server) oipInfer(w http.ResponseWriter, r *http.Request, id string) cal
 		body.release()
 		return fail(perr)
 	}
-	k := callKey{client: s.clientOf(r)}
+	k := callKey{client: caller}
 	k.algo, k.local = s.catalog.lookup(r.Context(), ref.Path())
 	oc.label = k.algo
 	tk, err := s.adm.acquireFor(r.Context(), k, DefaultTimeout)

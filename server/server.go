@@ -46,6 +46,8 @@ type Server struct {
 	bodyBytes  *semaphore.Weighted
 	bodyBudget int64
 	callMemory int64
+	// bodyRates is each client's budget of body bytes a second (nil: none).
+	bodyRates *bodyRates
 
 	// Background (output=void) runs: tracked so Drain can wait for them,
 	// and cancelled through bgCancel when a drain runs out of time.
@@ -93,6 +95,7 @@ func New(cfg Config) *Server {
 	b := memoryBudgets(cfg, s.maxBody, s.adm.lim.MaxRunning)
 	s.bodyBudget, s.callMemory = b.body, b.call
 	s.bodyBytes = semaphore.NewWeighted(b.body)
+	s.bodyRates = newBodyRates(cfg.BodyRate, s.maxBody)
 	s.metrics.watch(s.adm)
 
 	mux := http.NewServeMux()

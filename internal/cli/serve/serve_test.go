@@ -36,6 +36,9 @@ func TestServeUsageErrors(t *testing.T) {
 		{"negative queue", []string{"serve", "--queue", "-5"}, "--queue is negative"},
 		{"negative queue wait", []string{"serve", "--queue-wait", "-1s"}, "--queue-wait is negative"},
 		{"negative rate", []string{"serve", "--body-min-rate", "-1"}, "--body-min-rate is negative"},
+		{"negative body rate", []string{"serve", "--body-rate", "-1"}, "--body-rate is negative"},
+		{"body rate over 1 TiB/s", []string{"serve", "--body-rate", "1099511627777"}, "--body-rate 1099511627777 is more than"},
+		{"body rate 2^63", []string{"serve", "--body-rate", "9223372036854775808"}, "out of range"},
 		{"queue over 2^63", []string{"serve", "--queue", "9223372036854775808"}, "out of range"},
 		{"metrics address", []string{"serve", "--metrics-addr", "9090"}, `--metrics-addr "9090" is not host:port`},
 	} {
@@ -65,6 +68,9 @@ func TestServeFlags(t *testing.T) {
 	if got.Addr != "0.0.0.0:0" || !got.AllowAnonymous || got.MaxBody != 1024 || got.ChainsDir != "dir" {
 		t.Errorf("options %+v", *got)
 	}
+	if got.Tuning.BodyRate != server.DefaultBodyRate {
+		t.Errorf("--body-rate defaults to %d, want server.DefaultBodyRate", got.Tuning.BodyRate)
+	}
 	if want := []string{"k1", "k2", "k3", ""}; !slices.Equal(got.Keys, want) {
 		t.Errorf("keys %q, want %q (blank ones are the server's to drop)", got.Keys, want)
 	}
@@ -72,12 +78,12 @@ func TestServeFlags(t *testing.T) {
 	cmd = serve.NewCmd(f, func(_ context.Context, o *serve.Options) error { got = o; return nil })
 	cmd.SetArgs([]string{"--max-concurrent", "3", "--max-concurrent-per-algo", "2", "--queue", "7", "--queue-wait", "2s",
 		"--max-conns", "99", "--call-memory", "1000000", "--body-grace", "3s", "--body-min-rate", "100", "--write-timeout", "4s",
-		"--metrics-addr", "127.0.0.1:0"})
+		"--body-rate", "1000", "--metrics-addr", "127.0.0.1:0"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
 	want := serve.Tuning{Limits: server.Limits{MaxRunning: 3, MaxRunningPerAlgo: 2, MaxQueue: 7, QueueWait: 2 * time.Second},
-		MaxConns: 99, CallMemory: 1000000, BodyGrace: 3 * time.Second, BodyMinRate: 100, Write: 4 * time.Second, MetricsAddr: "127.0.0.1:0"}
+		MaxConns: 99, CallMemory: 1000000, BodyGrace: 3 * time.Second, BodyMinRate: 100, BodyRate: 1000, Write: 4 * time.Second, MetricsAddr: "127.0.0.1:0"}
 	if got.Tuning != want {
 		t.Errorf("tuning %+v, want %+v", got.Tuning, want)
 	}

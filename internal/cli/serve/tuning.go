@@ -18,6 +18,7 @@ type Tuning struct {
 	CallMemory  int64
 	BodyGrace   time.Duration
 	BodyMinRate int64
+	BodyRate    int64 // per client; 0 turns the budget off
 	Write       time.Duration
 	MetricsAddr string
 }
@@ -34,6 +35,7 @@ func (t *Tuning) addFlags(fl *pflag.FlagSet) {
 	fl.Int64Var(&t.CallMemory, "call-memory", 0, "BYTES one call may use for its work (default: a share of the memory limit, at most 1 GiB)")
 	fl.DurationVar(&t.BodyGrace, "body-grace", server.DefaultBodyGrace, "time a request body may take before it must flow at --body-min-rate")
 	fl.Int64Var(&t.BodyMinRate, "body-min-rate", server.DefaultBodyMinRate, "BYTES per second a request body must average after the grace")
+	fl.Int64Var(&t.BodyRate, "body-rate", server.DefaultBodyRate, "BYTES per second of request bodies one client may send while others are served, in bursts of 4 --max-body; past it, 429 (0: no limit)")
 	fl.DurationVar(&t.Write, "write-timeout", server.DefaultWriteTimeout, "time a client has to take an answer once it is ready")
 	fl.StringVar(&t.MetricsAddr, "metrics-addr", "", "serve /metrics on HOST:PORT instead of the API's address (where it needs the API key)")
 }
@@ -50,11 +52,14 @@ func (t *Tuning) check() error {
 		{"--max-heavy", int64(t.Limits.MaxHeavy)}, {"--max-concurrent-per-client", int64(t.Limits.MaxRunningPerClient)},
 		{"--queue-per-client", int64(t.Limits.MaxQueuePerClient)},
 		{"--call-memory", t.CallMemory}, {"--body-grace", int64(t.BodyGrace)}, {"--body-min-rate", t.BodyMinRate},
-		{"--write-timeout", int64(t.Write)},
+		{"--write-timeout", int64(t.Write)}, {"--body-rate", t.BodyRate},
 	} {
 		if n.v < 0 {
 			return command.UsageErrorf("%s is negative: give a positive value, or leave it out for the default", n.flag)
 		}
+	}
+	if t.BodyRate > server.MaxBodyRate {
+		return command.UsageErrorf("--body-rate %d is more than %d bytes a second, which no network reaches: give a smaller rate, or 0 for no limit", t.BodyRate, int64(server.MaxBodyRate))
 	}
 	if t.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(t.MetricsAddr); err != nil {
@@ -70,4 +75,8 @@ func (t *Tuning) apply(cfg *server.Config) {
 	cfg.CallMemory = t.CallMemory
 	cfg.Timeouts = server.Timeouts{BodyGrace: t.BodyGrace, BodyMinRate: t.BodyMinRate, Write: t.Write}
 	cfg.MetricsAddr = t.MetricsAddr
+	cfg.BodyRate = t.BodyRate
+	if t.BodyRate == 0 {
+		cfg.BodyRate = -1 // the flag's 0 is "no limit"; the Config's is the default
+	}
 }
