@@ -113,7 +113,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) *cata
 		if !ok {
 			return s.bodyRateSpent(w, wait, false)
 		}
-		pace(r.Context(), wait)
+		pace(r.Context(), dl, wait)
 		if n > 0 && !b.take(n) {
 			return s.busyBodies()
 		}
@@ -155,7 +155,7 @@ func (s *Server) readChunked(ctx context.Context, w http.ResponseWriter, src io.
 			if !ok {
 				return s.bodyRateSpent(w, wait, size > 0)
 			}
-			pace(ctx, wait)
+			pace(ctx, dl, wait)
 			if !b.take(int64(room)) {
 				return s.busyBodies()
 			}
@@ -326,6 +326,16 @@ func (d *bodyDeadline) advance() {
 	if next.After(d.current) {
 		d.current = next
 		_ = d.rc.SetReadDeadline(next)
+	}
+}
+
+// postpone moves the deadline on by wait, which the server made the body
+// wait.
+func (d *bodyDeadline) postpone(wait time.Duration) {
+	d.start = d.start.Add(wait)
+	d.current = d.current.Add(wait)
+	if d.ok {
+		_ = d.rc.SetReadDeadline(d.current)
 	}
 }
 

@@ -184,6 +184,24 @@ func TestBodyRatePacesAClientPastItsBudget(t *testing.T) {
 	}
 }
 
+// The wait for the budget does not count against the body's own time: a
+// body made to wait past the grace is read, not cut with a 408.
+func TestBodyRateWaitIsNotTheClientsSlowness(t *testing.T) {
+	t.Parallel()
+	const maxBody = 64 << 10
+	_, ts, _ := newTest(t, func(c *Config) {
+		c.MaxBody, c.BodyRate = maxBody, 64<<10 // a body's worth a second
+		c.Timeouts = Timeouts{BodyGrace: 300 * time.Millisecond, BodyMinRate: 1 << 20}
+	})
+	c, other := newBodyCaller(t, ts.URL, "", loopback1), newBodyCaller(t, ts.URL, "", loopback2)
+	for i := range 5 { // the burst of 4, then one that waits ~1 s
+		other.post(10, false)
+		if a := c.post(maxBody, false); a.status != http.StatusOK {
+			t.Fatalf("body %d: %d %s", i+1, a.status, a.body)
+		}
+	}
+}
+
 // At the default settings a client alone uploading twenty 5 MiB images one
 // after another is never refused (alone, it takes CPU from nobody), and a
 // client uploading a few 10 MiB images while another is served is not

@@ -35,7 +35,7 @@ func (t *Tuning) addFlags(fl *pflag.FlagSet) {
 	fl.Int64Var(&t.CallMemory, "call-memory", 0, "BYTES one call may use for its work (default: a share of the memory limit, at most 1 GiB)")
 	fl.DurationVar(&t.BodyGrace, "body-grace", server.DefaultBodyGrace, "time a request body may take before it must flow at --body-min-rate")
 	fl.Int64Var(&t.BodyMinRate, "body-min-rate", server.DefaultBodyMinRate, "BYTES per second a request body must average after the grace")
-	fl.Int64Var(&t.BodyRate, "body-rate", server.DefaultBodyRate, "BYTES per second of request bodies one client may send while others are served, in bursts of 4 --max-body; past it, 429 (0: no limit)")
+	fl.Int64Var(&t.BodyRate, "body-rate", server.DefaultBodyRate, "BYTES per second of request bodies one client may send while others are served, in bursts of 4 --max-body; past it its bodies wait, and one that would wait over 2 s gets 429 (0: no limit)")
 	fl.DurationVar(&t.Write, "write-timeout", server.DefaultWriteTimeout, "time a client has to take an answer once it is ready")
 	fl.StringVar(&t.MetricsAddr, "metrics-addr", "", "serve /metrics on HOST:PORT instead of the API's address (where it needs the API key)")
 }
