@@ -128,18 +128,20 @@ func oipRequest(e catalog.Entry, body catalog.Value) (oipv2.InferenceRequest, ca
 	// holds; a tensor model's request goes upstream as it came, for the
 	// server that knows the model to judge (the KServe docs' own example
 	// sends shape [3] with one element).
-	if err := checkShape(req.Inputs[0]); err != nil {
+	in := req.Inputs[0]
+	data := flatten(in.Data) // row-major, read once for the shape and the value
+	if err := checkShape(in, len(data)); err != nil {
 		return req, catalog.Value{}, err
 	}
-	v, perr := tensorValue(e, req.Inputs[0])
+	v, perr := tensorValue(e, in, data)
 	return req, v, perr
 }
 
 // tensorValue is the value an input tensor carries: one BYTES element, text,
 // JSON or base64 as its content_type says (by default, as the model takes:
 // base64 for a binary input, JSON for a JSON one, else text); or numbers and
-// booleans, which are the JSON list of them.
-func tensorValue(e catalog.Entry, in oipv2.RequestInput) (catalog.Value, *catalog.Error) {
+// booleans, which are the JSON list of them. data is in.Data flattened.
+func tensorValue(e catalog.Entry, in oipv2.RequestInput, data []any) (catalog.Value, *catalog.Error) {
 	if in.Datatype != "BYTES" {
 		switch in.Datatype {
 		case "BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64", "FP16", "FP32", "FP64", "BF16":
@@ -147,7 +149,6 @@ func tensorValue(e catalog.Entry, in oipv2.RequestInput) (catalog.Value, *catalo
 		}
 		return catalog.Value{}, badRequest("input %q has datatype %q: send BYTES (text, JSON or base64) or a numeric datatype", in.Name, in.Datatype)
 	}
-	data := flatten(in.Data)
 	if len(data) != 1 {
 		return catalog.Value{}, badRequest("input %q holds %d elements: send one (shape [1])", in.Name, len(data))
 	}
@@ -205,8 +206,8 @@ func oipTypeName(t reflect.Type) string {
 // row-major order"). A dimension is a whole number of at least 0 (-1, any
 // size, belongs in a model's metadata, not in a request); the product is
 // found without overflowing, so [2^62, 2^62] is refused rather than wrapped.
-func checkShape(in oipv2.RequestInput) *catalog.Error {
-	n := int64(len(flatten(in.Data)))
+func checkShape(in oipv2.RequestInput, elements int) *catalog.Error {
+	n := int64(elements)
 	want, over := int64(1), false
 	zero := slices.Contains(in.Shape, 0)
 	for _, d := range in.Shape {
