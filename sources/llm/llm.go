@@ -139,6 +139,11 @@ func ParseCompletion(in catalog.Value) (Request, error) {
 // (text, messages, no prompt): ParseChat reads those and says what is wrong
 // with them.
 func ParsePrompt(in catalog.Value) (r Request, ok bool, err error) {
+	// Text and conversations, the usual inputs, are left to ParseChat
+	// without being read twice.
+	if m, isObj := in.JSON.(map[string]any); in.Kind != catalog.KindJSON || !isObj || m["prompt"] == nil {
+		return Request{}, false, nil
+	}
 	_, obj, err := split(in)
 	if err != nil || obj == nil || obj.Prompt == nil || obj.Messages != nil {
 		return Request{}, false, nil

@@ -93,21 +93,12 @@ func TestGetDocsFromShow(t *testing.T) {
 	}
 }
 
-func TestChatStreams(t *testing.T) {
-	t.Parallel()
-	d := newDocsServer(t)
-	s := newSource(t, d.URL)
-	e, err := s.Get(context.Background(), "llama3.2:latest")
-	if err != nil {
-		t.Fatal(err)
-	}
+// streamDocsAnswer streams in to the model e and checks that the docs'
+// example answer arrived whole and piece by piece, as Ollama streams it.
+func streamDocsAnswer(t *testing.T, s *Source, e catalog.Entry, in map[string]any) catalog.Output {
+	t.Helper()
 	var pieces []string
-	in := catalog.JSON(map[string]any{
-		"system":   "Be brief.",
-		"messages": []any{map[string]any{"role": "user", "content": "why is the sky blue?"}},
-		"options":  map[string]any{"temperature": 0.5, "max_tokens": float64(20), "stop": "\n"},
-	})
-	out, err := s.Stream(context.Background(), e, in, func(c catalog.Chunk) error {
+	out, err := s.Stream(context.Background(), e, catalog.JSON(in), func(c catalog.Chunk) error {
 		pieces = append(pieces, c.Text)
 		return nil
 	})
@@ -117,6 +108,22 @@ func TestChatStreams(t *testing.T) {
 	if out.Value.Text != "The sky is blue." || strings.Join(pieces, "|") != "The| sky| is blue." {
 		t.Errorf("result %q, pieces %q", out.Value.Text, pieces)
 	}
+	return out
+}
+
+func TestChatStreams(t *testing.T) {
+	t.Parallel()
+	d := newDocsServer(t)
+	s := newSource(t, d.URL)
+	e, err := s.Get(context.Background(), "llama3.2:latest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := streamDocsAnswer(t, s, e, map[string]any{
+		"system":   "Be brief.",
+		"messages": []any{map[string]any{"role": "user", "content": "why is the sky blue?"}},
+		"options":  map[string]any{"temperature": 0.5, "max_tokens": float64(20), "stop": "\n"},
+	})
 	g := out.Generation
 	if g == nil || g.PromptTokens != 26 || g.Tokens != 282 || g.FirstToken <= 0 {
 		t.Errorf("generation %+v", g)
@@ -147,17 +154,7 @@ func TestGenerateStreams(t *testing.T) {
 		{map[string]any{"prompt": "def compute_gcd(a, b):", "suffix": "    return result", "system": "Write Python.", "raw": true, "options": map[string]any{"temperature": 0.0, "max_tokens": 64.0}},
 			`{"model":"llama3.2:latest","options":{"num_predict":64,"temperature":0},"prompt":"def compute_gcd(a, b):","raw":true,"stream":true,"suffix":"    return result","system":"Write Python."}`},
 	} {
-		var pieces []string
-		out, err := s.Stream(context.Background(), e, catalog.JSON(tc.in), func(c catalog.Chunk) error {
-			pieces = append(pieces, c.Text)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if out.Value.Text != "The sky is blue." || strings.Join(pieces, "|") != "The| sky| is blue." {
-			t.Errorf("result %q, pieces %q", out.Value.Text, pieces)
-		}
+		out := streamDocsAnswer(t, s, e, tc.in)
 		if g := out.Generation; g == nil || g.PromptTokens != 26 || g.Tokens != 259 {
 			t.Errorf("generation %+v", g)
 		}
