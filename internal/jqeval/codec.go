@@ -1,12 +1,10 @@
 package jqeval
 
 import (
-	"bufio"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/big"
 	"slices"
@@ -236,45 +234,4 @@ func decodeValues(b []byte, wire bool) ([]any, error) {
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-// maxFrame bounds one message between a worker and its caller.
-const maxFrame = 1 << 31
-
-// writeFrame writes a message: its header as JSON, then its values.
-func writeFrame(w *bufio.Writer, header any, data []byte) error {
-	h, err := json.Marshal(header)
-	if err != nil {
-		return err
-	}
-	var n [binary.MaxVarintLen64]byte
-	for _, part := range [][]byte{h, data} {
-		if _, err := w.Write(n[:binary.PutUvarint(n[:], uint64(len(part)))]); err != nil {
-			return err
-		}
-		if _, err := w.Write(part); err != nil {
-			return err
-		}
-	}
-	return w.Flush()
-}
-
-// readFrame reads what writeFrame wrote: the header into header, and
-// returns the values' bytes.
-func readFrame(r *bufio.Reader, header any) ([]byte, error) {
-	var parts [2][]byte
-	for i := range parts {
-		n, err := binary.ReadUvarint(r)
-		if err != nil {
-			return nil, err
-		}
-		if n > maxFrame {
-			return nil, fmt.Errorf("jq worker: a message of %d bytes", n)
-		}
-		parts[i] = make([]byte, n)
-		if _, err := io.ReadFull(r, parts[i]); err != nil {
-			return nil, err
-		}
-	}
-	return parts[1], json.Unmarshal(parts[0], header)
 }

@@ -2,11 +2,9 @@ package jqeval
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
+
+	"pipette/internal/workerpool"
 )
 
 // Every thread of a jq worker runs at workerNice, below the server's own
@@ -19,24 +17,19 @@ func TestWorkersRunAtALowerPriority(t *testing.T) {
 	if _, err := Eval(context.Background(), p, nil, nil, Limits{}); err != nil {
 		t.Fatal(err)
 	}
-	w, err := workers.take()
-	if err != nil {
-		t.Fatal(err)
+	pids := workers.Idle()
+	if len(pids) == 0 {
+		t.Fatal("no idle jq worker after an evaluation")
 	}
-	defer workers.put(w)
-	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", w.cmd.Process.Pid))
-	if err != nil || len(tasks) == 0 {
-		t.Fatalf("the worker's threads: %v", err)
-	}
-	for _, task := range tasks {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/stat", w.cmd.Process.Pid, task.Name()))
-		if err != nil {
-			continue // the thread ended meanwhile
+	for _, pid := range pids {
+		nice, err := workerpool.ThreadNice(pid)
+		if err != nil || len(nice) == 0 {
+			t.Fatalf("the threads of worker %d: %v", pid, err)
 		}
-		// nice is field 19; fields are counted after the command name.
-		f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
-		if nice, _ := strconv.Atoi(f[16]); nice != workerNice {
-			t.Errorf("worker thread %s has nice %d, want %d", task.Name(), nice, workerNice)
+		for task, n := range nice {
+			if n != workerNice {
+				t.Errorf("worker %d thread %s has nice %d, want %d", pid, task, n, workerNice)
+			}
 		}
 	}
 }

@@ -1,0 +1,153 @@
+package workerpool
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// process is one worker process and its pipes.
+type process struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	in     *bufio.Writer
+	out    *bufio.Reader
+	stderr *head
+	done   chan struct{} // closed when the process has exited
+}
+
+// start runs this program's executable as a worker of the pool.
+func (p *Pool) start() (*process, error) {
+	exe, err := p.executable()
+	if err != nil {
+		return nil, fmt.Errorf("find this program's executable to run %s workers: %w", p.cfg.Name, err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), p.cfg.Env+"=1",
+		p.cfg.Env+"_MEMORY="+strconv.FormatInt(p.cfg.Memory, 10),
+		p.cfg.Env+"_SLACK="+strconv.FormatInt(p.cfg.Slack, 10))
+	sysProcAttr(cmd)
+	w := &process{cmd: cmd, stderr: &head{max: 4 << 10}, done: make(chan struct{})}
+	cmd.Stderr = w.stderr
+	if w.stdin, err = cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start a %s worker: %w", p.cfg.Name, err)
+	}
+	if err := lowerPriority(cmd.Process.Pid, p.cfg.Nice); err != nil {
+		// Not fatal: the worker still has its memory and time limits.
+		slog.Debug(p.cfg.Name+" worker at normal priority", "err", err)
+	}
+	go func() {
+		_ = cmd.Wait()
+		close(w.done)
+	}()
+	w.in = bufio.NewWriterSize(w.stdin, 64<<10)
+	w.out = bufio.NewReaderSize(stdout, 64<<10)
+	return w, nil
+}
+
+// call sends req and reads the answer, until req's timeout and a grace
+// period, or until ctx ends.
+func (w *process) call(ctx context.Context, req Request, answer any) ([]byte, error) {
+	type result struct {
+		data []byte
+		err  error
+	}
+	answered := make(chan result, 1)
+	go func() {
+		if err := writeFrame(w.in, req.Header, req.Data); err != nil {
+			answered <- result{err: err}
+			return
+		}
+		data, err := readFrame(w.out, answer)
+		answered <- result{data, err}
+	}()
+	var timeout <-chan time.Time
+	if req.Timeout > 0 {
+		timer := time.NewTimer(req.Timeout + Grace)
+		defer timer.Stop()
+		timeout = timer.C
+	}
+	select {
+	case r := <-answered:
+		if r.err != nil {
+			return nil, w.died(r.err)
+		}
+		return r.data, nil
+	case <-ctx.Done():
+		w.kill()
+		<-answered
+		return nil, ctx.Err()
+	case <-timeout:
+		w.kill()
+		<-answered
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, ErrTimeout
+	}
+}
+
+// died explains a worker that stopped answering, from what it printed as it
+// died and how it ended. A worker whose pipe broke is given a moment to
+// exit of itself, so that its own end (a signal, a fatal error) is what is
+// reported rather than the kill that follows.
+func (w *process) died(err error) error {
+	select {
+	case <-w.done:
+	case <-time.After(time.Second):
+	}
+	w.kill()
+	e := &DiedError{Stderr: w.stderr.String(), Err: err}
+	if st, ok := w.cmd.ProcessState.Sys().(syscall.WaitStatus); ok && st.Signaled() {
+		e.Signal = st.Signal().String()
+	}
+	return e
+}
+
+// kill ends the worker's process and waits until it has exited.
+func (w *process) kill() {
+	_ = w.stdin.Close()
+	if w.cmd.Process != nil {
+		_ = w.cmd.Process.Kill()
+	}
+	<-w.done
+}
+
+// head keeps the first max bytes written to it: a dying Go program prints
+// its reason first, then every goroutine's stack.
+type head struct {
+	mu  sync.Mutex
+	max int
+	buf bytes.Buffer
+}
+
+func (h *head) Write(p []byte) (int, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if room := h.max - h.buf.Len(); room > 0 {
+		h.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+func (h *head) String() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.buf.String()
+}

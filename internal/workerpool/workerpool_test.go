@@ -1,0 +1,223 @@
+package workerpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const testEnv = "PIPETTE_WORKERPOOL_TEST_WORKER"
+
+// testRequest is what the test workers are asked to do.
+type testRequest struct {
+	Op    string `json:"op"` // echo, sleep, allocate, print, pid, exit
+	Bytes int64  `json:"bytes,omitempty"`
+}
+
+type testAnswer struct {
+	Pid  int  `json:"pid"`
+	Done bool `json:"done"`
+}
+
+func (a *testAnswer) Retire() bool { return a.Done }
+
+func init() {
+	if IsWorker(testEnv) {
+		os.Exit(Serve(testEnv, serveTest))
+	}
+}
+
+var sink []byte
+
+func serveTest(req testRequest, data []byte) (testAnswer, []byte, bool) {
+	switch req.Op {
+	case "sleep":
+		if len(data) > 0 { // a file to tell the test who is sleeping
+			_ = os.WriteFile(string(data), fmt.Appendf(nil, "%d", os.Getpid()), 0o600)
+		}
+		time.Sleep(time.Hour)
+	case "allocate":
+		sink = make([]byte, req.Bytes)
+		for i := range sink {
+			sink[i] = 1
+		}
+	case "print":
+		// What a careless library does: it must not reach the caller.
+		fmt.Println("stray output")
+		fmt.Fprintln(os.Stdout, "more stray output")
+	case "exit":
+		return testAnswer{Pid: os.Getpid(), Done: true}, data, true
+	}
+	return testAnswer{Pid: os.Getpid()}, data, false
+}
+
+func newTestPool(t *testing.T, cfg Config) *Pool {
+	t.Helper()
+	if !Supported {
+		t.Skip("workers run on Linux only")
+	}
+	cfg.Name, cfg.Env = "test", testEnv
+	p := New(cfg)
+	t.Cleanup(p.Close)
+	return p
+}
+
+func call(t *testing.T, ctx context.Context, p *Pool, req testRequest, data []byte) (testAnswer, []byte, error) {
+	t.Helper()
+	var a testAnswer
+	out, err := p.Call(ctx, Request{Header: req, Data: data}, &a)
+	return a, out, err
+}
+
+func TestCallRoundTripsAndReusesWorkers(t *testing.T) {
+	t.Parallel()
+	p := newTestPool(t, Config{Nice: 5, Size: 1})
+	payload := []byte(strings.Repeat("pipette ", 100_000))
+	for _, op := range []string{"echo", "print", "echo"} {
+		a, out, err := call(t, context.Background(), p, testRequest{Op: op}, payload)
+		if err != nil || string(out) != string(payload) {
+			t.Fatalf("%s: %d bytes back, %v", op, len(out), err)
+		}
+		if a.Pid == os.Getpid() || a.Pid == 0 {
+			t.Fatalf("%s answered by pid %d, this process is %d", op, a.Pid, os.Getpid())
+		}
+		if idle := p.Idle(); len(idle) != 1 || idle[0] != a.Pid {
+			t.Errorf("%s: idle workers %v, want the one that answered (%d)", op, idle, a.Pid)
+		}
+	}
+	nice, err := ThreadNice(p.Idle()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for task, n := range nice {
+		if n != 5 {
+			t.Errorf("worker thread %s has nice %d, want 5", task, n)
+		}
+	}
+}
+
+// A worker that answers it is done is not reused.
+func TestRetiredWorkersAreReplaced(t *testing.T) {
+	t.Parallel()
+	p := newTestPool(t, Config{Size: 1})
+	first, _, err := call(t, context.Background(), p, testRequest{Op: "exit"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, _, err := call(t, context.Background(), p, testRequest{Op: "echo"}, nil)
+	if err != nil || next.Pid == first.Pid {
+		t.Errorf("after a retiring answer from %d: answered by %d, %v", first.Pid, next.Pid, err)
+	}
+}
+
+// The ways a call ends without an answer, and that the pool works after
+// each.
+func TestCallFailures(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		req   testRequest
+		act   func(t *testing.T, cancel context.CancelFunc, pidFile string)
+		check func(error) string
+	}{
+		{"allocation past the address-space limit", testRequest{Op: "allocate", Bytes: 512 << 20}, nil, func(err error) string {
+			var died *DiedError
+			if !errors.As(err, &died) || !died.OutOfMemory() {
+				return "want a DiedError out of memory"
+			}
+			return ""
+		}},
+		{"killed mid-call", testRequest{Op: "sleep"}, func(t *testing.T, _ context.CancelFunc, pidFile string) {
+			killWorker(t, pidFile)
+		}, func(err error) string {
+			var died *DiedError
+			if !errors.As(err, &died) || died.Signal != "killed" || !died.OutOfMemory() {
+				return "want a DiedError by SIGKILL, read as out of memory"
+			}
+			return ""
+		}},
+		{"caller cancelled", testRequest{Op: "sleep"}, func(_ *testing.T, cancel context.CancelFunc, _ string) {
+			time.Sleep(300 * time.Millisecond)
+			cancel()
+		}, func(err error) string {
+			if !errors.Is(err, context.Canceled) {
+				return "want context.Canceled"
+			}
+			return ""
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := newTestPool(t, Config{Size: 1, Memory: 64 << 20, Slack: 64 << 20})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			pidFile := filepath.Join(t.TempDir(), "pid")
+			if tc.act != nil {
+				go tc.act(t, cancel, pidFile)
+			}
+			start := time.Now()
+			_, _, err := call(t, ctx, p, tc.req, []byte(pidFile))
+			if msg := tc.check(err); msg != "" {
+				t.Fatalf("got %v (%T): %s", err, err, msg)
+			}
+			if took := time.Since(start); took > 10*time.Second {
+				t.Errorf("took %s", took)
+			}
+			if _, _, err := call(t, context.Background(), p, testRequest{Op: "echo"}, []byte("x")); err != nil {
+				t.Errorf("the next call: %v", err)
+			}
+		})
+	}
+}
+
+// killWorker kills the worker that wrote its pid into pidFile, once it
+// has.
+func killWorker(t *testing.T, pidFile string) {
+	for range 100 {
+		if b, err := os.ReadFile(pidFile); err == nil && len(b) > 0 {
+			pid, err := strconv.Atoi(string(b))
+			if err != nil {
+				t.Errorf("pid file: %v", err)
+				return
+			}
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Errorf("no worker wrote %s", pidFile)
+}
+
+func TestCallTimesOut(t *testing.T) {
+	t.Parallel()
+	p := newTestPool(t, Config{Size: 1})
+	var a testAnswer
+	start := time.Now()
+	_, err := p.Call(context.Background(), Request{Header: testRequest{Op: "sleep"}, Timeout: time.Millisecond}, &a)
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("got %v, want ErrTimeout", err)
+	}
+	if took := time.Since(start); took > Grace+5*time.Second {
+		t.Errorf("took %s", took)
+	}
+}
+
+// Where the executable cannot start, Call says so at once, and keeps
+// saying so without trying again for a while.
+func TestCallUnavailableWhenWorkersCannotStart(t *testing.T) {
+	t.Parallel()
+	p := newTestPool(t, Config{})
+	p.executable = func() (string, error) { return "/nonexistent/pipette", nil }
+	for range 2 {
+		if _, _, err := call(t, context.Background(), p, testRequest{Op: "echo"}, nil); !errors.Is(err, ErrUnavailable) {
+			t.Fatalf("got %v, want ErrUnavailable", err)
+		}
+	}
+}
