@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"pipette/catalog"
 )
@@ -26,13 +27,33 @@ type Func func(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog
 type Algorithm struct {
 	Entry catalog.Entry
 	Run   Func
+	// Isolate marks CPU-heavy image work that a host may run in a worker
+	// process at a low priority (see Registry.SetIsolator), so that it
+	// leaves the cores to the host's light calls and a call that exhausts
+	// memory kills only its worker. Its Run must use nothing of its context
+	// but the deadline, the memory budget, the log wanted flag and a data
+	// store it is not given in worker processes (data:// inputs run
+	// in-process), and its output should be binary or text: JSON comes back
+	// decoded, its objects' keys in sorted order. Not for algorithms that
+	// load large models, which every worker would load again.
+	Isolate bool
+}
+
+// Isolator runs the algorithms marked Isolate somewhere other than the
+// calling goroutine: worker processes (package algorithms/workers).
+type Isolator interface {
+	// Run runs a on in. ran is false when it could not be run there (no
+	// worker can start, an input it cannot carry): the registry then runs
+	// it in-process.
+	Run(ctx context.Context, a Algorithm, in catalog.Value) (out catalog.Output, ran bool, err error)
 }
 
 // Registry is a set of algorithms, safe for concurrent use once built.
 type Registry struct {
-	name string
-	mu   sync.RWMutex
-	algs map[string][]Algorithm // by owner/name, newest version first
+	name     string
+	mu       sync.RWMutex
+	algs     map[string][]Algorithm // by owner/name, newest version first
+	isolator atomic.Pointer[Isolator]
 }
 
 // NewRegistry returns an empty registry named name ("builtin").
@@ -68,6 +89,17 @@ func (r *Registry) Register(algs ...Algorithm) {
 		})
 		r.algs[key] = list
 	}
+}
+
+// SetIsolator makes the registry run the algorithms marked Isolate through
+// iso (nil: in-process, the default). pipette serve sets it; pipette call,
+// the TUI and tests run everything in-process unless they ask.
+func (r *Registry) SetIsolator(iso Isolator) {
+	if iso == nil {
+		r.isolator.Store(nil)
+		return
+	}
+	r.isolator.Store(&iso)
 }
 
 // Name is the source name shown in the UI ("builtin").
@@ -152,27 +184,37 @@ func (r *Registry) Run(ctx context.Context, ref catalog.Ref, in catalog.Value) (
 	if a.Entry.Unavailable != "" {
 		return catalog.Output{}, catalog.Errorf(catalog.UnsupportedError, "%s cannot run here: %s", a.Entry.Ref.Path(), a.Entry.Unavailable)
 	}
-	var stdout bytes.Buffer
-	defer func() {
-		if p := recover(); p != nil {
-			stack := debug.Stack()
-			out = catalog.Output{}
-			err = &catalog.Error{
-				Type:    catalog.AlgorithmError,
-				Message: fmt.Sprintf("%s crashed: %v", a.Entry.Ref, p),
-				Stack:   panicFrame(stack),
-				Panic:   &catalog.Panic{Value: p, Stack: stack},
-			}
-		}
-	}()
 	if err := ctx.Err(); err != nil {
 		return catalog.Output{}, err
 	}
+	if iso := r.isolator.Load(); iso != nil && a.Isolate {
+		if out, ran, err := (*iso).Run(ctx, a, in); ran {
+			return out, err
+		}
+	}
+	var stdout bytes.Buffer
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = catalog.Output{}, CrashError(a.Entry.Ref, p, debug.Stack())
+		}
+	}()
 	v, err := a.Run(ctx, in, &stdout)
 	if err != nil {
 		return catalog.Output{Stdout: stdout.String(), Version: a.Entry.Ref.Version}, err
 	}
 	return catalog.Output{Value: v, Stdout: stdout.String(), Version: a.Entry.Ref.Version}, nil
+}
+
+// CrashError is the error of algorithm ref that panicked with p: the
+// sentence a caller reads, the frame where it failed, and the panic itself
+// for the host's log.
+func CrashError(ref catalog.Ref, p any, stack []byte) *catalog.Error {
+	return &catalog.Error{
+		Type:    catalog.AlgorithmError,
+		Message: fmt.Sprintf("%s crashed: %v", ref, p),
+		Stack:   panicFrame(stack),
+		Panic:   &catalog.Panic{Value: p, Stack: stack},
+	}
 }
 
 // panicFrame keeps the one frame of a panic's stack that says where the

@@ -41,10 +41,14 @@ func TestHostileBinary(t *testing.T) {
 	if a := post(t, srv.URL+"/v1/algo/util/Transform", "application/json", `{"program": ".a", "input": {"a": 1}}`); a.status != http.StatusOK || !strings.Contains(string(a.body), `"result":1`) {
 		t.Fatalf("a harmless jq program: %d %s", a.status, a.body)
 	}
+	// Heavy image calls run in a pool of their own: start it too, with a small resize.
+	png := "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+	if a := post(t, srv.URL+"/v1/algo/image/Transform", "application/json", `{"image": "`+png+`", "op": "resize", "width": 2}`); a.status != http.StatusOK {
+		t.Fatalf("a small resize: %d %s", a.status, a.body)
+	}
 	time.Sleep(time.Second)
 	before := goroutinesOf(t, srv.URL)
 
-	png := "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 	reqs := append(serverHostileRequests("/v1/algo/nlp/SentimentAnalysis", 4<<20),
 		hostileRequest{"a resize to 3037000500 wide", "POST", "/v1/algo/image/Transform", "application/json",
 			text(`{"image": "` + png + `", "op": "resize", "width": 3037000500}`), 200, "TooLargeError"},

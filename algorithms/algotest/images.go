@@ -3,10 +3,31 @@ package algotest
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/base64"
 	"encoding/binary"
 	"hash/crc32"
+	"image"
+	"image/color"
+	"image/png"
 	"testing"
 )
+
+// GradientPNG is a w×h PNG, as base64, whose every pixel differs from its
+// neighbours, so that filters and resamplers have work that shows.
+func GradientPNG(t testing.TB, w, h int) string {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			img.SetNRGBA(x, y, color.NRGBA{R: uint8(x * 255 / w), G: uint8(y * 255 / h), B: uint8((x * y) % 256), A: 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(b.Bytes())
+}
 
 // Crafted PNGs for hostile-input tests: tiny files whose headers promise
 // large or expensive images, built by hand since no encoder would write

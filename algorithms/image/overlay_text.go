@@ -131,6 +131,9 @@ func OverlayText() algorithms.Algorithm {
 			License: "MIT",
 		},
 		Run: runOverlayText,
+		// Decoding, filtering and encoding images take tens of milliseconds
+		// of every core: a server runs them in its low-priority workers.
+		Isolate: true,
 	}
 }
 

@@ -99,6 +99,9 @@ func Transform() algorithms.Algorithm {
 			License: "MIT",
 		},
 		Run: runTransform,
+		// Decoding, filtering and encoding images take tens of milliseconds
+		// of every core: a server runs them in its low-priority workers.
+		Isolate: true,
 	}
 }
 

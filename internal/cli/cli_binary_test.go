@@ -121,7 +121,7 @@ func TestBinary(t *testing.T) {
 			t.Fatalf("serve did not say it was listening; logs:\n%s", logs.String())
 		}
 		i := strings.Index(line, "http://")
-		if !strings.HasPrefix(line, "pipette serving ") || !strings.Contains(line, " algorithms on http://") || i < 0 {
+		if !strings.HasPrefix(line, "pipette serving ") || !strings.Contains(line, " algorithms") || !strings.Contains(line, " on http://") || i < 0 {
 			t.Fatalf("first line %q", line)
 		}
 		url := strings.TrimSpace(line[i:])

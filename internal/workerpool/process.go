@@ -27,9 +27,12 @@ type process struct {
 
 // start runs this program's executable as a worker of the pool.
 func (p *Pool) start() (*process, error) {
-	exe, err := p.executable()
-	if err != nil {
-		return nil, fmt.Errorf("find this program's executable to run %s workers: %w", p.cfg.Name, err)
+	exe := p.cfg.Executable
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return nil, fmt.Errorf("find this program's executable to run %s workers: %w", p.cfg.Name, err)
+		}
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), p.cfg.Env+"=1",
@@ -38,6 +41,7 @@ func (p *Pool) start() (*process, error) {
 	sysProcAttr(cmd)
 	w := &process{cmd: cmd, stderr: &head{max: 4 << 10}, done: make(chan struct{})}
 	cmd.Stderr = w.stderr
+	var err error
 	if w.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, err
 	}

@@ -22,7 +22,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -46,6 +45,9 @@ type Config struct {
 	// address space may grow Memory + Slack past what it maps at rest,
 	// after which an allocation kills it.
 	Memory, Slack int64
+	// Executable is the program to start; default this process's own
+	// (os.Executable). Tests name one that cannot start.
+	Executable string
 }
 
 // Pool is a set of worker processes, started on demand and kept idle
@@ -60,9 +62,7 @@ type Pool struct {
 	// ErrUnavailable at once.
 	brokenUntil atomic.Int64
 	warnOnce    sync.Once
-	// executable finds the program to start (os.Executable; tests replace
-	// it).
-	executable func() (string, error)
+	closed      bool // under mu: idle workers are no longer kept
 }
 
 // New makes an empty pool; no process starts before the first Call or Warm.
@@ -70,7 +70,7 @@ func New(cfg Config) *Pool {
 	if cfg.Size <= 0 {
 		cfg.Size = max(2, runtime.GOMAXPROCS(0))
 	}
-	return &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Size), executable: os.Executable}
+	return &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Size)}
 }
 
 // Config is what the pool was made with, defaults filled in.
@@ -227,7 +227,7 @@ func (p *Pool) take() (*process, error) {
 func (p *Pool) put(w *process) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.idle) >= p.cfg.Size {
+	if p.closed || len(p.idle) >= p.cfg.Size {
 		go w.kill()
 		return
 	}
@@ -246,11 +246,12 @@ func (p *Pool) Idle() []int {
 	return pids
 }
 
-// Close kills the idle workers. Busy ones end with their calls' contexts.
+// Close kills the idle workers, and each busy one when its call ends. A
+// call after Close still works, in a worker started for it alone.
 func (p *Pool) Close() {
 	p.mu.Lock()
 	idle := p.idle
-	p.idle = nil
+	p.idle, p.closed = nil, true
 	p.mu.Unlock()
 	for _, w := range idle {
 		w.kill()

@@ -213,8 +213,7 @@ func TestCallTimesOut(t *testing.T) {
 // saying so without trying again for a while.
 func TestCallUnavailableWhenWorkersCannotStart(t *testing.T) {
 	t.Parallel()
-	p := newTestPool(t, Config{})
-	p.executable = func() (string, error) { return "/nonexistent/pipette", nil }
+	p := newTestPool(t, Config{Executable: "/nonexistent/pipette"})
 	for range 2 {
 		if _, _, err := call(t, context.Background(), p, testRequest{Op: "echo"}, nil); !errors.Is(err, ErrUnavailable) {
 			t.Fatalf("got %v, want ErrUnavailable", err)

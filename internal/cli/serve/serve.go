@@ -17,7 +17,9 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"pipette/algorithms"
 	"pipette/algorithms/imagein"
+	"pipette/algorithms/workers"
 	"pipette/catalog"
 	"pipette/data"
 	"pipette/internal/cli/command"
@@ -39,6 +41,10 @@ type Options struct {
 	IO      *iostreams.IOStreams
 	Catalog func(context.Context) (catalog.Source, catalog.Runner, []*sources.Live, error)
 	Getenv  func(string) string
+	// Builtin is the built-in registry Catalog serves, whose heavy image
+	// algorithms Isolate sends to worker processes.
+	Builtin func() *algorithms.Registry
+	Isolate bool // --isolate
 
 	Addr           string
 	Keys           []string // --api-key, then $PIPETTE_API_KEYS
@@ -62,7 +68,7 @@ type Options struct {
 // NewCmd makes `serve`; runF, when not nil, runs instead of serving (tests
 // of the flags).
 func NewCmd(f *command.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IO, Catalog: f.ServeCatalog, Getenv: f.Getenv, DataLocation: f.DataLocation}
+	opts := &Options{IO: f.IO, Catalog: f.ServeCatalog, Builtin: f.Catalog, Getenv: f.Getenv, DataLocation: f.DataLocation}
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the built-in catalog over the HTTP API",
@@ -77,7 +83,13 @@ Clients send one as "Authorization: Simple KEY".
 at its name and version, listed with the built-ins and called the same way;
 chains may call each other. A file that does not load is reported on stderr
 and left out; the rest are served. Only regular files of at most 4 MiB are
-read; a link to a file outside DIR is left out unless --chains-follow-links.`,
+read; a link to a file outside DIR is left out unless --chains-follow-links.
+
+CPU-heavy image calls (image/Transform, OverlayText, DrawBoxes) run in worker
+processes, re-executions of pipette at the lowest scheduling priority (nice
+19) with a hard memory limit: the server's other calls get the cores first,
+and a call that runs out of memory ends its worker, not the server.
+--isolate=false runs them inside the server.`,
 		Example: `  pipette serve
   curl -H 'Content-Type: text/plain' -d 'what a great day' 127.0.0.1:8080/v1/algo/nlp/SentimentAnalysis
 
@@ -117,6 +129,7 @@ func (o *Options) addFlags(fl *pflag.FlagSet) {
 	fl.BoolVar(&o.ChainsLinksOut, flagChainsLinksOut, false, "with --chains, also publish links in DIR to chain files outside it")
 	fl.StringVar(&o.Data, "data", "", "keep the Data API's files in DIR or at an s3://, gs:// or azblob:// URL (default $"+command.EnvData+" or ~/.local/share/pipette/data)")
 	fl.Int64Var(&o.MaxFile, "max-file", data.DefaultMaxFileSize, "largest file the Data API keeps, in BYTES")
+	fl.BoolVar(&o.Isolate, "isolate", true, "run CPU-heavy image calls in low-priority worker processes with a hard memory limit (false: inside the server)")
 	fl.StringVar(&o.PublicURL, "public-url", "", "this server's address as callers reach it, for links to stored files (default: the address each request used)")
 	o.Tuning.addFlags(fl)
 }
@@ -181,6 +194,11 @@ func Run(ctx context.Context, opts *Options) error {
 		MemoryLimit: server.SetMemoryLimit(logger).Bytes,
 	}
 	opts.Tuning.apply(&cfg)
+	if opts.Isolate && opts.Builtin != nil {
+		stop := isolate(opts.Builtin(), cfg.CallMemory)
+		defer stop()
+		served += fmt.Sprintf(", heavy image calls in worker processes at nice %d,", workers.Nice)
+	}
 	where := opts.Data
 	if where == "" && opts.DataLocation != nil {
 		where = opts.DataLocation()
@@ -199,6 +217,19 @@ func Run(ctx context.Context, opts *Options) error {
 		},
 	})
 	return serveError(opts.Addr, err)
+}
+
+// isolate makes reg run its heavy image algorithms in worker processes that
+// may use what a call may (the --call-memory, else the default budget), and
+// starts one so that the first call does not wait for it. stop undoes it.
+func isolate(reg *algorithms.Registry, callMemory int64) (stop func()) {
+	w := workers.New(workers.Options{Memory: max(callMemory, catalog.DefaultMemoryBudget)})
+	reg.SetIsolator(w)
+	w.Warm(1)
+	return func() {
+		reg.SetIsolator(nil)
+		w.Close()
+	}
 }
 
 // serveError explains why the server stopped, when it was not asked to.
