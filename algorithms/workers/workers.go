@@ -46,7 +46,8 @@ type Options struct {
 	Memory int64
 	// Size bounds the workers at once; default max(2, GOMAXPROCS).
 	Size int
-	// Nice is the workers' priority; default Nice.
+	// Nice is the workers' scheduling priority, 0 (the server's own) to
+	// 19; pipette serve uses the package's Nice unless told otherwise.
 	Nice int
 
 	slack      int64  // default slack; tests make it small
@@ -66,9 +67,6 @@ type Workers struct {
 func New(o Options) *Workers {
 	if o.Memory <= 0 {
 		o.Memory = catalog.DefaultMemoryBudget
-	}
-	if o.Nice == 0 {
-		o.Nice = Nice
 	}
 	if o.slack <= 0 {
 		o.slack = slack

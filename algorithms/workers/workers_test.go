@@ -25,6 +25,7 @@ func isolated(t *testing.T, o workers.Options) (*algorithms.Registry, *workers.W
 	if !workerpool.Supported {
 		t.Skip("workers run on Linux only")
 	}
+	o.Nice = workers.Nice
 	reg, w := builtin.New(), workers.New(o)
 	reg.SetIsolator(w)
 	t.Cleanup(w.Close)

@@ -43,8 +43,9 @@ type Options struct {
 	Getenv  func(string) string
 	// Builtin is the built-in registry Catalog serves, whose heavy image
 	// algorithms Isolate sends to worker processes.
-	Builtin func() *algorithms.Registry
-	Isolate bool // --isolate
+	Builtin     func() *algorithms.Registry
+	Isolate     bool // --isolate
+	IsolateNice int  // --isolate-nice
 
 	Addr           string
 	Keys           []string // --api-key, then $PIPETTE_API_KEYS
@@ -89,7 +90,7 @@ CPU-heavy image calls (image/Transform, OverlayText, DrawBoxes) run in worker
 processes, re-executions of pipette at the lowest scheduling priority (nice
 19) with a hard memory limit: the server's other calls get the cores first,
 and a call that runs out of memory ends its worker, not the server.
---isolate=false runs them inside the server.`,
+--isolate-nice sets their priority; --isolate=false runs them inside the server.`,
 		Example: `  pipette serve
   curl -H 'Content-Type: text/plain' -d 'what a great day' 127.0.0.1:8080/v1/algo/nlp/SentimentAnalysis
 
@@ -130,6 +131,7 @@ func (o *Options) addFlags(fl *pflag.FlagSet) {
 	fl.StringVar(&o.Data, "data", "", "keep the Data API's files in DIR or at an s3://, gs:// or azblob:// URL (default $"+command.EnvData+" or ~/.local/share/pipette/data)")
 	fl.Int64Var(&o.MaxFile, "max-file", data.DefaultMaxFileSize, "largest file the Data API keeps, in BYTES")
 	fl.BoolVar(&o.Isolate, "isolate", true, "run CPU-heavy image calls in low-priority worker processes with a hard memory limit (false: inside the server)")
+	fl.IntVar(&o.IsolateNice, "isolate-nice", workers.Nice, "the scheduling priority of those workers, 0 (the server's own) to 19 (the lowest)")
 	fl.StringVar(&o.PublicURL, "public-url", "", "this server's address as callers reach it, for links to stored files (default: the address each request used)")
 	o.Tuning.addFlags(fl)
 }
@@ -144,6 +146,9 @@ func (o *Options) check() error {
 	}
 	if o.MaxPixels < 0 {
 		return command.UsageErrorf("--max-pixels %d is negative: give a pixel count", o.MaxPixels)
+	}
+	if o.IsolateNice < 0 || o.IsolateNice > 19 {
+		return command.UsageErrorf("--isolate-nice %d is not a priority from 0 (the server's own) to 19 (the lowest)", o.IsolateNice)
 	}
 	if o.MaxFile < 1 || o.MaxFile > 1<<50 {
 		return command.UsageErrorf("--max-file %d is not a size from 1 byte to 1 PiB", o.MaxFile)
@@ -195,9 +200,9 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	opts.Tuning.apply(&cfg)
 	if opts.Isolate && opts.Builtin != nil {
-		stop := isolate(opts.Builtin(), cfg.CallMemory)
+		stop := isolate(opts.Builtin(), workers.Options{Memory: max(cfg.CallMemory, catalog.DefaultMemoryBudget), Nice: opts.IsolateNice})
 		defer stop()
-		served += fmt.Sprintf(", heavy image calls in worker processes at nice %d,", workers.Nice)
+		served += fmt.Sprintf(", heavy image calls in worker processes at nice %d,", opts.IsolateNice)
 	}
 	where := opts.Data
 	if where == "" && opts.DataLocation != nil {
@@ -219,11 +224,11 @@ func Run(ctx context.Context, opts *Options) error {
 	return serveError(opts.Addr, err)
 }
 
-// isolate makes reg run its heavy image algorithms in worker processes that
-// may use what a call may (the --call-memory, else the default budget), and
+// isolate makes reg run its heavy image algorithms in worker processes (that
+// may use what a call may: the --call-memory, else the default budget), and
 // starts one so that the first call does not wait for it. stop undoes it.
-func isolate(reg *algorithms.Registry, callMemory int64) (stop func()) {
-	w := workers.New(workers.Options{Memory: max(callMemory, catalog.DefaultMemoryBudget)})
+func isolate(reg *algorithms.Registry, o workers.Options) (stop func()) {
+	w := workers.New(o)
 	reg.SetIsolator(w)
 	w.Warm(1)
 	return func() {

@@ -41,6 +41,9 @@ func TestServeUsageErrors(t *testing.T) {
 		{"body rate 2^63", []string{"serve", "--body-rate", "9223372036854775808"}, "out of range"},
 		{"queue over 2^63", []string{"serve", "--queue", "9223372036854775808"}, "out of range"},
 		{"metrics address", []string{"serve", "--metrics-addr", "9090"}, `--metrics-addr "9090" is not host:port`},
+		{"negative nice", []string{"serve", "--isolate-nice", "-1"}, "--isolate-nice -1 is not a priority from 0"},
+		{"nice over 19", []string{"serve", "--isolate-nice", "20"}, "--isolate-nice 20 is not a priority from 0"},
+		{"nice 2^31", []string{"serve", "--isolate-nice", "2147483648"}, "--isolate-nice 2147483648 is not a priority from 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -67,6 +70,9 @@ func TestServeFlags(t *testing.T) {
 	}
 	if got.Addr != "0.0.0.0:0" || !got.AllowAnonymous || got.MaxBody != 1024 || got.ChainsDir != "dir" {
 		t.Errorf("options %+v", *got)
+	}
+	if !got.Isolate || got.IsolateNice != 19 {
+		t.Errorf("--isolate defaults to %v at nice %d, want true at 19", got.Isolate, got.IsolateNice)
 	}
 	if got.Tuning.BodyRate != server.DefaultBodyRate {
 		t.Errorf("--body-rate defaults to %d, want server.DefaultBodyRate", got.Tuning.BodyRate)
