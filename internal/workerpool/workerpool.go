@@ -169,7 +169,7 @@ func (p *Pool) Call(ctx context.Context, req Request, answer any) ([]byte, error
 	if err != nil {
 		p.brokenUntil.Store(time.Now().Add(retryStart).UnixNano())
 		p.warnOnce.Do(func() {
-			slog.Warn(p.cfg.Name+" work runs in-process: its worker processes cannot start", "reason", err)
+			slog.Warn(p.cfg.Name+" work runs in-process, without a hard memory limit or a lower priority: its worker processes cannot start", "reason", err)
 		})
 		return nil, ErrUnavailable
 	}
