@@ -100,12 +100,11 @@ func (s *Server) readInput(w http.ResponseWriter, r *http.Request, caller string
 
 // readBody reads the whole body into b.data, taking its bytes from the body
 // budget: all at once when the length is announced, chunk by chunk when it
-// is not. The connection's read deadline moves with what arrived (see
-// bodyDeadline) and is lifted once the body is in, so that nothing cuts the
-// call that follows.
+// is not. A body that falls behind the minimum rate is cut (see
+// bodyDeadline); once it is in, nothing watches it.
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) *catalog.Error {
 	rc := http.NewResponseController(w)
-	dl := newBodyDeadline(rc, s.timeouts)
+	dl := newBodyDeadline(&s.sweep, rc, s.timeouts)
 	defer dl.lift()
 	src := http.MaxBytesReader(w, r.Body, s.maxBody)
 	if n := r.ContentLength; n >= 0 {
@@ -265,85 +264,4 @@ func (s *Server) transcode(b *body, enc encoding.Encoding, charset string) *cata
 	}
 	b.data = out
 	return nil
-}
-
-// bodyDeadline keeps a body flowing: the connection's read deadline is the
-// grace period plus what has arrived divided by the minimum rate, so a body
-// that trickles is cut once it falls behind while a large body sent at a
-// steady pace is never cut.
-type bodyDeadline struct {
-	rc      *http.ResponseController
-	start   time.Time
-	grace   time.Duration
-	rate    int64
-	arrived int64
-	current time.Time
-	ok      bool // the connection takes deadlines
-}
-
-func newBodyDeadline(rc *http.ResponseController, t Timeouts) *bodyDeadline {
-	d := &bodyDeadline{rc: rc, start: time.Now(), grace: t.BodyGrace, rate: t.BodyMinRate}
-	d.current = d.start.Add(d.grace)
-	d.ok = rc.SetReadDeadline(d.current) == nil
-	return d
-}
-
-// read moves the deadline on by what arrived before it, then reads once.
-// Moving it only when another read follows spares the usual small body,
-// read at once, a deadline change.
-func (d *bodyDeadline) read(r io.Reader, p []byte) (int, error) {
-	d.advance()
-	n, err := r.Read(p)
-	if n > 0 {
-		d.arrived += int64(n)
-	}
-	return n, err
-}
-
-func (d *bodyDeadline) readFull(r io.Reader, p []byte) (int, error) {
-	got := 0
-	for got < len(p) {
-		n, err := d.read(r, p[got:])
-		got += n
-		if err != nil {
-			if errors.Is(err, io.EOF) && got == len(p) {
-				return got, nil
-			}
-			if errors.Is(err, io.EOF) {
-				return got, io.ErrUnexpectedEOF
-			}
-			return got, err
-		}
-	}
-	return got, nil
-}
-
-func (d *bodyDeadline) advance() {
-	if !d.ok || d.arrived == 0 || d.rate <= 0 {
-		return
-	}
-	next := d.start.Add(d.grace + time.Duration(float64(d.arrived)/float64(d.rate)*float64(time.Second)))
-	if next.After(d.current) {
-		d.current = next
-		_ = d.rc.SetReadDeadline(next)
-	}
-}
-
-// postpone moves the deadline on by wait, which the server made the body
-// wait.
-func (d *bodyDeadline) postpone(wait time.Duration) {
-	d.start = d.start.Add(wait)
-	d.current = d.current.Add(wait)
-	if d.ok {
-		_ = d.rc.SetReadDeadline(d.current)
-	}
-}
-
-// lift removes the deadline once the body is read: net/http keeps reading
-// the connection in the background during the call (to notice a client
-// that leaves), and a deadline firing there would cancel the call.
-func (d *bodyDeadline) lift() {
-	if d.ok {
-		_ = d.rc.SetReadDeadline(time.Time{})
-	}
 }

@@ -168,19 +168,19 @@ func (m *bodyMeter) take(n int64, now time.Time) (ok bool, wait time.Duration) {
 }
 
 // pace waits before a read for what take asked, or until the request
-// ends, and moves the body's deadline on by the wait: the client is not
+// ends, having moved the body's deadline on by the wait: the client is not
 // the one that was slow.
 func pace(ctx context.Context, dl *bodyDeadline, wait time.Duration) {
 	if wait <= 0 {
 		return
 	}
+	dl.postpone(wait)
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case <-t.C:
 	case <-ctx.Done():
 	}
-	dl.postpone(wait)
 }
 
 // bodyRateSpent refuses a request, or cuts its body, when its client's

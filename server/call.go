@@ -205,7 +205,7 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 		return s.startVoid(w, oc, j, opt)
 	}
 
-	ctx, cancel := context.WithTimeout(r.Context(), opt.timeout)
+	ctx, cancel := s.sweep.withTimeout(r.Context(), opt.timeout)
 	defer cancel()
 	if opt.stream {
 		return s.streamCall(s.callContext(ctx, opt), w, r, oc, opt, j, start)

@@ -248,7 +248,7 @@ func (s *Server) putData(w http.ResponseWriter, r *http.Request, a data.Access, 
 			Message: fmt.Sprintf("%s: the file is larger than this store's limit of %s per file", p, human.Bytes(s.data.store.MaxFileSize()))})
 		return
 	}
-	dl := newBodyDeadline(http.NewResponseController(w), s.timeouts)
+	dl := newBodyDeadline(&s.sweep, http.NewResponseController(w), s.timeouts)
 	defer dl.lift()
 	body := &deadlineBody{r: r.Body, dl: dl}
 	if _, err := s.data.store.Put(r.Context(), a.Owner, p, body); err != nil {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -77,7 +76,7 @@ func (s *Server) oipInfer(w http.ResponseWriter, r *http.Request, id string) cal
 		return s.cut(w, oc, cancelReason(r.Context()))
 	}
 	j := job{ref: ref, in: in, id: id, done: func() { tk.release(); body.release() }}
-	ctx, cancel := context.WithTimeout(r.Context(), DefaultTimeout)
+	ctx, cancel := s.sweep.withTimeout(r.Context(), DefaultTimeout)
 	defer cancel()
 	out, err := s.run(s.callContext(ctx, callOptions{data: s.callerData(r)}), j)
 	oc.ran, oc.version = !isNotFound(err), out.Version

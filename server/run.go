@@ -89,7 +89,7 @@ func (s *Server) runHere(ctx context.Context, w http.ResponseWriter, r *http.Req
 	// One allocation holds what the watchdog needs (a closure would move
 	// each of these to the heap on its own).
 	d := &watchdog{s: s, ctx: ctx, w: w, r: r, oc: oc, opt: opt, id: j.id, start: start}
-	stop := context.AfterFunc(ctx, d.fire)
+	stop := afterEnd(ctx, d.fire)
 	out, err := s.runGuarded(ctx, j)
 	late := d.claim()
 	stop()

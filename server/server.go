@@ -38,7 +38,8 @@ type Server struct {
 	adm      *admission
 	workers  *workers
 	timeouts Timeouts
-	cfg      Config // as given, for ListenAndServe
+	sweep    sweeper // the time limits of calls and bodies
+	cfg      Config  // as given, for ListenAndServe
 	data     dataAPI
 
 	// Memory: request bodies held at once (bodyBytes, of bodyBudget bytes)
