@@ -65,11 +65,12 @@ func (s *Server) readInput(w http.ResponseWriter, r *http.Request, caller string
 	mt, params, err := parseContentType(ct)
 	// Decoding an empty body tells an unsupported Content-Type apart from
 	// everything else without reading the body first.
-	var ume *client.UnsupportedMediaType
 	if err != nil {
 		return catalog.Value{}, nil, unsupportedMedia((&client.UnsupportedMediaType{ContentType: ct}).Error())
-	} else if _, err := client.DecodeMediaType(mt, ct, nil); errors.As(err, &ume) {
-		return catalog.Value{}, nil, unsupportedMedia(ume.Error())
+	} else if _, err := client.DecodeMediaType(mt, ct, nil); err != nil {
+		if ume := (*client.UnsupportedMediaType)(nil); errors.As(err, &ume) {
+			return catalog.Value{}, nil, unsupportedMedia(ume.Error())
+		}
 	}
 	enc, perr := bodyCharset(mt, params)
 	if perr != nil {

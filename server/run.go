@@ -69,9 +69,11 @@ func (s *Server) runGuarded(ctx context.Context, j job) (out catalog.Output, err
 	} else {
 		out, err = s.runner.Run(ctx, j.ref, j.in)
 	}
-	var e *catalog.Error
-	if errors.As(err, &e) && e.Panic != nil {
-		err = s.crashed(j, e.Panic.Value, e.Panic.Stack)
+	if err != nil { // (errors.As's target would cost every call an allocation)
+		var e *catalog.Error
+		if errors.As(err, &e) && e.Panic != nil {
+			err = s.crashed(j, e.Panic.Value, e.Panic.Stack)
+		}
 	}
 	return out, err
 }
@@ -178,6 +180,9 @@ func (s *Server) startVoid(w http.ResponseWriter, oc callOutcome, j job, opt cal
 }
 
 func isNotFound(err error) bool {
+	if err == nil {
+		return false
+	}
 	var e *catalog.Error
 	return errors.As(err, &e) && e.Code == catalog.CodeNotFound
 }
