@@ -73,8 +73,16 @@ func New(o Options) *Workers {
 	}
 	return &Workers{pool: workerpool.New(workerpool.Config{
 		Name: "image", Env: Env, Nice: o.Nice, Size: o.Size, Memory: o.Memory, Slack: o.slack, Executable: o.executable,
+		Abandon: abandon,
 	})}
 }
+
+// abandon is how long a worker whose caller left may take to finish its
+// call and be kept: most image calls take milliseconds, and a worker's
+// start costs ~0.1 s of CPU (in the soak, callers leaving mid-call cost the
+// server 1.1 cores of worker starts when each was killed); a longer call is
+// killed.
+const abandon = 250 * time.Millisecond
 
 // Warm starts n workers in the background, so that the first calls do not
 // wait for a start.

@@ -2,7 +2,7 @@
 // `pipette serve` on a loopback port, for a bounded time (2 minutes by
 // default), and prints what happened: requests and errors by kind, the p50
 // and p99 of the normal calls alone and under attack, the CPU the server,
-// its jq workers and this program spent, the server's peak resident memory
+// its worker processes (jq, images) and this program spent, the server's peak resident memory
 // against its budget, and its goroutines before and after. It exits
 // non-zero when the server crashed, leaked goroutines, went over its memory
 // budget, or when the normal calls' p99 under the whole attack was more

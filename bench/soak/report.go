@@ -18,7 +18,7 @@ import (
 )
 
 // memoryWatch polls the server's resident memory (and that of the processes
-// it started, such as jq workers) every 100 ms and keeps the peaks.
+// it started: jq and image workers) every 100 ms and keeps the peaks.
 type memoryWatch struct {
 	mu         sync.Mutex
 	peak, tree int64
@@ -105,7 +105,7 @@ type report struct {
 func (r *report) print(w io.Writer) {
 	fmt.Fprintln(w, "\nnormal calls (sentiment, language, image hash, round robin); CPU in cores (CPU seconds a second)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "phase\ttime\tsent\tok\tfailed\tskipped\tp50\tp99\tp99 / alone\tserver CPU\tjq workers CPU\tnormal clients CPU\tattackers CPU\thostile requests\t")
+	fmt.Fprintln(tw, "phase\ttime\tsent\tok\tfailed\tskipped\tp50\tp99\tp99 / alone\tserver CPU\tworkers CPU\tnormal clients CPU\tattackers CPU\thostile requests\t")
 	aloneP99 := p99(r.alone)
 	for _, p := range r.phases {
 		lat := harness.Sorted(p.latencies)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -65,21 +66,38 @@ func (p *Pool) start() (*process, error) {
 	return w, nil
 }
 
+// result is what a worker answered to a call, or how reading it failed.
+type result struct {
+	header json.RawMessage
+	data   []byte
+	err    error
+}
+
+// leftError is a call whose caller left while its worker was busy, when
+// the pool lets workers finish: answered is where the worker's answer
+// arrives.
+type leftError struct {
+	err      error
+	answered <-chan result
+}
+
+func (e *leftError) Error() string { return e.err.Error() }
+
 // call sends req and reads the answer, until req's timeout and a grace
-// period, or until ctx ends.
-func (w *process) call(ctx context.Context, req Request, answer any) ([]byte, error) {
-	type result struct {
-		data []byte
-		err  error
-	}
+// period, or until ctx ends: then the worker is killed, unless abandon is
+// set (a *leftError hands the wait for its answer to the pool).
+func (w *process) call(ctx context.Context, req Request, answer any, abandon time.Duration) ([]byte, error) {
 	answered := make(chan result, 1)
 	go func() {
 		if err := writeFrame(w.in, req.Header, req.Data); err != nil {
 			answered <- result{err: err}
 			return
 		}
-		data, err := readFrame(w.out, answer)
-		answered <- result{data, err}
+		// The header is decoded into answer only by a caller still
+		// waiting: one that left may be reading answer already.
+		var header json.RawMessage
+		data, err := readFrame(w.out, &header)
+		answered <- result{header, data, err}
 	}()
 	var timeout <-chan time.Time
 	if req.Timeout > 0 {
@@ -89,11 +107,19 @@ func (w *process) call(ctx context.Context, req Request, answer any) ([]byte, er
 	}
 	select {
 	case r := <-answered:
+		if r.err == nil {
+			if err := json.Unmarshal(r.header, answer); err != nil {
+				r.err = fmt.Errorf("read a worker message's header: %w", err)
+			}
+		}
 		if r.err != nil {
 			return nil, w.died(r.err)
 		}
 		return r.data, nil
 	case <-ctx.Done():
+		if abandon > 0 {
+			return nil, &leftError{err: ctx.Err(), answered: answered}
+		}
 		w.kill()
 		<-answered
 		return nil, ctx.Err()

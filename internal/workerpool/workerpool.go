@@ -48,6 +48,13 @@ type Config struct {
 	// Executable is the program to start; default this process's own
 	// (os.Executable). Tests name one that cannot start.
 	Executable string
+	// Abandon is how long a worker whose caller left (its context ended)
+	// may take to finish the call, its answer thrown away, and go back to
+	// the pool rather than be killed: starting a worker costs more CPU
+	// than finishing a short call, and callers that leave at once would
+	// otherwise cost a process start each. It still holds its place in
+	// Size meanwhile. 0 kills it at once (jq: what runs may be a bomb).
+	Abandon time.Duration
 }
 
 // Pool is a set of worker processes, started on demand and kept idle
@@ -164,7 +171,12 @@ func (p *Pool) Call(ctx context.Context, req Request, answer any) ([]byte, error
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	defer func() { <-p.slots }()
+	release := true
+	defer func() {
+		if release {
+			<-p.slots
+		}
+	}()
 	w, err := p.take()
 	if err != nil {
 		p.brokenUntil.Store(time.Now().Add(retryStart).UnixNano())
@@ -173,7 +185,13 @@ func (p *Pool) Call(ctx context.Context, req Request, answer any) ([]byte, error
 		})
 		return nil, ErrUnavailable
 	}
-	data, err := w.call(ctx, req, answer)
+	data, err := w.call(ctx, req, answer, p.cfg.Abandon)
+	var left *leftError
+	if errors.As(err, &left) {
+		release = false
+		go p.finish(w, left.answered)
+		return nil, left.err
+	}
 	if r, ok := answer.(Retirer); err != nil || (ok && r.Retire()) {
 		// Dead, stuck, killed, or done: never reused. A replacement starts
 		// now, so that the next call does not wait the tenth of a second a
@@ -184,6 +202,25 @@ func (p *Pool) Call(ctx context.Context, req Request, answer any) ([]byte, error
 	}
 	p.put(w)
 	return data, nil
+}
+
+// finish waits up to Abandon for the answer of a worker whose caller left,
+// then keeps the worker, or kills and replaces it; its place in Size is
+// given back only then.
+func (p *Pool) finish(w *process, answered <-chan result) {
+	defer func() { <-p.slots }()
+	t := time.NewTimer(p.cfg.Abandon)
+	defer t.Stop()
+	select {
+	case r := <-answered:
+		if r.err == nil {
+			p.put(w)
+			return
+		}
+	case <-t.C:
+	}
+	w.kill()
+	p.Warm(1)
 }
 
 // Warm starts workers in the background until n stand idle (at most Size).

@@ -17,7 +17,7 @@ const testEnv = "PIPETTE_WORKERPOOL_TEST_WORKER"
 
 // testRequest is what the test workers are asked to do.
 type testRequest struct {
-	Op    string `json:"op"` // echo, sleep, allocate, print, pid, exit
+	Op    string `json:"op"` // echo, sleep, nap (Bytes ms), allocate, print, pid, exit
 	Bytes int64  `json:"bytes,omitempty"`
 }
 
@@ -43,6 +43,8 @@ func serveTest(req testRequest, data []byte) (testAnswer, []byte, bool) {
 			_ = os.WriteFile(string(data), fmt.Appendf(nil, "%d", os.Getpid()), 0o600)
 		}
 		time.Sleep(time.Hour)
+	case "nap":
+		time.Sleep(time.Duration(req.Bytes) * time.Millisecond)
 	case "allocate":
 		sink = make([]byte, req.Bytes)
 		for i := range sink {
@@ -218,5 +220,45 @@ func TestCallUnavailableWhenWorkersCannotStart(t *testing.T) {
 		if _, _, err := call(t, context.Background(), p, testRequest{Op: "echo"}, nil); !errors.Is(err, ErrUnavailable) {
 			t.Fatalf("got %v, want ErrUnavailable", err)
 		}
+	}
+}
+
+// A caller that leaves does not wait for its worker, which, given Abandon,
+// finishes a short call and is kept (no process start); a longer one is
+// killed at the end of Abandon and replaced.
+func TestLeftCallsFinishWithinAbandon(t *testing.T) {
+	t.Parallel()
+	p := newTestPool(t, Config{Size: 1, Abandon: 5 * time.Second})
+	warm, _, err := call(t, context.Background(), p, testRequest{Op: "echo"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, _, err := call(t, ctx, p, testRequest{Op: "nap", Bytes: 400}, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a caller leaving mid-call got %v, want its context's error", err)
+	}
+	if took := time.Since(start); took > 300*time.Millisecond {
+		t.Errorf("the caller waited %v for a worker it left", took)
+	}
+	next, _, err := call(t, context.Background(), p, testRequest{Op: "echo"}, nil)
+	if err != nil || next.Pid != warm.Pid {
+		t.Errorf("after a short call whose caller left: answered by %d (%v), want the same worker %d kept", next.Pid, err, warm.Pid)
+	}
+
+	short := newTestPool(t, Config{Size: 1, Abandon: 100 * time.Millisecond})
+	first, _, err := call(t, context.Background(), short, testRequest{Op: "echo"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel2()
+	if _, _, err := call(t, ctx2, short, testRequest{Op: "sleep"}, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v, want its context's error", err)
+	}
+	after, _, err := call(t, context.Background(), short, testRequest{Op: "echo"}, nil)
+	if err != nil || after.Pid == first.Pid {
+		t.Errorf("after a call that outlived Abandon: answered by %d (%v), want a new worker, not %d", after.Pid, err, first.Pid)
 	}
 }
