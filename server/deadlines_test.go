@@ -13,8 +13,11 @@ import (
 func TestCallContextDeadline(t *testing.T) {
 	t.Parallel()
 	var s sweeper
+	// A request's context, as net/http makes it: cancellable, not cancelled.
+	request, cancelRequest := context.WithCancel(context.Background())
+	defer cancelRequest()
 	start := time.Now()
-	ctx, stop := s.withTimeout(context.Background(), 50*time.Millisecond)
+	ctx, stop := s.withTimeout(request, 50*time.Millisecond)
 	defer stop()
 	derived, cancel := context.WithCancel(context.WithValue(ctx, struct{}{}, 1))
 	defer cancel()
@@ -24,8 +27,8 @@ func TestCallContextDeadline(t *testing.T) {
 	if d, ok := derived.Deadline(); !ok || d != mustDeadline(t, ctx) {
 		t.Errorf("derived deadline %v %v", d, ok)
 	}
-	if ctx.Err() != nil {
-		t.Fatalf("Err before the deadline: %v", ctx.Err())
+	if ctx.Err() != nil || context.Cause(ctx) != nil {
+		t.Fatalf("Err before the deadline: %v (cause %v)", ctx.Err(), context.Cause(ctx))
 	}
 	select {
 	case <-derived.Done():
@@ -37,6 +40,9 @@ func TestCallContextDeadline(t *testing.T) {
 	}
 	if !errors.Is(ctx.Err(), context.DeadlineExceeded) || ctx.Err() != ctx.Err() {
 		t.Errorf("Err %v, want DeadlineExceeded, the same each time", ctx.Err())
+	}
+	if !errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+		t.Errorf("cause %v, want DeadlineExceeded", context.Cause(ctx))
 	}
 	if !errors.Is(context.Cause(derived), context.DeadlineExceeded) {
 		t.Errorf("derived cause %v", context.Cause(derived))
