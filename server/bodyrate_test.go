@@ -132,6 +132,12 @@ func TestBodyRateSpentWhileOthersServed(t *testing.T) {
 			if a := other.post(maxBody, false); a.status != http.StatusOK {
 				t.Errorf("the other client was refused for the hog's bodies: %d %s", a.status, a.body)
 			}
+			if tc.keys == nil { // (with keys, /metrics wants one)
+				m := get(t, ts.URL+"/metrics").body
+				if !strings.Contains(string(m), `pipette_calls_rejected_total{algorithm="test/Record",reason="body_rate"} 3`) {
+					t.Errorf("metrics do not count the three refusals:\n%s", grepLines(string(m), "pipette_calls_rejected"))
+				}
+			}
 		})
 	}
 }

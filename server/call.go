@@ -178,6 +178,13 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 	caller := s.clientOf(r)
 	in, body, perr := s.readInput(w, r, caller)
 	if perr != nil {
+		if reason := bodyRefusal(perr); reason != "" {
+			// Refused for the server's sake, as admission refuses: counted
+			// with its refusals.
+			label, _ := s.catalog.lookup(r.Context(), ref.Path())
+			s.metrics.reject(label, reason)
+			oc.rejected = reason
+		}
 		return oc.fail(w, perr)
 	}
 	if opt.output == "void" {
@@ -211,6 +218,19 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, id string, start t
 		return s.streamCall(s.callContext(ctx, opt), w, r, oc, opt, j, start)
 	}
 	return s.runHere(s.callContext(ctx, opt), w, r, oc, opt, j, start)
+}
+
+// bodyRefusal names why reading a call's body was refused for the server's
+// sake rather than for the body's faults: the client's body budget spent
+// (body_rate), the bodies held at once at their limit (body_budget).
+func bodyRefusal(e *catalog.Error) string {
+	switch e.Code {
+	case CodeBodyRate:
+		return "body_rate"
+	case CodeOverloaded:
+		return "body_budget"
+	}
+	return ""
 }
 
 // callContext is what an admitted call runs under: its memory budget, the

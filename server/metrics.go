@@ -104,7 +104,7 @@ func newMetrics() *metrics {
 	}, func() float64 { return float64(m.background.Load()) })
 	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "pipette_calls_rejected_total",
-		Help: "Calls refused by admission control, by algorithm and reason (queue_full, algorithm_limit, client_limit, wait_timeout, shutting_down).",
+		Help: "Calls refused by admission control, by algorithm and reason (queue_full, algorithm_limit, client_limit, wait_timeout, shutting_down; body_rate and body_budget for bodies refused before they were read).",
 	}, []string{"algorithm", "reason"})
 	m.cancelled = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "pipette_calls_cancelled_total",
