@@ -28,6 +28,11 @@ type Handler[Req, Resp any] func(req Req, data []byte) (resp Resp, respData []by
 //		}
 //	}
 //
+// Should the machine (or the server's cgroup) still run out of memory, the
+// kernel's OOM killer is told to take a worker first: its memory is outside
+// the server's own Go memory limit, and losing a worker loses one call
+// where losing the server loses them all.
+//
 // Memory is bounded three ways: the Go runtime's soft limit keeps the
 // garbage collector ahead of a growing heap, the handler's own checks stop
 // work past its budget, and the address-space limit kills the process at
@@ -38,6 +43,9 @@ func Serve[Req, Resp any](env string, handle Handler[Req, Resp]) int {
 		debug.SetMemoryLimit(memory)
 	}
 	debug.SetMaxStack(256 << 20)
+	// Best effort: a kernel that refuses leaves the worker as likely a
+	// victim as any process, as it was.
+	_ = preferAsOOMVictim()
 	if memory+slack > 0 {
 		if err := limitAddressSpace(memory + slack); err != nil {
 			fmt.Fprintf(os.Stderr, "worker: %v\n", err)

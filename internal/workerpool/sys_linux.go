@@ -73,6 +73,21 @@ func lowerPriority(pid, nice int) error {
 	return nil
 }
 
+// preferAsOOMVictim makes this process the kernel OOM killer's first
+// choice (oom_score_adj 1000, which any process may raise its own to).
+func preferAsOOMVictim() error {
+	return os.WriteFile("/proc/self/oom_score_adj", []byte("1000"), 0)
+}
+
+// OOMScoreAdj is a process's oom_score_adj (for tests).
+func OOMScoreAdj(pid int) (int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/oom_score_adj", pid))
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(strings.TrimSpace(string(b)))
+}
+
 // protocolOutput moves this process's stdout, the pipe to its pool, to a
 // descriptor of its own, and points descriptor 1 at stderr: a library that
 // prints to os.Stdout then cannot corrupt the answers.

@@ -22,6 +22,11 @@ func lowerPriority(int, int) error { return nil }
 
 func protocolOutput() (*os.File, error) { return os.Stdout, nil }
 
+func preferAsOOMVictim() error { return nil }
+
+// OOMScoreAdj is a process's oom_score_adj: Linux only.
+func OOMScoreAdj(int) (int, error) { return 0, errors.ErrUnsupported }
+
 // ThreadNice is implemented on Linux only.
 func ThreadNice(int) (map[string]int, error) {
 	return nil, errors.New("reading thread priorities is implemented on Linux only")

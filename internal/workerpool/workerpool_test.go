@@ -103,6 +103,13 @@ func TestCallRoundTripsAndReusesWorkers(t *testing.T) {
 			t.Errorf("worker thread %s has nice %d, want 5", task, n)
 		}
 	}
+	// The OOM killer's first choice is a worker, not the server.
+	if adj, err := OOMScoreAdj(p.Idle()[0]); err != nil || adj != 1000 {
+		t.Errorf("worker oom_score_adj %d (%v), want 1000", adj, err)
+	}
+	if adj, err := OOMScoreAdj(os.Getpid()); err != nil || adj == 1000 {
+		t.Errorf("this process's oom_score_adj is %d (%v): only workers should be the first victims", adj, err)
+	}
 }
 
 // A worker that answers it is done is not reused.
