@@ -27,15 +27,16 @@ type Func func(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog
 type Algorithm struct {
 	Entry catalog.Entry
 	Run   Func
-	// Isolate marks CPU-heavy image work that a host may run in a worker
-	// process at a low priority (see Registry.SetIsolator), so that it
-	// leaves the cores to the host's light calls and a call that exhausts
-	// memory kills only its worker. Its Run must use nothing of its context
-	// but the deadline, the memory budget, the log wanted flag and a data
-	// store it is not given in worker processes (data:// inputs run
-	// in-process), and its output should be binary or text: JSON comes back
-	// decoded, its objects' keys in sorted order. Not for algorithms that
-	// load large models, which every worker would load again.
+	// Isolate marks CPU-heavy work (image operations, TextRank over a long
+	// text) that a host may run in a worker process at a low priority (see
+	// Registry.SetIsolator), so that it leaves the cores to the host's
+	// light calls and a call that exhausts memory kills only its worker.
+	// Its Run must use nothing of its context but the deadline, the memory
+	// budget, the log wanted flag and a data store it is not given in
+	// worker processes (data:// inputs run in-process). A JSON result comes
+	// back decoded (maps, not the algorithm's types), its wire text as the
+	// algorithm's types wrote it. Not for algorithms that load large
+	// models, which every worker would load again.
 	Isolate bool
 }
 

@@ -105,6 +105,9 @@ func (v Value) WireResult() (json.RawMessage, error) {
 	case KindBinary:
 		return marshalNoEscape(base64.StdEncoding.EncodeToString(v.Bytes))
 	case KindJSON:
+		if w := v.wire; w != nil && w.result && sameJSON(v.JSON, w.of) {
+			return w.raw, nil
+		}
 		b, err := marshalNoEscape(v.JSON)
 		if err != nil {
 			return nil, fmt.Errorf("the result is not valid JSON: %w", err)

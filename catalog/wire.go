@@ -18,6 +18,11 @@ type wireJSON struct {
 
 	once     sync.Once
 	reusable bool
+
+	// result says raw is what WireResult writes for this value: the
+	// compact encoding of an algorithm's result, made in another process
+	// (DecodeJSONResult).
+	result bool
 }
 
 // DecodeJSONValue is DecodeJSON as a Value that keeps raw beside what was
@@ -28,6 +33,19 @@ func DecodeJSONValue(raw []byte) (Value, error) {
 		return Value{}, err
 	}
 	return Value{Kind: KindJSON, JSON: x, wire: &wireJSON{raw: raw, of: x}}, nil
+}
+
+// DecodeJSONResult is DecodeJSONValue for the result of an algorithm that
+// ran elsewhere (a worker process), raw being its WireResult there: while
+// the value is not replaced, WireResult answers raw as it is, so the answer
+// keeps the order the algorithm's types gave its keys (a decoded object's
+// would be sorted).
+func DecodeJSONResult(raw []byte) (Value, error) {
+	v, err := DecodeJSONValue(raw)
+	if err == nil {
+		v.wire.result = true
+	}
+	return v, err
 }
 
 // WireJSON returns the JSON text v was decoded from (DecodeJSONValue,

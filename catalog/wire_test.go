@@ -94,3 +94,28 @@ func TestEqualIgnoresWireText(t *testing.T) {
 		t.Error("values with different data are equal")
 	}
 }
+
+// A result decoded with DecodeJSONResult is answered as its text was
+// written (keys in the algorithm's order), until its value is replaced.
+func TestDecodeJSONResultKeepsItsText(t *testing.T) {
+	t.Parallel()
+	raw := []byte(`{"summary":"b","sentence_count":2,"sentences":[{"text":"b","score":1,"index":1}]}`)
+	v, err := DecodeJSONResult(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := v.WireResult()
+	if err != nil || string(got) != string(raw) {
+		t.Errorf("WireResult %s (%v), want the text as it came: %s", got, err, raw)
+	}
+	v.JSON = map[string]any{"b": 1.0, "a": 2.0}
+	if got, _ := v.WireResult(); string(got) != `{"a":2,"b":1}` {
+		t.Errorf("a replaced value's WireResult %s, want its own encoding", got)
+	}
+	// A value decoded from a request keeps its text for reading only: its
+	// result is its encoding (keys sorted, compact).
+	in, _ := DecodeJSONValue([]byte(`{"b": 1, "a": 2}`))
+	if got, _ := in.WireResult(); string(got) != `{"a":2,"b":1}` {
+		t.Errorf("a request value's WireResult %s", got)
+	}
+}

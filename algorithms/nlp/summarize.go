@@ -82,6 +82,10 @@ func Summarize() algorithms.Algorithm {
 			},
 		},
 		Run: runSummarize,
+		// TextRank compares every sentence with every other: a long text
+		// takes tens of milliseconds of CPU, which a server runs in a worker
+		// at a low priority, beside its light calls.
+		Isolate: true,
 	}
 }
 

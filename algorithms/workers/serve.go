@@ -63,7 +63,7 @@ func serveCall(reg *algorithms.Registry, req request, payload []byte) (response,
 		resp.Error = wireErr(err)
 		return resp, nil, false
 	}
-	data, err := encodeValue(out.Value)
+	data, err := encodeResult(out.Value)
 	if err != nil {
 		return response{Error: wireErr(catalog.Errorf(catalog.AlgorithmError, "%s returned a result that cannot be encoded: %v", req.Algorithm, err))}, nil, false
 	}

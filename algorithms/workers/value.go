@@ -26,6 +26,26 @@ func encodeValue(v catalog.Value) ([]byte, error) {
 	return nil, fmt.Errorf("unknown value kind %q", v.Kind)
 }
 
+// encodeResult is a result's payload: as encodeValue, but JSON exactly as
+// the caller would write it (its WireResult), which the caller then writes
+// as it is (see decodeResult).
+func encodeResult(v catalog.Value) ([]byte, error) {
+	if v.Kind == catalog.KindJSON {
+		return v.WireResult()
+	}
+	return encodeValue(v)
+}
+
+// decodeResult is the inverse of encodeResult: JSON is decoded, and its
+// text answered as it is while the value is not replaced, so an object's
+// keys keep the order the algorithm's types gave them.
+func decodeResult(kind catalog.Kind, payload []byte) (catalog.Value, error) {
+	if kind == catalog.KindJSON {
+		return catalog.DecodeJSONResult(payload)
+	}
+	return decodeValue(kind, payload)
+}
+
 // decodeValue is the inverse of encodeValue. JSON keeps its text beside
 // what was decoded, as a request's body does.
 func decodeValue(kind catalog.Kind, payload []byte) (catalog.Value, error) {

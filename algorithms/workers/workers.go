@@ -186,7 +186,7 @@ func (r *response) output(ctx context.Context, payload []byte) (catalog.Output, 
 	if e := r.Error; e != nil {
 		return out, true, e.err(ctx)
 	}
-	v, err := decodeValue(r.Kind, payload)
+	v, err := decodeResult(r.Kind, payload)
 	if err != nil {
 		return catalog.Output{}, true, catalog.Errorf(catalog.AlgorithmError, "the result of the worker process did not decode: %v", err)
 	}

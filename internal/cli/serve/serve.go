@@ -86,8 +86,8 @@ chains may call each other. A file that does not load is reported on stderr
 and left out; the rest are served. Only regular files of at most 4 MiB are
 read; a link to a file outside DIR is left out unless --chains-follow-links.
 
-CPU-heavy image calls (image/Transform, OverlayText, DrawBoxes) run in worker
-processes, re-executions of pipette at the lowest scheduling priority (nice
+CPU-heavy calls (image/Transform, OverlayText, DrawBoxes, nlp/Summarize) run in
+worker processes, re-executions of pipette at the lowest scheduling priority (nice
 19) with a hard memory limit: the server's other calls get the cores first,
 and a call that runs out of memory ends its worker, not the server.
 --isolate-nice sets their priority; --isolate=false runs them inside the server.`,
@@ -130,7 +130,7 @@ func (o *Options) addFlags(fl *pflag.FlagSet) {
 	fl.BoolVar(&o.ChainsLinksOut, flagChainsLinksOut, false, "with --chains, also publish links in DIR to chain files outside it")
 	fl.StringVar(&o.Data, "data", "", "keep the Data API's files in DIR or at an s3://, gs:// or azblob:// URL (default $"+command.EnvData+" or ~/.local/share/pipette/data)")
 	fl.Int64Var(&o.MaxFile, "max-file", data.DefaultMaxFileSize, "largest file the Data API keeps, in BYTES")
-	fl.BoolVar(&o.Isolate, "isolate", true, "run CPU-heavy image calls in low-priority worker processes with a hard memory limit (false: inside the server)")
+	fl.BoolVar(&o.Isolate, "isolate", true, "run CPU-heavy calls (image operations, summaries) in low-priority worker processes with a hard memory limit (false: inside the server)")
 	fl.IntVar(&o.IsolateNice, "isolate-nice", workers.Nice, "the scheduling priority of those workers, 0 (the server's own) to 19 (the lowest)")
 	fl.StringVar(&o.PublicURL, "public-url", "", "this server's address as callers reach it, for links to stored files (default: the address each request used)")
 	o.Tuning.addFlags(fl)
@@ -202,7 +202,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.Isolate && opts.Builtin != nil {
 		stop := isolate(opts.Builtin(), workers.Options{Memory: max(cfg.CallMemory, catalog.DefaultMemoryBudget), Nice: opts.IsolateNice})
 		defer stop()
-		served += fmt.Sprintf(", heavy image calls in worker processes at nice %d,", opts.IsolateNice)
+		served += fmt.Sprintf(", heavy calls in worker processes at nice %d,", opts.IsolateNice)
 	}
 	where := opts.Data
 	if where == "" && opts.DataLocation != nil {
