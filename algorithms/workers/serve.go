@@ -31,15 +31,16 @@ func ServeFrom(build func() *algorithms.Registry) {
 	registry.Store(&build)
 	if workerpool.IsWorker(Env) {
 		reg := build()
-		os.Exit(workerpool.Serve(Env, func(req request, payload []byte) (response, []byte, bool) {
-			return serveCall(reg, req, payload)
+		os.Exit(workerpool.Serve(Env, func(ctx context.Context, req request, payload []byte) (response, []byte, bool) {
+			return serveCall(ctx, reg, req, payload)
 		}))
 	}
 }
 
 var policy imagein.Policy
 
-func serveCall(reg *algorithms.Registry, req request, payload []byte) (response, []byte, bool) {
+// serveCall runs one call; ctx ends when its caller left.
+func serveCall(ctx context.Context, reg *algorithms.Registry, req request, payload []byte) (response, []byte, bool) {
 	if req.Policy != policy {
 		policy = req.Policy
 		imagein.SetPolicy(policy)
@@ -48,7 +49,7 @@ func serveCall(reg *algorithms.Registry, req request, payload []byte) (response,
 	if err != nil {
 		return response{Error: wireErr(catalog.InputErrorf("the input did not reach the worker process whole: %v", err))}, nil, false
 	}
-	ctx := catalog.WithMemoryBudget(context.Background(), req.Memory)
+	ctx = catalog.WithMemoryBudget(ctx, req.Memory)
 	if req.StdoutWanted {
 		ctx = catalog.WithStdoutWanted(ctx)
 	}

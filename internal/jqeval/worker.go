@@ -1,6 +1,7 @@
 package jqeval
 
 import (
+	"context"
 	"os"
 
 	"pipette/internal/workerpool"
@@ -21,7 +22,7 @@ func init() {
 // serveRequest evaluates one request in a worker. A program whose heap grew
 // to its budget ends the worker after its answer, so that the memory goes
 // back to the machine at once; the pool starts a fresh worker.
-func serveRequest(req request, data []byte) (response, []byte, bool) {
+func serveRequest(_ context.Context, req request, data []byte) (response, []byte, bool) {
 	req.data = data
 	req.Memory = min(req.Memory, MaxMemory)
 	resp := evaluate(req)

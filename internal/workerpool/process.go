@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,6 +25,10 @@ type process struct {
 	out    *bufio.Reader
 	stderr *head
 	done   chan struct{} // closed when the process has exited
+	// cancel tells the worker which call its caller left (cancelFD); calls
+	// counts the calls sent, the worker numbering them alike.
+	cancel *os.File
+	calls  uint64
 }
 
 // start runs this program's executable as a worker of the pool.
@@ -38,19 +43,28 @@ func (p *Pool) start() (*process, error) {
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), p.cfg.Env+"=1",
 		p.cfg.Env+"_MEMORY="+strconv.FormatInt(p.cfg.Memory, 10),
-		p.cfg.Env+"_SLACK="+strconv.FormatInt(p.cfg.Slack, 10))
+		p.cfg.Env+"_SLACK="+strconv.FormatInt(p.cfg.Slack, 10),
+		p.cfg.Env+"_CANCEL_FD="+strconv.Itoa(cancelFD))
 	sysProcAttr(cmd)
-	w := &process{cmd: cmd, stderr: &head{max: 4 << 10}, done: make(chan struct{})}
+	cancelR, cancelW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("start a %s worker: %w", p.cfg.Name, err)
+	}
+	defer cancelR.Close()                // the worker's end, once it has it
+	cmd.ExtraFiles = []*os.File{cancelR} // descriptor 3 = cancelFD
+	w := &process{cmd: cmd, stderr: &head{max: 4 << 10}, done: make(chan struct{}), cancel: cancelW}
 	cmd.Stderr = w.stderr
-	var err error
 	if w.stdin, err = cmd.StdinPipe(); err != nil {
+		cancelW.Close()
 		return nil, err
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
+		cancelW.Close()
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
+		cancelW.Close()
 		return nil, fmt.Errorf("start a %s worker: %w", p.cfg.Name, err)
 	}
 	if err := lowerPriority(cmd.Process.Pid, p.cfg.Nice); err != nil {
@@ -87,6 +101,8 @@ func (e *leftError) Error() string { return e.err.Error() }
 // period, or until ctx ends: then the worker is killed, unless abandon is
 // set (a *leftError hands the wait for its answer to the pool).
 func (w *process) call(ctx context.Context, req Request, answer any, abandon time.Duration) ([]byte, error) {
+	w.calls++
+	call := w.calls
 	answered := make(chan result, 1)
 	go func() {
 		if err := writeFrame(w.in, req.Header, req.Data); err != nil {
@@ -118,6 +134,7 @@ func (w *process) call(ctx context.Context, req Request, answer any, abandon tim
 		return r.data, nil
 	case <-ctx.Done():
 		if abandon > 0 {
+			w.cancelCall(call)
 			return nil, &leftError{err: ctx.Err(), answered: answered}
 		}
 		w.kill()
@@ -150,8 +167,19 @@ func (w *process) died(err error) error {
 	return e
 }
 
+// cancelCall tells the worker that the caller of its call number n left.
+// The pipe holds thousands of such messages and the worker reads them as
+// they come, so the write does not wait; if it fails, the worker finishes
+// the call (within Abandon) or is killed.
+func (w *process) cancelCall(n uint64) {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	_, _ = w.cancel.Write(b[:])
+}
+
 // kill ends the worker's process and waits until it has exited.
 func (w *process) kill() {
+	_ = w.cancel.Close()
 	_ = w.stdin.Close()
 	if w.cmd.Process != nil {
 		_ = w.cmd.Process.Kill()

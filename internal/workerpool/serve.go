@@ -2,11 +2,14 @@ package workerpool
 
 import (
 	"bufio"
+	"context"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 	"strconv"
+	"sync"
 )
 
 // IsWorker reports whether this process was started as a worker of the
@@ -15,8 +18,10 @@ func IsWorker(env string) bool { return os.Getenv(env) == "1" }
 
 // Handler answers one request in a worker: the request's header (decoded
 // from JSON) and data, to the answer's header and data. exit ends the
-// worker after this answer (the pool sees it through Retirer).
-type Handler[Req, Resp any] func(req Req, data []byte) (resp Resp, respData []byte, exit bool)
+// worker after this answer (the pool sees it through Retirer). ctx ends
+// when the pool says the caller left (see Config.Abandon): the work may
+// stop early, and its answer is thrown away.
+type Handler[Req, Resp any] func(ctx context.Context, req Req, data []byte) (resp Resp, respData []byte, exit bool)
 
 // Serve is a worker's whole life: it applies the limits its pool gave it,
 // then answers requests until its input ends, and returns the exit code.
@@ -57,13 +62,64 @@ func Serve[Req, Resp any](env string, handle Handler[Req, Resp]) int {
 		fmt.Fprintf(os.Stderr, "worker: %v\n", err)
 		return 3
 	}
-	return serveFrames(os.Stdin, out, handle)
+	var calls callCancels
+	if os.Getenv(env+"_CANCEL_FD") == strconv.Itoa(cancelFD) {
+		go calls.listen(os.NewFile(cancelFD, "cancel"))
+	}
+	return serveFrames(os.Stdin, out, &calls, handle)
 }
 
-func serveFrames[Req, Resp any](in io.Reader, out io.Writer, handle Handler[Req, Resp]) int {
+// cancelFD is the descriptor on which a worker hears which of its calls
+// the caller left: the number of the call (1 for its first), 8 bytes big
+// endian.
+const cancelFD = 3
+
+// callCancels is a worker's current call, to cancel when the pool says.
+type callCancels struct {
+	mu     sync.Mutex
+	n      uint64 // the number of the call running, 0 between calls
+	cancel context.CancelFunc
+}
+
+// begin starts the worker's nth call.
+func (c *callCancels) begin(n uint64) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	c.mu.Lock()
+	c.n, c.cancel = n, cancel
+	c.mu.Unlock()
+	return ctx
+}
+
+func (c *callCancels) end() {
+	c.mu.Lock()
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.n, c.cancel = 0, nil
+	c.mu.Unlock()
+}
+
+// listen cancels the calls the pool names, until the pipe closes. A number
+// that is not the running call's (one answered already) is ignored.
+func (c *callCancels) listen(f *os.File) {
+	var b [8]byte
+	for {
+		if _, err := io.ReadFull(f, b[:]); err != nil {
+			return
+		}
+		n := binary.BigEndian.Uint64(b[:])
+		c.mu.Lock()
+		if n == c.n && c.cancel != nil {
+			c.cancel()
+		}
+		c.mu.Unlock()
+	}
+}
+
+func serveFrames[Req, Resp any](in io.Reader, out io.Writer, calls *callCancels, handle Handler[Req, Resp]) int {
 	r := bufio.NewReaderSize(in, 64<<10)
 	w := bufio.NewWriterSize(out, 64<<10)
-	for {
+	for n := uint64(1); ; n++ {
 		var req Req
 		data, err := readFrame(r, &req)
 		if err != nil {
@@ -73,7 +129,9 @@ func serveFrames[Req, Resp any](in io.Reader, out io.Writer, handle Handler[Req,
 			fmt.Fprintf(os.Stderr, "worker: read a request: %v\n", err)
 			return 3
 		}
-		resp, respData, exit := handle(req, data)
+		ctx := calls.begin(n)
+		resp, respData, exit := handle(ctx, req, data)
+		calls.end()
 		if err := writeFrame(w, resp, respData); err != nil {
 			fmt.Fprintf(os.Stderr, "worker: write the answer: %v\n", err)
 			return 3

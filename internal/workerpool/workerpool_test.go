@@ -17,7 +17,7 @@ const testEnv = "PIPETTE_WORKERPOOL_TEST_WORKER"
 
 // testRequest is what the test workers are asked to do.
 type testRequest struct {
-	Op    string `json:"op"` // echo, sleep, nap (Bytes ms), allocate, print, pid, exit
+	Op    string `json:"op"` // echo, sleep, nap (Bytes ms), patient (Bytes ms), allocate, print, pid, exit
 	Bytes int64  `json:"bytes,omitempty"`
 }
 
@@ -36,8 +36,13 @@ func init() {
 
 var sink []byte
 
-func serveTest(req testRequest, data []byte) (testAnswer, []byte, bool) {
+func serveTest(ctx context.Context, req testRequest, data []byte) (testAnswer, []byte, bool) {
 	switch req.Op {
+	case "patient": // naps Bytes ms unless its caller leaves first
+		select {
+		case <-time.After(time.Duration(req.Bytes) * time.Millisecond):
+		case <-ctx.Done():
+		}
 	case "sleep":
 		if len(data) > 0 { // a file to tell the test who is sleeping
 			_ = os.WriteFile(string(data), fmt.Appendf(nil, "%d", os.Getpid()), 0o600)
@@ -267,5 +272,33 @@ func TestLeftCallsFinishWithinAbandon(t *testing.T) {
 	after, _, err := call(t, context.Background(), short, testRequest{Op: "echo"}, nil)
 	if err != nil || after.Pid == first.Pid {
 		t.Errorf("after a call that outlived Abandon: answered by %d (%v), want a new worker, not %d", after.Pid, err, first.Pid)
+	}
+}
+
+// A worker hears that its caller left: work that watches its context stops
+// at once, and the worker, kept, takes the next call without waiting for
+// the work to have run its course.
+func TestLeftCallsAreCancelledInTheWorker(t *testing.T) {
+	t.Parallel()
+	p := newTestPool(t, Config{Size: 1, Abandon: 20 * time.Second})
+	warm, _, err := call(t, context.Background(), p, testRequest{Op: "echo"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 { // a cancellation names its own call, not a later one
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		_, _, err := call(t, ctx, p, testRequest{Op: "patient", Bytes: 10_000}, nil)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("got %v, want the caller's context's error", err)
+		}
+		start := time.Now()
+		next, _, err := call(t, context.Background(), p, testRequest{Op: "patient", Bytes: 200}, nil)
+		if err != nil || next.Pid != warm.Pid {
+			t.Fatalf("next call answered by %d (%v), want the same worker %d", next.Pid, err, warm.Pid)
+		}
+		if took := time.Since(start); took > 5*time.Second || took < 200*time.Millisecond {
+			t.Errorf("the next call took %v: want its own 200 ms, not the 10 s its predecessor asked for, and not cut short", took)
+		}
 	}
 }
