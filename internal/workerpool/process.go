@@ -29,6 +29,8 @@ type process struct {
 	// counts the calls sent, the worker numbering them alike.
 	cancel *os.File
 	calls  uint64
+	// idleSince is when it last went idle (under the pool's lock).
+	idleSince time.Time
 }
 
 // start runs this program's executable as a worker of the pool.

@@ -55,7 +55,14 @@ type Config struct {
 	// otherwise cost a process start each. It still holds its place in
 	// Size meanwhile. 0 kills it at once (jq: what runs may be a bomb).
 	Abandon time.Duration
+	// IdleFor is how long a worker may stand idle beyond the first before
+	// it ends, giving its memory back after a burst; default 10 s. One
+	// idle worker is always kept, so that a call does not wait for a start.
+	IdleFor time.Duration
 }
+
+// DefaultIdleFor is Config.IdleFor's default.
+const DefaultIdleFor = 10 * time.Second
 
 // Pool is a set of worker processes, started on demand and kept idle
 // between calls.
@@ -76,6 +83,9 @@ type Pool struct {
 func New(cfg Config) *Pool {
 	if cfg.Size <= 0 {
 		cfg.Size = max(2, runtime.GOMAXPROCS(0))
+	}
+	if cfg.IdleFor <= 0 {
+		cfg.IdleFor = DefaultIdleFor
 	}
 	return &Pool{cfg: cfg, slots: make(chan struct{}, cfg.Size)}
 }
@@ -268,7 +278,26 @@ func (p *Pool) put(w *process) {
 		go w.kill()
 		return
 	}
+	w.idleSince = time.Now()
 	p.idle = append(p.idle, w)
+	if len(p.idle) > 1 {
+		time.AfterFunc(p.cfg.IdleFor, p.reap)
+	}
+}
+
+// reap ends the workers idle for IdleFor or longer, but the newest idle
+// one. take uses the newest first, so the oldest are at the front.
+func (p *Pool) reap() {
+	p.mu.Lock()
+	var old []*process
+	for len(p.idle) > 1 && time.Since(p.idle[0].idleSince) >= p.cfg.IdleFor {
+		old = append(old, p.idle[0])
+		p.idle = p.idle[1:]
+	}
+	p.mu.Unlock()
+	for _, w := range old {
+		w.kill()
+	}
 }
 
 // Idle returns the process ids of the idle workers (for tests and

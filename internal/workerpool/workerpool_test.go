@@ -302,3 +302,35 @@ func TestLeftCallsAreCancelledInTheWorker(t *testing.T) {
 		}
 	}
 }
+
+// After a burst, workers idle for IdleFor end, but one is kept.
+func TestIdleWorkersEndButOne(t *testing.T) {
+	t.Parallel()
+	p := newTestPool(t, Config{Size: 3, IdleFor: 300 * time.Millisecond})
+	done := make(chan error, 3)
+	for range 3 {
+		go func() {
+			_, _, err := call(t, context.Background(), p, testRequest{Op: "nap", Bytes: 200}, nil)
+			done <- err
+		}()
+	}
+	for range 3 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if idle := p.Idle(); len(idle) != 3 {
+		t.Fatalf("idle workers after three calls at once: %v, want 3", idle)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(p.Idle()) > 1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	idle := p.Idle()
+	if len(idle) != 1 {
+		t.Fatalf("idle workers long after the burst: %v, want one kept", idle)
+	}
+	if _, _, err := call(t, context.Background(), p, testRequest{Op: "echo"}, nil); err != nil {
+		t.Errorf("a call after the reaping: %v", err)
+	}
+}
