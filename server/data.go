@@ -250,8 +250,23 @@ func (s *Server) putData(w http.ResponseWriter, r *http.Request, a data.Access, 
 	}
 	dl := newBodyDeadline(&s.sweep, http.NewResponseController(w), s.timeouts)
 	defer dl.lift()
-	body := &deadlineBody{r: r.Body, dl: dl}
+	body := &deadlineBody{r: r.Body, dl: dl, ctx: r.Context(), meter: s.bodyRates.meter(s.clientOf(r), time.Now())}
+	if n := r.ContentLength; n > 0 {
+		// Paid before it is read, as a call's body of a known length is;
+		// a body of unknown length pays as it is read.
+		ok, wait := body.meter.take(n, time.Now())
+		if !ok {
+			writeDataError(w, s.bodyRateSpent(w, wait, false))
+			return
+		}
+		pace(r.Context(), dl, wait)
+		body.meter = nil
+	}
 	if _, err := s.data.store.Put(r.Context(), a.Owner, p, body); err != nil {
+		if errors.Is(body.err, errBodyRateSpent) {
+			writeDataError(w, s.bodyRateSpent(w, body.spent, body.read > 0))
+			return
+		}
 		if body.err != nil && !errors.Is(body.err, io.EOF) {
 			writeDataError(w, s.bodyError(w, body.err))
 			return
@@ -379,16 +394,31 @@ func (s *Server) handleHosted(w http.ResponseWriter, r *http.Request) {
 }
 
 // deadlineBody reads a PUT's body under the same minimum rate as a call's
-// (bodyDeadline), streaming it to the store rather than holding it, and
+// (bodyDeadline) and from the same per-client budget of body bytes
+// (--body-rate), streaming it to the store rather than holding it, and
 // remembers why reading stopped.
 type deadlineBody struct {
-	r   io.Reader
-	dl  *bodyDeadline
-	err error
+	r     io.Reader
+	dl    *bodyDeadline
+	ctx   context.Context
+	meter *bodyMeter
+	read  int64
+	err   error
+	spent time.Duration // with errBodyRateSpent: how long the budget would have kept it waiting
 }
 
+// errBodyRateSpent stops a PUT whose client's body budget is spent.
+var errBodyRateSpent = errors.New("the client's budget of body bytes is spent")
+
 func (b *deadlineBody) Read(p []byte) (int, error) {
+	ok, wait := b.meter.take(int64(len(p)), time.Now())
+	if !ok {
+		b.err, b.spent = errBodyRateSpent, wait
+		return 0, b.err
+	}
+	pace(b.ctx, b.dl, wait)
 	n, err := b.dl.read(b.r, p)
+	b.read += int64(n)
 	if err != nil {
 		b.err = err
 	}

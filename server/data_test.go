@@ -382,3 +382,52 @@ func TestDataAccessReachesAlgorithms(t *testing.T) {
 		t.Errorf("key 1's file is %q", got)
 	}
 }
+
+// A PUT draws on its client's budget of body bytes as a call's body does:
+// while another client is served, a client past its budget is refused
+// (429, code 3006) before its file is read, and the other is not.
+func TestDataPutsShareTheBodyBudget(t *testing.T) {
+	t.Parallel()
+	const maxBody = 128 << 10
+	_, base := newDataTest(t, "", data.Options{}, func(c *Config) {
+		c.MaxBody, c.BodyRate = maxBody, 16<<10 // a burst of 4 × 128 KiB, refilled slowly
+	})
+	f := base + "/v1/data/.my/big.bin"
+	file := strings.Repeat("x", 4*maxBody)
+	// A body of unknown length pays as it is read; alone, the client (the
+	// other one, below) is not held back.
+	req, err := http.NewRequest("PUT", base+"/v1/data/.my/chunked.bin", io.MultiReader(strings.NewReader(file)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setHeaders(req, []string{as(key2)})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.ContentLength == 0 {
+		t.Errorf("a chunked PUT alone: %d", resp.StatusCode)
+	}
+	if a := send(t, "GET", base+"/v1/data/.my/chunked.bin", "", as(key2)); a.status != http.StatusOK || len(a.body) != len(file) {
+		t.Errorf("the chunked file read back: %d, %d bytes of %d", a.status, len(a.body), len(file))
+	}
+	other := func() { // the other client, being served
+		if a := send(t, "POST", base+"/v1/algo/test/Echo", "hi", as(key2), "Content-Type: text/plain"); a.status != http.StatusOK {
+			t.Fatalf("the other client's call: %d %s", a.status, a.body)
+		}
+	}
+	other()
+	if a := send(t, "PUT", f, file, as(key1)); a.status != http.StatusOK {
+		t.Fatalf("a PUT within the burst: %d %s", a.status, a.body)
+	}
+	other()
+	a := send(t, "PUT", f, file, as(key1))
+	msg := wantPlatformError(t, a, http.StatusTooManyRequests, CodeBodyRate, "UnsupportedError")
+	if !strings.Contains(msg, "faster than this server takes from one client") || a.header.Get("Retry-After") == "" {
+		t.Errorf("message %q, Retry-After %q", msg, a.header.Get("Retry-After"))
+	}
+	if a := send(t, "PUT", base+"/v1/data/.my/small.txt", "hello", as(key2)); a.status != http.StatusOK {
+		t.Errorf("the other client's PUT: %d %s", a.status, a.body)
+	}
+}
