@@ -94,6 +94,10 @@ func DominantColors() algorithms.Algorithm {
 			License: "MIT",
 		},
 		Run: runDominantColors,
+		// Decoding, fitting (over every core) and clustering an image:
+		// image work a server runs at a low priority, beside its light
+		// calls, as it does Transform.
+		Isolate: true,
 	}
 }
 
