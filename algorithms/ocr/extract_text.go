@@ -133,7 +133,11 @@ func ExtractText() algorithms.Algorithm {
 	if _, err := exec.LookPath("tesseract"); err != nil {
 		e.Unavailable = "needs the tesseract program: " + tesseractInstall
 	}
-	return algorithms.Algorithm{Entry: e, Run: runExtractText}
+	// Scaling the image (over every core) and Tesseract's recognition are
+	// CPU-heavy: a server runs them in a worker at a low priority, and
+	// the tesseract it starts inherits that priority and that worker's
+	// memory limit.
+	return algorithms.Algorithm{Entry: e, Run: runExtractText, Isolate: true}
 }
 
 func runExtractText(ctx context.Context, in catalog.Value, stdout io.Writer) (catalog.Value, error) {

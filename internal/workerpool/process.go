@@ -179,12 +179,15 @@ func (w *process) cancelCall(n uint64) {
 	_, _ = w.cancel.Write(b[:])
 }
 
-// kill ends the worker's process and waits until it has exited.
+// kill ends the worker's process, and the processes it started, and waits
+// until it has exited.
 func (w *process) kill() {
 	_ = w.cancel.Close()
 	_ = w.stdin.Close()
 	if w.cmd.Process != nil {
-		_ = w.cmd.Process.Kill()
+		// The whole process group: what the worker started (tesseract,
+		// for OCR) goes with it rather than running on, orphaned.
+		killGroup(w.cmd.Process)
 	}
 	<-w.done
 }

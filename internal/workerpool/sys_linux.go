@@ -73,6 +73,14 @@ func lowerPriority(pid, nice int) error {
 	return nil
 }
 
+// killGroup kills the worker p and every process in its group (a worker
+// leads a group of its own: sysProcAttr), or p alone if that fails.
+func killGroup(p *os.Process) {
+	if err := syscall.Kill(-p.Pid, syscall.SIGKILL); err != nil {
+		_ = p.Kill()
+	}
+}
+
 // preferAsOOMVictim makes this process the kernel OOM killer's first
 // choice (oom_score_adj 1000, which any process may raise its own to).
 func preferAsOOMVictim() error {

@@ -24,6 +24,8 @@ func protocolOutput() (*os.File, error) { return os.Stdout, nil }
 
 func preferAsOOMVictim() error { return nil }
 
+func killGroup(p *os.Process) { _ = p.Kill() }
+
 // OOMScoreAdj is a process's oom_score_adj: Linux only.
 func OOMScoreAdj(int) (int, error) { return 0, errors.ErrUnsupported }
 

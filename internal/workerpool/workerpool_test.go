@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -46,6 +47,12 @@ func serveTest(ctx context.Context, req testRequest, data []byte) (testAnswer, [
 	case "sleep":
 		if len(data) > 0 { // a file to tell the test who is sleeping
 			_ = os.WriteFile(string(data), fmt.Appendf(nil, "%d", os.Getpid()), 0o600)
+		}
+		time.Sleep(time.Hour)
+	case "spawn": // starts a child that would outlive it, tells its pid, and sleeps
+		child := exec.Command("sleep", "3600")
+		if err := child.Start(); err == nil {
+			_ = os.WriteFile(string(data), fmt.Appendf(nil, "%d", child.Process.Pid), 0o600)
 		}
 		time.Sleep(time.Hour)
 	case "nap":
@@ -332,5 +339,42 @@ func TestIdleWorkersEndButOne(t *testing.T) {
 	}
 	if _, _, err := call(t, context.Background(), p, testRequest{Op: "echo"}, nil); err != nil {
 		t.Errorf("a call after the reaping: %v", err)
+	}
+}
+
+// A worker that is killed takes what it started with it (its process
+// group): no orphan runs on.
+func TestKilledWorkersTakeTheirChildren(t *testing.T) {
+	t.Parallel()
+	p := newTestPool(t, Config{Size: 1})
+	pidFile := filepath.Join(t.TempDir(), "child")
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for range 100 {
+			if b, err := os.ReadFile(pidFile); err == nil && len(b) > 0 {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		cancel()
+	}()
+	if _, _, err := call(t, ctx, p, testRequest{Op: "spawn"}, []byte(pidFile)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want Canceled", err)
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := strconv.Atoi(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := time.Now().Add(5 * time.Second)
+	for syscall.Kill(child, 0) == nil && time.Now().Before(gone) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := syscall.Kill(child, 0); !errors.Is(err, syscall.ESRCH) {
+		_ = syscall.Kill(child, syscall.SIGKILL)
+		t.Errorf("the killed worker's child %d still runs: %v", child, err)
 	}
 }

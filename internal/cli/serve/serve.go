@@ -87,7 +87,7 @@ and left out; the rest are served. Only regular files of at most 4 MiB are
 read; a link to a file outside DIR is left out unless --chains-follow-links.
 
 CPU-heavy calls (image/Transform, OverlayText, DrawBoxes, DominantColors,
-nlp/Summarize) run in worker processes, re-executions of pipette at the lowest scheduling priority (nice
+ocr/ExtractText, nlp/Summarize) run in worker processes, re-executions of pipette at the lowest scheduling priority (nice
 19) with a hard memory limit: the server's other calls get the cores first,
 and a call that runs out of memory ends its worker, not the server.
 --isolate-nice sets their priority; --isolate=false runs them inside the server.`,
