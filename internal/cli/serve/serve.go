@@ -87,10 +87,11 @@ and left out; the rest are served. Only regular files of at most 4 MiB are
 read; a link to a file outside DIR is left out unless --chains-follow-links.
 
 CPU-heavy calls (image/Transform, OverlayText, DrawBoxes, DominantColors,
-ocr/ExtractText, nlp/Summarize) run in worker processes, re-executions of pipette at the lowest scheduling priority (nice
-19) with a hard memory limit: the server's other calls get the cores first,
-and a call that runs out of memory ends its worker, not the server.
---isolate-nice sets their priority; --isolate=false runs them inside the server.`,
+ocr/ExtractText, nlp/Summarize) run in worker processes, re-executions of
+pipette at the lowest scheduling priority (nice 19) with a hard memory limit:
+the server's other calls get the cores first, and a call that runs out of
+memory ends its worker, not the server. --isolate-nice sets their priority;
+--isolate=false runs them inside the server.`,
 		Example: `  pipette serve
   curl -H 'Content-Type: text/plain' -d 'what a great day' 127.0.0.1:8080/v1/algo/nlp/SentimentAnalysis
 
@@ -130,7 +131,7 @@ func (o *Options) addFlags(fl *pflag.FlagSet) {
 	fl.BoolVar(&o.ChainsLinksOut, flagChainsLinksOut, false, "with --chains, also publish links in DIR to chain files outside it")
 	fl.StringVar(&o.Data, "data", "", "keep the Data API's files in DIR or at an s3://, gs:// or azblob:// URL (default $"+command.EnvData+" or ~/.local/share/pipette/data)")
 	fl.Int64Var(&o.MaxFile, "max-file", data.DefaultMaxFileSize, "largest file the Data API keeps, in BYTES")
-	fl.BoolVar(&o.Isolate, "isolate", true, "run CPU-heavy calls (image operations, summaries) in low-priority worker processes with a hard memory limit (false: inside the server)")
+	fl.BoolVar(&o.Isolate, "isolate", true, "run CPU-heavy calls (image work, OCR, summaries) in low-priority worker processes with a hard memory limit (false: inside the server)")
 	fl.IntVar(&o.IsolateNice, "isolate-nice", workers.Nice, "the scheduling priority of those workers, 0 (the server's own) to 19 (the lowest)")
 	fl.StringVar(&o.PublicURL, "public-url", "", "this server's address as callers reach it, for links to stored files (default: the address each request used)")
 	o.Tuning.addFlags(fl)
