@@ -15,10 +15,10 @@
 package workers
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"pipette/algorithms"
@@ -72,16 +72,15 @@ func New(o Options) *Workers {
 		o.slack = slack
 	}
 	return &Workers{pool: workerpool.New(workerpool.Config{
-		Name: "image", Env: Env, Nice: o.Nice, Size: o.Size, Memory: o.Memory, Slack: o.slack, Executable: o.executable,
+		Name: "heavy-call", Env: Env, Nice: o.Nice, Size: o.Size, Memory: o.Memory, Slack: o.slack, Executable: o.executable,
 		Abandon: abandon,
 	})}
 }
 
-// abandon is how long a worker whose caller left may take to finish its
-// call and be kept: most image calls take milliseconds, and a worker's
-// start costs ~0.1 s of CPU (in the soak, callers leaving mid-call cost the
-// server 1.1 cores of worker starts when each was killed); a longer call is
-// killed.
+// abandon is how long a worker whose caller left (and which was told so)
+// may take to stop and be kept: a worker's start costs ~0.1 s of CPU, more
+// than most calls take to notice their context; one that takes longer (a
+// long image operation that does not look) is killed.
 const abandon = 250 * time.Millisecond
 
 // Warm starts n workers in the background, so that the first calls do not
@@ -165,7 +164,7 @@ func (w *Workers) Run(ctx context.Context, a algorithms.Algorithm, in catalog.Va
 // mentionsDataFile reports whether an input may name a file of the Data
 // API's store, which only this process can read.
 func mentionsDataFile(in catalog.Value, payload []byte) bool {
-	return in.Kind != catalog.KindBinary && strings.Contains(string(payload), data.Scheme)
+	return in.Kind != catalog.KindBinary && bytes.Contains(payload, []byte(data.Scheme))
 }
 
 // diedError is the caller's error for a worker that died during its call:
@@ -173,7 +172,7 @@ func mentionsDataFile(in catalog.Value, payload []byte) bool {
 // crash, told in the words of a panic.
 func diedError(a algorithms.Algorithm, died *workerpool.DiedError, memory int64) error {
 	if died.OutOfMemory() {
-		return catalog.Errorf(catalog.OutOfMemoryError, "%s needed more than the %d MiB a call may use here and was stopped: send a smaller image or ask for a smaller result",
+		return catalog.Errorf(catalog.OutOfMemoryError, "%s needed more than the %d MiB a call may use here and was stopped: send less input or ask for a smaller result",
 			a.Entry.Ref.Path(), memory>>20)
 	}
 	return &catalog.Error{Type: catalog.AlgorithmError, Message: fmt.Sprintf("%s crashed: %s", a.Entry.Ref, died.FirstLine()),

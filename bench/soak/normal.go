@@ -90,7 +90,7 @@ type phase struct {
 	hostile   map[string]map[string]int // attack kind → outcome → count
 
 	// CPU spent over the phase: by the server's own process, by the
-	// processes it started (jq and image workers), by this program (the normal
+	// processes it started (jq and heavy-call workers), by this program (the normal
 	// clients) and by the attackers' process.
 	serverCPU, childrenCPU, soakCPU, attackersCPU time.Duration
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // memoryWatch polls the server's resident memory (and that of the processes
-// it started: jq and image workers) every 100 ms and keeps the peaks.
+// it started: jq and heavy-call workers) every 100 ms and keeps the peaks.
 type memoryWatch struct {
 	mu         sync.Mutex
 	peak, tree int64
