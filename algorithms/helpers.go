@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"reflect"
 	"strconv"
@@ -49,7 +48,7 @@ func DecodeJSONBytes(raw []byte, dst any, what string) error {
 			if n, ok := OutOfRangeWhole(te); ok {
 				return catalog.InputErrorf("field %q is %s, far outside what it can be; expected %s", te.Field, n, what)
 			}
-			return catalog.InputErrorf("field %q should be %s, not JSON %s; expected %s", te.Field, goKind(te.Type), te.Value, what)
+			return catalog.InputErrorf("field %q should be %s, not JSON %s; expected %s", te.Field, catalog.JSONTypeName(te.Type), te.Value, what)
 		}
 		if errors.As(err, &te) {
 			// The whole input has the wrong shape; the decoder's own words
@@ -81,22 +80,6 @@ func OutOfRangeWhole(te *json.UnmarshalTypeError) (string, bool) {
 		return "", false
 	}
 	return n, true
-}
-
-func goKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Float64, reflect.Float32, reflect.Uint, reflect.Uint8:
-		return "a number"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Slice:
-		return "a list"
-	case reflect.Map, reflect.Struct:
-		return "an object"
-	}
-	return fmt.Sprint(t)
 }
 
 // JSONKind names a decoded JSON value for error sentences: "a JSON number",

@@ -180,6 +180,27 @@ func DecodeJSON(raw []byte) (any, error) {
 	return v, nil
 }
 
+// JSONTypeName is what a value of the Go type t is called in JSON, for a
+// sentence telling a caller what a field should be: "a string", "a
+// number", "true or false", "a list", "an object".
+func JSONTypeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return t.String()
+}
+
 // jsonError says where JSON text went wrong, in the words of a person who
 // sent it: a number too large for a float64 (1e400) by name, a
 // syntax error with the byte it was found at.

@@ -200,3 +200,18 @@ func TestDecodeJSONErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestJSONTypeName(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{"", "a string"}, {0, "a number"}, {uint8(0), "a number"}, {0.5, "a number"}, {true, "true or false"},
+		{[]string{}, "a list"}, {[2]int{}, "a list"}, {map[string]any{}, "an object"}, {struct{}{}, "an object"},
+	} {
+		if got := JSONTypeName(reflect.TypeOf(tc.v)); got != tc.want {
+			t.Errorf("%T: %q, want %q", tc.v, got, tc.want)
+		}
+	}
+}

@@ -185,19 +185,13 @@ func tensorValue(e catalog.Entry, in oipv2.RequestInput, data []any) (catalog.Va
 	return catalog.Value{}, badRequest("input %q has content_type %q: use str, json or base64", in.Name, ct)
 }
 
-// oipTypeName says what a field of an inference request must be.
+// oipTypeName says what a field of an inference request must be: a
+// shape's dimensions are whole numbers, with their range.
 func oipTypeName(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Int64:
+	if t.Kind() == reflect.Int64 {
 		return "a whole number from -2^63 to 2^63-1"
-	case reflect.String:
-		return "a string"
-	case reflect.Slice:
-		return "a list"
-	case reflect.Map, reflect.Struct:
-		return "an object"
 	}
-	return "a " + t.String()
+	return catalog.JSONTypeName(t)
 }
 
 // checkShape is nil when an input's shape holds exactly the elements its
