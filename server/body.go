@@ -107,7 +107,7 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) *cata
 	rc := http.NewResponseController(w)
 	dl := newBodyDeadline(&s.sweep, rc, s.timeouts)
 	defer dl.lift()
-	src := http.MaxBytesReader(w, r.Body, s.maxBody)
+	src := dl.reader(http.MaxBytesReader(w, r.Body, s.maxBody))
 	if n := r.ContentLength; n >= 0 {
 		ok, wait := b.meter.take(n, time.Now())
 		if !ok {
@@ -118,9 +118,12 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) *cata
 			return s.busyBodies()
 		}
 		b.data = make([]byte, n)
-		got, err := dl.readFull(src, b.data)
-		if err == nil && got == int(n) {
+		_, err := io.ReadFull(src, b.data)
+		if err == nil {
 			return nil
+		}
+		if err == io.EOF { // nothing of an announced body
+			err = io.ErrUnexpectedEOF
 		}
 		return s.bodyError(w, err)
 	}
@@ -163,7 +166,7 @@ func (s *Server) readChunked(ctx context.Context, w http.ResponseWriter, src io.
 			end += room
 		}
 		last := parts[len(parts)-1]
-		n, err := dl.read(src, last[size%bodyChunk:size%bodyChunk+end-size])
+		n, err := src.Read(last[size%bodyChunk : size%bodyChunk+end-size])
 		size += n
 		if errors.Is(err, io.EOF) {
 			break

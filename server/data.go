@@ -250,7 +250,7 @@ func (s *Server) putData(w http.ResponseWriter, r *http.Request, a data.Access, 
 	}
 	dl := newBodyDeadline(&s.sweep, http.NewResponseController(w), s.timeouts)
 	defer dl.lift()
-	body := &deadlineBody{r: r.Body, dl: dl, ctx: r.Context(), meter: s.bodyRates.meter(s.clientOf(r), time.Now())}
+	body := &deadlineBody{r: dl.reader(r.Body), dl: dl, ctx: r.Context(), meter: s.bodyRates.meter(s.clientOf(r), time.Now())}
 	if n := r.ContentLength; n > 0 {
 		// Paid before it is read, as a call's body of a known length is;
 		// a body of unknown length pays as it is read.
@@ -417,7 +417,7 @@ func (b *deadlineBody) Read(p []byte) (int, error) {
 		return 0, b.err
 	}
 	pace(b.ctx, b.dl, wait)
-	n, err := b.dl.read(b.r, p)
+	n, err := b.r.Read(p)
 	b.read += int64(n)
 	if err != nil {
 		b.err = err

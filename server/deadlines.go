@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"sync"
@@ -308,31 +307,18 @@ func newBodyDeadline(s *sweeper, rc *http.ResponseController, t Timeouts) *bodyD
 	return d
 }
 
-// read reads once, counting what arrived.
-func (d *bodyDeadline) read(r io.Reader, p []byte) (int, error) {
-	n, err := r.Read(p)
-	if n > 0 {
-		d.arrived.Add(int64(n))
-	}
-	return n, err
+// reader is r read as this body: what arrives counts toward its rate.
+func (d *bodyDeadline) reader(r io.Reader) io.Reader { return countedReader{r, d} }
+
+type countedReader struct {
+	r io.Reader
+	d *bodyDeadline
 }
 
-func (d *bodyDeadline) readFull(r io.Reader, p []byte) (int, error) {
-	got := 0
-	for got < len(p) {
-		n, err := d.read(r, p[got:])
-		got += n
-		if err != nil {
-			if errors.Is(err, io.EOF) && got == len(p) {
-				return got, nil
-			}
-			if errors.Is(err, io.EOF) {
-				return got, io.ErrUnexpectedEOF
-			}
-			return got, err
-		}
-	}
-	return got, nil
+func (c countedReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.d.arrived.Add(int64(n))
+	return n, err
 }
 
 func (d *bodyDeadline) due(now time.Time) bool {
