@@ -69,12 +69,7 @@ func TestListFromDocs(t *testing.T) {
 
 func TestGetDocsFromShow(t *testing.T) {
 	t.Parallel()
-	d := newDocsServer(t)
-	s := newSource(t, d.URL)
-	e, err := s.Get(context.Background(), "deepseek-r1:latest")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s, e := docsModel(t, "deepseek-r1:latest")
 	for _, want := range []string{
 		"# deepseek-r1:latest", "| family | qwen2 |", "| parameters | 8.0B |", "| context | 8192 tokens |",
 		"## Parameters", "num_keep", "## Template", "<|start_header_id|>", "## Modelfile", "PARAMETER num_ctx 4096",
@@ -95,6 +90,19 @@ func TestGetDocsFromShow(t *testing.T) {
 
 // streamDocsAnswer streams in to the model e and checks that the docs'
 // example answer arrived whole and piece by piece, as Ollama streams it.
+// docsModel serves the docs' answers and returns the source over them and
+// its entry for the model id.
+func docsModel(t *testing.T, id string) (*replay.Server, *Source, catalog.Entry) {
+	t.Helper()
+	d := newDocsServer(t)
+	s := newSource(t, d.URL)
+	e, err := s.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, s, e
+}
+
 func streamDocsAnswer(t *testing.T, s *Source, e catalog.Entry, in map[string]any) catalog.Output {
 	t.Helper()
 	var pieces []string
@@ -113,12 +121,7 @@ func streamDocsAnswer(t *testing.T, s *Source, e catalog.Entry, in map[string]an
 
 func TestChatStreams(t *testing.T) {
 	t.Parallel()
-	d := newDocsServer(t)
-	s := newSource(t, d.URL)
-	e, err := s.Get(context.Background(), "llama3.2:latest")
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, s, e := docsModel(t, "llama3.2:latest")
 	out := streamDocsAnswer(t, s, e, map[string]any{
 		"system":   "Be brief.",
 		"messages": []any{map[string]any{"role": "user", "content": "why is the sky blue?"}},
@@ -139,12 +142,7 @@ func TestChatStreams(t *testing.T) {
 // system, suffix (fill in the middle) and raw, and streams like a chat.
 func TestGenerateStreams(t *testing.T) {
 	t.Parallel()
-	d := newDocsServer(t)
-	s := newSource(t, d.URL)
-	e, err := s.Get(context.Background(), "llama3.2:latest")
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, s, e := docsModel(t, "llama3.2:latest")
 	for _, tc := range []struct {
 		in   map[string]any
 		want string // the request /api/generate received
@@ -167,7 +165,7 @@ func TestGenerateStreams(t *testing.T) {
 		t.Error("a prompt went to /api/chat")
 	}
 	// suffix and raw belong to a prompt: with messages they are refused.
-	_, err = s.Stream(context.Background(), e, catalog.JSON(map[string]any{"messages": []any{map[string]any{"role": "user", "content": "a"}}, "raw": true}), func(catalog.Chunk) error { return nil })
+	_, err := s.Stream(context.Background(), e, catalog.JSON(map[string]any{"messages": []any{map[string]any{"role": "user", "content": "a"}}, "raw": true}), func(catalog.Chunk) error { return nil })
 	if catalog.ErrorType(err) != catalog.InputError || !strings.Contains(err.Error(), "suffix and raw go with a prompt") {
 		t.Errorf("messages with raw: %v", err)
 	}
