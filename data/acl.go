@@ -4,9 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"slices"
 	"strings"
+
+	"pipette/internal/bounded"
 )
 
 // The read permissions Algorithmia's Data API knew. A directory is readable
@@ -52,7 +53,7 @@ func (s *Store) readACL(ctx context.Context, owner, top string) (ACL, error) {
 		return ACL{}, storeFailed("read the permissions of data://"+owner+"/"+top, err)
 	}
 	defer r.Close()
-	raw, err := io.ReadAll(io.LimitReader(r, maxACLBytes))
+	raw, err := bounded.ReadAll(r, maxACLBytes)
 	if err != nil {
 		return ACL{}, storeFailed("read the permissions of data://"+owner+"/"+top, err)
 	}

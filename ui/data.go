@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -9,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"pipette/client"
+	"pipette/internal/bounded"
 	"pipette/internal/human"
 	"pipette/ui/common"
 	"pipette/ui/dialog"
@@ -65,12 +67,13 @@ func (m *Model) useDataFile(uri string) tea.Cmd {
 			return nil, fmt.Errorf("cannot load %s: %w", uri, err)
 		}
 		defer r.Close()
-		b, err := io.ReadAll(io.LimitReader(r, common.MaxInputFile+1))
+		b, err := bounded.ReadAll(r, common.MaxInputFile)
+		var tooLarge *bounded.TooLargeError
 		switch {
+		case errors.As(err, &tooLarge):
+			return nil, fmt.Errorf("%s is over %s; inputs are limited to that", uri, human.Bytes(common.MaxInputFile))
 		case err != nil:
 			return nil, fmt.Errorf("cannot load %s: %w", uri, err)
-		case int64(len(b)) > common.MaxInputFile:
-			return nil, fmt.Errorf("%s is over %s; inputs are limited to that", uri, human.Bytes(common.MaxInputFile))
 		}
 		return b, nil
 	}))
