@@ -59,7 +59,7 @@ func (r *response) Retire() bool { return r.Error != nil && r.Error.Kind == kind
 func diedError(died *workerpool.DiedError) error {
 	switch {
 	case strings.Contains(died.Stderr, "stack exceeds"):
-		return catalog.Errorf(catalog.OutOfMemoryError, "the jq program recursed or nested values too deeply and was stopped (its stack went over %d MiB)", 256)
+		return catalog.Errorf(catalog.OutOfMemoryError, "the jq program recursed or nested values too deeply and was stopped (its stack went over %d MiB)", workerpool.MaxStack>>20)
 	case died.OutOfMemory():
 		return catalog.Errorf(catalog.OutOfMemoryError, "the jq program needed more than the %d MiB a jq evaluation may use and was stopped: it builds too large a value (range, repeat or recursion without a small bound, a huge index such as .[1e9] = 1, a string repeated billions of times?)", workers.Config().Memory>>20)
 	}

@@ -23,6 +23,11 @@ func IsWorker(env string) bool { return os.Getenv(env) == "1" }
 // stop early, and its answer is thrown away.
 type Handler[Req, Resp any] func(ctx context.Context, req Req, data []byte) (resp Resp, respData []byte, exit bool)
 
+// MaxStack is the most stack a worker's goroutine may grow to (the Go
+// runtime's default is 1 GiB): deeper recursion ends the worker, and its
+// caller hears so (see DiedError).
+const MaxStack = 256 << 20
+
 // Serve is a worker's whole life: it applies the limits its pool gave it,
 // then answers requests until its input ends, and returns the exit code.
 // The package that owns a pool calls it from init when IsWorker:
@@ -47,7 +52,7 @@ func Serve[Req, Resp any](env string, handle Handler[Req, Resp]) int {
 	if memory > 0 {
 		debug.SetMemoryLimit(memory)
 	}
-	debug.SetMaxStack(256 << 20)
+	debug.SetMaxStack(MaxStack)
 	// Best effort: a kernel that refuses leaves the worker as likely a
 	// victim as any process, as it was.
 	_ = preferAsOOMVictim()
