@@ -109,11 +109,9 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, b *body) *cata
 	defer dl.lift()
 	src := dl.reader(http.MaxBytesReader(w, r.Body, s.maxBody))
 	if n := r.ContentLength; n >= 0 {
-		ok, wait := b.meter.take(n, time.Now())
-		if !ok {
-			return s.bodyRateSpent(w, wait, false)
+		if e := s.payBody(r.Context(), w, b.meter, dl, n, false); e != nil {
+			return e
 		}
-		pace(r.Context(), dl, wait)
 		if n > 0 && !b.take(n) {
 			return s.busyBodies()
 		}
@@ -154,11 +152,9 @@ func (s *Server) readChunked(ctx context.Context, w http.ResponseWriter, src io.
 			if room <= 0 {
 				return s.tooLarge(w)
 			}
-			ok, wait := b.meter.take(int64(room), time.Now())
-			if !ok {
-				return s.bodyRateSpent(w, wait, size > 0)
+			if e := s.payBody(ctx, w, b.meter, dl, int64(room), size > 0); e != nil {
+				return e
 			}
-			pace(ctx, dl, wait)
 			if !b.take(int64(room)) {
 				return s.busyBodies()
 			}

@@ -167,6 +167,18 @@ func (m *bodyMeter) take(n int64, now time.Time) (ok bool, wait time.Duration) {
 	return true, wait
 }
 
+// payBody takes n bytes of a body from its client's budget, waiting as
+// long as the budget says (pace), or refuses the body (bodyRateSpent); read
+// says whether part of it was read already, which is then cut.
+func (s *Server) payBody(ctx context.Context, w http.ResponseWriter, m *bodyMeter, dl *bodyDeadline, n int64, read bool) *catalog.Error {
+	ok, wait := m.take(n, time.Now())
+	if !ok {
+		return s.bodyRateSpent(w, wait, read)
+	}
+	pace(ctx, dl, wait)
+	return nil
+}
+
 // pace waits before a read for what take asked, or until the request
 // ends, having moved the body's deadline on by the wait: the client is not
 // the one that was slow.

@@ -250,21 +250,19 @@ func (s *Server) putData(w http.ResponseWriter, r *http.Request, a data.Access, 
 	}
 	dl := newBodyDeadline(&s.sweep, http.NewResponseController(w), s.timeouts)
 	defer dl.lift()
-	body := &deadlineBody{r: dl.reader(r.Body), dl: dl, ctx: r.Context(), meter: s.bodyRates.meter(s.clientOf(r), time.Now())}
+	body := &deadlineBody{s: s, w: w, ctx: r.Context(), r: dl.reader(r.Body), dl: dl, meter: s.bodyRates.meter(s.clientOf(r), time.Now())}
 	if n := r.ContentLength; n > 0 {
 		// Paid before it is read, as a call's body of a known length is;
 		// a body of unknown length pays as it is read.
-		ok, wait := body.meter.take(n, time.Now())
-		if !ok {
-			writeDataError(w, s.bodyRateSpent(w, wait, false))
+		if e := s.payBody(r.Context(), w, body.meter, dl, n, false); e != nil {
+			writeDataError(w, e)
 			return
 		}
-		pace(r.Context(), dl, wait)
 		body.meter = nil
 	}
 	if _, err := s.data.store.Put(r.Context(), a.Owner, p, body); err != nil {
-		if errors.Is(body.err, errBodyRateSpent) {
-			writeDataError(w, s.bodyRateSpent(w, body.spent, body.read > 0))
+		if body.refused != nil {
+			writeDataError(w, body.refused)
 			return
 		}
 		if body.err != nil && !errors.Is(body.err, io.EOF) {
@@ -398,25 +396,22 @@ func (s *Server) handleHosted(w http.ResponseWriter, r *http.Request) {
 // (--body-rate), streaming it to the store rather than holding it, and
 // remembers why reading stopped.
 type deadlineBody struct {
-	r     io.Reader
-	dl    *bodyDeadline
-	ctx   context.Context
-	meter *bodyMeter
-	read  int64
-	err   error
-	spent time.Duration // with errBodyRateSpent: how long the budget would have kept it waiting
+	s       *Server
+	w       http.ResponseWriter
+	ctx     context.Context
+	r       io.Reader
+	dl      *bodyDeadline
+	meter   *bodyMeter // nil once the whole body is paid for
+	read    int64
+	err     error
+	refused *catalog.Error // the client's body budget is spent
 }
 
-// errBodyRateSpent stops a PUT whose client's body budget is spent.
-var errBodyRateSpent = errors.New("the client's budget of body bytes is spent")
-
 func (b *deadlineBody) Read(p []byte) (int, error) {
-	ok, wait := b.meter.take(int64(len(p)), time.Now())
-	if !ok {
-		b.err, b.spent = errBodyRateSpent, wait
-		return 0, b.err
+	if e := b.s.payBody(b.ctx, b.w, b.meter, b.dl, int64(len(p)), b.read > 0); e != nil {
+		b.refused = e
+		return 0, e
 	}
-	pace(b.ctx, b.dl, wait)
 	n, err := b.r.Read(p)
 	b.read += int64(n)
 	if err != nil {
