@@ -43,3 +43,19 @@ func TestFrameIsLipgloss(t *testing.T) {
 		}
 	}
 }
+
+func TestScrollOffset(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ cursor, offset, rows, n, want int }{
+		{0, 0, 5, 20, 0},    // in view
+		{7, 0, 5, 20, 3},    // below: the cursor on the last row shown
+		{2, 6, 5, 20, 2},    // above: on the first
+		{19, 18, 5, 20, 15}, // no empty rows below the last entry
+		{0, 4, 5, 3, 0},     // fewer entries than rows
+		{0, 0, 5, 0, 0},     // none
+	} {
+		if got := ScrollOffset(tc.cursor, tc.offset, tc.rows, tc.n); got != tc.want {
+			t.Errorf("ScrollOffset(%d, %d, %d, %d) = %d, want %d", tc.cursor, tc.offset, tc.rows, tc.n, got, tc.want)
+		}
+	}
+}

@@ -78,3 +78,16 @@ func (c *Common) Shown(s string) string {
 	}
 	return s
 }
+
+// ScrollOffset is the first row a list of n rows shows in a window of
+// rows, moved from offset as little as keeps the cursor in view and no
+// rows empty below the last.
+func ScrollOffset(cursor, offset, rows, n int) int {
+	if cursor < offset {
+		offset = cursor
+	}
+	if cursor >= offset+rows {
+		offset = cursor - rows + 1
+	}
+	return max(0, min(offset, n-rows))
+}

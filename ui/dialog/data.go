@@ -186,14 +186,7 @@ func (d *DataBrowser) move(by int) {
 // clamp scrolls the list so that the selection is in view and no rows are
 // left empty below the last entry; a resize changes the rows there are.
 func (d *DataBrowser) clamp() {
-	rows := d.listHeight()
-	if d.cursor < d.offset {
-		d.offset = d.cursor
-	}
-	if d.cursor >= d.offset+rows {
-		d.offset = d.cursor - rows + 1
-	}
-	d.offset = max(0, min(d.offset, len(d.entries)-rows))
+	d.offset = common.ScrollOffset(d.cursor, d.offset, d.listHeight(), len(d.entries))
 }
 
 func (d *DataBrowser) selectedSize() int64 {

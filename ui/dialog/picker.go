@@ -154,14 +154,7 @@ func every(words []string, ok func(string) bool) bool {
 
 func (p *Picker) clamp() {
 	p.cursor = max(0, min(p.cursor, len(p.shown)-1))
-	h := p.listHeight()
-	if p.cursor < p.offset {
-		p.offset = p.cursor
-	}
-	if p.cursor >= p.offset+h {
-		p.offset = p.cursor - h + 1
-	}
-	p.offset = max(0, min(p.offset, len(p.shown)-h))
+	p.offset = common.ScrollOffset(p.cursor, p.offset, p.listHeight(), len(p.shown))
 }
 
 // Update moves through the rows, types into the filter and chooses.

@@ -355,13 +355,7 @@ func (l *List) clamp() {
 	n := len(l.matches)
 	l.cursor = max(0, min(l.cursor, n-1))
 	h := max(1, l.PageHeight())
-	if l.cursor < l.offset {
-		l.offset = l.cursor
-	}
-	if l.cursor >= l.offset+h {
-		l.offset = l.cursor - h + 1
-	}
-	l.offset = max(0, min(l.offset, n-h))
+	l.offset = common.ScrollOffset(l.cursor, l.offset, h, n)
 	if need := l.offset + h; need > l.sorted && l.sorted < n && l.ix != nil {
 		// Scrolled past the ordered prefix: order the next stretch. The
 		// slice may be shared with a filter run in flight, so order a copy.
