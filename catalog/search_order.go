@@ -7,16 +7,22 @@ import (
 	"strings"
 )
 
-// betterHit is the result order: score, then reference, then index. It is
-// total, so the result does not depend on how the work was split.
+// resultOrder is the order of results: higher score first, then the
+// reference's order, then index. It is total, so the result does not
+// depend on how the work was split.
+func resultOrder(scoreA, scoreB, a, b int, rank []int32) int {
+	if c := cmp.Compare(scoreB, scoreA); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(rank[a], rank[b]); c != 0 {
+		return c
+	}
+	return cmp.Compare(a, b)
+}
+
+// betterHit is resultOrder for hits.
 func betterHit(a, b hit, rank []int32) int {
-	if c := cmp.Compare(b.score, a.score); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(rank[a.idx], rank[b.idx]); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.idx, b.idx)
+	return resultOrder(a.score, b.score, int(a.idx), int(b.idx), rank)
 }
 
 // topHits returns the best k of hs (by betterHit) in no particular order. When
@@ -59,19 +65,10 @@ func (ix *Index) ranks() []int32 {
 }
 
 // order puts the best k of ms first, best first, with highlight positions;
-// k < 0 orders them all. The order is total (score, then reference, then
-// index), so the result does not depend on how the work was split.
+// k < 0 orders them all, in resultOrder.
 func (ix *Index) order(ms []Match, k int) {
 	rank := ix.ranks()
-	better := func(a, b *Match) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(rank[a.Index], rank[b.Index]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Index, b.Index)
-	}
+	better := func(a, b *Match) int { return resultOrder(a.Score, b.Score, a.Index, b.Index, rank) }
 	if k < 0 || k > len(ms) {
 		k = len(ms)
 	}
